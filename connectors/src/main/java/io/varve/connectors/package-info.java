@@ -1,0 +1,5 @@
+/**
+ * Varve's {@code connectors} module. See the module README and ARCHITECTURE §2 for its role; it is an
+ * empty shell until its issue is built.
+ */
+package io.varve.connectors;
