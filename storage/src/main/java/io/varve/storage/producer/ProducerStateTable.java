@@ -1,0 +1,256 @@
+package io.varve.storage.producer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer state of one partition: for every producer id that wrote to it, a {@link
+ * ProducerEntry}, plus the {@link #mapEndOffset() map end offset}, the log offset up to which this
+ * state reflects the log. It is Varve's counterpart of Kafka's {@code ProducerStateManager}.
+ *
+ * <p><b>Threading.</b> Not thread-safe. It is owned by the partition log and confined by contract to
+ * the actor that owns that log, which runs on the storage dispatcher; snapshot methods do blocking
+ * file I/O.
+ *
+ * <p><b>Lifecycle.</b>
+ *
+ * <ol>
+ *   <li>Construction only lists the {@code .snapshot} files of the log directory (removing any
+ *       half-written {@code .snapshot.tmp}); the state is empty.
+ *   <li>On load the log calls {@link #truncateAndReload} and replays its batches from {@link
+ *       #mapEndOffset()} to the log end through {@link #startAppend()}, {@link ProducerAppend#stage}
+ *       and {@link #commit}, without checks.
+ *   <li>For each append the log checks and stages batches on a {@link ProducerAppend}, appends, then
+ *       commits the append and moves the map end offset with {@link #updateMapEndOffset} (commit does
+ *       not move it, as in Kafka).
+ *   <li>At segment roll the log calls {@link #takeSnapshot()}; when segments are deleted, {@link
+ *       #deleteSnapshotsBefore} and {@link #onLogStartOffsetIncremented}; on truncation, {@link
+ *       #truncateAndReload} or {@link #truncateFullyAndStartAt}. {@link #removeExpiredProducers()}
+ *       runs periodically.
+ * </ol>
+ */
+public final class ProducerStateTable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProducerStateTable.class);
+
+    private final Path logDir;
+    private final long producerIdExpirationMs;
+    private final LongSupplier nowMs;
+    private final Map<Long, ProducerEntry> producers = new HashMap<>();
+    private final NavigableMap<Long, Path> snapshots;
+    private long mapEndOffset;
+    /** Bumped by every change of {@link #producers}; an append staged on an older version is stale. */
+    private long version;
+
+    /**
+     * @param logDir the partition's log directory, where snapshots live; its name is used in messages
+     * @param producerIdExpirationMs how long a producer with no ongoing transaction is kept after its
+     *     last write ({@code producer.id.expiration.ms})
+     * @param nowMs the clock, in epoch milliseconds
+     * @throws UncheckedIOException if the directory cannot be listed
+     */
+    public ProducerStateTable(Path logDir, long producerIdExpirationMs, LongSupplier nowMs) {
+        this.logDir = logDir;
+        this.producerIdExpirationMs = producerIdExpirationMs;
+        this.nowMs = nowMs;
+        try {
+            deleteTmpSnapshots(logDir);
+            this.snapshots = ProducerSnapshotFile.list(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list producer snapshots in " + logDir, e);
+        }
+    }
+
+    /** Starts staging the producer state changes of one log append. */
+    public ProducerAppend startAppend() {
+        return new ProducerAppend(this, version);
+    }
+
+    /**
+     * Applies the batches staged on {@code append}; call it only once the log append succeeded.
+     *
+     * @throws IllegalStateException if the append was started on another table, or the table changed
+     *     since it was started (including by an earlier commit of the same append)
+     */
+    public void commit(ProducerAppend append) {
+        if (append.table() != this) {
+            throw new IllegalStateException("append was started on another producer state table than " + logDir);
+        }
+        if (append.tableVersion() != version) {
+            throw new IllegalStateException("stale append for " + logDir + ": started at version "
+                    + append.tableVersion() + ", table is at version " + version);
+        }
+        producers.putAll(append.stagedEntries());
+        version++;
+    }
+
+    /** The committed entry of a producer. */
+    public Optional<ProducerEntry> entry(long producerId) {
+        return Optional.ofNullable(producers.get(producerId));
+    }
+
+    /** An immutable copy of the committed entries by producer id; safe to send to another actor. */
+    public Map<Long, ProducerEntry> activeProducers() {
+        return Map.copyOf(producers);
+    }
+
+    /** The log offset up to which this state reflects the log (exclusive). */
+    public long mapEndOffset() {
+        return mapEndOffset;
+    }
+
+    public void updateMapEndOffset(long offset) {
+        mapEndOffset = offset;
+    }
+
+    /**
+     * Writes the state as the snapshot {@code <mapEndOffset>.snapshot}, unless one exists for that
+     * offset already.
+     */
+    public void takeSnapshot() throws IOException {
+        if (snapshots.containsKey(mapEndOffset)) {
+            return;
+        }
+        Path file = ProducerSnapshotFile.path(logDir, mapEndOffset);
+        List<ProducerEntry> entries = new ArrayList<>(new TreeMap<>(producers).values());
+        ProducerSnapshotFile.write(file, entries);
+        snapshots.put(mapEndOffset, file);
+    }
+
+    public OptionalLong latestSnapshotOffset() {
+        return snapshots.isEmpty() ? OptionalLong.empty() : OptionalLong.of(snapshots.lastKey());
+    }
+
+    public OptionalLong oldestSnapshotOffset() {
+        return snapshots.isEmpty() ? OptionalLong.empty() : OptionalLong.of(snapshots.firstKey());
+    }
+
+    /** Deletes the snapshots of offsets below {@code offset}. */
+    public void deleteSnapshotsBefore(long offset) throws IOException {
+        for (long snapshotOffset : List.copyOf(snapshots.headMap(offset, false).keySet())) {
+            deleteSnapshot(snapshotOffset);
+        }
+    }
+
+    /**
+     * Rebuilds the state from the newest usable snapshot after the log was loaded or truncated to
+     * {@code logStartOffset..logEndOffset}.
+     *
+     * <p>Snapshots outside the log are deleted: above {@code logEndOffset}, and, as Kafka does, at or
+     * below {@code logStartOffset} (they cannot hold a producer whose last offset is in the log). The
+     * newest remaining snapshot is loaded; a corrupt one is deleted and the next older one tried.
+     * Producers whose last offset is below {@code logStartOffset}, and, as Kafka does on load, expired
+     * producers are dropped. Afterwards {@link #mapEndOffset()} is the offset of the loaded snapshot,
+     * or {@code logStartOffset} if there was none, and the log replays its batches from there.
+     */
+    public void truncateAndReload(long logStartOffset, long logEndOffset) throws IOException {
+        for (long offset : List.copyOf(snapshots.keySet())) {
+            if (offset > logEndOffset || offset <= logStartOffset) {
+                deleteSnapshot(offset);
+            }
+        }
+        producers.clear();
+        version++;
+        mapEndOffset = loadLatestSnapshot().orElse(logStartOffset);
+        producers.values().removeIf(entry -> isBelowLogStart(entry, logStartOffset) || isExpired(entry));
+    }
+
+    /** Clears all state and deletes every snapshot; the state then starts at {@code offset}. */
+    public void truncateFullyAndStartAt(long offset) throws IOException {
+        for (long snapshotOffset : List.copyOf(snapshots.keySet())) {
+            deleteSnapshot(snapshotOffset);
+        }
+        producers.clear();
+        version++;
+        mapEndOffset = offset;
+    }
+
+    /**
+     * Removes the producers with no ongoing transaction whose last write is {@code
+     * producerIdExpirationMs} or more in the past (Kafka's {@code producer.id.expiration.ms} check).
+     */
+    public void removeExpiredProducers() {
+        if (producers.values().removeIf(this::isExpired)) {
+            version++;
+        }
+    }
+
+    /**
+     * Drops the producers whose last offset fell below the new log start, except those with an
+     * ongoing transaction (whose end marker is still to come), and moves the map end offset up to
+     * the log start if it was behind.
+     *
+     * <p>Kafka 2.4+ (KIP-360) keeps such producers until they expire; Varve drops them, after which
+     * the producer is unknown and its next batch is accepted at any sequence.
+     */
+    public void onLogStartOffsetIncremented(long logStartOffset) {
+        if (producers.values().removeIf(entry -> isBelowLogStart(entry, logStartOffset))) {
+            version++;
+        }
+        mapEndOffset = Math.max(mapEndOffset, logStartOffset);
+    }
+
+    /** The name of the log directory, used in messages ({@code orders-3}). */
+    String dirName() {
+        Path name = logDir.getFileName();
+        return name == null ? logDir.toString() : name.toString();
+    }
+
+    private OptionalLong loadLatestSnapshot() throws IOException {
+        while (!snapshots.isEmpty()) {
+            Map.Entry<Long, Path> latest = snapshots.lastEntry();
+            try {
+                for (ProducerEntry entry : ProducerSnapshotFile.read(latest.getValue())) {
+                    producers.put(entry.producerId(), entry);
+                }
+                return OptionalLong.of(latest.getKey());
+            } catch (CorruptSnapshotException e) {
+                log.warn("Deleting corrupt producer snapshot, trying an older one: {}", e.getMessage());
+                producers.clear();
+                deleteSnapshot(latest.getKey());
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    private boolean isExpired(ProducerEntry entry) {
+        return entry.currentTxnFirstOffset().isEmpty()
+                && nowMs.getAsLong() - entry.lastTimestamp() >= producerIdExpirationMs;
+    }
+
+    private static boolean isBelowLogStart(ProducerEntry entry, long logStartOffset) {
+        return entry.currentTxnFirstOffset().isEmpty() && entry.lastOffset() < logStartOffset;
+    }
+
+    private void deleteSnapshot(long offset) throws IOException {
+        Path file = snapshots.remove(offset);
+        if (file != null) {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static void deleteTmpSnapshots(Path logDir) throws IOException {
+        if (!Files.isDirectory(logDir)) {
+            return;
+        }
+        try (DirectoryStream<Path> tmpFiles = Files.newDirectoryStream(logDir, "*" + ProducerSnapshotFile.TMP_SUFFIX)) {
+            for (Path tmp : tmpFiles) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+}
