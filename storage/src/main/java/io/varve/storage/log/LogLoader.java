@@ -1,0 +1,284 @@
+package io.varve.storage.log;
+
+import io.varve.storage.checkpoint.LeaderEpochCache;
+import io.varve.storage.checkpoint.LeaderEpochCheckpointFile;
+import io.varve.storage.index.CorruptIndexException;
+import io.varve.storage.producer.ProducerAppend;
+import io.varve.storage.producer.ProducerStateTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a partition directory into a {@link PartitionLog}, recovering it after an unclean stop.
+ *
+ * <ol>
+ *   <li>Leftovers are removed: {@code .deleted}, {@code .cleaned}, {@code .swap} and {@code .tmp}
+ *       files, and index files whose {@code .log} is gone.
+ *   <li>Each {@code .log} becomes a segment; a missing or corrupt index is rebuilt from the batches.
+ *   <li>Without a clean shutdown, every segment from the one holding the recovery point is scanned:
+ *       each batch's size, magic, CRC and offset order is checked and the indexes rebuilt; the first
+ *       torn or corrupt batch and everything after it (including later segments) is truncated.
+ *   <li>Producer state is reloaded from the newest usable snapshot and replayed from there to the
+ *       log end; the leader-epoch cache is truncated to the log's bounds.
+ * </ol>
+ *
+ * Runs once per log, on the storage dispatcher, before the log is handed to its owner.
+ */
+final class LogLoader {
+    private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
+    static final String LEADER_EPOCH_CHECKPOINT = "leader-epoch-checkpoint";
+
+    private final Path dir;
+    private final TopicPartition topicPartition;
+    private final LogConfig config;
+    private final long recoveryPoint;
+    private final long checkpointedLogStartOffset;
+    private final boolean hadCleanShutdown;
+    private final long producerIdExpirationMs;
+    private final Clock clock;
+
+    LogLoader(
+            Path dir,
+            TopicPartition topicPartition,
+            LogConfig config,
+            long recoveryPoint,
+            long logStartOffset,
+            boolean hadCleanShutdown,
+            long producerIdExpirationMs,
+            Clock clock) {
+        this.dir = dir;
+        this.topicPartition = topicPartition;
+        this.config = config;
+        this.recoveryPoint = recoveryPoint;
+        this.checkpointedLogStartOffset = logStartOffset;
+        this.hadCleanShutdown = hadCleanShutdown;
+        this.producerIdExpirationMs = producerIdExpirationMs;
+        this.clock = clock;
+    }
+
+    PartitionLog load() throws IOException {
+        Files.createDirectories(dir);
+        TreeSet<Long> baseOffsets = removeLeftoversAndListSegments();
+        TreeMap<Long, LogSegment> segments = new TreeMap<>();
+        for (long baseOffset : baseOffsets) {
+            segments.put(baseOffset, openSegment(baseOffset));
+        }
+        if (!hadCleanShutdown && !segments.isEmpty()) {
+            recoverFrom(segments, recoveryPoint);
+        }
+        if (segments.isEmpty()) {
+            long start = Math.max(0, checkpointedLogStartOffset);
+            segments.put(start, LogSegment.open(dir, start, config, PartitionLog.rollJitterMs(config), clock.millis()));
+        }
+        long logStartOffset = Math.max(checkpointedLogStartOffset, segments.firstKey());
+        ProducerStateTable producerState = new ProducerStateTable(dir, producerIdExpirationMs, clock::millis);
+        LeaderEpochCache epochCache =
+                new LeaderEpochCache(new LeaderEpochCheckpointFile(dir.resolve(LEADER_EPOCH_CHECKPOINT)));
+        long startRecoveryPoint = hadCleanShutdown ? Long.MAX_VALUE : recoveryPoint;
+        PartitionLog partitionLog = new PartitionLog(
+                topicPartition,
+                dir,
+                config,
+                clock,
+                producerState,
+                epochCache,
+                segments,
+                logStartOffset,
+                startRecoveryPoint);
+        long logEndOffset = partitionLog.logEndOffset();
+        logStartOffset = Math.min(logStartOffset, logEndOffset);
+        epochCache.truncateFromEnd(logEndOffset);
+        epochCache.truncateFromStart(logStartOffset);
+        rebuildProducerState(partitionLog, producerState, logStartOffset, logEndOffset);
+        if (!hadCleanShutdown) {
+            partitionLog.flush();
+        }
+        log.info(
+                "loaded {}: {} segments, log start offset {}, log end offset {}, clean shutdown {}",
+                topicPartition,
+                segments.size(),
+                logStartOffset,
+                logEndOffset,
+                hadCleanShutdown);
+        return partitionLog;
+    }
+
+    private TreeSet<Long> removeLeftoversAndListSegments() throws IOException {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files = listing.toList();
+        }
+        TreeSet<Long> logs = new TreeSet<>();
+        List<Path> indexes = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(LogFiles.DELETED_SUFFIX)
+                    || name.endsWith(LogFiles.CLEANED_SUFFIX)
+                    || name.endsWith(LogFiles.SWAP_SUFFIX)
+                    || name.endsWith(".tmp")) {
+                Files.deleteIfExists(file);
+                continue;
+            }
+            OptionalLong offset = LogFiles.offsetFromFileName(name);
+            if (offset.isEmpty()) {
+                continue;
+            }
+            if (name.endsWith(LogFiles.LOG_SUFFIX)) {
+                logs.add(offset.getAsLong());
+            } else if (name.endsWith(LogFiles.INDEX_SUFFIX)
+                    || name.endsWith(LogFiles.TIME_INDEX_SUFFIX)
+                    || name.endsWith(LogFiles.TXN_INDEX_SUFFIX)) {
+                indexes.add(file);
+            }
+        }
+        for (Path index : indexes) {
+            long offset =
+                    LogFiles.offsetFromFileName(index.getFileName().toString()).getAsLong();
+            if (!logs.contains(offset)) {
+                log.warn("removing orphan index file {} of {}", index, topicPartition);
+                Files.deleteIfExists(index);
+            }
+        }
+        return logs;
+    }
+
+    private LogSegment openSegment(long baseOffset) throws IOException {
+        boolean indexesExist = Files.exists(LogFiles.offsetIndexFile(dir, baseOffset))
+                && Files.exists(LogFiles.timeIndexFile(dir, baseOffset));
+        LogSegment segment;
+        try {
+            segment = LogSegment.open(dir, baseOffset, config, PartitionLog.rollJitterMs(config), clock.millis());
+            segment.offsetIndex().sanityCheck();
+            segment.timeIndex().sanityCheck();
+            segment.txnIndex().sanityCheck();
+            if (indexesExist) {
+                return segment;
+            }
+            log.warn("rebuilding missing index files of segment {} of {}", baseOffset, topicPartition);
+        } catch (CorruptIndexException e) {
+            log.warn("rebuilding corrupt index of segment {} of {}: {}", baseOffset, topicPartition, e.getMessage());
+            Files.deleteIfExists(LogFiles.offsetIndexFile(dir, baseOffset));
+            Files.deleteIfExists(LogFiles.timeIndexFile(dir, baseOffset));
+            Files.deleteIfExists(LogFiles.txnIndexFile(dir, baseOffset));
+            segment = LogSegment.open(dir, baseOffset, config, PartitionLog.rollJitterMs(config), clock.millis());
+        }
+        int truncated = recoverSegment(segment);
+        if (truncated > 0) {
+            log.warn("truncated {} invalid bytes from segment {} of {}", truncated, baseOffset, topicPartition);
+        }
+        return segment;
+    }
+
+    private void recoverFrom(TreeMap<Long, LogSegment> segments, long fromOffset) throws IOException {
+        Long start = segments.floorKey(fromOffset);
+        List<LogSegment> unflushed = new ArrayList<>(segments.tailMap(start == null ? segments.firstKey() : start, true)
+                .values());
+        for (int i = 0; i < unflushed.size(); i++) {
+            LogSegment segment = unflushed.get(i);
+            int truncated = recoverSegment(segment);
+            if (truncated > 0) {
+                log.warn(
+                        "recovery truncated {} bytes of a torn or corrupt tail from segment {} of {}",
+                        truncated,
+                        segment.baseOffset(),
+                        topicPartition);
+                for (LogSegment later : unflushed.subList(i + 1, unflushed.size())) {
+                    log.warn("recovery deletes segment {} of {} after the corrupt tail", later, topicPartition);
+                    segments.remove(later.baseOffset());
+                    later.deleteFiles();
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Scans a segment's batches from the start, rebuilding its indexes, and cuts the file at the
+     * first batch that is torn, corrupt or out of offset order.
+     *
+     * @return the number of bytes truncated
+     */
+    static int recoverSegment(LogSegment segment) throws IOException {
+        segment.resetIndexes();
+        int validBytes = 0;
+        long nextOffset = segment.baseOffset();
+        var iterator = segment.records().batchIterator();
+        try {
+            while (iterator.hasNext()) {
+                FileChannelRecordBatch batch = iterator.next();
+                if (!isValid(batch, nextOffset)) {
+                    break;
+                }
+                segment.indexRecoveredBatch(batch, validBytes);
+                validBytes += batch.sizeInBytes();
+                nextOffset = batch.nextOffset();
+            }
+        } catch (CorruptRecordException e) {
+            log.debug("corrupt batch header at position {} of {}: {}", validBytes, segment, e.getMessage());
+        }
+        int truncated = segment.size() - validBytes;
+        if (truncated > 0) {
+            segment.truncateFileTo(validBytes);
+        }
+        return truncated;
+    }
+
+    private static boolean isValid(FileChannelRecordBatch batch, long expectedOffset) {
+        if (batch.magic() != RecordBatch.MAGIC_VALUE_V2 || batch.baseOffset() < expectedOffset) {
+            return false;
+        }
+        try {
+            batch.ensureValid();
+            return true;
+        } catch (CorruptRecordException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reloads producer state from the newest snapshot at or below the log end offset and replays
+     * the batches from there, so duplicate detection survives restarts and truncation.
+     */
+    static void rebuildProducerState(
+            PartitionLog partitionLog, ProducerStateTable producerState, long logStartOffset, long logEndOffset)
+            throws IOException {
+        producerState.truncateAndReload(logStartOffset, logEndOffset);
+        long from = Math.max(producerState.mapEndOffset(), logStartOffset);
+        ProducerAppend replay = producerState.startAppend();
+        TreeMap<Long, LogSegment> segments = partitionLog.segmentMap();
+        Long first = segments.floorKey(from);
+        for (LogSegment segment : segments.tailMap(first == null ? segments.firstKey() : first, true)
+                .values()) {
+            int position = segment.offsetIndex().lookup(from).position();
+            for (FileChannelRecordBatch batch : segment.records().batchesFrom(position)) {
+                if (batch.lastOffset() >= from && batch.hasProducerId()) {
+                    replay.stage(
+                            batch.producerId(),
+                            batch.producerEpoch(),
+                            batch.baseSequence(),
+                            batch.lastSequence(),
+                            batch.baseOffset(),
+                            batch.lastOffset(),
+                            batch.maxTimestamp(),
+                            batch.isTransactional());
+                }
+            }
+        }
+        producerState.commit(replay);
+        producerState.updateMapEndOffset(logEndOffset);
+    }
+}

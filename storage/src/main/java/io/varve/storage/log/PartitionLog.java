@@ -1,0 +1,661 @@
+package io.varve.storage.log;
+
+import io.varve.storage.checkpoint.LeaderEpochCache;
+import io.varve.storage.producer.ProducerAppend;
+import io.varve.storage.producer.ProducerCheck;
+import io.varve.storage.producer.ProducerStateTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.FileRecords.TimestampAndOffset;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A partition's log: an ordered map of {@link LogSegment}s in {@code <data-dir>/<topic>-<partition>/}
+ * with the log start offset, the log end offset (LEO), the recovery point (everything below it is
+ * fsynced), the producer-state table for idempotence and the leader-epoch cache.
+ *
+ * <pre>
+ *  logStartOffset        recoveryPoint                       logEndOffset
+ *      |  [seg 0 ......][seg 1000 ......][seg 2100 (active) ....]|
+ *      deleted by retention / DeleteRecords        appends go here
+ * </pre>
+ *
+ * <p>Not thread-safe: confined to the actor that owns the partition, running on the storage
+ * dispatcher. Client-caused failures come back as values carrying Kafka's error code ({@link
+ * AppendResult.Rejected}, {@link ReadResult.Failed}); an {@link IOException} takes the log offline
+ * (every later call answers {@code KAFKA_STORAGE_ERROR}) without touching any other log.
+ */
+public final class PartitionLog {
+    private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
+
+    private final TopicPartition topicPartition;
+    private final Path dir;
+    private final Clock clock;
+    private final ProducerStateTable producerState;
+    private final LeaderEpochCache leaderEpochCache;
+    private final TreeMap<Long, LogSegment> segments;
+    private final List<PendingDeletion> pendingDeletions = new ArrayList<>();
+    private volatile LogConfig config;
+
+    private long logStartOffset;
+    private long logEndOffset;
+    private long recoveryPoint;
+    private long lastFlushMs;
+    private boolean offline;
+
+    private record PendingDeletion(LogSegment segment, long dueMs) {}
+
+    PartitionLog(
+            TopicPartition topicPartition,
+            Path dir,
+            LogConfig config,
+            Clock clock,
+            ProducerStateTable producerState,
+            LeaderEpochCache leaderEpochCache,
+            TreeMap<Long, LogSegment> segments,
+            long logStartOffset,
+            long recoveryPoint) {
+        this.topicPartition = topicPartition;
+        this.dir = dir;
+        this.config = config;
+        this.clock = clock;
+        this.producerState = producerState;
+        this.leaderEpochCache = leaderEpochCache;
+        this.segments = segments;
+        this.logStartOffset = logStartOffset;
+        this.logEndOffset = segments.lastEntry().getValue().readNextOffset();
+        this.recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+        this.lastFlushMs = clock.millis();
+    }
+
+    /**
+     * Opens the log in {@code dir}, creating it when absent and recovering it when the last shutdown
+     * was not clean (see {@link LogLoader}).
+     */
+    public static PartitionLog open(
+            Path dir,
+            TopicPartition topicPartition,
+            LogConfig config,
+            long recoveryPoint,
+            long logStartOffset,
+            boolean hadCleanShutdown,
+            long producerIdExpirationMs,
+            Clock clock)
+            throws IOException {
+        return new LogLoader(
+                        dir,
+                        topicPartition,
+                        config,
+                        recoveryPoint,
+                        logStartOffset,
+                        hadCleanShutdown,
+                        producerIdExpirationMs,
+                        clock)
+                .load();
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    /** New topic configuration; takes effect for the next roll, append and retention pass. */
+    public void updateConfig(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    public boolean isOffline() {
+        return offline;
+    }
+
+    public ProducerStateTable producerState() {
+        return producerState;
+    }
+
+    public LeaderEpochCache leaderEpochCache() {
+        return leaderEpochCache;
+    }
+
+    /** The segments, oldest first (a copy). */
+    public List<LogSegment> segments() {
+        return List.copyOf(segments.values());
+    }
+
+    /** Bytes in all segments. */
+    public long size() {
+        long total = 0;
+        for (LogSegment segment : segments.values()) {
+            total += segment.size();
+        }
+        return total;
+    }
+
+    private LogSegment activeSegment() {
+        return segments.lastEntry().getValue();
+    }
+
+    private String name() {
+        return topicPartition.toString();
+    }
+
+    /**
+     * Appends a producer's batches: validates them, checks idempotent producer state, assigns
+     * offsets by rewriting each batch header in place (base offset, partition leader epoch, and the
+     * max timestamp for {@code LogAppendTime} topics) and writes them to the active segment, rolling
+     * it first when needed. The records' buffer is modified.
+     */
+    public AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        if (offline) {
+            return storageError();
+        }
+        long nowMs = clock.millis();
+        AppendResult.Rejected rejected = BatchValidator.validate(records, config, nowMs, name());
+        if (rejected != null) {
+            return rejected;
+        }
+        boolean logAppendTime = config.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
+        ProducerAppend producerAppend = producerState.startAppend();
+        long nextOffset = logEndOffset;
+        int recordCount = 0;
+        long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        for (MutableRecordBatch batch : records.batches()) {
+            if (batch.hasProducerId()) {
+                ProducerCheck check = producerAppend.check(
+                        batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence());
+                if (check instanceof ProducerCheck.Duplicate duplicate) {
+                    return duplicateOf(duplicate, batch);
+                }
+                if (check instanceof ProducerCheck.Rejected producerRejected) {
+                    return new AppendResult.Rejected(producerRejected.error(), producerRejected.message());
+                }
+            }
+            long delta = batch.lastOffset() - batch.baseOffset();
+            batch.setLastOffset(nextOffset + delta);
+            batch.setPartitionLeaderEpoch(leaderEpoch);
+            if (logAppendTime) {
+                batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, nowMs);
+            }
+            stage(producerAppend, batch);
+            nextOffset += delta + 1;
+            recordCount += (int) (delta + 1);
+            maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
+        }
+        long firstOffset = logEndOffset;
+        if (!append(records, firstOffset, nextOffset - 1, maxTimestamp, producerAppend, leaderEpoch)) {
+            return storageError();
+        }
+        return new AppendResult.Appended(
+                firstOffset, nextOffset - 1, logAppendTime ? nowMs : -1L, logStartOffset, recordCount, false);
+    }
+
+    /**
+     * Appends batches replicated from the leader, keeping their offsets and epochs. Offsets must
+     * continue the log ({@code UNKNOWN_SERVER_ERROR} otherwise, as Kafka's follower raises).
+     */
+    public AppendResult appendAsFollower(MemoryRecords records) {
+        if (offline) {
+            return storageError();
+        }
+        ProducerAppend producerAppend = producerState.startAppend();
+        long expected = logEndOffset;
+        long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        int recordCount = 0;
+        int epoch = -1;
+        for (MutableRecordBatch batch : records.batches()) {
+            if (batch.baseOffset() < expected) {
+                return new AppendResult.Rejected(
+                        Errors.UNKNOWN_SERVER_ERROR,
+                        "out of order offsets: batch at " + batch.baseOffset() + " but log end offset is " + expected
+                                + " in " + name());
+            }
+            if (batch.hasProducerId()) {
+                stage(producerAppend, batch);
+            }
+            expected = batch.nextOffset();
+            recordCount += (int) (batch.nextOffset() - batch.baseOffset());
+            maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
+            epoch = batch.partitionLeaderEpoch();
+        }
+        if (recordCount == 0) {
+            return new AppendResult.Rejected(Errors.CORRUPT_MESSAGE, "no record batch in append to " + name());
+        }
+        long firstOffset = records.batches().iterator().next().baseOffset();
+        if (!append(records, firstOffset, expected - 1, maxTimestamp, producerAppend, epoch)) {
+            return storageError();
+        }
+        return new AppendResult.Appended(firstOffset, expected - 1, -1L, logStartOffset, recordCount, false);
+    }
+
+    private static void stage(ProducerAppend producerAppend, RecordBatch batch) {
+        if (batch.hasProducerId()) {
+            producerAppend.stage(
+                    batch.producerId(),
+                    batch.producerEpoch(),
+                    batch.baseSequence(),
+                    batch.lastSequence(),
+                    batch.baseOffset(),
+                    batch.lastOffset(),
+                    batch.maxTimestamp(),
+                    batch.isTransactional());
+        }
+    }
+
+    private AppendResult duplicateOf(ProducerCheck.Duplicate duplicate, RecordBatch batch) {
+        var original = duplicate.original();
+        int count = (int) (original.lastOffset() - original.firstOffset() + 1);
+        log.debug(
+                "duplicate batch of producer {} seq {}..{} in {}: answering original offsets {}..{}",
+                batch.producerId(),
+                original.firstSeq(),
+                original.lastSeq(),
+                name(),
+                original.firstOffset(),
+                original.lastOffset());
+        return new AppendResult.Appended(
+                original.firstOffset(), original.lastOffset(), -1L, logStartOffset, count, true);
+    }
+
+    private boolean append(
+            MemoryRecords records,
+            long firstOffset,
+            long lastOffset,
+            long maxTimestamp,
+            ProducerAppend producerAppend,
+            int leaderEpoch) {
+        try {
+            LogSegment segment = maybeRoll(records.sizeInBytes(), maxTimestamp, firstOffset, lastOffset);
+            segment.append(records);
+            if (leaderEpoch >= 0) {
+                leaderEpochCache.assign(leaderEpoch, firstOffset);
+            }
+            logEndOffset = lastOffset + 1;
+            producerState.commit(producerAppend);
+            producerState.updateMapEndOffset(logEndOffset);
+            if (logEndOffset - recoveryPoint >= config.flushMessages()) {
+                flush();
+            }
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            markOffline("append", e);
+            return false;
+        }
+    }
+
+    private LogSegment maybeRoll(int incomingBytes, long maxTimestamp, long firstOffset, long lastOffset)
+            throws IOException {
+        LogSegment active = activeSegment();
+        if (active.shouldRoll(config, incomingBytes, maxTimestamp, lastOffset, clock.millis())) {
+            log.debug("rolling {} at offset {} (segment {} of {} bytes)", name(), firstOffset, active, active.size());
+            return rollAt(Math.max(firstOffset, logEndOffset));
+        }
+        return active;
+    }
+
+    /**
+     * Starts a new active segment at the log end offset: the old one gets its final time-index
+     * entry and trimmed indexes, a producer-state snapshot is taken, and the log is flushed.
+     */
+    public LogSegment roll() throws IOException {
+        return rollAt(logEndOffset);
+    }
+
+    /**
+     * Rolls to a segment based at {@code baseOffset}, which is above the log end offset when a
+     * replicated batch skips offsets (compacted data) beyond what the old segment can address.
+     */
+    private LogSegment rollAt(long baseOffset) throws IOException {
+        LogSegment active = activeSegment();
+        if (active.size() == 0 && active.baseOffset() == baseOffset) {
+            return active;
+        }
+        try {
+            if (active.size() == 0) {
+                segments.remove(active.baseOffset());
+                active.deleteFiles();
+            } else {
+                active.onBecomeInactiveSegment();
+                producerState.updateMapEndOffset(logEndOffset);
+                producerState.takeSnapshot();
+            }
+            LogSegment next = LogSegment.open(dir, baseOffset, config, rollJitterMs(config), clock.millis());
+            segments.put(baseOffset, next);
+            flush();
+            return next;
+        } catch (IOException e) {
+            markOffline("roll", e);
+            throw e;
+        }
+    }
+
+    static long rollJitterMs(LogConfig config) {
+        long bound = Math.min(config.segmentJitterMs(), config.segmentMs());
+        return bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound);
+    }
+
+    /**
+     * Reads from {@code startOffset}: whole batches, at most {@code maxBytes} (but the first batch
+     * whole with {@code minOneBatch}), never past {@code maxOffset} (exclusive: the high watermark or
+     * last stable offset). {@code OFFSET_OUT_OF_RANGE} below the log start or above the log end.
+     */
+    public ReadResult read(long startOffset, int maxBytes, long maxOffset, boolean minOneBatch) {
+        if (offline) {
+            return new ReadResult.Failed(Errors.KAFKA_STORAGE_ERROR, name() + " is offline");
+        }
+        if (startOffset < logStartOffset || startOffset > logEndOffset) {
+            return new ReadResult.Failed(
+                    Errors.OFFSET_OUT_OF_RANGE,
+                    "offset " + startOffset + " is out of range for " + name() + ": log start offset " + logStartOffset
+                            + ", log end offset " + logEndOffset);
+        }
+        long upper = Math.min(maxOffset, logEndOffset);
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+        while (entry != null && startOffset < upper) {
+            LogSegment segment = entry.getValue();
+            LogSlice slice = segment.read(startOffset, maxBytes, maxPosition(segment, upper), minOneBatch);
+            if (slice != null) {
+                return new ReadResult.Data(slice, logStartOffset, logEndOffset);
+            }
+            entry = segments.higherEntry(entry.getKey());
+        }
+        return new ReadResult.Data(
+                new LogSlice(activeSegment().file(), activeSegment().size(), 0, startOffset),
+                logStartOffset,
+                logEndOffset);
+    }
+
+    /** The file position in {@code segment} where batches at or above {@code upper} begin. */
+    private int maxPosition(LogSegment segment, long upper) {
+        if (upper >= logEndOffset) {
+            return segment.size();
+        }
+        Map.Entry<Long, LogSegment> upperSegment = segments.floorEntry(upper);
+        if (upperSegment == null || upperSegment.getKey() > segment.baseOffset()) {
+            return segment.size();
+        }
+        var position = segment.translateOffset(upper);
+        return position == null ? segment.size() : position.position;
+    }
+
+    /**
+     * Reads batches into memory (replication and compaction paths), same bounds as {@link #read}.
+     */
+    public MemoryRecords readRecords(long startOffset, int maxBytes, long maxOffset) throws IOException {
+        ReadResult result = read(startOffset, maxBytes, maxOffset, true);
+        if (!(result instanceof ReadResult.Data data) || data.slice().isEmpty()) {
+            return MemoryRecords.EMPTY;
+        }
+        LogSlice slice = data.slice();
+        LogSegment segment = segments.floorEntry(slice.firstBatchOffset()).getValue();
+        ByteBuffer buffer = ByteBuffer.allocate(slice.length());
+        segment.records().readInto(buffer, slice.position());
+        return MemoryRecords.readableRecords(buffer);
+    }
+
+    /**
+     * ListOffsets by timestamp: the first record whose timestamp is ≥ {@code timestamp} (KIP-33),
+     * empty when every record is older.
+     */
+    public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
+        for (LogSegment segment : segments.values()) {
+            if (segment.maxTimestampSoFar() >= timestamp) {
+                Optional<TimestampAndOffset> found =
+                        segment.findOffsetByTimestamp(timestamp, Math.max(logStartOffset, segment.baseOffset()));
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** ListOffsets MAX_TIMESTAMP (KIP-734): the record with the greatest timestamp, if any. */
+    public Optional<TimestampAndOffset> maxTimestampAndOffset() {
+        LogSegment best = null;
+        for (LogSegment segment : segments.values()) {
+            if (segment.maxTimestampSoFar() >= 0
+                    && (best == null || segment.maxTimestampSoFar() > best.maxTimestampSoFar())) {
+                best = segment;
+            }
+        }
+        if (best == null) {
+            return Optional.empty();
+        }
+        return best.findOffsetByTimestamp(best.maxTimestampSoFar(), Math.max(logStartOffset, best.baseOffset()));
+    }
+
+    /** Forces everything up to the log end offset to disk and moves the recovery point there. */
+    public void flush() throws IOException {
+        if (recoveryPoint >= logEndOffset) {
+            lastFlushMs = clock.millis();
+            return;
+        }
+        try {
+            Long from = segments.floorKey(recoveryPoint);
+            for (LogSegment segment : segments.tailMap(from == null ? segments.firstKey() : from, true)
+                    .values()) {
+                segment.flush();
+            }
+            recoveryPoint = logEndOffset;
+            lastFlushMs = clock.millis();
+        } catch (IOException e) {
+            markOffline("flush", e);
+            throw e;
+        }
+    }
+
+    /** {@code flush.ms}: flushes when that long has passed since the last flush. */
+    public void maybeFlushByTime() throws IOException {
+        if (clock.millis() - lastFlushMs >= config.flushMs()) {
+            flush();
+        }
+    }
+
+    /** Drops producers idle for longer than the producer-id expiration (the owner calls it periodically). */
+    public void removeExpiredProducers() {
+        producerState.removeExpiredProducers();
+    }
+
+    LogRetention retention() {
+        return new LogRetention(this);
+    }
+
+    /** Applies retention by time and size and the log start offset; see {@link LogRetention}. */
+    public int deleteOldSegments() throws IOException {
+        return retention().deleteOldSegments();
+    }
+
+    /**
+     * DeleteRecords: moves the log start offset up to {@code offset} and deletes the segments now
+     * wholly below it. Returns the new log start offset (Kafka's low watermark).
+     */
+    public long deleteRecordsBefore(long offset) throws IOException {
+        if (offset > logEndOffset) {
+            throw new IllegalArgumentException(
+                    "offset " + offset + " is above the log end offset " + logEndOffset + " of " + name());
+        }
+        if (offset > logStartOffset) {
+            advanceLogStartOffset(offset);
+            retention().deleteSegmentsBelowLogStartOffset();
+        }
+        return logStartOffset;
+    }
+
+    void advanceLogStartOffset(long newLogStartOffset) throws IOException {
+        if (newLogStartOffset <= logStartOffset) {
+            return;
+        }
+        logStartOffset = newLogStartOffset;
+        leaderEpochCache.truncateFromStart(newLogStartOffset);
+        producerState.onLogStartOffsetIncremented(newLogStartOffset);
+    }
+
+    /** Removes {@code segment} from the log and schedules its files for deletion. */
+    void removeSegment(LogSegment segment) throws IOException {
+        segments.remove(segment.baseOffset());
+        try {
+            segment.renameForDeletion();
+        } catch (IOException e) {
+            markOffline("delete segment", e);
+            throw e;
+        }
+        pendingDeletions.add(new PendingDeletion(segment, clock.millis() + config.fileDeleteDelayMs()));
+    }
+
+    TreeMap<Long, LogSegment> segmentMap() {
+        return segments;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** Deletes the {@code .deleted} files whose {@code file.delete.delay.ms} has passed. */
+    public int maybeDeleteFilesPastDelay() throws IOException {
+        long nowMs = clock.millis();
+        int deleted = 0;
+        var it = pendingDeletions.iterator();
+        while (it.hasNext()) {
+            PendingDeletion pending = it.next();
+            if (pending.dueMs() <= nowMs) {
+                pending.segment().deleteFiles();
+                it.remove();
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /** Segments renamed {@code .deleted} and waiting for their delay. */
+    public int pendingDeletionCount() {
+        return pendingDeletions.size();
+    }
+
+    /**
+     * Removes every record at or above {@code targetOffset} (follower truncation to the leader's
+     * log); producer state and the leader-epoch cache are truncated with it.
+     */
+    public void truncateTo(long targetOffset) throws IOException {
+        if (targetOffset >= logEndOffset) {
+            return;
+        }
+        if (targetOffset < segments.firstKey() || targetOffset < logStartOffset) {
+            truncateFullyAndStartAt(targetOffset);
+            return;
+        }
+        try {
+            for (LogSegment segment :
+                    List.copyOf(segments.tailMap(targetOffset, false).values())) {
+                removeSegment(segment);
+            }
+            LogSegment active = activeSegment();
+            active.truncateTo(targetOffset);
+            if (active.size() == 0) {
+                active.resetCreatedMs(clock.millis());
+            }
+            logEndOffset = targetOffset;
+            recoveryPoint = Math.min(recoveryPoint, targetOffset);
+            leaderEpochCache.truncateFromEnd(targetOffset);
+            LogLoader.rebuildProducerState(this, producerState, logStartOffset, logEndOffset);
+        } catch (IOException e) {
+            markOffline("truncate", e);
+            throw e;
+        }
+    }
+
+    /** Deletes every segment and starts an empty log at {@code newOffset}. */
+    public void truncateFullyAndStartAt(long newOffset) throws IOException {
+        try {
+            for (LogSegment segment : List.copyOf(segments.values())) {
+                removeSegment(segment);
+            }
+            segments.put(newOffset, LogSegment.open(dir, newOffset, config, rollJitterMs(config), clock.millis()));
+            logStartOffset = newOffset;
+            logEndOffset = newOffset;
+            recoveryPoint = newOffset;
+            leaderEpochCache.clear();
+            producerState.truncateFullyAndStartAt(newOffset);
+        } catch (IOException e) {
+            markOffline("truncate fully", e);
+            throw e;
+        }
+    }
+
+    /**
+     * Clean close: flushes, writes a producer-state snapshot at the log end offset, writes the final
+     * time-index entry and trims the active segment's indexes.
+     */
+    public void close() throws IOException {
+        if (offline) {
+            return;
+        }
+        try {
+            flush();
+            producerState.updateMapEndOffset(logEndOffset);
+            producerState.takeSnapshot();
+            for (LogSegment segment : segments.values()) {
+                segment.close();
+            }
+            for (PendingDeletion pending : pendingDeletions) {
+                pending.segment().closeHandlers();
+            }
+        } catch (IOException e) {
+            markOffline("close", e);
+            throw e;
+        }
+    }
+
+    private AppendResult.Rejected storageError() {
+        return new AppendResult.Rejected(Errors.KAFKA_STORAGE_ERROR, name() + " is offline after an I/O error");
+    }
+
+    private void markOffline(String operation, Exception e) {
+        if (!offline) {
+            log.error("{} failed for {} in {}: the log is now offline", operation, name(), dir, e);
+            offline = true;
+            for (LogSegment segment : segments.values()) {
+                segment.closeHandlers();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + name() + ", logStartOffset=" + logStartOffset + ", logEndOffset=" + logEndOffset
+                + ", segments=" + segments.size() + ")";
+    }
+}
