@@ -224,7 +224,7 @@ public final class LogSegment {
         long indexedOffset = timeIndex.lookup(timestamp).offset();
         int position =
                 offsetIndex.lookup(Math.max(indexedOffset, startingOffset)).position();
-        return Optional.ofNullable(log.searchForTimestamp(timestamp, position, startingOffset, 0));
+        return Optional.ofNullable(log.searchForTimestamp(timestamp, position, startingOffset, Integer.MAX_VALUE));
     }
 
     /** The greatest batch max timestamp in this segment, or -1 when no batch has one. */

@@ -57,6 +57,7 @@ public final class PartitionLog {
     private long logEndOffset;
     private long recoveryPoint;
     private long lastFlushMs;
+    private long pendingRollFlushOffset = -1L;
     private boolean offline;
 
     private record PendingDeletion(LogSegment segment, long dueMs) {}
@@ -328,7 +329,8 @@ public final class PartitionLog {
 
     /**
      * Starts a new active segment at the log end offset: the old one gets its final time-index
-     * entry and trimmed indexes, a producer-state snapshot is taken, and the log is flushed.
+     * entry and trimmed indexes and a producer-state snapshot is taken. The rolled segments are
+     * flushed off the append path, as Kafka does: see {@link #takeRollFlush()}.
      */
     public LogSegment roll() throws IOException {
         return rollAt(logEndOffset);
@@ -354,7 +356,7 @@ public final class PartitionLog {
             }
             LogSegment next = LogSegment.open(dir, baseOffset, config, rollJitterMs(config), clock.millis());
             segments.put(baseOffset, next);
-            flush();
+            pendingRollFlushOffset = Math.max(pendingRollFlushOffset, logEndOffset);
             return next;
         } catch (IOException e) {
             markOffline("roll", e);
@@ -476,6 +478,29 @@ public final class PartitionLog {
             markOffline("flush", e);
             throw e;
         }
+    }
+
+    /**
+     * The fsync owed for segments rolled since the last call, as a task the owner runs on another
+     * storage-dispatcher thread (those segments are no longer written, so forcing them there is
+     * safe), then reports with {@link #onFlushed}. Empty when nothing is owed.
+     */
+    public Optional<SegmentFlush> takeRollFlush() {
+        long upTo = pendingRollFlushOffset;
+        pendingRollFlushOffset = -1L;
+        if (upTo <= recoveryPoint) {
+            return Optional.empty();
+        }
+        Long from = segments.floorKey(recoveryPoint);
+        List<LogSegment> rolled =
+                List.copyOf(segments.subMap(from == null ? segments.firstKey() : from, true, upTo, false)
+                        .values());
+        return Optional.of(new SegmentFlush(rolled, upTo));
+    }
+
+    /** A {@link SegmentFlush} finished: everything below {@code offset} is on disk. */
+    public void onFlushed(long offset) {
+        recoveryPoint = Math.max(recoveryPoint, Math.min(offset, logEndOffset));
     }
 
     /** {@code flush.ms}: flushes when that long has passed since the last flush. */

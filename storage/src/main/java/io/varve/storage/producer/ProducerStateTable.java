@@ -153,8 +153,8 @@ public final class ProducerStateTable {
      * <p>Snapshots outside the log are deleted: above {@code logEndOffset}, and, as Kafka does, at or
      * below {@code logStartOffset} (they cannot hold a producer whose last offset is in the log). The
      * newest remaining snapshot is loaded; a corrupt one is deleted and the next older one tried.
-     * Producers whose last offset is below {@code logStartOffset}, and, as Kafka does on load, expired
-     * producers are dropped. Afterwards {@link #mapEndOffset()} is the offset of the loaded snapshot,
+     * As Kafka does on load, expired producers are dropped; producers whose batches are all below
+     * the log start are kept (KIP-360). Afterwards {@link #mapEndOffset()} is the offset of the loaded snapshot,
      * or {@code logStartOffset} if there was none, and the log replays its batches from there.
      */
     public void truncateAndReload(long logStartOffset, long logEndOffset) throws IOException {
@@ -166,7 +166,7 @@ public final class ProducerStateTable {
         producers.clear();
         version++;
         mapEndOffset = loadLatestSnapshot().orElse(logStartOffset);
-        producers.values().removeIf(entry -> isBelowLogStart(entry, logStartOffset) || isExpired(entry));
+        producers.values().removeIf(this::isExpired);
     }
 
     /** Clears all state and deletes every snapshot; the state then starts at {@code offset}. */
@@ -190,17 +190,12 @@ public final class ProducerStateTable {
     }
 
     /**
-     * Drops the producers whose last offset fell below the new log start, except those with an
-     * ongoing transaction (whose end marker is still to come), and moves the map end offset up to
-     * the log start if it was behind.
-     *
-     * <p>Kafka 2.4+ (KIP-360) keeps such producers until they expire; Varve drops them, after which
-     * the producer is unknown and its next batch is accepted at any sequence.
+     * The log start moved up (retention, DeleteRecords): the map end offset follows it if it was
+     * behind. Producers whose batches were all deleted are kept until they expire, as Kafka 2.4+
+     * does (KIP-360), so a producer that idles past retention is still fenced and still in
+     * sequence.
      */
     public void onLogStartOffsetIncremented(long logStartOffset) {
-        if (producers.values().removeIf(entry -> isBelowLogStart(entry, logStartOffset))) {
-            version++;
-        }
         mapEndOffset = Math.max(mapEndOffset, logStartOffset);
     }
 
@@ -230,10 +225,6 @@ public final class ProducerStateTable {
     private boolean isExpired(ProducerEntry entry) {
         return entry.currentTxnFirstOffset().isEmpty()
                 && nowMs.getAsLong() - entry.lastTimestamp() >= producerIdExpirationMs;
-    }
-
-    private static boolean isBelowLogStart(ProducerEntry entry, long logStartOffset) {
-        return entry.currentTxnFirstOffset().isEmpty() && entry.lastOffset() < logStartOffset;
     }
 
     private void deleteSnapshot(long offset) throws IOException {

@@ -93,6 +93,13 @@ class LogRollTest {
         assertThat(Files.size(fx.dir.resolve("00000000000000000000.timeindex"))).isEqualTo(12);
         assertThat(Files.exists(fx.dir.resolve("00000000000000000003.snapshot")))
                 .isTrue();
+        // the rolled segment is flushed off the append path, then reported
+        assertThat(log.recoveryPoint()).isZero();
+        SegmentFlush flush = log.takeRollFlush().orElseThrow();
+        assertThat(flush.upToOffset()).isEqualTo(3);
+        assertThat(log.takeRollFlush()).isEmpty();
+        flush.run();
+        log.onFlushed(flush.upToOffset());
         assertThat(log.recoveryPoint()).isEqualTo(3);
     }
 }

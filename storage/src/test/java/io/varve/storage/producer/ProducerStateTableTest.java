@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,13 +117,14 @@ class ProducerStateTableTest {
     }
 
     @Test
-    void reloadDropsProducersBelowTheLogStartOffsetAndExpiredProducers() throws IOException {
+    void reloadDropsExpiredProducersAndKeepsThoseBelowTheLogStart() throws IOException {
         long start = log.nowMs.get();
         log.nowMs.set(start + 10);
         log.append(PID_A, 0, 0, 3);
         log.nowMs.set(start);
         log.append(3000L, 0, 0, 1);
         log.nowMs.set(start + 10);
+        BatchMetadata ofA = log.entry(PID_A).batchMetadata().get(0);
         BatchMetadata ofB = log.append(PID_B, 0, 0, 3);
         log.table.takeSnapshot();
         log.nowMs.set(start + ProducerLogFixture.EXPIRATION_MS);
@@ -130,7 +132,8 @@ class ProducerStateTableTest {
         log.table.truncateAndReload(3, 7);
 
         assertEquals(7L, log.table.mapEndOffset());
-        assertEquals(Map.of(PID_B, entry(PID_B, 0, ofB)), log.table.activeProducers());
+        // 3000 expired; PID_A's batch (offsets 0-2) is below the log start but kept (KIP-360)
+        assertEquals(Map.of(PID_A, entry(PID_A, 0, ofA), PID_B, entry(PID_B, 0, ofB)), log.table.activeProducers());
     }
 
     @Test
@@ -181,20 +184,19 @@ class ProducerStateTableTest {
     }
 
     @Test
-    void logStartOffsetIncrementDropsProducersBelowIt() {
+    void logStartOffsetIncrementKeepsProducersUntilTheyExpire() {
         log.append(PID_A, 0, 0, 3);
         log.append(PID_B, 0, 0, 2);
-        ProducerAppend txn = log.table.startAppend();
-        log.stage(txn, 3000L, 0, 0, 1, true);
-        log.commit(txn);
-        BatchMetadata ofA = log.append(PID_A, 0, 3, 1);
 
-        log.table.onLogStartOffsetIncremented(5);
-
-        assertEquals(Set.of(PID_A, 3000L), log.table.activeProducers().keySet());
-        assertEquals(ofA, log.entry(PID_A).batchMetadata().get(1));
         log.table.onLogStartOffsetIncremented(7);
-        assertEquals(Set.of(3000L), log.table.activeProducers().keySet());
+
+        // KIP-360: a producer whose batches were deleted is still known, fenced and in sequence
+        assertEquals(Set.of(PID_A, PID_B), log.table.activeProducers().keySet());
+        ProducerCheck gap = log.produce(PID_A, 0, 5, 1);
+        assertTrue(
+                gap instanceof ProducerCheck.Rejected r && r.error() == Errors.OUT_OF_ORDER_SEQUENCE_NUMBER,
+                gap::toString);
+        assertEquals(ProducerCheck.ACCEPTED, log.produce(PID_A, 0, 3, 1));
     }
 
     @Test
