@@ -1,0 +1,95 @@
+package io.varve.metadata;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The cluster's controller (Kafka's KRaft controller role): a Cluster Singleton and an
+ * event-sourced entity whose events are the metadata log. It owns every topic, partition
+ * registration, config and producer-id block; each persisted change produces a new {@link
+ * MetadataImage} pushed to every registered node.
+ *
+ * <p>This class holds the protocol; the behavior lives in {@code io.varve.metadata.controller}.
+ */
+public final class Controller {
+    private Controller() {}
+
+    /** Every command crosses nodes (the singleton may live elsewhere). */
+    public sealed interface Command extends VarveSerializable {}
+
+    /**
+     * Creates topics (CreateTopics). {@code numPartitions}/{@code replicationFactor} of -1 take the
+     * broker defaults; non-empty {@code assignments} (partition → replica node ids) fix both.
+     */
+    public record CreateTopics(List<NewTopic> topics, boolean validateOnly, ActorRef<TopicResults> replyTo)
+            implements Command {}
+
+    public record NewTopic(
+            String name,
+            int numPartitions,
+            short replicationFactor,
+            Map<Integer, List<Integer>> assignments,
+            Map<String, String> configs)
+            implements VarveSerializable {}
+
+    /** Deletes topics by name and/or id (DeleteTopics). */
+    public record DeleteTopics(List<String> names, List<Uuid> topicIds, ActorRef<TopicResults> replyTo)
+            implements Command {}
+
+    /** Raises a topic's partition count to {@code totalCount} (CreatePartitions). */
+    public record CreatePartitions(
+            List<PartitionsIncrease> increases, boolean validateOnly, ActorRef<TopicResults> replyTo)
+            implements Command {}
+
+    public record PartitionsIncrease(String topic, int totalCount, List<List<Integer>> assignments)
+            implements VarveSerializable {}
+
+    /**
+     * Replaces the full set of overrides of a topic ({@code resourceType = "topic"}) or of the
+     * broker-wide dynamic defaults ({@code "broker"}, name = node id or "" for cluster default).
+     * Handlers of AlterConfigs and IncrementalAlterConfigs compute the new map from the current
+     * image.
+     */
+    public record ReplaceConfigs(
+            String resourceType,
+            String resourceName,
+            Map<String, String> configs,
+            boolean validateOnly,
+            ActorRef<OperationResult> replyTo)
+            implements Command {}
+
+    /** A block of producer ids for one broker's InitProducerId answers. */
+    public record AllocateProducerIds(int brokerId, ActorRef<ProducerIdBlock> replyTo) implements Command {}
+
+    /** A node joins: the controller records it and pushes every image to {@code subscriber}. */
+    public record RegisterBroker(BrokerInfo broker, ActorRef<MetadataUpdate> subscriber) implements Command {}
+
+    /** The current image, once. */
+    public record GetImage(ActorRef<MetadataUpdate> replyTo) implements Command {}
+
+    // ---- replies ----
+
+    public record TopicResults(List<TopicResult> results) implements VarveSerializable {}
+
+    /** One topic's outcome; {@code error} is {@code NONE} on success. */
+    public record TopicResult(
+            String name,
+            Uuid topicId,
+            Errors error,
+            String message,
+            int numPartitions,
+            short replicationFactor,
+            Map<String, String> configs)
+            implements VarveSerializable {}
+
+    public record OperationResult(Errors error, String message) implements VarveSerializable {}
+
+    public record ProducerIdBlock(int brokerId, long firstProducerId, int size, Errors error)
+            implements VarveSerializable {}
+
+    /** A new image (the whole image: a single node's metadata is small; deltas can come later). */
+    public record MetadataUpdate(MetadataImage image) implements VarveSerializable {}
+}

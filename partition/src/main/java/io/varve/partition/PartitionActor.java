@@ -1,0 +1,137 @@
+package io.varve.partition;
+
+import io.varve.metadata.PartitionRegistration;
+import io.varve.storage.index.AbortedTxn;
+import io.varve.storage.log.LogConfig;
+import io.varve.storage.log.LogDirectory;
+import io.varve.storage.log.LogSlice;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+
+/**
+ * One hosted replica of a partition: owns its {@code PartitionLog} and, as leader, the high
+ * watermark, the ISR and the waiting fetches. Spawned by the replica manager on {@code
+ * varve.storage-dispatcher}, so disk work never blocks the default dispatcher and one partition's
+ * appends are serial without locks.
+ *
+ * <p>Messages carrying {@link MemoryRecords} or {@link LogSlice}s are local-only: they never cross
+ * nodes, so they do not implement {@code VarveSerializable}.
+ */
+public final class PartitionActor {
+    private PartitionActor() {}
+
+    public sealed interface Command {}
+
+    /**
+     * Appends a producer's records. {@code requiredAcks} 0/1 answer after the local append; -1
+     * (all) answers when the high watermark passes the batch or after {@code timeoutMs}.
+     */
+    public record Append(MemoryRecords records, short requiredAcks, int timeoutMs, ActorRef<AppendResponse> replyTo)
+            implements Command {}
+
+    public record AppendResponse(
+            TopicPartition tp,
+            Errors error,
+            String message,
+            long baseOffset,
+            long logAppendTimeMs,
+            long logStartOffset) {}
+
+    /**
+     * Reads from {@code fetchOffset} up to the high watermark ({@code readCommitted}: the last stable
+     * offset). {@code currentLeaderEpoch} -1 skips the epoch check (KIP-320).
+     */
+    public record Read(
+            long fetchOffset,
+            int maxBytes,
+            boolean readCommitted,
+            boolean minOneBatch,
+            int currentLeaderEpoch,
+            ActorRef<ReadResponse> replyTo)
+            implements Command {}
+
+    /** {@code slice} is null when {@code error} is not NONE. */
+    public record ReadResponse(
+            TopicPartition tp,
+            Errors error,
+            String message,
+            LogSlice slice,
+            long highWatermark,
+            long lastStableOffset,
+            long logStartOffset,
+            List<AbortedTxn> abortedTransactions) {}
+
+    /**
+     * Long poll: answered as soon as data at or past {@code fetchOffset} is readable (at once if it
+     * already is), or when the partition stops. The fetch handler applies {@code max.wait.ms}.
+     */
+    public record AwaitData(long fetchOffset, boolean readCommitted, ActorRef<DataAvailable> replyTo)
+            implements Command {}
+
+    public record DataAvailable(TopicPartition tp) {}
+
+    /** ListOffsets: -2 earliest, -1 latest, -3 max timestamp, -4 earliest local, else a timestamp. */
+    public record ListOffsets(
+            long timestamp, boolean readCommitted, int currentLeaderEpoch, ActorRef<ListOffsetsResponse> replyTo)
+            implements Command {}
+
+    /** {@code offset}/{@code timestamp} -1 when no record matches. */
+    public record ListOffsetsResponse(TopicPartition tp, Errors error, long timestamp, long offset, int leaderEpoch) {}
+
+    /** DeleteRecords: -1 means up to the high watermark. */
+    public record DeleteRecords(long offset, ActorRef<DeleteRecordsResponse> replyTo) implements Command {}
+
+    public record DeleteRecordsResponse(TopicPartition tp, Errors error, long lowWatermark) {}
+
+    public record DescribeProducers(ActorRef<ProducersResponse> replyTo) implements Command {}
+
+    public record ProducerState(
+            long producerId,
+            int producerEpoch,
+            int lastSequence,
+            long lastTimestamp,
+            int coordinatorEpoch,
+            long currentTxnStartOffset) {}
+
+    public record ProducersResponse(TopicPartition tp, Errors error, List<ProducerState> producers) {}
+
+    /** For DescribeLogDirs and the data directory's checkpoints. */
+    public record DescribeLog(ActorRef<LogDescription> replyTo) implements Command {}
+
+    public record LogDescription(
+            TopicPartition tp,
+            long sizeBytes,
+            long logStartOffset,
+            long logEndOffset,
+            long highWatermark,
+            long recoveryPoint,
+            boolean offline) {}
+
+    /** New registration (leader, epoch, ISR) or new topic config from metadata. */
+    public record UpdateRegistration(PartitionRegistration registration, LogConfig config) implements Command {}
+
+    /** Stops the replica, closing the log cleanly, or deleting it when the topic was deleted. */
+    public record Stop(boolean deleteLog, ActorRef<Stopped> replyTo) implements Command {}
+
+    public record Stopped(TopicPartition tp) {}
+
+    /**
+     * The behavior. Opens (and if needed recovers) the log of {@code tp} in {@code logDirectory} on
+     * the storage dispatcher before accepting commands.
+     */
+    public static Behavior<Command> create(
+            LogDirectory logDirectory,
+            TopicPartition tp,
+            Uuid topicId,
+            LogConfig config,
+            PartitionRegistration registration,
+            int localNodeId,
+            PartitionSettings settings) {
+        throw new UnsupportedOperationException("built by the partition issue");
+    }
+}

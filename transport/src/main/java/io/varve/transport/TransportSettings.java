@@ -1,0 +1,37 @@
+package io.varve.transport;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * The Kafka listener and request limits, from {@code varve.transport} in {@code reference.conf}.
+ *
+ * @param host listener address
+ * @param port listener port (0 = any free port, for tests)
+ * @param socketRequestMaxBytes largest request frame accepted ({@code socket.request.max.bytes})
+ * @param askTimeout how long a handler waits for an actor's answer
+ * @param autoCreateTopics {@code auto.create.topics.enable}
+ * @param defaultPartitions {@code num.partitions} for auto-created topics
+ * @param defaultReplicationFactor {@code default.replication.factor}
+ */
+public record TransportSettings(
+        String host,
+        int port,
+        int socketRequestMaxBytes,
+        Duration askTimeout,
+        boolean autoCreateTopics,
+        int defaultPartitions,
+        short defaultReplicationFactor) {
+
+    public static TransportSettings fromConfig(Config config) {
+        Config c = config.getConfig("varve.transport");
+        return new TransportSettings(
+                c.getString("host"),
+                c.getInt("port"),
+                c.getInt("socket-request-max-bytes"),
+                c.getDuration("ask-timeout"),
+                c.getBoolean("auto-create-topics"),
+                c.getInt("num-partitions"),
+                (short) c.getInt("default-replication-factor"));
+    }
+}

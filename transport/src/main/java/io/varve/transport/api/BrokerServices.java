@@ -1,0 +1,32 @@
+package io.varve.transport.api;
+
+import io.varve.metadata.Controller;
+import io.varve.metadata.MetadataCache;
+import io.varve.partition.PartitionDirectory;
+import io.varve.transport.TransportSettings;
+import io.varve.txn.pid.ProducerIdManager;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+
+/**
+ * The node's services a handler may use, built once by the node (actors module) and shared by all
+ * connections. Every member is thread-safe.
+ *
+ * @param nodeId this node's broker id
+ * @param metadata the node's metadata image, read without messaging
+ * @param partitions the partition actors hosted here
+ * @param controller the controller singleton's proxy
+ * @param producerIds this node's producer-id manager
+ * @param topicConfigs broker defaults and validation for topic configs
+ * @param scheduler for {@code ask} timeouts and delayed answers
+ * @param settings transport settings (listener, limits, timeouts)
+ */
+public record BrokerServices(
+        int nodeId,
+        MetadataCache metadata,
+        PartitionDirectory partitions,
+        ActorRef<Controller.Command> controller,
+        ActorRef<ProducerIdManager.Command> producerIds,
+        TopicConfigs topicConfigs,
+        Scheduler scheduler,
+        TransportSettings settings) {}
