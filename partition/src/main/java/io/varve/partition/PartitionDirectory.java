@@ -1,6 +1,9 @@
 package io.varve.partition;
 
+import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -10,4 +13,11 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public interface PartitionDirectory {
     Optional<ActorRef<PartitionActor.Command>> lookup(TopicPartition tp);
+
+    /**
+     * Completes with {@code true} once every partition is hosted here (its actor is registered, so
+     * messages sent to it are processed once its log is open), or {@code false} after {@code
+     * timeout}. CreateTopics answers only after this, so a topic is writable the moment it returns.
+     */
+    CompletionStage<Boolean> awaitHosted(Collection<TopicPartition> tps, Duration timeout);
 }
