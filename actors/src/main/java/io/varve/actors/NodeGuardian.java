@@ -1,0 +1,134 @@
+package io.varve.actors;
+
+import io.varve.metadata.BrokerInfo;
+import io.varve.metadata.Controller;
+import io.varve.metadata.MetadataCache;
+import io.varve.metadata.MetadataListener;
+import io.varve.metadata.controller.ControllerSettings;
+import io.varve.partition.PartitionSettings;
+import io.varve.storage.log.LogDirectory;
+import io.varve.transport.TransportSettings;
+import io.varve.transport.api.BrokerServices;
+import io.varve.transport.api.TopicConfigs;
+import io.varve.txn.pid.ProducerIdManager;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/**
+ * The root of a node's supervision tree. Joins the cluster (itself, for a single node), starts the
+ * controller singleton, the metadata listener feeding the node's {@link MetadataCache}, the
+ * producer-id manager, the {@link ReplicaManager} (on the storage dispatcher) and the Kafka
+ * listener, and registers the clean-shutdown tasks with CoordinatedShutdown.
+ */
+public final class NodeGuardian {
+    private NodeGuardian() {}
+
+    public sealed interface Command {}
+
+    /** The Kafka listener is bound: the node registers with the controller under that address. */
+    private record ListenerBound(InetSocketAddress address) implements Command {}
+
+    static Behavior<Command> create(
+            NodeSettings settings,
+            LogDirectory logDirectory,
+            MetadataCache metadata,
+            CompletableFuture<InetSocketAddress> bound) {
+        return Behaviors.setup(context -> {
+            Cluster cluster = Cluster.get(context.getSystem());
+            var config = context.getSystem().settings().config();
+            if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+                cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            }
+            TransportSettings transport = TransportSettings.fromConfig(config);
+            TopicConfigs topicConfigs = new TopicConfigs(settings.brokerLogDefaults());
+            ActorRef<Controller.Command> controller = Controller.initSingleton(
+                    context.getSystem(),
+                    ControllerSettings.fromConfig(config),
+                    overrides -> validate(topicConfigs, overrides));
+            ActorRef<ProducerIdManager.Command> producerIds =
+                    context.spawn(ProducerIdManager.create(controller, settings.nodeId()), "producer-ids");
+            HostedPartitions hosted = new HostedPartitions();
+            ActorRef<ReplicaManager.Command> replicaManager = context.spawn(
+                    ReplicaManager.create(
+                            logDirectory,
+                            settings.nodeId(),
+                            metadata,
+                            hosted,
+                            topicConfigs,
+                            PartitionSettings.fromConfig(config),
+                            settings.checkpointInterval()),
+                    "replica-manager",
+                    DispatcherSelector.fromConfig("varve.storage-dispatcher"));
+            BrokerServices services = new BrokerServices(
+                    settings.nodeId(),
+                    metadata,
+                    hosted,
+                    controller,
+                    producerIds,
+                    topicConfigs,
+                    context.getSystem().scheduler(),
+                    transport);
+            CompletableFuture<InetSocketAddress> listener = new CompletableFuture<>();
+            KafkaListener.start(context, services, listener);
+            registerShutdown(context, replicaManager, settings);
+            context.pipeToSelf(listener, (address, error) -> {
+                if (error != null) {
+                    bound.completeExceptionally(error);
+                    throw new IllegalStateException("the Kafka listener failed to bind", error);
+                }
+                return new ListenerBound(address);
+            });
+            return Behaviors.receive(Command.class)
+                    .onMessage(ListenerBound.class, b -> onListenerBound(context, b, settings, controller, metadata, bound))
+                    .build();
+        });
+    }
+
+    private static Behavior<Command> onListenerBound(
+            ActorContext<Command> context,
+            ListenerBound listenerBound,
+            NodeSettings settings,
+            ActorRef<Controller.Command> controller,
+            MetadataCache metadata,
+            CompletableFuture<InetSocketAddress> bound) {
+        InetSocketAddress address = listenerBound.address();
+        BrokerInfo self = new BrokerInfo(settings.nodeId(), address.getHostString(), address.getPort(), null);
+        context.spawn(MetadataListener.create(self, controller, metadata), "metadata-listener");
+        bound.complete(address);
+        return Behaviors.empty();
+    }
+
+    private static Optional<String> validate(TopicConfigs topicConfigs, Map<String, String> overrides) {
+        try {
+            topicConfigs.effective(overrides);
+            return Optional.empty();
+        } catch (ConfigException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private static void registerShutdown(
+            ActorContext<Command> context, ActorRef<ReplicaManager.Command> replicaManager, NodeSettings settings) {
+        CoordinatedShutdown.get(context.getSystem())
+                .addTask(
+                        CoordinatedShutdown.PhaseServiceStop(),
+                        "close-logs",
+                        () -> AskPattern.ask(
+                                replicaManager,
+                                ReplicaManager.StopAll::new,
+                                settings.shutdownTimeout(),
+                                context.getSystem().scheduler()));
+    }
+}

@@ -1,0 +1,123 @@
+package io.varve.actors;
+
+import com.typesafe.config.Config;
+import io.varve.metadata.BrokerInfo;
+import io.varve.metadata.MetadataCache;
+import io.varve.metadata.MetadataImage;
+import io.varve.storage.log.LogDirectory;
+import io.varve.transport.TransportSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Varve node: the actor system with its {@link NodeGuardian}, the Kafka listener's
+ * address once bound, and a clean stop. Start-up does the blocking preparation on the calling
+ * thread — the journal schema and opening the data directory — before any actor exists, so no
+ * actor ever blocks on it.
+ */
+public final class VarveNode {
+    private static final Logger log = LoggerFactory.getLogger(VarveNode.class);
+    public static final String VERSION = versionOf();
+
+    private final ActorSystem<NodeGuardian.Command> system;
+    private final CompletableFuture<InetSocketAddress> ready;
+    private final NodeSettings settings;
+
+    private VarveNode(
+            ActorSystem<NodeGuardian.Command> system, CompletableFuture<InetSocketAddress> ready, NodeSettings settings) {
+        this.system = system;
+        this.ready = ready;
+        this.settings = settings;
+    }
+
+    /** Starts a node from a fully resolved configuration. */
+    public static VarveNode start(Config config) throws Exception {
+        long startNanos = System.nanoTime();
+        NodeSettings settings = NodeSettings.fromConfig(config);
+        JournalSchema.ensure(config);
+        LogDirectory logDirectory = LogDirectory.open(settings.dataDir());
+        MetadataCache metadata = new MetadataCache(MetadataImage.empty(""));
+        CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
+        ActorSystem<NodeGuardian.Command> system =
+                ActorSystem.create(NodeGuardian.create(settings, logDirectory, metadata, bound), "varve", config);
+        CompletableFuture<InetSocketAddress> ready = bound.thenCompose(address -> registered(metadata, settings, address));
+        VarveNode node = new VarveNode(system, ready, settings);
+        ready.whenComplete((address, error) -> {
+            if (error != null) {
+                log.error("Varve node {} failed to start", settings.nodeId(), error);
+            } else {
+                log.info(
+                        "Varve {} node {} ready: Kafka listener {}:{}, data dir {} (started in {} ms)",
+                        VERSION,
+                        settings.nodeId(),
+                        address.getHostString(),
+                        address.getPort(),
+                        settings.dataDir(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+            }
+        });
+        return node;
+    }
+
+    /** Completes once the controller's image lists this node, i.e. clients can be answered. */
+    private static CompletableFuture<InetSocketAddress> registered(
+            MetadataCache metadata, NodeSettings settings, InetSocketAddress address) {
+        CompletableFuture<InetSocketAddress> done = new CompletableFuture<>();
+        metadata.subscribe(image -> {
+            if (isRegistered(image, settings)) {
+                done.complete(address);
+            }
+        });
+        if (isRegistered(metadata.image(), settings)) {
+            done.complete(address);
+        }
+        return done;
+    }
+
+    private static boolean isRegistered(MetadataImage image, NodeSettings settings) {
+        BrokerInfo self = image.brokers().get(settings.nodeId());
+        return self != null;
+    }
+
+    /** The Kafka listener's address once the node serves clients. */
+    public CompletionStage<InetSocketAddress> ready() {
+        return ready;
+    }
+
+    public InetSocketAddress awaitReady(Duration timeout) throws Exception {
+        return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public ActorSystem<NodeGuardian.Command> system() {
+        return system;
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Clean stop through CoordinatedShutdown: stop accepting, finish in-flight requests, close every
+     * log, write the checkpoints and the clean-shutdown marker, leave the cluster.
+     */
+    public CompletionStage<Done> stop() {
+        return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+    }
+
+    static TransportSettings transportSettings(Config config) {
+        return TransportSettings.fromConfig(config);
+    }
+
+    private static String versionOf() {
+        String version = VarveNode.class.getPackage().getImplementationVersion();
+        return version == null ? "0.1.0-SNAPSHOT" : version;
+    }
+}

@@ -1,5 +1,0 @@
-/**
- * Varve's {@code actors} module. See the module README and ARCHITECTURE §2 for its role; it is an
- * empty shell until its issue is built.
- */
-package io.varve.actors;
