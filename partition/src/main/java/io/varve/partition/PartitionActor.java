@@ -5,6 +5,9 @@ import io.varve.storage.index.AbortedTxn;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.storage.log.LogSlice;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -12,6 +15,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * One hosted replica of a partition: owns its {@code PartitionLog} and, as leader, the high
@@ -120,9 +125,28 @@ public final class PartitionActor {
 
     public record Stopped(TopicPartition tp) {}
 
+    // ---- private messages: timer ticks and pipeToSelf results ----
+
+    /** Timer: the {@code acks=all} append parked under {@code id} waited its {@code timeoutMs}. */
+    record AppendTimedOut(long id) implements Command {}
+
+    /** A roll's segment flush finished off the actor; {@code failure} is null on success. */
+    record Flushed(long offset, Throwable failure) implements Command {}
+
+    /** Timer: apply retention ({@code retention-check-interval}). */
+    record RetentionCheck() implements Command {}
+
+    /** Timer: apply {@code flush.ms} ({@code flush-check-interval}). */
+    record FlushCheck() implements Command {}
+
+    /** Timer: drop idle producers ({@code producer-id-expiration-check-interval}). */
+    record ProducerExpirationCheck() implements Command {}
+
     /**
      * The behavior. Opens (and if needed recovers) the log of {@code tp} in {@code logDirectory} on
-     * the storage dispatcher before accepting commands.
+     * the storage dispatcher before accepting commands. The caller spawns it with {@code
+     * DispatcherSelector.fromConfig("varve.storage-dispatcher")}. If the log cannot be opened, every
+     * command is answered with {@code KAFKA_STORAGE_ERROR}.
      */
     public static Behavior<Command> create(
             LogDirectory logDirectory,
@@ -132,6 +156,40 @@ public final class PartitionActor {
             PartitionRegistration registration,
             int localNodeId,
             PartitionSettings settings) {
-        throw new UnsupportedOperationException("built by the partition issue");
+        return create(logDirectory, tp, topicId, config, registration, localNodeId, settings, Clock.systemUTC());
+    }
+
+    /** As {@link #create}, with the clock the log stamps and measures time with (tests). */
+    static Behavior<Command> create(
+            LogDirectory logDirectory,
+            TopicPartition tp,
+            Uuid topicId,
+            LogConfig config,
+            PartitionRegistration registration,
+            int localNodeId,
+            PartitionSettings settings,
+            Clock clock) {
+        Behavior<Command> open = Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            HostedReplica replica;
+            try {
+                replica = HostedReplica.open(
+                        logDirectory,
+                        tp,
+                        topicId,
+                        config,
+                        registration,
+                        localNodeId,
+                        settings.producerIdExpiration().toMillis(),
+                        clock);
+            } catch (IOException | RuntimeException e) {
+                context.getLog().error("cannot open the log of {}: the partition is offline", tp, e);
+                return new OfflineBehavior(
+                        context, tp, logDirectory.partitionDir(tp), "log of " + tp + " is offline: " + e.getMessage());
+            }
+            return ReplicaBehavior.start(context, timers, replica, settings);
+        }));
+        // a bug in a handler restarts the replica, which closes and reopens its log (PreRestart)
+        return Behaviors.supervise(open)
+                .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)));
     }
 }

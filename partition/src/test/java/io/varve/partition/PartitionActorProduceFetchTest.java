@@ -1,0 +1,198 @@
+package io.varve.partition;
+
+import static io.varve.partition.PartitionFixture.TP;
+import static io.varve.partition.PartitionFixture.batch;
+import static io.varve.partition.PartitionFixture.offsetsAndValues;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.varve.partition.PartitionActor.Append;
+import io.varve.partition.PartitionActor.AppendResponse;
+import io.varve.partition.PartitionActor.AwaitData;
+import io.varve.partition.PartitionActor.Command;
+import io.varve.partition.PartitionActor.DataAvailable;
+import io.varve.partition.PartitionActor.DescribeProducers;
+import io.varve.partition.PartitionActor.ProducerState;
+import io.varve.partition.PartitionActor.ProducersResponse;
+import io.varve.partition.PartitionActor.ReadResponse;
+import io.varve.partition.PartitionActor.UpdateRegistration;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PartitionActorProduceFetchTest {
+    private static final long NOW = System.currentTimeMillis();
+
+    @TempDir
+    Path dataDir;
+
+    private ActorTestKit testKit;
+    private ManualTime manualTime;
+    private PartitionFixture fx;
+
+    @BeforeEach
+    void start() {
+        testKit = ActorTestKit.create(ManualTime.config());
+        manualTime = ManualTime.get(testKit.system());
+        fx = new PartitionFixture(testKit, dataDir);
+    }
+
+    @AfterEach
+    void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void appendsAndReadsExactRecordsAndOffsets() {
+        ActorRef<Command> partition = fx.spawn();
+
+        AppendResponse first = fx.append(partition, batch("a", 3, NOW), 1);
+        AppendResponse second = fx.append(partition, batch("b", 2, NOW), 1);
+
+        assertThat(first).isEqualTo(new AppendResponse(TP, Errors.NONE, null, 0, -1, 0));
+        assertThat(second).isEqualTo(new AppendResponse(TP, Errors.NONE, null, 3, -1, 0));
+        ReadResponse read = fx.read(partition, 0, -1);
+        assertThat(read.error()).isEqualTo(Errors.NONE);
+        assertThat(offsetsAndValues(read.slice())).containsExactly("0:a-0", "1:a-1", "2:a-2", "3:b-0", "4:b-1");
+        assertThat(read.highWatermark()).isEqualTo(5);
+        assertThat(read.lastStableOffset()).isEqualTo(5);
+        assertThat(read.logStartOffset()).isZero();
+        assertThat(read.abortedTransactions()).isEmpty();
+        assertThat(offsetsAndValues(fx.read(partition, 3, -1).slice())).containsExactly("3:b-0", "4:b-1");
+        assertThat(fx.read(partition, 5, -1).slice().isEmpty()).isTrue();
+        assertThat(fx.read(partition, 6, -1).error()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE);
+    }
+
+    @Test
+    void logAppendTimeTopicAnswersTheBrokerTimestamp() {
+        fx.with(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+        ActorRef<Command> partition = fx.spawn();
+        AppendResponse response = fx.append(partition, batch("a", 1, 1_000L), 1);
+        assertThat(response.error()).isEqualTo(Errors.NONE);
+        assertThat(response.logAppendTimeMs()).isGreaterThanOrEqualTo(NOW);
+    }
+
+    @Test
+    void acksAllIsAnsweredAtOnceWithASingleReplicaIsr() {
+        ActorRef<Command> partition = fx.spawn();
+        assertThat(fx.append(partition, batch("a", 2, NOW), -1))
+                .isEqualTo(new AppendResponse(TP, Errors.NONE, null, 0, -1, 0));
+        assertThat(fx.append(partition, batch("b", 1, NOW), -1).baseOffset()).isEqualTo(2);
+        assertThat(fx.read(partition, 0, -1).highWatermark()).isEqualTo(3);
+    }
+
+    @Test
+    void acksAllBelowMinInsyncReplicasIsRejectedWithoutAppending() {
+        fx.with(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, 2);
+        ActorRef<Command> partition = fx.spawn();
+
+        AppendResponse rejected = fx.append(partition, batch("a", 2, NOW), -1);
+        assertThat(rejected.error()).isEqualTo(Errors.NOT_ENOUGH_REPLICAS);
+        assertThat(rejected.message()).contains("min.insync.replicas 2");
+        assertThat(fx.append(partition, batch("b", 1, NOW), 1).baseOffset()).isZero();
+    }
+
+    @Test
+    void acksAllWaitsForTheIsrAndTimesOut() {
+        fx.registration = PartitionFixture.registration(List.of(1, 2), 1, 5, 0);
+        ActorRef<Command> partition = fx.spawn();
+        TestProbe<AppendResponse> probe = testKit.createTestProbe();
+
+        partition.tell(new Append(batch("a", 2, NOW), (short) -1, 1_000, probe.ref()));
+        assertThat(fx.describe(partition).logEndOffset()).isEqualTo(2);
+        probe.expectNoMessage(Duration.ofMillis(50));
+        // follower 2 never fetched: nothing is committed, so nothing is readable
+        assertThat(fx.read(partition, 0, -1).highWatermark()).isZero();
+        assertThat(fx.read(partition, 0, -1).slice().isEmpty()).isTrue();
+
+        manualTime.timePasses(Duration.ofMillis(1_000));
+        AppendResponse timedOut = probe.receiveMessage();
+        assertThat(timedOut.error()).isEqualTo(Errors.REQUEST_TIMED_OUT);
+        assertThat(timedOut.message()).contains("high watermark 0, needed 2");
+    }
+
+    @Test
+    void acksAllIsAnsweredWhenTheIsrShrinksToTheLeader() {
+        fx.registration = PartitionFixture.registration(List.of(1, 2), 1, 5, 0);
+        ActorRef<Command> partition = fx.spawn();
+        TestProbe<AppendResponse> probe = testKit.createTestProbe();
+        partition.tell(new Append(batch("a", 2, NOW), (short) -1, 30_000, probe.ref()));
+        fx.describe(partition);
+        probe.expectNoMessage(Duration.ofMillis(50));
+
+        partition.tell(new UpdateRegistration(PartitionFixture.registration(List.of(1), 1, 5, 1), null));
+
+        assertThat(probe.receiveMessage()).isEqualTo(new AppendResponse(TP, Errors.NONE, null, 0, -1, 0));
+        assertThat(fx.read(partition, 0, -1).highWatermark()).isEqualTo(2);
+        manualTime.timePasses(Duration.ofSeconds(30));
+        probe.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void longPollIsAnsweredAfterAnAppend() {
+        ActorRef<Command> partition = fx.spawn();
+        TestProbe<DataAvailable> probe = testKit.createTestProbe();
+        partition.tell(new AwaitData(0, false, probe.ref()));
+        fx.describe(partition);
+        probe.expectNoMessage(Duration.ofMillis(50));
+
+        fx.append(partition, batch("a", 2, NOW), 1);
+
+        assertThat(probe.receiveMessage()).isEqualTo(new DataAvailable(TP));
+        partition.tell(new AwaitData(1, false, probe.ref()));
+        assertThat(probe.receiveMessage()).isEqualTo(new DataAvailable(TP));
+        partition.tell(new AwaitData(2, true, probe.ref()));
+        fx.describe(partition);
+        probe.expectNoMessage(Duration.ofMillis(50));
+        fx.append(partition, batch("b", 1, NOW), 1);
+        assertThat(probe.receiveMessage()).isEqualTo(new DataAvailable(TP));
+    }
+
+    @Test
+    void corruptBatchIsRejectedAndTheNextAppendStillWorks() {
+        ActorRef<Command> partition = fx.spawn();
+        MemoryRecords corrupt = batch("a", 2, NOW);
+        ByteBuffer bytes = corrupt.buffer();
+        int last = bytes.limit() - 1;
+        bytes.put(last, (byte) (bytes.get(last) ^ 0x5a));
+
+        AppendResponse rejected = fx.append(partition, corrupt, 1);
+
+        assertThat(rejected.error()).isEqualTo(Errors.CORRUPT_MESSAGE);
+        assertThat(fx.append(partition, batch("b", 2, NOW), 1).baseOffset()).isZero();
+        assertThat(offsetsAndValues(fx.read(partition, 0, -1).slice())).containsExactly("0:b-0", "1:b-1");
+    }
+
+    @Test
+    void invalidAcksAreRejected() {
+        ActorRef<Command> partition = fx.spawn();
+        assertThat(fx.append(partition, batch("a", 1, NOW), 2).error()).isEqualTo(Errors.INVALID_REQUIRED_ACKS);
+    }
+
+    @Test
+    void describesIdempotentProducers() {
+        ActorRef<Command> partition = fx.spawn();
+        MemoryRecords idempotent = MemoryRecords.withIdempotentRecords(
+                Compression.NONE, 4_000L, (short) 2, 0, PartitionFixture.records("a", 3, NOW));
+        assertThat(fx.append(partition, idempotent, -1).baseOffset()).isZero();
+
+        TestProbe<ProducersResponse> probe = testKit.createTestProbe();
+        partition.tell(new DescribeProducers(probe.ref()));
+
+        assertThat(probe.receiveMessage())
+                .isEqualTo(
+                        new ProducersResponse(TP, Errors.NONE, List.of(new ProducerState(4_000L, 2, 2, NOW, -1, -1L))));
+    }
+}
