@@ -76,8 +76,7 @@ class MetadataListenerTest {
         TEST_KIT.spawn(MetadataListener.create(BROKER_1, controller.ref(), cache, RETRY));
         RegisterBroker registration = controller.expectMessageClass(RegisterBroker.class);
         MetadataImage older = MetadataImage.empty("c");
-        MetadataImage newer = new MetadataImage(
-                8L, "c", 1, TestImages.image().brokers(), Map.of(), Map.of(), Map.of());
+        MetadataImage newer = new MetadataImage(8L, "c", 1, TestImages.image().brokers(), Map.of(), Map.of(), Map.of());
 
         registration.subscriber().tell(new MetadataUpdate(older));
         registration.subscriber().tell(new MetadataUpdate(newer));
