@@ -1,10 +1,17 @@
 package io.varve.metadata;
 
+import io.varve.metadata.controller.ControllerBehavior;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The cluster's controller (Kafka's KRaft controller role): a Cluster Singleton and an
@@ -15,7 +22,32 @@ import org.apache.pekko.actor.typed.ActorRef;
  * <p>This class holds the protocol; the behavior lives in {@code io.varve.metadata.controller}.
  */
 public final class Controller {
+    /** The singleton's name in the cluster (and its actor name). */
+    public static final String SINGLETON_NAME = "varve-controller";
+
     private Controller() {}
+
+    /**
+     * The controller behavior (event sourced, persistence id {@code varve-controller}). {@code
+     * topicConfigValidator} returns an error message for invalid topic config overrides (the node
+     * builds it on the storage module's LogConfig); it answers INVALID_CONFIG.
+     */
+    public static Behavior<Command> create(
+            ControllerSettings settings, Function<Map<String, String>, Optional<String>> topicConfigValidator) {
+        return ControllerBehavior.create(settings, topicConfigValidator);
+    }
+
+    /**
+     * Starts (or joins) the cluster singleton controller on this node and returns the proxy that
+     * routes to wherever it runs. Call once per node, after the cluster extension is started.
+     */
+    public static ActorRef<Command> initSingleton(
+            ActorSystem<?> system,
+            ControllerSettings settings,
+            Function<Map<String, String>, Optional<String>> topicConfigValidator) {
+        return ClusterSingleton.get(system)
+                .init(SingletonActor.of(create(settings, topicConfigValidator), SINGLETON_NAME));
+    }
 
     /** Every command crosses nodes (the singleton may live elsewhere). */
     public sealed interface Command extends VarveSerializable {}

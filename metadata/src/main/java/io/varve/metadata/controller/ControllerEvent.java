@@ -1,0 +1,42 @@
+package io.varve.metadata.controller;
+
+import io.varve.metadata.BrokerInfo;
+import io.varve.metadata.PartitionRegistration;
+import io.varve.metadata.VarveSerializable;
+import java.util.Map;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The controller's journal: one event per change of the cluster metadata, the counterpart of a
+ * record in Kafka's {@code __cluster_metadata} log. The sequence number of an event in the journal
+ * is the {@code offset} of the {@link io.varve.metadata.MetadataImage} it produces. Events are
+ * written by the controller only and never change meaning: a new kind of change is a new event.
+ */
+public sealed interface ControllerEvent extends VarveSerializable {
+
+    /** A topic came into being with its id, its first partitions (by index) and its overrides. */
+    record TopicCreated(
+            String name, Uuid topicId, Map<Integer, PartitionRegistration> partitions, Map<String, String> configs)
+            implements ControllerEvent {}
+
+    /** A topic and all its partitions are gone. */
+    record TopicDeleted(String name, Uuid topicId) implements ControllerEvent {}
+
+    /** Partitions were added to an existing topic; {@code partitions} holds only the new ones. */
+    record PartitionsCreated(String topic, Map<Integer, PartitionRegistration> partitions) implements ControllerEvent {}
+
+    /** A topic's config overrides were replaced as a whole. */
+    record TopicConfigsReplaced(String topic, Map<String, String> configs) implements ControllerEvent {}
+
+    /**
+     * The dynamic broker configs were replaced as a whole; {@code resourceName} is the node id or ""
+     * for the cluster-wide default, as requested (the image keeps one set, see the module README).
+     */
+    record BrokerConfigsReplaced(String resourceName, Map<String, String> configs) implements ControllerEvent {}
+
+    /** Producer ids {@code [firstProducerId, firstProducerId + size)} went to {@code brokerId}. */
+    record ProducerIdsAllocated(int brokerId, long firstProducerId, int size) implements ControllerEvent {}
+
+    /** A broker registered, or re-registered with a changed endpoint. */
+    record BrokerRegistered(BrokerInfo broker) implements ControllerEvent {}
+}

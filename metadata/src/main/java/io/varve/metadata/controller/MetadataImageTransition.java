@@ -1,0 +1,133 @@
+package io.varve.metadata.controller;
+
+import io.varve.metadata.BrokerInfo;
+import io.varve.metadata.MetadataImage;
+import io.varve.metadata.PartitionRegistration;
+import io.varve.metadata.TopicImage;
+import io.varve.metadata.controller.ControllerEvent.BrokerConfigsReplaced;
+import io.varve.metadata.controller.ControllerEvent.BrokerRegistered;
+import io.varve.metadata.controller.ControllerEvent.PartitionsCreated;
+import io.varve.metadata.controller.ControllerEvent.ProducerIdsAllocated;
+import io.varve.metadata.controller.ControllerEvent.TopicConfigsReplaced;
+import io.varve.metadata.controller.ControllerEvent.TopicCreated;
+import io.varve.metadata.controller.ControllerEvent.TopicDeleted;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The pure state transition of the metadata log: image + event → next image. Every event advances
+ * {@code offset} by one, so an image built from the journal's first n events has offset n, the
+ * sequence number of its last event. No side effects; used by the controller's event handler on
+ * recovery and on every persisted change. Stateless and thread-safe.
+ */
+public final class MetadataImageTransition {
+    private MetadataImageTransition() {}
+
+    public static MetadataImage apply(MetadataImage image, ControllerEvent event) {
+        if (event instanceof TopicCreated created) {
+            return onTopicCreated(image, created);
+        } else if (event instanceof TopicDeleted deleted) {
+            return onTopicDeleted(image, deleted);
+        } else if (event instanceof PartitionsCreated added) {
+            return onPartitionsCreated(image, added);
+        } else if (event instanceof TopicConfigsReplaced replaced) {
+            return onTopicConfigsReplaced(image, replaced);
+        } else if (event instanceof BrokerConfigsReplaced replaced) {
+            return withBrokerConfigs(image, replaced.configs());
+        } else if (event instanceof BrokerRegistered registered) {
+            return onBrokerRegistered(image, registered.broker());
+        } else if (event instanceof ProducerIdsAllocated) {
+            return withTopics(image, image.topicsByName(), image.topicNamesById());
+        }
+        throw new IllegalArgumentException("unknown controller event " + event);
+    }
+
+    private static MetadataImage onTopicCreated(MetadataImage image, TopicCreated created) {
+        TopicImage topic = new TopicImage(
+                created.name(),
+                created.topicId(),
+                Immutables.sortedCopy(created.partitions()),
+                Immutables.sortedCopy(created.configs()));
+        Map<String, TopicImage> topics = new HashMap<>(image.topicsByName());
+        topics.put(topic.name(), topic);
+        Map<Uuid, String> names = new HashMap<>(image.topicNamesById());
+        names.put(topic.topicId(), topic.name());
+        return withTopics(image, topics, names);
+    }
+
+    private static MetadataImage onTopicDeleted(MetadataImage image, TopicDeleted deleted) {
+        Map<String, TopicImage> topics = new HashMap<>(image.topicsByName());
+        topics.remove(deleted.name());
+        Map<Uuid, String> names = new HashMap<>(image.topicNamesById());
+        names.remove(deleted.topicId());
+        return withTopics(image, topics, names);
+    }
+
+    private static MetadataImage onPartitionsCreated(MetadataImage image, PartitionsCreated added) {
+        TopicImage topic = existingTopic(image, added.topic());
+        Map<Integer, PartitionRegistration> partitions = new TreeMap<>(topic.partitions());
+        partitions.putAll(added.partitions());
+        return withTopic(image, new TopicImage(topic.name(), topic.topicId(), partitions, topic.configs()));
+    }
+
+    private static MetadataImage onTopicConfigsReplaced(MetadataImage image, TopicConfigsReplaced replaced) {
+        TopicImage topic = existingTopic(image, replaced.topic());
+        return withTopic(image, new TopicImage(topic.name(), topic.topicId(), topic.partitions(), replaced.configs()));
+    }
+
+    private static MetadataImage onBrokerRegistered(MetadataImage image, BrokerInfo broker) {
+        Map<Integer, BrokerInfo> brokers = new TreeMap<>(image.brokers());
+        brokers.put(broker.nodeId(), broker);
+        // Like KRaft brokers, clients are shown a live broker as "controller": the lowest id.
+        int controllerId = brokers.keySet().iterator().next();
+        return new MetadataImage(
+                image.offset() + 1,
+                image.clusterId(),
+                controllerId,
+                Immutables.sortedCopy(brokers),
+                image.topicsByName(),
+                image.topicNamesById(),
+                image.brokerConfigs());
+    }
+
+    private static TopicImage existingTopic(MetadataImage image, String name) {
+        return image.topic(name)
+                .orElseThrow(() -> new IllegalStateException("event for unknown topic '" + name + "' in " + image));
+    }
+
+    private static MetadataImage withTopic(MetadataImage image, TopicImage topic) {
+        TopicImage sorted = new TopicImage(
+                topic.name(),
+                topic.topicId(),
+                Immutables.sortedCopy(topic.partitions()),
+                Immutables.sortedCopy(topic.configs()));
+        Map<String, TopicImage> topics = new HashMap<>(image.topicsByName());
+        topics.put(topic.name(), sorted);
+        return withTopics(image, topics, image.topicNamesById());
+    }
+
+    private static MetadataImage withTopics(
+            MetadataImage image, Map<String, TopicImage> topics, Map<Uuid, String> namesById) {
+        return new MetadataImage(
+                image.offset() + 1,
+                image.clusterId(),
+                image.controllerId(),
+                image.brokers(),
+                Immutables.sortedCopy(topics),
+                Immutables.sortedCopy(namesById),
+                image.brokerConfigs());
+    }
+
+    private static MetadataImage withBrokerConfigs(MetadataImage image, Map<String, String> configs) {
+        return new MetadataImage(
+                image.offset() + 1,
+                image.clusterId(),
+                image.controllerId(),
+                image.brokers(),
+                image.topicsByName(),
+                image.topicNamesById(),
+                Immutables.sortedCopy(configs));
+    }
+}

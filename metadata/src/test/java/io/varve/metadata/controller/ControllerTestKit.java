@@ -1,0 +1,60 @@
+package io.varve.metadata.controller;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.varve.metadata.Controller;
+import io.varve.metadata.Controller.NewTopic;
+import io.varve.metadata.ControllerSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+
+/** Builds the controller under Pekko's event-sourced test kit, everything going through Kryo. */
+final class ControllerTestKit {
+    static final int SNAPSHOT_EVERY = 3;
+    static final ControllerSettings SETTINGS =
+            new ControllerSettings("test-cluster-id", 1, (short) 1, 1000, SNAPSHOT_EVERY, Duration.ofSeconds(5));
+
+    /** Rejects a non-numeric retention.ms the way the storage module's LogConfig would. */
+    static final Function<Map<String, String>, Optional<String>> VALIDATOR = configs -> {
+        String retention = configs.get("retention.ms");
+        return retention == null || retention.matches("-?\\d+")
+                ? Optional.empty()
+                : Optional.of(
+                        "Invalid value " + retention + " for configuration retention.ms: Not a number of type LONG");
+    };
+
+    private ControllerTestKit() {}
+
+    static Config config() {
+        return ConfigFactory.parseString("pekko.actor.serialize-messages = on")
+                .withFallback(EventSourcedBehaviorTestKit.config())
+                .withFallback(PersistenceTestKitSnapshotPlugin.config());
+    }
+
+    static EventSourcedBehaviorTestKit<Controller.Command, ControllerEvent, ControllerState> create(
+            ActorSystem<?> system) {
+        return EventSourcedBehaviorTestKit.create(
+                system,
+                Controller.create(SETTINGS, VALIDATOR),
+                EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+    }
+
+    static NewTopic topic(String name, int partitions, int replicationFactor) {
+        return new NewTopic(name, partitions, (short) replicationFactor, Map.of(), Map.of());
+    }
+
+    static NewTopic topicWithConfigs(String name, Map<String, String> configs) {
+        return new NewTopic(name, -1, (short) -1, Map.of(), configs);
+    }
+
+    static NewTopic topicWithAssignments(
+            String name, int partitions, int replicationFactor, Map<Integer, List<Integer>> assignments) {
+        return new NewTopic(name, partitions, (short) replicationFactor, assignments, Map.of());
+    }
+}

@@ -1,0 +1,120 @@
+package io.varve.metadata.controller;
+
+import static io.varve.metadata.TestImages.BROKER_1;
+import static io.varve.metadata.TestImages.BROKER_2;
+import static io.varve.metadata.controller.ControllerTopicsTest.registration;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.varve.metadata.MetadataImage;
+import io.varve.metadata.TopicImage;
+import io.varve.metadata.controller.ControllerEvent.BrokerConfigsReplaced;
+import io.varve.metadata.controller.ControllerEvent.BrokerRegistered;
+import io.varve.metadata.controller.ControllerEvent.PartitionsCreated;
+import io.varve.metadata.controller.ControllerEvent.ProducerIdsAllocated;
+import io.varve.metadata.controller.ControllerEvent.TopicConfigsReplaced;
+import io.varve.metadata.controller.ControllerEvent.TopicCreated;
+import io.varve.metadata.controller.ControllerEvent.TopicDeleted;
+import java.util.Map;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Test;
+
+class MetadataImageTransitionTest {
+    private static final Uuid ORDERS = new Uuid(1L, 2L);
+    private static final MetadataImage EMPTY =
+            ControllerState.initial("cluster").image();
+
+    @Test
+    void everyEventAdvancesTheOffsetByOne() {
+        MetadataImage image = EMPTY;
+        image = MetadataImageTransition.apply(image, new BrokerRegistered(BROKER_1));
+        image = MetadataImageTransition.apply(image, new ProducerIdsAllocated(1, 0L, 1000));
+        image = MetadataImageTransition.apply(image, new BrokerConfigsReplaced("", Map.of()));
+
+        assertThat(EMPTY.offset()).isZero();
+        assertThat(image.offset()).isEqualTo(3L);
+    }
+
+    @Test
+    void registeredBrokersAreListedInIdOrderAndTheLowestIsShownAsController() {
+        MetadataImage image = MetadataImageTransition.apply(EMPTY, new BrokerRegistered(BROKER_2));
+        image = MetadataImageTransition.apply(image, new BrokerRegistered(BROKER_1));
+
+        assertThat(image.brokers().keySet()).containsExactly(1, 2);
+        assertThat(image.controllerId()).isEqualTo(1);
+    }
+
+    @Test
+    void topicCreatedAddsTopicUnderNameAndId() {
+        MetadataImage image = MetadataImageTransition.apply(EMPTY, created());
+
+        TopicImage topic = image.topic(ORDERS).orElseThrow();
+        assertThat(topic.name()).isEqualTo("orders");
+        assertThat(topic.partitions().keySet()).containsExactly(0, 1);
+        assertThat(topic.configs()).isEqualTo(Map.of("retention.ms", "100"));
+        assertThat(image.topicNamesById()).isEqualTo(Map.of(ORDERS, "orders"));
+    }
+
+    @Test
+    void partitionsCreatedExtendsTheTopicKeepingIdAndConfigs() {
+        MetadataImage image = MetadataImageTransition.apply(EMPTY, created());
+        image = MetadataImageTransition.apply(image, new PartitionsCreated("orders", Map.of(2, registration(2, 1))));
+
+        TopicImage topic = image.topic("orders").orElseThrow();
+        assertThat(topic.partitions().keySet()).containsExactly(0, 1, 2);
+        assertThat(topic.topicId()).isEqualTo(ORDERS);
+        assertThat(topic.configs()).isEqualTo(Map.of("retention.ms", "100"));
+    }
+
+    @Test
+    void configsAreReplacedAsAWhole() {
+        MetadataImage image = MetadataImageTransition.apply(EMPTY, created());
+        image = MetadataImageTransition.apply(image, new TopicConfigsReplaced("orders", Map.of("segment.ms", "5")));
+        image = MetadataImageTransition.apply(image, new BrokerConfigsReplaced("1", Map.of("log.retention.ms", "9")));
+
+        assertThat(image.topic("orders").orElseThrow().configs()).isEqualTo(Map.of("segment.ms", "5"));
+        assertThat(image.brokerConfigs()).isEqualTo(Map.of("log.retention.ms", "9"));
+    }
+
+    @Test
+    void topicDeletedRemovesNameAndId() {
+        MetadataImage image = MetadataImageTransition.apply(EMPTY, created());
+        image = MetadataImageTransition.apply(image, new TopicDeleted("orders", ORDERS));
+
+        assertThat(image.topicsByName()).isEmpty();
+        assertThat(image.topicNamesById()).isEmpty();
+        assertThat(image.offset()).isEqualTo(2L);
+    }
+
+    @Test
+    void imagesAreUnmodifiable() {
+        MetadataImage image = MetadataImageTransition.apply(EMPTY, created());
+
+        assertThatThrownBy(() -> image.topicsByName().remove("orders"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(
+                        () -> image.topic("orders").orElseThrow().partitions().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void eventForUnknownTopicIsABug() {
+        assertThatThrownBy(() -> MetadataImageTransition.apply(EMPTY, new TopicConfigsReplaced("nope", Map.of())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("nope");
+    }
+
+    @Test
+    void stateCountsProducerIdsPastTheLastBlock() {
+        ControllerState state = ControllerState.initial("cluster").apply(new ProducerIdsAllocated(1, 0L, 1000));
+
+        assertThat(state.apply(new ProducerIdsAllocated(1, 1000L, 1000)).nextProducerId())
+                .isEqualTo(2000L);
+        assertThat(state.apply(created()).nextProducerId()).isEqualTo(1000L);
+    }
+
+    private static TopicCreated created() {
+        return new TopicCreated(
+                "orders", ORDERS, Map.of(1, registration(1, 2), 0, registration(0, 1)), Map.of("retention.ms", "100"));
+    }
+}
