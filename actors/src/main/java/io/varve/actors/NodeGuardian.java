@@ -4,7 +4,7 @@ import io.varve.metadata.BrokerInfo;
 import io.varve.metadata.Controller;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataListener;
-import io.varve.metadata.controller.ControllerSettings;
+import io.varve.metadata.ControllerSettings;
 import io.varve.partition.PartitionSettings;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.TransportSettings;
