@@ -16,7 +16,6 @@ import io.varve.transport.api.TopicConfigs;
 import io.varve.txn.pid.ProducerIdManager;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -105,6 +104,7 @@ public final class AdminTestContext {
         private final Map<Uuid, String> names = new HashMap<>();
         private final Map<String, String> brokerConfigs = new HashMap<>();
         private int controllerId = NODE_ID;
+        private long offset = 10L;
 
         ImageBuilder() {
             brokers.put(NODE_ID, new BrokerInfo(NODE_ID, "127.0.0.1", 9092, null));
@@ -112,6 +112,12 @@ public final class AdminTestContext {
 
         public ImageBuilder broker(int nodeId, String host, int port, String rack) {
             brokers.put(nodeId, new BrokerInfo(nodeId, host, port, rack));
+            return this;
+        }
+
+        /** The image's metadata offset; a newer image needs a higher one to replace the cache's. */
+        public ImageBuilder offset(long newOffset) {
+            offset = newOffset;
             return this;
         }
 
@@ -143,7 +149,7 @@ public final class AdminTestContext {
         }
 
         public MetadataImage build() {
-            return new MetadataImage(10L, CLUSTER_ID, controllerId, brokers, topics, names, brokerConfigs);
+            return new MetadataImage(offset, CLUSTER_ID, controllerId, brokers, topics, names, brokerConfigs);
         }
     }
 
@@ -151,8 +157,23 @@ public final class AdminTestContext {
     public static final class TestDirectory implements PartitionDirectory {
         public final Map<TopicPartition, org.apache.pekko.actor.typed.ActorRef<PartitionActor.Command>> hosted =
                 new HashMap<>();
-        public final List<Collection<TopicPartition>> awaited = new ArrayList<>();
+        public final java.util.concurrent.BlockingQueue<Collection<TopicPartition>> awaited =
+                new java.util.concurrent.LinkedBlockingQueue<>();
         public CompletableFuture<Boolean> hostedAnswer = CompletableFuture.completedFuture(true);
+
+        /** The next partitions a handler waited for, within 5 s (handlers wait on another thread). */
+        public Collection<TopicPartition> nextAwaited() {
+            try {
+                Collection<TopicPartition> next = awaited.poll(5, TimeUnit.SECONDS);
+                if (next == null) {
+                    throw new AssertionError("no awaitHosted within 5 s");
+                }
+                return next;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
 
         @Override
         public Optional<org.apache.pekko.actor.typed.ActorRef<PartitionActor.Command>> lookup(TopicPartition tp) {
@@ -160,7 +181,7 @@ public final class AdminTestContext {
         }
 
         @Override
-        public synchronized CompletionStage<Boolean> awaitHosted(Collection<TopicPartition> tps, Duration timeout) {
+        public CompletionStage<Boolean> awaitHosted(Collection<TopicPartition> tps, Duration timeout) {
             awaited.add(List.copyOf(tps));
             return hostedAnswer;
         }

@@ -79,13 +79,12 @@ class CreateTopicsHandlerTest {
                 .tell(new Controller.TopicResults(List.of(new Controller.TopicResult(
                         "orders", ORDERS_ID, Errors.NONE, null, 3, (short) 1, Map.of("segment.bytes", "2097152")))));
 
-        ctx.controller.expectNoMessage(Duration.ofMillis(100));
-        assertThat(answer.toCompletableFuture()).isNotDone();
-        assertThat(ctx.partitions.awaited)
-                .containsExactly(List.of(
+        assertThat(ctx.partitions.nextAwaited())
+                .containsExactly(
                         new TopicPartition("orders", 0),
                         new TopicPartition("orders", 1),
-                        new TopicPartition("orders", 2)));
+                        new TopicPartition("orders", 2));
+        assertThat(answer.toCompletableFuture()).isNotDone();
         hosted.complete(true);
 
         CreateTopicsResponseData response = body(answer);
@@ -123,7 +122,7 @@ class CreateTopicsHandlerTest {
                         new Controller.TopicResult("manual", ORDERS_ID, Errors.NONE, null, 2, (short) 1, Map.of()))));
         CreateTopicsResponseData response = body(answer);
         assertThat(response.topics().find("manual").errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(ctx.partitions.awaited).containsExactly(List.of(new TopicPartition("manual", 0)));
+        assertThat(ctx.partitions.nextAwaited()).containsExactly(new TopicPartition("manual", 0));
     }
 
     @Test
