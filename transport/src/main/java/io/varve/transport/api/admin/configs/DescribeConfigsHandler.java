@@ -1,7 +1,6 @@
 package io.varve.transport.api.admin.configs;
 
 import io.varve.metadata.MetadataImage;
-import io.varve.metadata.TopicImage;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
@@ -55,30 +54,27 @@ public final class DescribeConfigsHandler implements ApiHandler {
                 new TopicConfigDescriber(services.topicConfigs().brokerDefaults(), image.brokerConfigs());
         DescribeConfigsResponseData response = new DescribeConfigsResponseData();
         for (DescribeConfigsResource resource : data.resources()) {
-            DescribeConfigsResult result;
-            try {
-                List<ConfigView> views = describe(resource, services, image, topics);
-                result = new DescribeConfigsResult().setErrorCode(Errors.NONE.code());
-                for (ConfigView view : views) {
-                    if (isRequested(resource, view.name())) {
-                        result.configs()
-                                .add(view.toDescribeResult(data.includeSynonyms(), data.includeDocumentation()));
-                    }
+            Described described = describe(resource, services, image, topics);
+            DescribeConfigsResult result = new DescribeConfigsResult()
+                    .setResourceType(resource.resourceType())
+                    .setResourceName(resource.resourceName())
+                    .setErrorCode(described.error().error().code())
+                    .setErrorMessage(described.error().message());
+            for (ConfigView view : described.views()) {
+                if (isRequested(resource, view.name())) {
+                    result.configs().add(view.toDescribeResult(data.includeSynonyms(), data.includeDocumentation()));
                 }
-            } catch (ResourceException e) {
-                result = new DescribeConfigsResult()
-                        .setErrorCode(e.error.error().code())
-                        .setErrorMessage(e.error.message());
             }
-            response.results()
-                    .add(result.setResourceType(resource.resourceType()).setResourceName(resource.resourceName()));
+            response.results().add(result);
         }
         return CompletableFuture.completedFuture(new ApiResponse(response));
     }
 
-    private List<ConfigView> describe(
-            DescribeConfigsResource resource, BrokerServices services, MetadataImage image, TopicConfigDescriber topics)
-            throws ResourceException {
+    private Described describe(
+            DescribeConfigsResource resource,
+            BrokerServices services,
+            MetadataImage image,
+            TopicConfigDescriber topics) {
         ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
         String name = resource.resourceName();
         switch (type) {
@@ -86,22 +82,22 @@ public final class DescribeConfigsHandler implements ApiHandler {
                 try {
                     Topic.validate(name);
                 } catch (InvalidTopicException e) {
-                    throw new ResourceException(ApiError.fromThrowable(e));
+                    return Described.failed(ApiError.fromThrowable(e));
                 }
-                Optional<TopicImage> topic = image.topic(name);
-                if (topic.isEmpty()) {
-                    throw new ResourceException(ConfigChanges.unknownTopic(name));
-                }
-                return topics.describe(topic.get().configs());
+                return image.topic(name)
+                        .map(topic -> new Described(topics.describe(topic.configs()), ApiError.NONE))
+                        .orElseGet(() -> Described.failed(ConfigChanges.unknownTopic(name)));
             case BROKER:
                 Optional<ApiError> wrongNode = ConfigChanges.checkBrokerName(name, services.nodeId(), true);
                 if (wrongNode.isPresent()) {
-                    throw new ResourceException(wrongNode.get());
+                    return Described.failed(wrongNode.get());
                 }
                 BrokerConfigDescriber brokers = new BrokerConfigDescriber(topics, image.brokerConfigs());
-                return name.isEmpty() ? brokers.describeClusterDefault() : brokers.describeNode(services, logDir);
+                return new Described(
+                        name.isEmpty() ? brokers.describeClusterDefault() : brokers.describeNode(services, logDir),
+                        ApiError.NONE);
             default:
-                throw new ResourceException(new ApiError(Errors.INVALID_REQUEST, "Unsupported resource type: " + type));
+                return Described.failed(new ApiError(Errors.INVALID_REQUEST, "Unsupported resource type: " + type));
         }
     }
 
@@ -111,14 +107,10 @@ public final class DescribeConfigsHandler implements ApiHandler {
         return keys == null || keys.isEmpty() || keys.contains(name);
     }
 
-    /** A resource's failure, carried out of the describe switch; never leaves this class. */
-    private static final class ResourceException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final transient ApiError error;
-
-        ResourceException(ApiError error) {
-            super(error.message(), null, false, false);
-            this.error = error;
+    /** A resource's configs, or the error that replaces them (Kafka then sends no configs). */
+    private record Described(List<ConfigView> views, ApiError error) {
+        static Described failed(ApiError error) {
+            return new Described(List.of(), error);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
 import org.apache.kafka.common.protocol.Errors;
@@ -22,8 +23,8 @@ import org.apache.kafka.common.requests.ApiError;
  */
 record IncrementalChanges(
         Map<String, String> current,
-        java.util.function.Function<String, Optional<String>> topicNameOf,
-        java.util.function.Function<String, String> defaultOf) {
+        Function<String, Optional<String>> topicNameOf,
+        Function<String, String> defaultOf) {
 
     /** The new overrides, or the error that refuses the whole resource. */
     record Outcome(Map<String, String> overrides, ApiError error) {}

@@ -10,6 +10,7 @@ import io.varve.transport.api.RequestContext;
 import io.varve.transport.api.admin.AdminAsk;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class CreatePartitionsHandler implements ApiHandler {
         CreatePartitionsRequestData data = ((CreatePartitionsRequest) request).data();
         BrokerServices services = context.services();
         MetadataImage before = services.metadata().image();
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         Set<String> duplicates = new LinkedHashSet<>();
         data.topics().forEach(topic -> {
             if (!seen.add(topic.name())) {

@@ -7,7 +7,6 @@ import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.RequestContext;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -58,33 +57,38 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
                             0, new InvalidRequestException("the given cursor topic is not in the requested topics."))
                     .data()));
         }
-        int remaining = Math.max(1, Math.min(data.responsePartitionLimit(), MAX_PARTITION_LIMIT));
-        DescribeTopicPartitionsResponseData response = new DescribeTopicPartitionsResponseData();
+        int limit = Math.max(1, Math.min(data.responsePartitionLimit(), MAX_PARTITION_LIMIT));
         Iterable<String> fromCursor = cursor == null ? names : names.tailSet(cursor.topicName(), true);
-        for (String name : fromCursor) {
+        DescribeTopicPartitionsResponseData response = page(image, fromCursor, cursor, limit);
+        return CompletableFuture.completedFuture(new ApiResponse(response));
+    }
+
+    /** Up to {@code limit} partitions from the cursor on, and the cursor of the next page if any. */
+    private static DescribeTopicPartitionsResponseData page(
+            MetadataImage image, Iterable<String> names, DescribeTopicPartitionsRequestData.Cursor cursor, int limit) {
+        DescribeTopicPartitionsResponseData response = new DescribeTopicPartitionsResponseData();
+        int remaining = limit;
+        for (String name : names) {
             if (remaining == 0) {
-                response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(0));
-                break;
+                return response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(0));
             }
-            int first = cursor != null && name.equals(cursor.topicName()) ? cursor.partitionIndex() : 0;
             Optional<TopicImage> topic = image.topic(name);
             if (topic.isEmpty()) {
                 response.topics().add(unknown(name));
                 continue;
             }
             DescribeTopicPartitionsResponseTopic described = described(topic.get());
+            response.topics().add(described);
             int count = topic.get().partitions().size();
-            int partition = first;
+            int partition = cursor != null && name.equals(cursor.topicName()) ? cursor.partitionIndex() : 0;
             for (; partition < count && remaining > 0; partition++, remaining--) {
                 described.partitions().add(partition(topic.get().partitions().get(partition)));
             }
-            response.topics().add(described);
             if (partition < count) {
-                response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(partition));
-                break;
+                return response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(partition));
             }
         }
-        return CompletableFuture.completedFuture(new ApiResponse(response));
+        return response;
     }
 
     private static DescribeTopicPartitionsResponseTopic unknown(String name) {
@@ -113,6 +117,6 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
                 .setIsrNodes(new ArrayList<>(registration.isr()))
                 .setEligibleLeaderReplicas(new ArrayList<>())
                 .setLastKnownElr(new ArrayList<>())
-                .setOfflineReplicas(new ArrayList<>(List.of()));
+                .setOfflineReplicas(new ArrayList<>());
     }
 }

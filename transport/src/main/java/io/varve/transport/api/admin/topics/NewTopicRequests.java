@@ -5,6 +5,7 @@ import io.varve.transport.TransportSettings;
 import io.varve.transport.api.TopicConfigs;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class NewTopicRequests {
 
     /** Names given more than once (Kafka answers each of them INVALID_REQUEST). */
     static Set<String> duplicateNames(Iterable<CreatableTopic> topics) {
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         Set<String> duplicates = new LinkedHashSet<>();
         for (CreatableTopic topic : topics) {
             if (!seen.add(topic.name())) {
