@@ -1,0 +1,40 @@
+package io.varve.transport.api.admin;
+
+import io.varve.transport.api.ApiHandler;
+import io.varve.transport.api.admin.cluster.DescribeClusterHandler;
+import io.varve.transport.api.admin.cluster.DescribeLogDirsHandler;
+import io.varve.transport.api.admin.configs.AlterConfigsHandler;
+import io.varve.transport.api.admin.configs.DescribeConfigsHandler;
+import io.varve.transport.api.admin.configs.IncrementalAlterConfigsHandler;
+import io.varve.transport.api.admin.partitions.DeleteRecordsHandler;
+import io.varve.transport.api.admin.partitions.DescribeProducersHandler;
+import io.varve.transport.api.admin.topics.CreatePartitionsHandler;
+import io.varve.transport.api.admin.topics.CreateTopicsHandler;
+import io.varve.transport.api.admin.topics.DeleteTopicsHandler;
+import io.varve.transport.api.admin.topics.DescribeTopicPartitionsHandler;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The admin API handlers (topics, configs, cluster, log dirs, records, producers), for the node's
+ * handler registry. Every handler is stateless and shared by all connections.
+ */
+public final class AdminHandlers {
+    private AdminHandlers() {}
+
+    /** @param logDir the node's data directory, reported by DescribeLogDirs and as {@code log.dirs} */
+    public static List<ApiHandler> list(Path logDir) {
+        return List.of(
+                new CreateTopicsHandler(),
+                new DeleteTopicsHandler(),
+                new CreatePartitionsHandler(),
+                new DescribeTopicPartitionsHandler(),
+                new DescribeConfigsHandler(logDir),
+                new AlterConfigsHandler(),
+                new IncrementalAlterConfigsHandler(),
+                new DeleteRecordsHandler(),
+                new DescribeProducersHandler(),
+                new DescribeClusterHandler(),
+                new DescribeLogDirsHandler(logDir));
+    }
+}

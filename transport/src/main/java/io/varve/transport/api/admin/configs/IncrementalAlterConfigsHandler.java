@@ -1,0 +1,122 @@
+package io.varve.transport.api.admin.configs;
+
+import io.varve.metadata.MetadataImage;
+import io.varve.metadata.TopicImage;
+import io.varve.storage.log.LogConfig;
+import io.varve.transport.api.ApiHandler;
+import io.varve.transport.api.ApiResponse;
+import io.varve.transport.api.BrokerServices;
+import io.varve.transport.api.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ApiError;
+import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
+
+/**
+ * IncrementalAlterConfigs: per resource, SET/DELETE/APPEND/SUBTRACT applied to the current overrides
+ * of the metadata image, the result validated and stored with {@code Controller.ReplaceConfigs}.
+ * Topic and broker resources; the resources are answered in request order once all are done.
+ */
+public final class IncrementalAlterConfigsHandler implements ApiHandler {
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.INCREMENTAL_ALTER_CONFIGS;
+    }
+
+    @Override
+    public CompletionStage<ApiResponse> handle(RequestContext context, AbstractRequest request) {
+        IncrementalAlterConfigsRequestData data = ((IncrementalAlterConfigsRequest) request).data();
+        List<AlterConfigsResource> resources = new ArrayList<>(data.resources());
+        Set<AlterConfigsResource> duplicates =
+                ConfigChanges.duplicateResources(resources, r -> List.of(r.resourceType(), r.resourceName()));
+        List<CompletableFuture<AlterConfigsResourceResponse>> answers = new ArrayList<>();
+        for (AlterConfigsResource resource : resources) {
+            CompletionStage<ApiError> outcome = duplicates.contains(resource)
+                    ? CompletableFuture.completedFuture(ConfigChanges.duplicateResource())
+                    : alter(context.services(), resource, data.validateOnly());
+            answers.add(outcome.thenApply(error -> new AlterConfigsResourceResponse()
+                            .setResourceType(resource.resourceType())
+                            .setResourceName(resource.resourceName())
+                            .setErrorCode(error.error().code())
+                            .setErrorMessage(error.message()))
+                    .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+                    answers.forEach(answer -> response.responses().add(answer.join()));
+                    return new ApiResponse(response);
+                });
+    }
+
+    private static CompletionStage<ApiError> alter(
+            BrokerServices services, AlterConfigsResource resource, boolean validateOnly) {
+        List<String> names = new ArrayList<>();
+        List<String> nullValued = new ArrayList<>();
+        for (AlterableConfig config : resource.configs()) {
+            names.add(config.name());
+            if (config.value() == null && config.configOperation() != OpType.DELETE.id()) {
+                nullValued.add(config.name());
+            }
+        }
+        Optional<ApiError> badShape = ConfigChanges.checkShape(names, nullValued);
+        if (badShape.isPresent()) {
+            return CompletableFuture.completedFuture(badShape.get());
+        }
+        MetadataImage image = services.metadata().image();
+        ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
+        String name = resource.resourceName();
+        Map<String, Object> defaults =
+                services.topicConfigs().effective(Map.of()).values();
+        if (type == ConfigResource.Type.TOPIC) {
+            Optional<TopicImage> topic = image.topic(name);
+            if (topic.isEmpty()) {
+                return CompletableFuture.completedFuture(ConfigChanges.unknownTopic(name));
+            }
+            IncrementalChanges changes = new IncrementalChanges(
+                    topic.get().configs(),
+                    key -> LogConfig.names().contains(key) ? Optional.of(key) : Optional.empty(),
+                    key -> listString(defaults.get(key)));
+            IncrementalChanges.Outcome outcome = changes.apply(resource.configs());
+            return outcome.error() != null
+                    ? CompletableFuture.completedFuture(outcome.error())
+                    : ConfigChanges.replaceTopicConfigs(services, name, outcome.overrides(), validateOnly);
+        }
+        if (type == ConfigResource.Type.BROKER) {
+            Optional<ApiError> wrongNode = ConfigChanges.checkBrokerName(name, services.nodeId(), false);
+            if (wrongNode.isPresent()) {
+                return CompletableFuture.completedFuture(wrongNode.get());
+            }
+            IncrementalChanges changes = new IncrementalChanges(
+                    image.brokerConfigs(), BrokerConfigNames::topicName, key -> listString(defaults.get(key)));
+            IncrementalChanges.Outcome outcome = changes.apply(resource.configs());
+            return outcome.error() != null
+                    ? CompletableFuture.completedFuture(outcome.error())
+                    : ConfigChanges.replaceBrokerConfigs(services, name, outcome.overrides(), validateOnly);
+        }
+        return CompletableFuture.completedFuture(new ApiError(
+                Errors.INVALID_REQUEST,
+                "AlterConfigs is only supported for topics and brokers, but resource type is " + type));
+    }
+
+    private static String listString(Object parsed) {
+        return parsed instanceof List<?> list
+                ? String.join(",", list.stream().map(String::valueOf).toList())
+                : String.valueOf(parsed);
+    }
+}

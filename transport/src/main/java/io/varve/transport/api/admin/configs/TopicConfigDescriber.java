@@ -1,0 +1,108 @@
+package io.varve.transport.api.admin.configs;
+
+import io.varve.storage.log.LogConfig;
+import io.varve.transport.api.BrokerServices;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
+
+/**
+ * Describes topic configs as Kafka does: every topic config with its effective value, taken from
+ * the first of the topic's override ({@code TOPIC_CONFIG}, Kafka's DYNAMIC_TOPIC_CONFIG), the cluster's dynamic broker
+ * default ({@code DYNAMIC_DEFAULT_BROKER_CONFIG}, stored under the broker name), the broker's static
+ * config ({@code STATIC_BROKER_CONFIG}) and Kafka's default ({@code DEFAULT_CONFIG}). Built per
+ * request from one metadata image; immutable.
+ */
+public final class TopicConfigDescriber {
+    private static final LogConfig KAFKA_DEFAULTS = LogConfig.defaults();
+
+    private final Map<String, String> staticDefaults;
+    private final Map<String, String> dynamicBrokerDefaults;
+
+    /**
+     * @param staticDefaults topic config name → the broker's static default
+     * @param dynamicBrokerDefaults broker config name → the cluster's dynamic default
+     */
+    public TopicConfigDescriber(Map<String, String> staticDefaults, Map<String, String> dynamicBrokerDefaults) {
+        this.staticDefaults = staticDefaults;
+        this.dynamicBrokerDefaults = dynamicBrokerDefaults;
+    }
+
+    public static TopicConfigDescriber of(BrokerServices services) {
+        return new TopicConfigDescriber(
+                services.topicConfigs().brokerDefaults(),
+                services.metadata().image().brokerConfigs());
+    }
+
+    /** Every topic config of a topic with {@code overrides}, in Kafka's order. */
+    public List<ConfigView> describe(Map<String, String> overrides) {
+        List<ConfigView> views = new ArrayList<>();
+        for (String name : LogConfig.names()) {
+            List<ConfigView.Synonym> synonyms = new ArrayList<>();
+            String override = overrides.get(name);
+            if (override != null) {
+                synonyms.add(new ConfigView.Synonym(name, override, ConfigSource.TOPIC_CONFIG));
+            }
+            synonyms.addAll(brokerSynonyms(name));
+            views.add(view(name, synonyms, false, BrokerConfigNames.documentation(name)));
+        }
+        return views;
+    }
+
+    /** The broker-side sources of a topic config's default, under its broker name, most precedent first. */
+    List<ConfigView.Synonym> brokerSynonyms(String topicName) {
+        String brokerName = BrokerConfigNames.brokerName(topicName);
+        List<ConfigView.Synonym> synonyms = new ArrayList<>();
+        String dynamic = dynamicBrokerDefaults.get(brokerName);
+        if (dynamic != null) {
+            synonyms.add(new ConfigView.Synonym(brokerName, dynamic, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG));
+        }
+        String staticValue = staticDefaults.get(topicName);
+        if (staticValue != null) {
+            synonyms.add(new ConfigView.Synonym(brokerName, staticValue, ConfigSource.STATIC_BROKER_CONFIG));
+        }
+        String kafkaDefault = LogConfig.defaultValueString(topicName);
+        if (kafkaDefault != null) {
+            synonyms.add(new ConfigView.Synonym(brokerName, kafkaDefault, ConfigSource.DEFAULT_CONFIG));
+        }
+        return synonyms;
+    }
+
+    static ConfigView view(String name, List<ConfigView.Synonym> synonyms, boolean readOnly, String documentation) {
+        ConfigView.Synonym inForce = synonyms.isEmpty() ? null : synonyms.get(0);
+        return new ConfigView(
+                name,
+                inForce == null ? null : inForce.value(),
+                inForce == null ? ConfigSource.UNKNOWN : inForce.source(),
+                readOnly,
+                List.copyOf(synonyms),
+                typeOf(name),
+                documentation);
+    }
+
+    /** The type of a topic config, from the Java type Kafka's definition parses it to. */
+    static ConfigType typeOf(String topicName) {
+        Object parsed = KAFKA_DEFAULTS.values().get(topicName);
+        if (parsed instanceof Integer) {
+            return ConfigType.INT;
+        } else if (parsed instanceof Long) {
+            return ConfigType.LONG;
+        } else if (parsed instanceof Boolean) {
+            return ConfigType.BOOLEAN;
+        } else if (parsed instanceof Double) {
+            return ConfigType.DOUBLE;
+        } else if (parsed instanceof List) {
+            return ConfigType.LIST;
+        } else if (parsed instanceof String) {
+            return ConfigType.STRING;
+        }
+        return ConfigType.UNKNOWN;
+    }
+
+    /** Whether a topic config is list-typed, so IncrementalAlterConfigs may APPEND/SUBTRACT it. */
+    static boolean isList(String topicName) {
+        return typeOf(topicName) == ConfigType.LIST;
+    }
+}
