@@ -9,6 +9,7 @@ import io.varve.partition.PartitionSettings;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.api.TopicConfigs;
+import io.varve.transport.api.admin.configs.BrokerConfigNames;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -118,7 +119,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                 if (registration.replicas().contains(nodeId)) {
                     TopicPartition tp = new TopicPartition(topic.name(), registration.partition());
                     wanted.add(tp);
-                    host(topic, tp, registration);
+                    host(image, topic, tp, registration);
                 }
             }
         }
@@ -131,10 +132,10 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
         return this;
     }
 
-    private void host(TopicImage topic, TopicPartition tp, PartitionRegistration registration) {
+    private void host(MetadataImage image, TopicImage topic, TopicPartition tp, PartitionRegistration registration) {
         LogConfig config;
         try {
-            config = topicConfigs.effective(topic.configs());
+            config = effectiveConfig(image, topic);
         } catch (ConfigException e) {
             getContext().getLog().error("invalid config for {}, keeping the previous one: {}", tp, e.getMessage());
             return;
@@ -162,6 +163,16 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             current.ref().tell(new PartitionActor.UpdateRegistration(registration, config));
             partitions.put(tp, new Hosted(current.ref(), registration, config));
         }
+    }
+
+    /**
+     * Kafka's precedence: the topic's overrides, then dynamic broker defaults (AlterConfigs on a
+     * broker resource), then the static broker defaults, then Kafka's defaults.
+     */
+    private LogConfig effectiveConfig(MetadataImage image, TopicImage topic) {
+        Map<String, String> brokerDefaults = new HashMap<>(topicConfigs.brokerDefaults());
+        brokerDefaults.putAll(BrokerConfigNames.topicDefaults(image.brokerConfigs()));
+        return LogConfig.fromMap(brokerDefaults).with(topic.configs());
     }
 
     private void stop(TopicPartition tp, boolean deleteLog) {
