@@ -27,7 +27,8 @@ final class JournalSchema {
     static void ensure(Config config) throws IOException, SQLException {
         Config db = config.getConfig("pekko-persistence-jdbc.shared-databases.slick");
         String profile = db.getString("profile");
-        String script = profile.contains("Postgres") ? "schema/postgres/postgres-create-schema.sql"
+        String script = profile.contains("Postgres")
+                ? "schema/postgres/postgres-create-schema.sql"
                 : "schema/h2/h2-create-schema.sql";
         String ddl = read(script);
         Config conn = db.getConfig("db");
@@ -48,7 +49,8 @@ final class JournalSchema {
     }
 
     static String idempotent(String sql) {
-        return sql.replaceFirst("(?i)^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?(?!IF NOT EXISTS)", "CREATE $1INDEX $2IF NOT EXISTS ");
+        return sql.replaceFirst(
+                "(?i)^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?(?!IF NOT EXISTS)", "CREATE $1INDEX $2IF NOT EXISTS ");
     }
 
     private static String read(String resource) throws IOException {

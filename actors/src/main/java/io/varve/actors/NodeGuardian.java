@@ -2,9 +2,9 @@ package io.varve.actors;
 
 import io.varve.metadata.BrokerInfo;
 import io.varve.metadata.Controller;
+import io.varve.metadata.ControllerSettings;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataListener;
-import io.varve.metadata.ControllerSettings;
 import io.varve.partition.PartitionSettings;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.TransportSettings;
@@ -81,7 +81,7 @@ public final class NodeGuardian {
                     context.getSystem().scheduler(),
                     transport);
             CompletableFuture<InetSocketAddress> listener = new CompletableFuture<>();
-            KafkaListener.start(context, services, listener);
+            KafkaListener.start(context, services, settings.dataDir(), listener);
             registerShutdown(context, replicaManager, settings);
             context.pipeToSelf(listener, (address, error) -> {
                 if (error != null) {
@@ -91,7 +91,9 @@ public final class NodeGuardian {
                 return new ListenerBound(address);
             });
             return Behaviors.receive(Command.class)
-                    .onMessage(ListenerBound.class, b -> onListenerBound(context, b, settings, controller, metadata, bound))
+                    .onMessage(
+                            ListenerBound.class,
+                            b -> onListenerBound(context, b, settings, controller, metadata, bound))
                     .build();
         });
     }

@@ -66,8 +66,8 @@ public record NodeSettings(
         for (Map.Entry<String, ConfigValue> entry : log.root().entrySet()) {
             String kafkaName = LOG_KEYS.get(entry.getKey());
             if (kafkaName == null) {
-                throw new IllegalArgumentException("unknown key varve.log." + entry.getKey() + "; known: "
-                        + LOG_KEYS.keySet());
+                throw new IllegalArgumentException(
+                        "unknown key varve.log." + entry.getKey() + "; known: " + LOG_KEYS.keySet());
             }
             defaults.put(kafkaName, render(log, entry.getKey(), kafkaName));
         }

@@ -26,7 +26,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Spawns and stops this node's {@link PartitionActor}s from the metadata image (Kafka's
@@ -148,18 +147,13 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             ActorRef<PartitionActor.Command> ref = getContext()
                     .spawn(
                             PartitionActor.create(
-                                    logDirectory,
-                                    tp,
-                                    topic.topicId(),
-                                    config,
-                                    registration,
-                                    nodeId,
-                                    partitionSettings),
+                                    logDirectory, tp, topic.topicId(), config, registration, nodeId, partitionSettings),
                             "partition-" + tp.topic() + "-" + tp.partition() + "-" + topic.topicId(),
                             DispatcherSelector.fromConfig("varve.storage-dispatcher"));
             partitions.put(tp, new Hosted(ref, registration, config));
             hosted.register(tp, ref);
-        } else if (!current.registration().equals(registration) || !current.config().equals(config)) {
+        } else if (!current.registration().equals(registration)
+                || !current.config().equals(config)) {
             current.ref().tell(new PartitionActor.UpdateRegistration(registration, config));
             partitions.put(tp, new Hosted(current.ref(), registration, config));
         }

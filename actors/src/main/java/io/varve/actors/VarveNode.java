@@ -32,7 +32,9 @@ public final class VarveNode {
     private final NodeSettings settings;
 
     private VarveNode(
-            ActorSystem<NodeGuardian.Command> system, CompletableFuture<InetSocketAddress> ready, NodeSettings settings) {
+            ActorSystem<NodeGuardian.Command> system,
+            CompletableFuture<InetSocketAddress> ready,
+            NodeSettings settings) {
         this.system = system;
         this.ready = ready;
         this.settings = settings;
@@ -48,7 +50,8 @@ public final class VarveNode {
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
         ActorSystem<NodeGuardian.Command> system =
                 ActorSystem.create(NodeGuardian.create(settings, logDirectory, metadata, bound), "varve", config);
-        CompletableFuture<InetSocketAddress> ready = bound.thenCompose(address -> registered(metadata, settings, address));
+        CompletableFuture<InetSocketAddress> ready =
+                bound.thenCompose(address -> registered(metadata, settings, address));
         VarveNode node = new VarveNode(system, ready, settings);
         ready.whenComplete((address, error) -> {
             if (error != null) {

@@ -24,7 +24,9 @@ class ConfigurationDocsTest {
                 .sorted()
                 .toList();
         assertThat(keys).isNotEmpty();
-        assertThat(keys).allSatisfy(key -> assertThat(docs).as("docs/configuration.md documents " + key).contains("`" + key));
+        assertThat(keys).allSatisfy(key -> assertThat(docs)
+                .as("docs/configuration.md documents " + key)
+                .contains("`" + key));
     }
 
     static Path repositoryRoot() {
@@ -33,6 +35,7 @@ class ConfigurationDocsTest {
                 return dir;
             }
         }
-        throw new AssertionError("docs/configuration.md not found above " + Path.of("").toAbsolutePath());
+        throw new AssertionError(
+                "docs/configuration.md not found above " + Path.of("").toAbsolutePath());
     }
 }

@@ -56,10 +56,14 @@ class ProduceConsumeIT {
         try (KafkaProducer<String, String> producer = Clients.producer(
                 cluster,
                 Map.of(
-                        ProducerConfig.COMPRESSION_TYPE_CONFIG, compression,
-                        ProducerConfig.ACKS_CONFIG, acks,
-                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, !"0".equals(acks) && !"1".equals(acks),
-                        ProducerConfig.LINGER_MS_CONFIG, 5))) {
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        compression,
+                        ProducerConfig.ACKS_CONFIG,
+                        acks,
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        !"0".equals(acks) && !"1".equals(acks),
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5))) {
             List<Future<RecordMetadata>> futures = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 futures.add(producer.send(new ProducerRecord<>(topic, i % 2, "k" + i, "v" + i)));
@@ -109,7 +113,9 @@ class ProduceConsumeIT {
             consumer.assign(Set.of(tp));
             consumer.seek(tp, 42);
             List<ConsumerRecord<String, String>> records = Clients.pollUntil(consumer, 8, Duration.ofSeconds(30));
-            assertThat(records).extracting(ConsumerRecord::offset).containsExactly(42L, 43L, 44L, 45L, 46L, 47L, 48L, 49L);
+            assertThat(records)
+                    .extracting(ConsumerRecord::offset)
+                    .containsExactly(42L, 43L, 44L, 45L, 46L, 47L, 48L, 49L);
             assertThat(records.get(0).value()).isEqualTo("v42");
         }
     }

@@ -80,7 +80,14 @@ public final class VarveCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        stopNode();
+    public void close() {
+        try {
+            stopNode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the node", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("the node did not stop cleanly", e);
+        }
     }
 }

@@ -1,0 +1,55 @@
+package io.varve.actors;
+
+import io.varve.transport.api.ApiHandler;
+import io.varve.transport.api.BrokerServices;
+import io.varve.transport.api.CoreHandlers;
+import io.varve.transport.api.HandlerRegistry;
+import io.varve.transport.api.admin.AdminHandlers;
+import io.varve.transport.server.KafkaServer;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.PoisonPill;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.pattern.Patterns;
+
+/**
+ * Starts the Kafka listener (transport's classic {@link KafkaServer}) with every API handler, and
+ * unbinds it first thing in a clean shutdown (CoordinatedShutdown's service-unbind phase) so no new
+ * request arrives while the logs are closed.
+ */
+final class KafkaListener {
+    private KafkaListener() {}
+
+    static void start(
+            ActorContext<?> context,
+            BrokerServices services,
+            Path dataDir,
+            CompletableFuture<InetSocketAddress> bound) {
+        List<ApiHandler> handlers = new ArrayList<>(CoreHandlers.list());
+        handlers.addAll(AdminHandlers.list(dataDir));
+        org.apache.pekko.actor.ActorRef server =
+                Adapter.actorOf(context, KafkaServer.props(services, HandlerRegistry.of(handlers)), "kafka-server");
+        Patterns.ask(server, KafkaServer.GetBoundAddress.INSTANCE, Duration.ofSeconds(30))
+                .whenComplete((answer, error) -> {
+                    if (error != null) {
+                        bound.completeExceptionally(error);
+                    } else if (answer instanceof KafkaServer.BoundAddress address) {
+                        bound.complete(address.address());
+                    } else {
+                        bound.completeExceptionally(new IllegalStateException("listener answered " + answer));
+                    }
+                });
+        CoordinatedShutdown.get(Adapter.toClassic(context.getSystem()))
+                .addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-kafka-listener", () -> {
+                    server.tell(PoisonPill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
+                    return CompletableFuture.completedFuture(Done.getInstance());
+                });
+    }
+}

@@ -1,0 +1,126 @@
+package io.varve.transport.api.fetch;
+
+import io.varve.metadata.MetadataImage;
+import io.varve.partition.PartitionActor;
+import io.varve.transport.api.BrokerServices;
+import io.varve.transport.internal.LeaderHint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass over a Fetch's partitions: a {@code PartitionActor.Read} to each, in parallel, then the
+ * response's max bytes applied in request order (KIP-74): the first partition with records is kept
+ * whole even if larger than the limits; a later one is kept only if it fits both its partition max
+ * bytes and what is left of the response's, otherwise it answers with offsets and no records. A
+ * Read returns whole batches, so the answer never carries a partial batch. One instance per request.
+ */
+final class FetchReader {
+    private static final Logger log = LoggerFactory.getLogger(FetchReader.class);
+
+    private final BrokerServices services;
+    private final boolean readCommitted;
+    private final int responseMaxBytes;
+
+    FetchReader(BrokerServices services, boolean readCommitted, int responseMaxBytes) {
+        this.services = services;
+        this.readCommitted = readCommitted;
+        this.responseMaxBytes = responseMaxBytes;
+    }
+
+    boolean readCommitted() {
+        return readCommitted;
+    }
+
+    CompletionStage<List<PartitionResult>> read(List<PartitionFetch> fetches) {
+        MetadataImage image = services.metadata().image();
+        List<CompletableFuture<PartitionResult>> reads = new ArrayList<>(fetches.size());
+        fetches.forEach(fetch -> reads.add(read(image, fetch)));
+        return CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0]))
+                .thenApply(done -> applyMaxBytes(
+                        reads.stream().map(CompletableFuture::join).toList()));
+    }
+
+    private CompletableFuture<PartitionResult> read(MetadataImage image, PartitionFetch fetch) {
+        if (fetch.partition().topic() == null) {
+            return CompletableFuture.completedFuture(PartitionResult.failed(fetch, Errors.UNKNOWN_TOPIC_ID));
+        }
+        TopicPartition tp = fetch.partition().topicPartition();
+        if (image.partition(tp).isEmpty()) {
+            return CompletableFuture.completedFuture(PartitionResult.failed(fetch, Errors.UNKNOWN_TOPIC_OR_PARTITION));
+        }
+        Optional<ActorRef<PartitionActor.Command>> actor = services.partitions().lookup(tp);
+        if (actor.isEmpty()) {
+            return CompletableFuture.completedFuture(
+                    PartitionResult.failed(fetch, Errors.NOT_LEADER_OR_FOLLOWER, LeaderHint.of(image, tp)));
+        }
+        CompletionStage<PartitionActor.ReadResponse> answer = AskPattern.ask(
+                actor.get(),
+                replyTo -> new PartitionActor.Read(
+                        fetch.fetchOffset(),
+                        fetch.maxBytes(),
+                        readCommitted,
+                        true,
+                        fetch.currentLeaderEpoch(),
+                        replyTo),
+                services.settings().askTimeout(),
+                services.scheduler());
+        return answer.handle((read, failure) -> toResult(image, fetch, read, failure))
+                .toCompletableFuture();
+    }
+
+    private PartitionResult toResult(
+            MetadataImage image, PartitionFetch fetch, PartitionActor.ReadResponse read, Throwable failure) {
+        if (failure != null) {
+            // consumers retry UNKNOWN_SERVER_ERROR; REQUEST_TIMED_OUT is not a Fetch partition error
+            log.warn(
+                    "No Read answer from {} within {}",
+                    fetch.partition(),
+                    services.settings().askTimeout());
+            return PartitionResult.failed(fetch, Errors.UNKNOWN_SERVER_ERROR);
+        }
+        if (read.error() == Errors.NOT_LEADER_OR_FOLLOWER || read.error() == Errors.FENCED_LEADER_EPOCH) {
+            return PartitionResult.failed(
+                    fetch, read.error(), LeaderHint.of(image, fetch.partition().topicPartition()));
+        }
+        if (read.error() != Errors.NONE) {
+            return PartitionResult.failed(fetch, read.error());
+        }
+        return new PartitionResult(
+                fetch,
+                Errors.NONE,
+                read.slice(),
+                read.highWatermark(),
+                read.lastStableOffset(),
+                read.logStartOffset(),
+                read.abortedTransactions() == null ? List.of() : read.abortedTransactions(),
+                LeaderHint.NONE);
+    }
+
+    private List<PartitionResult> applyMaxBytes(List<PartitionResult> results) {
+        List<PartitionResult> limited = new ArrayList<>(results.size());
+        long remaining = responseMaxBytes;
+        boolean first = true;
+        for (PartitionResult result : results) {
+            int bytes = result.recordBytes();
+            if (bytes == 0) {
+                limited.add(result);
+            } else if (first || (bytes <= result.fetch().maxBytes() && bytes <= remaining)) {
+                limited.add(result);
+                remaining = Math.max(0, remaining - bytes);
+                first = false;
+            } else {
+                limited.add(result.withoutRecords());
+            }
+        }
+        return limited;
+    }
+}

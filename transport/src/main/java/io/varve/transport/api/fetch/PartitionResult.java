@@ -1,0 +1,50 @@
+package io.varve.transport.api.fetch;
+
+import io.varve.storage.index.AbortedTxn;
+import io.varve.storage.log.LogSlice;
+import io.varve.transport.internal.LeaderHint;
+import java.util.List;
+import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * One partition's part of a Fetch answer: an error, or a slice of its log with the offsets a
+ * consumer needs. {@code slice} is null on error; {@code leaderHint} is set for NOT_LEADER_OR_FOLLOWER.
+ */
+record PartitionResult(
+        PartitionFetch fetch,
+        Errors error,
+        LogSlice slice,
+        long highWatermark,
+        long lastStableOffset,
+        long logStartOffset,
+        List<AbortedTxn> abortedTransactions,
+        LeaderHint leaderHint) {
+
+    static PartitionResult failed(PartitionFetch fetch, Errors error) {
+        return failed(fetch, error, LeaderHint.NONE);
+    }
+
+    static PartitionResult failed(PartitionFetch fetch, Errors error, LeaderHint hint) {
+        return new PartitionResult(fetch, error, null, -1L, -1L, -1L, List.of(), hint);
+    }
+
+    TopicIdPartition partition() {
+        return fetch.partition();
+    }
+
+    boolean hasError() {
+        return error != Errors.NONE;
+    }
+
+    int recordBytes() {
+        return slice == null ? 0 : slice.length();
+    }
+
+    /** The same answer with its records left out (they did not fit the response's max bytes). */
+    PartitionResult withoutRecords() {
+        LogSlice empty = new LogSlice(slice.file(), slice.position(), 0, fetch.fetchOffset());
+        return new PartitionResult(
+                fetch, error, empty, highWatermark, lastStableOffset, logStartOffset, List.of(), leaderHint);
+    }
+}

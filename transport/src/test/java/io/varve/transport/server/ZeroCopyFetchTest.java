@@ -1,0 +1,135 @@
+package io.varve.transport.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.varve.partition.PartitionActor;
+import io.varve.storage.log.LogSlice;
+import io.varve.transport.api.CoreHandlers;
+import io.varve.transport.api.HandlerRegistry;
+import io.varve.transport.testing.ClassicSpawner;
+import io.varve.transport.testing.Images;
+import io.varve.transport.testing.TestBroker;
+import io.varve.transport.testing.WireClient;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.Records;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.FetchMetadata;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.Patterns;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Fetch whose partition answers with a slice of a real segment file: the record bytes must be
+ * handed to Pekko IO as a file transfer (sendfile), not through the heap, and kafka-clients must
+ * decode the records from the response.
+ */
+class ZeroCopyFetchTest {
+    private static final ActorTestKit testKit = ActorTestKit.create();
+    private static final Uuid TOPIC_ID = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAQ");
+
+    @TempDir
+    Path dir;
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void sendsRecordSectionByPathAndClientDecodesRecords() throws Exception {
+        Path segment = dir.resolve("00000000000000000000.log");
+        MemoryRecords batch =
+                MemoryRecords.withRecords(Compression.NONE, record("first"), record("second"), record("third"));
+        ByteBuffer bytes = batch.buffer().duplicate();
+        ByteBuffer file = ByteBuffer.allocate(13 + bytes.remaining())
+                .put(new byte[13])
+                .put(bytes)
+                .flip();
+        Files.write(segment, file.array());
+        LogSlice slice = new LogSlice(segment, 13, batch.sizeInBytes(), 0L);
+
+        TestBroker broker = new TestBroker(testKit, false);
+        broker.update(Images.withTopic(broker.image(), "orders", TOPIC_ID, 1, 1, 0));
+        broker.partitions.host(new TopicPartition("orders", 0), testKit.spawn(answering(slice)));
+        TransportMetrics metrics = new TransportMetrics();
+        InetSocketAddress address = start(broker, metrics);
+
+        FetchRequest request = FetchRequest.Builder.forConsumer(
+                        (short) 17,
+                        0,
+                        1,
+                        Map.of(
+                                new TopicPartition("orders", 0),
+                                new FetchRequest.PartitionData(TOPIC_ID, 0L, -1L, 1 << 20, Optional.empty())))
+                .metadata(FetchMetadata.LEGACY)
+                .build((short) 17);
+        FetchResponse response;
+        try (WireClient client = new WireClient(address)) {
+            client.send(request, 3);
+            response = (FetchResponse) client.receive(request, 3);
+        }
+
+        PartitionData partition =
+                response.data().responses().get(0).partitions().get(0);
+        assertThat(partition.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(partition.highWatermark()).isEqualTo(3L);
+        Records records = FetchResponse.recordsOrFail(partition);
+        List<String> values = new ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
+        for (Record record : records.records()) {
+            offsets.add(record.offset());
+            values.add(StandardCharsets.UTF_8.decode(record.value()).toString());
+        }
+        assertThat(values).containsExactly("first", "second", "third");
+        assertThat(offsets).containsExactly(0L, 1L, 2L);
+        assertThat(metrics.bytesSentByPath()).isEqualTo(batch.sizeInBytes());
+        assertThat(metrics.bytesSentByBuffer()).isPositive();
+    }
+
+    private static Behavior<PartitionActor.Command> answering(LogSlice slice) {
+        return Behaviors.receiveMessage(command -> {
+            if (command instanceof PartitionActor.Read read) {
+                read.replyTo()
+                        .tell(new PartitionActor.ReadResponse(
+                                new TopicPartition("orders", 0), Errors.NONE, null, slice, 3L, 3L, 0L, List.of()));
+            }
+            return Behaviors.same();
+        });
+    }
+
+    private static InetSocketAddress start(TestBroker broker, TransportMetrics metrics) throws Exception {
+        ActorRef server = ClassicSpawner.spawn(
+                testKit, KafkaServer.props(broker.services, HandlerRegistry.of(CoreHandlers.list()), metrics));
+        Object bound = Patterns.ask(server, KafkaServer.GetBoundAddress.INSTANCE, Duration.ofSeconds(5))
+                .toCompletableFuture()
+                .get();
+        return ((KafkaServer.BoundAddress) bound).address();
+    }
+
+    private static SimpleRecord record(String value) {
+        return new SimpleRecord(value.getBytes(StandardCharsets.UTF_8));
+    }
+}
