@@ -208,7 +208,8 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
         PartitionActor.LogDescription d = described.description();
         boolean current = partitions.containsKey(d.tp()) || (stopAllReplyTo != null && stopping.contains(d.tp()));
         if (current && !d.offline()) {
-            recoveryPoints.put(d.tp(), d.recoveryPoint());
+            // a log being stopped is closed next, which flushes it to its end
+            recoveryPoints.put(d.tp(), stopAllReplyTo != null ? d.logEndOffset() : d.recoveryPoint());
             logStartOffsets.put(d.tp(), d.logStartOffset());
         }
         return this;
