@@ -3,6 +3,7 @@ package io.varve.actors;
 import io.varve.metadata.BrokerInfo;
 import io.varve.metadata.Controller;
 import io.varve.metadata.ControllerSettings;
+import io.varve.metadata.LocalOnly;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataListener;
 import io.varve.partition.PartitionSettings;
@@ -35,7 +36,7 @@ import org.apache.pekko.cluster.typed.Join;
 public final class NodeGuardian {
     private NodeGuardian() {}
 
-    public sealed interface Command {}
+    public sealed interface Command extends LocalOnly {}
 
     /** The Kafka listener is bound: the node registers with the controller under that address. */
     private record ListenerBound(InetSocketAddress address) implements Command {}

@@ -1,5 +1,6 @@
 package io.varve.actors;
 
+import io.varve.metadata.LocalOnly;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataImage;
 import io.varve.metadata.PartitionRegistration;
@@ -37,7 +38,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Command> {
 
-    public sealed interface Command {}
+    public sealed interface Command extends LocalOnly {}
 
     /** A new metadata image (from the node's {@link MetadataCache}). */
     public record ImageChanged(MetadataImage image) implements Command {}

@@ -1,5 +1,6 @@
 package io.varve.partition;
 
+import io.varve.metadata.LocalOnly;
 import io.varve.metadata.PartitionRegistration;
 import io.varve.storage.index.AbortedTxn;
 import io.varve.storage.log.LogConfig;
@@ -30,7 +31,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class PartitionActor {
     private PartitionActor() {}
 
-    public sealed interface Command {}
+    public sealed interface Command extends LocalOnly {}
 
     /**
      * Appends a producer's records. {@code requiredAcks} 0/1 answer after the local append; -1
@@ -40,12 +41,8 @@ public final class PartitionActor {
             implements Command {}
 
     public record AppendResponse(
-            TopicPartition tp,
-            Errors error,
-            String message,
-            long baseOffset,
-            long logAppendTimeMs,
-            long logStartOffset) {}
+            TopicPartition tp, Errors error, String message, long baseOffset, long logAppendTimeMs, long logStartOffset)
+            implements LocalOnly {}
 
     /**
      * Reads from {@code fetchOffset} up to the high watermark ({@code readCommitted}: the last stable
@@ -69,7 +66,8 @@ public final class PartitionActor {
             long highWatermark,
             long lastStableOffset,
             long logStartOffset,
-            List<AbortedTxn> abortedTransactions) {}
+            List<AbortedTxn> abortedTransactions)
+            implements LocalOnly {}
 
     /**
      * Long poll: answered as soon as data at or past {@code fetchOffset} is readable (at once if it
@@ -78,7 +76,7 @@ public final class PartitionActor {
     public record AwaitData(long fetchOffset, boolean readCommitted, ActorRef<DataAvailable> replyTo)
             implements Command {}
 
-    public record DataAvailable(TopicPartition tp) {}
+    public record DataAvailable(TopicPartition tp) implements LocalOnly {}
 
     /** ListOffsets: -2 earliest, -1 latest, -3 max timestamp, -4 earliest local, else a timestamp. */
     public record ListOffsets(
@@ -86,12 +84,13 @@ public final class PartitionActor {
             implements Command {}
 
     /** {@code offset}/{@code timestamp} -1 when no record matches. */
-    public record ListOffsetsResponse(TopicPartition tp, Errors error, long timestamp, long offset, int leaderEpoch) {}
+    public record ListOffsetsResponse(TopicPartition tp, Errors error, long timestamp, long offset, int leaderEpoch)
+            implements LocalOnly {}
 
     /** DeleteRecords: -1 means up to the high watermark. */
     public record DeleteRecords(long offset, ActorRef<DeleteRecordsResponse> replyTo) implements Command {}
 
-    public record DeleteRecordsResponse(TopicPartition tp, Errors error, long lowWatermark) {}
+    public record DeleteRecordsResponse(TopicPartition tp, Errors error, long lowWatermark) implements LocalOnly {}
 
     public record DescribeProducers(ActorRef<ProducersResponse> replyTo) implements Command {}
 
@@ -101,9 +100,11 @@ public final class PartitionActor {
             int lastSequence,
             long lastTimestamp,
             int coordinatorEpoch,
-            long currentTxnStartOffset) {}
+            long currentTxnStartOffset)
+            implements LocalOnly {}
 
-    public record ProducersResponse(TopicPartition tp, Errors error, List<ProducerState> producers) {}
+    public record ProducersResponse(TopicPartition tp, Errors error, List<ProducerState> producers)
+            implements LocalOnly {}
 
     /** For DescribeLogDirs and the data directory's checkpoints. */
     public record DescribeLog(ActorRef<LogDescription> replyTo) implements Command {}
@@ -115,7 +116,8 @@ public final class PartitionActor {
             long logEndOffset,
             long highWatermark,
             long recoveryPoint,
-            boolean offline) {}
+            boolean offline)
+            implements LocalOnly {}
 
     /** New registration (leader, epoch, ISR) or new topic config from metadata. */
     public record UpdateRegistration(PartitionRegistration registration, LogConfig config) implements Command {}
@@ -123,7 +125,7 @@ public final class PartitionActor {
     /** Stops the replica, closing the log cleanly, or deleting it when the topic was deleted. */
     public record Stop(boolean deleteLog, ActorRef<Stopped> replyTo) implements Command {}
 
-    public record Stopped(TopicPartition tp) {}
+    public record Stopped(TopicPartition tp) implements LocalOnly {}
 
     // ---- private messages: timer ticks and pipeToSelf results ----
 

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -88,6 +89,10 @@ public final class VarveCluster implements AutoCloseable {
             throw new IllegalStateException("interrupted while stopping the node", e);
         } catch (Exception e) {
             throw new IllegalStateException("the node did not stop cleanly", e);
+        }
+        List<String> dropped = SerializationCheckAppender.drain();
+        if (!dropped.isEmpty()) {
+            throw new AssertionError("messages failed serialize-messages verification: " + dropped);
         }
     }
 }

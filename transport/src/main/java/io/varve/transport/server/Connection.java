@@ -1,5 +1,6 @@
 package io.varve.transport.server;
 
+import io.varve.metadata.LocalOnly;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.HandlerRegistry;
@@ -54,9 +55,9 @@ public final class Connection extends AbstractActor {
     private boolean writing;
     private boolean closing;
 
-    private record HandlerDone(long slotId, ApiResponse response) {}
+    private record HandlerDone(long slotId, ApiResponse response) implements LocalOnly {}
 
-    private enum WriteAck implements Tcp.Event {
+    private enum WriteAck implements Tcp.Event, LocalOnly {
         INSTANCE
     }
 

@@ -1,5 +1,6 @@
 package io.varve.transport.server;
 
+import io.varve.metadata.LocalOnly;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.HandlerRegistry;
@@ -40,11 +41,11 @@ public final class KafkaServer extends AbstractActor {
     private long connections;
 
     /** Asks for the bound address; answered with {@link BoundAddress} or {@code Status.Failure}. */
-    public enum GetBoundAddress {
+    public enum GetBoundAddress implements LocalOnly {
         INSTANCE
     }
 
-    public record BoundAddress(InetSocketAddress address) {}
+    public record BoundAddress(InetSocketAddress address) implements LocalOnly {}
 
     public static Props props(BrokerServices services, HandlerRegistry registry) {
         return props(services, registry, new TransportMetrics());

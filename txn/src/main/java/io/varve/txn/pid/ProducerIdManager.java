@@ -1,6 +1,7 @@
 package io.varve.txn.pid;
 
 import io.varve.metadata.Controller;
+import io.varve.metadata.LocalOnly;
 import java.time.Duration;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -21,12 +22,12 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class ProducerIdManager {
     private ProducerIdManager() {}
 
-    public sealed interface Command {}
+    public sealed interface Command extends LocalOnly {}
 
     public record GenerateProducerId(ActorRef<GeneratedProducerId> replyTo) implements Command {}
 
     /** {@code producerId} is -1 unless {@code error} is NONE. */
-    public record GeneratedProducerId(long producerId, Errors error) {}
+    public record GeneratedProducerId(long producerId, Errors error) implements LocalOnly {}
 
     // ---- private messages ----
 
