@@ -12,10 +12,12 @@ import io.varve.it.support.VarveCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
@@ -647,6 +649,45 @@ class AdminIT {
         ListOffsetsResultInfo atBase = listOffset(tp, OffsetSpec.forTimestamp(base - 1));
         assertThat(atBase.offset()).isZero();
         assertThat(atBase.timestamp()).isEqualTo(base);
+        ListOffsetsResultInfo afterBase = listOffset(tp, OffsetSpec.forTimestamp(base + 1));
+        assertThat(afterBase.offset()).isEqualTo(1);
+        assertThat(afterBase.timestamp()).isEqualTo(base + 20_000);
+        ListOffsetsResultInfo beyond = listOffset(tp, OffsetSpec.forTimestamp(base + 20_001));
+        assertThat(beyond.offset()).isEqualTo(-1);
+    }
+
+    @Test
+    void listOffsetsByTimestampLooksInsideABatch() throws Exception {
+        String topic = "timestamps-batched";
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        TopicPartition tp = new TopicPartition(topic, 0);
+        long base = Instant.now().toEpochMilli() - 60_000;
+        long[] timestamps = {base, base + 20_000, base + 10_000, base + 15_000};
+        try (KafkaProducer<String, String> producer = Clients.producer(
+                cluster,
+                Map.of(
+                        // flush() sends the one batch; the linger only keeps it from leaving earlier
+                        ProducerConfig.LINGER_MS_CONFIG, 10_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000))) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (int i = 0; i < timestamps.length; i++) {
+                sent.add(producer.send(new ProducerRecord<>(topic, 0, timestamps[i], "k" + i, "v" + i)));
+            }
+            producer.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+            assertThat(producer.metrics().entrySet().stream()
+                            .filter(e -> e.getKey().group().equals("producer-metrics")
+                                    && e.getKey().name().equals("records-per-request-avg"))
+                            .map(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                            .findFirst())
+                    .as("the four records went in one request")
+                    .contains(4.0);
+        }
+
+        ListOffsetsResultInfo max = listOffset(tp, OffsetSpec.maxTimestamp());
+        assertThat(max.offset()).isEqualTo(1);
+        assertThat(max.timestamp()).isEqualTo(base + 20_000);
         ListOffsetsResultInfo afterBase = listOffset(tp, OffsetSpec.forTimestamp(base + 1));
         assertThat(afterBase.offset()).isEqualTo(1);
         assertThat(afterBase.timestamp()).isEqualTo(base + 20_000);
