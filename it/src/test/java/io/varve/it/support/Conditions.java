@@ -1,0 +1,35 @@
+package io.varve.it.support;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+/** Waiting for a condition with a deadline, instead of sleeping for a guessed time. */
+public final class Conditions {
+    private static final Duration PAUSE = Duration.ofMillis(50);
+
+    private Conditions() {}
+
+    /**
+     * Evaluates {@code condition} until it holds or {@code deadline} passed; an exception counts as
+     * not yet. Returns whether it held.
+     */
+    public static boolean awaitTrue(Duration deadline, Callable<Boolean> condition) throws InterruptedException {
+        Instant end = Instant.now().plus(deadline);
+        while (true) {
+            try {
+                if (condition.call()) {
+                    return true;
+                }
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                // not yet: the condition is evaluated again until the deadline
+            }
+            if (!Instant.now().isBefore(end)) {
+                return false;
+            }
+            Thread.sleep(PAUSE.toMillis());
+        }
+    }
+}
