@@ -17,7 +17,7 @@ public interface GroupCoordinators {
     CompletionStage<List<String>> groupIds();
 
     /** Initialises the sharded entity type on this node and lists groups from the read journal. */
-    static GroupCoordinators sharded(ActorSystem<?> system, GroupSettings settings, String readJournalPluginId) {
-        return ShardedGroupCoordinators.init(system, settings, readJournalPluginId);
+    static GroupCoordinators sharded(ActorSystem<?> system, GroupSettings settings) {
+        return ShardedGroupCoordinators.init(system, settings, settings.readJournalPluginId());
     }
 }

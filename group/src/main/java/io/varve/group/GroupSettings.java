@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param newMemberJoinTimeout how long a new member may take to rejoin (KIP-394)
  * @param offsetMetadataMaxBytes {@code offset.metadata.max.bytes}
  * @param snapshotEvery events between snapshots of a group entity
+ * @param readJournalPluginId the read journal whose persistence ids list the groups
  */
 public record GroupSettings(
         Duration initialRebalanceDelay,
@@ -21,7 +22,8 @@ public record GroupSettings(
         int maxSize,
         Duration newMemberJoinTimeout,
         int offsetMetadataMaxBytes,
-        int snapshotEvery) {
+        int snapshotEvery,
+        String readJournalPluginId) {
 
     public static GroupSettings fromConfig(Config config) {
         Config c = config.getConfig("varve.group");
@@ -32,6 +34,7 @@ public record GroupSettings(
                 c.getInt("max-size"),
                 c.getDuration("new-member-join-timeout"),
                 c.getInt("offset-metadata-max-bytes"),
-                c.getInt("snapshot-every"));
+                c.getInt("snapshot-every"),
+                c.getString("read-journal-plugin"));
     }
 }

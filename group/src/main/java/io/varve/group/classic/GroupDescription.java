@@ -1,5 +1,6 @@
 package io.varve.group.classic;
 
+import io.varve.metadata.VarveSerializable;
 import java.util.List;
 
 /**
@@ -10,4 +11,5 @@ import java.util.List;
  * @param protocolName "" unless the group is stable or completing a rebalance
  */
 public record GroupDescription(
-        boolean exists, GroupState state, String protocolType, String protocolName, List<MemberDescription> members) {}
+        boolean exists, GroupState state, String protocolType, String protocolName, List<MemberDescription> members)
+        implements VarveSerializable {}

@@ -1,5 +1,6 @@
 package io.varve.group.classic;
 
+import io.varve.metadata.VarveSerializable;
 import java.util.List;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -16,7 +17,8 @@ public record JoinResult(
         String leaderId,
         boolean skipAssignment,
         String memberId,
-        List<JoinedMember> members) {
+        List<JoinedMember> members)
+        implements VarveSerializable {
 
     static JoinResult failed(Errors error, String memberId) {
         return new JoinResult(error, -1, null, null, "", false, memberId, List.of());
