@@ -1,5 +1,7 @@
 package io.varve.actors;
 
+import io.varve.group.GroupCoordinators;
+import io.varve.group.GroupSettings;
 import io.varve.metadata.BrokerInfo;
 import io.varve.metadata.Controller;
 import io.varve.metadata.ControllerSettings;
@@ -11,6 +13,7 @@ import io.varve.storage.log.LogDirectory;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.TopicConfigs;
+import io.varve.transport.api.group.GroupHandlers;
 import io.varve.txn.pid.ProducerIdManager;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -30,8 +33,8 @@ import org.apache.pekko.cluster.typed.Join;
 /**
  * The root of a node's supervision tree. Joins the cluster (itself, for a single node), starts the
  * controller singleton, the metadata listener feeding the node's {@link MetadataCache}, the
- * producer-id manager, the {@link ReplicaManager} (on the storage dispatcher) and the Kafka
- * listener, and registers the clean-shutdown tasks with CoordinatedShutdown.
+ * producer-id manager, the {@link ReplicaManager} (on the storage dispatcher), the sharded group
+ * coordinators and the Kafka listener, and registers the clean-shutdown tasks with CoordinatedShutdown.
  */
 public final class NodeGuardian {
     private NodeGuardian() {}
@@ -82,7 +85,14 @@ public final class NodeGuardian {
                     context.getSystem().scheduler(),
                     transport);
             CompletableFuture<InetSocketAddress> listener = new CompletableFuture<>();
-            KafkaListener.start(context, services, settings.dataDir(), listener);
+            GroupSettings groupSettings = GroupSettings.fromConfig(config);
+            GroupCoordinators groups = GroupCoordinators.sharded(context.getSystem(), groupSettings);
+            KafkaListener.start(
+                    context,
+                    services,
+                    settings.dataDir(),
+                    GroupHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()),
+                    listener);
             registerShutdown(context, replicaManager, settings);
             context.pipeToSelf(listener, (address, error) -> {
                 if (error != null) {

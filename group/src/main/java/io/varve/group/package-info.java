@@ -1,5 +1,5 @@
 /**
- * Varve's {@code group} module. See the module README and ARCHITECTURE §2 for its role; it is an
- * empty shell until its issue is built.
+ * Varve's {@code group} module: the consumer-group coordinator, one sharded event-sourced entity
+ * per group id. See the module README and docs/groups.md.
  */
 package io.varve.group;

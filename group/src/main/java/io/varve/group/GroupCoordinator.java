@@ -1,0 +1,90 @@
+package io.varve.group;
+
+import io.varve.group.classic.GroupDescription;
+import io.varve.group.classic.JoinRequest;
+import io.varve.group.classic.JoinResult;
+import io.varve.group.classic.LeaveResult;
+import io.varve.group.classic.LeavingMember;
+import io.varve.group.classic.SyncRequest;
+import io.varve.group.classic.SyncResult;
+import io.varve.group.internal.GroupEntity;
+import io.varve.metadata.VarveSerializable;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * The coordinator of one consumer group: a Cluster-Sharded, event-sourced entity whose entity id
+ * is the group id (ARCHITECTURE §4). It runs the classic group protocol and stores the group's
+ * committed offsets and its stable generation. JoinGroup and SyncGroup are answered when the
+ * rebalance completes, so callers must wait longer than the group's rebalance timeout.
+ */
+public final class GroupCoordinator {
+    public static final EntityTypeKey<Command> ENTITY_TYPE = EntityTypeKey.create(Command.class, "group");
+
+    private GroupCoordinator() {}
+
+    public sealed interface Command extends VarveSerializable {}
+
+    public record JoinGroup(JoinRequest request, ActorRef<JoinResult> replyTo) implements Command {}
+
+    public record SyncGroup(SyncRequest request, ActorRef<SyncResult> replyTo) implements Command {}
+
+    public record Heartbeat(String memberId, String groupInstanceId, int generationId, ActorRef<ErrorResult> replyTo)
+            implements Command {}
+
+    public record LeaveGroup(List<LeavingMember> members, ActorRef<LeaveResult> replyTo) implements Command {}
+
+    /**
+     * An OffsetCommit: generation -1 with no member id is a simple commit, accepted only while the
+     * group has no members. The offsets' commit timestamps are set by the coordinator.
+     */
+    public record CommitOffsets(
+            String memberId,
+            String groupInstanceId,
+            int generationId,
+            Map<TopicPartition, CommittedOffset> offsets,
+            ActorRef<ErrorResult> replyTo)
+            implements Command {}
+
+    /** An OffsetFetch of the given partitions, or of every committed partition when {@code all}. */
+    public record FetchOffsets(boolean all, List<TopicPartition> partitions, ActorRef<OffsetsResult> replyTo)
+            implements Command {}
+
+    public record DeleteOffsets(List<TopicPartition> partitions, ActorRef<OffsetDeleteResult> replyTo)
+            implements Command {}
+
+    public record DescribeGroup(ActorRef<GroupDescription> replyTo) implements Command {}
+
+    public record DeleteGroup(ActorRef<ErrorResult> replyTo) implements Command {}
+
+    /** Sent by the entity to itself at the group's next deadline. */
+    public record DeadlineReached() implements Command {}
+
+    public record ErrorResult(Errors error) implements VarveSerializable {}
+
+    /** Committed offsets by partition; a requested partition without one is absent. */
+    public record OffsetsResult(Errors error, Map<TopicPartition, CommittedOffset> offsets)
+            implements VarveSerializable {}
+
+    public record OffsetDeleteResult(Errors error, Map<TopicPartition, Errors> partitions)
+            implements VarveSerializable {}
+
+    public static Behavior<Command> create(String groupId, GroupSettings settings) {
+        return GroupEntity.create(groupId, settings);
+    }
+
+    /** Starts the "group" entity type on this node's sharding. */
+    public static ActorRef<ShardingEnvelope<Command>> initSharding(ActorSystem<?> system, GroupSettings settings) {
+        return ClusterSharding.get(system)
+                .init(Entity.of(ENTITY_TYPE, context -> create(context.getEntityId(), settings)));
+    }
+}

@@ -1,0 +1,23 @@
+package io.varve.group;
+
+import io.varve.group.internal.ShardedGroupCoordinators;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.RecipientRef;
+
+/**
+ * How the group handlers reach group coordinators: the entity of one group id, and the ids of
+ * every group that has a journal. Thread-safe.
+ */
+public interface GroupCoordinators {
+    RecipientRef<GroupCoordinator.Command> coordinator(String groupId);
+
+    /** Every group id with persisted state (deleted groups included: ask them whether they exist). */
+    CompletionStage<List<String>> groupIds();
+
+    /** Initialises the sharded entity type on this node and lists groups from the read journal. */
+    static GroupCoordinators sharded(ActorSystem<?> system, GroupSettings settings) {
+        return ShardedGroupCoordinators.init(system, settings, settings.readJournalPluginId());
+    }
+}

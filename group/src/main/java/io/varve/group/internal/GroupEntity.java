@@ -1,0 +1,234 @@
+package io.varve.group.internal;
+
+import io.varve.group.CommittedOffset;
+import io.varve.group.GroupCoordinator.Command;
+import io.varve.group.GroupCoordinator.CommitOffsets;
+import io.varve.group.GroupCoordinator.DeadlineReached;
+import io.varve.group.GroupCoordinator.DeleteGroup;
+import io.varve.group.GroupCoordinator.DeleteOffsets;
+import io.varve.group.GroupCoordinator.DescribeGroup;
+import io.varve.group.GroupCoordinator.ErrorResult;
+import io.varve.group.GroupCoordinator.FetchOffsets;
+import io.varve.group.GroupCoordinator.Heartbeat;
+import io.varve.group.GroupCoordinator.JoinGroup;
+import io.varve.group.GroupCoordinator.LeaveGroup;
+import io.varve.group.GroupCoordinator.OffsetsResult;
+import io.varve.group.GroupCoordinator.SyncGroup;
+import io.varve.group.GroupSettings;
+import io.varve.group.classic.ClassicGroup;
+import io.varve.group.classic.GroupLimits;
+import io.varve.group.classic.LeaveResult;
+import io.varve.group.classic.Outcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * The group coordinator entity: a thin adapter from commands to the group's {@link ClassicGroup}
+ * (membership, rebalances, deadlines; in memory only) and to its persisted {@link GroupRecord}
+ * (stable generation and committed offsets). Answers are sent after the events they depend on are
+ * persisted. One timer fires at the group's next deadline. All state is confined to this actor.
+ */
+public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, GroupEvent, GroupRecord> {
+    private static final int KEEP_SNAPSHOTS = 2;
+    private static final String DEADLINE_TIMER = "deadline";
+
+    private final GroupSettings settings;
+    private final TimerScheduler<Command> timers;
+    private final LongSupplier clock = System::currentTimeMillis;
+    private ClassicGroup group;
+
+    private GroupEntity(String groupId, GroupSettings settings, TimerScheduler<Command> timers) {
+        super(
+                PersistenceId.of("group", groupId),
+                SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+        this.settings = settings;
+        this.timers = timers;
+        this.group = newGroup();
+    }
+
+    public static Behavior<Command> create(String groupId, GroupSettings settings) {
+        return Behaviors.withTimers(timers -> new GroupEntity(groupId, settings, timers));
+    }
+
+    private ClassicGroup newGroup() {
+        return new ClassicGroup(GroupLimits.of(settings), clock);
+    }
+
+    @Override
+    public GroupRecord emptyState() {
+        return GroupRecord.EMPTY;
+    }
+
+    @Override
+    public RetentionCriteria retentionCriteria() {
+        return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), KEEP_SNAPSHOTS);
+    }
+
+    @Override
+    public EventHandler<GroupRecord, GroupEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(GroupRecord::apply);
+    }
+
+    @Override
+    public SignalHandler<GroupRecord> signalHandler() {
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.class, (state, signal) -> onRecoveryCompleted(state))
+                .build();
+    }
+
+    private void onRecoveryCompleted(GroupRecord state) {
+        group = newGroup();
+        group.restore(state.metadata());
+        scheduleDeadline();
+    }
+
+    @Override
+    public CommandHandlerWithReply<Command, GroupEvent, GroupRecord> commandHandler() {
+        return newCommandHandlerWithReplyBuilder()
+                .forAnyState()
+                .onCommand(JoinGroup.class, this::onJoinGroup)
+                .onCommand(SyncGroup.class, this::onSyncGroup)
+                .onCommand(Heartbeat.class, this::onHeartbeat)
+                .onCommand(LeaveGroup.class, this::onLeaveGroup)
+                .onCommand(CommitOffsets.class, this::onCommitOffsets)
+                .onCommand(FetchOffsets.class, this::onFetchOffsets)
+                .onCommand(DeleteOffsets.class, (state, command) -> OffsetDeletion.handle(this, state, command))
+                .onCommand(DescribeGroup.class, this::onDescribeGroup)
+                .onCommand(DeleteGroup.class, this::onDeleteGroup)
+                .onCommand(DeadlineReached.class, this::onDeadlineReached)
+                .build();
+    }
+
+    private ReplyEffect<GroupEvent, GroupRecord> onJoinGroup(GroupRecord state, JoinGroup command) {
+        group.join(command.request(), command.replyTo()::tell);
+        return settle(List.of(), () -> {});
+    }
+
+    private ReplyEffect<GroupEvent, GroupRecord> onSyncGroup(GroupRecord state, SyncGroup command) {
+        group.sync(command.request(), command.replyTo()::tell);
+        return settle(List.of(), () -> {});
+    }
+
+    private ReplyEffect<GroupEvent, GroupRecord> onHeartbeat(GroupRecord state, Heartbeat command) {
+        Errors error = group.heartbeat(command.memberId(), command.groupInstanceId(), command.generationId());
+        return settle(List.of(), () -> command.replyTo().tell(new ErrorResult(error)));
+    }
+
+    private ReplyEffect<GroupEvent, GroupRecord> onLeaveGroup(GroupRecord state, LeaveGroup command) {
+        LeaveResult result = group.leave(command.members());
+        return settle(List.of(), () -> command.replyTo().tell(result));
+    }
+
+    private ReplyEffect<GroupEvent, GroupRecord> onCommitOffsets(GroupRecord state, CommitOffsets command) {
+        Errors error;
+        if (!state.exists() && !group.hasMembers() && command.generationId() >= 0) {
+            // the handler answers ILLEGAL_GENERATION to OffsetCommit before v9 (as Kafka does)
+            error = Errors.GROUP_ID_NOT_FOUND;
+        } else {
+            error = group.validateOffsetCommit(command.memberId(), command.groupInstanceId(), command.generationId());
+        }
+        if (error != Errors.NONE) {
+            return settle(List.of(), () -> command.replyTo().tell(new ErrorResult(error)));
+        }
+        long now = clock.getAsLong();
+        Map<TopicPartition, CommittedOffset> stamped = new HashMap<>();
+        command.offsets()
+                .forEach((partition, offset) -> stamped.put(
+                        partition, new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now)));
+        return settle(List.of(new GroupEvent.OffsetsCommitted(Map.copyOf(stamped))), () -> command.replyTo()
+                .tell(new ErrorResult(Errors.NONE)));
+    }
+
+    private ReplyEffect<GroupEvent, GroupRecord> onFetchOffsets(GroupRecord state, FetchOffsets command) {
+        Map<TopicPartition, CommittedOffset> offsets;
+        if (command.all()) {
+            offsets = state.offsets();
+        } else {
+            offsets = new HashMap<>();
+            for (TopicPartition partition : command.partitions()) {
+                CommittedOffset committed = state.offsets().get(partition);
+                if (committed != null) {
+                    offsets.put(partition, committed);
+                }
+            }
+        }
+        return Effect().reply(command.replyTo(), new OffsetsResult(Errors.NONE, Map.copyOf(offsets)));
+    }
+
+    private ReplyEffect<GroupEvent, GroupRecord> onDescribeGroup(GroupRecord state, DescribeGroup command) {
+        return Effect().reply(command.replyTo(), group.describe(state.exists() || group.hasMembers()));
+    }
+
+    private ReplyEffect<GroupEvent, GroupRecord> onDeleteGroup(GroupRecord state, DeleteGroup command) {
+        if (group.hasMembers()) {
+            return Effect().reply(command.replyTo(), new ErrorResult(Errors.NON_EMPTY_GROUP));
+        }
+        if (!state.exists()) {
+            return Effect().reply(command.replyTo(), new ErrorResult(Errors.GROUP_ID_NOT_FOUND));
+        }
+        int generation = group.generationId();
+        group.drain().sendReplies();
+        group = newGroup();
+        return settle(List.of(new GroupEvent.GroupDeleted(generation)), () -> command.replyTo()
+                .tell(new ErrorResult(Errors.NONE)));
+    }
+
+    private ReplyEffect<GroupEvent, GroupRecord> onDeadlineReached(GroupRecord state, DeadlineReached command) {
+        group.onDeadline();
+        return settle(List.of(), () -> {});
+    }
+
+    ClassicGroup group() {
+        return group;
+    }
+
+    /**
+     * Persists the group metadata the last call produced plus {@code events}, then sends the group's
+     * queued answers and {@code reply}; reschedules the deadline timer.
+     */
+    ReplyEffect<GroupEvent, GroupRecord> settle(List<GroupEvent> events, Runnable reply) {
+        Outcome outcome = group.drain();
+        List<GroupEvent> toPersist = new ArrayList<>();
+        if (outcome.hasMetadataToStore()) {
+            toPersist.add(new GroupEvent.GroupMetadataStored(outcome.toStore()));
+        }
+        toPersist.addAll(events);
+        scheduleDeadline();
+        Runnable sendAll = () -> {
+            outcome.sendReplies();
+            reply.run();
+        };
+        if (toPersist.isEmpty()) {
+            sendAll.run();
+            return Effect().noReply();
+        }
+        return Effect().persist(toPersist).thenRun(state -> sendAll.run()).thenNoReply();
+    }
+
+    private void scheduleDeadline() {
+        if (group.hasDeadline()) {
+            long delayMs = Math.max(0, group.nextDeadlineMs() - clock.getAsLong());
+            timers.startSingleTimer(DEADLINE_TIMER, new DeadlineReached(), Duration.ofMillis(delayMs));
+        } else {
+            timers.cancel(DEADLINE_TIMER);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.varve.group.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import io.varve.group.CommittedOffset;
+import io.varve.group.GroupCoordinator;
+import io.varve.group.GroupCoordinator.CommitOffsets;
+import io.varve.group.GroupCoordinator.DeleteGroup;
+import io.varve.group.GroupCoordinator.ErrorResult;
+import io.varve.group.GroupCoordinator.FetchOffsets;
+import io.varve.group.GroupCoordinator.OffsetsResult;
+import io.varve.group.GroupSettings;
+import io.varve.group.classic.GroupDescription;
+import io.varve.group.classic.GroupMetadata;
+import io.varve.group.classic.GroupState;
+import io.varve.group.classic.JoinRequest;
+import io.varve.group.classic.JoinResult;
+import io.varve.group.classic.MemberMetadata;
+import io.varve.group.classic.Protocol;
+import io.varve.group.classic.SyncRequest;
+import io.varve.group.classic.SyncResult;
+import io.varve.group.internal.GroupEvent.GroupDeleted;
+import io.varve.group.internal.GroupEvent.GroupMetadataStored;
+import io.varve.group.internal.GroupEvent.OffsetsCommitted;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The group entity under Pekko's event-sourced test kit: given events, a command, events and reply. */
+@ExtendWith(LogCapturingExtension.class)
+class GroupEntityTest {
+    private static final GroupSettings SETTINGS = new GroupSettings(
+            Duration.ZERO,
+            Duration.ofSeconds(6),
+            Duration.ofMinutes(30),
+            10,
+            Duration.ofMinutes(5),
+            4096,
+            3,
+            "jdbc-read-journal");
+    private static final Config CONFIG =
+            EventSourcedBehaviorTestKit.config().withFallback(PersistenceTestKitSnapshotPlugin.config());
+    private static final ActorTestKit TEST_KIT = ActorTestKit.create(CONFIG);
+    private static final TopicPartition ORDERS_0 = new TopicPartition("orders", 0);
+
+    private EventSourcedBehaviorTestKit<GroupCoordinator.Command, GroupEvent, GroupRecord> entity;
+
+    @BeforeEach
+    void start() {
+        entity = EventSourcedBehaviorTestKit.create(
+                TEST_KIT.system(),
+                GroupCoordinator.create("g1", SETTINGS),
+                EventSourcedBehaviorTestKit.enabledSerializationSettings());
+        entity.clear();
+    }
+
+    @AfterAll
+    static void stop() {
+        TEST_KIT.shutdownTestKit();
+    }
+
+    @Test
+    void simpleCommitOnAnEmptyGroupIsPersistedAndFetched() {
+        var commit = entity.<ErrorResult>runCommand(replyTo ->
+                new CommitOffsets("", null, -1, Map.of(ORDERS_0, new CommittedOffset(42, 3, "meta", -1)), replyTo));
+
+        assertThat(commit.reply()).isEqualTo(new ErrorResult(Errors.NONE));
+        OffsetsCommitted event = (OffsetsCommitted) commit.event();
+        assertThat(event.offsets().get(ORDERS_0).offset()).isEqualTo(42);
+        assertThat(event.offsets().get(ORDERS_0).commitTimestampMs()).isPositive();
+
+        entity.restart();
+        var fetch = entity.<OffsetsResult>runCommand(replyTo -> new FetchOffsets(false, List.of(ORDERS_0), replyTo));
+        assertThat(fetch.reply().offsets().get(ORDERS_0))
+                .extracting(CommittedOffset::offset, CommittedOffset::leaderEpoch, CommittedOffset::metadata)
+                .containsExactly(42L, 3, "meta");
+    }
+
+    @Test
+    void commitWithAGenerationToAnUnknownGroupIsRejected() {
+        var commit = entity.<ErrorResult>runCommand(replyTo ->
+                new CommitOffsets("m1", null, 1, Map.of(ORDERS_0, new CommittedOffset(1, -1, "", -1)), replyTo));
+
+        assertThat(commit.reply().error()).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+        assertThat(commit.hasNoEvents()).isTrue();
+    }
+
+    @Test
+    void joinAndLeaderSyncStoreTheStableGeneration() {
+        var firstJoin = entity.<JoinResult>runCommand(replyTo -> new GroupCoordinator.JoinGroup(join(""), replyTo));
+        assertThat(firstJoin.reply().error()).isEqualTo(Errors.MEMBER_ID_REQUIRED);
+        String memberId = firstJoin.reply().memberId();
+
+        var join = entity.<JoinResult>runCommand(replyTo -> new GroupCoordinator.JoinGroup(join(memberId), replyTo));
+        assertThat(join.reply().generationId()).isEqualTo(1);
+        var sync = entity.<SyncResult>runCommand(replyTo -> new GroupCoordinator.SyncGroup(
+                new SyncRequest(memberId, null, 1, "consumer", "range", Map.of(memberId, new byte[] {5})), replyTo));
+
+        assertThat(sync.reply().assignment()).containsExactly(5);
+        GroupMetadata stored = ((GroupMetadataStored) sync.event()).metadata();
+        assertThat(stored.generationId()).isEqualTo(1);
+        assertThat(stored.leaderId()).isEqualTo(memberId);
+        assertThat(stored.members()).extracting(MemberMetadata::memberId).containsExactly(memberId);
+    }
+
+    @Test
+    void restoredGroupIsStableWithItsMembers() {
+        entity.initialize(new GroupMetadataStored(new GroupMetadata(
+                4,
+                "consumer",
+                "range",
+                "m1",
+                List.of(new MemberMetadata("m1", null, "c", "/h", 10_000, 30_000, new byte[0], new byte[] {9})))));
+
+        var heartbeat =
+                entity.<ErrorResult>runCommand(replyTo -> new GroupCoordinator.Heartbeat("m1", null, 4, replyTo));
+        var describe = entity.<GroupDescription>runCommand(GroupCoordinator.DescribeGroup::new);
+
+        assertThat(heartbeat.reply().error()).isEqualTo(Errors.NONE);
+        assertThat(describe.reply().state()).isEqualTo(GroupState.STABLE);
+        assertThat(describe.reply().members().get(0).assignment()).containsExactly(9);
+    }
+
+    @Test
+    void deleteGroupRefusesAGroupWithMembersAndDeletesAnEmptyOne() {
+        entity.initialize(new GroupMetadataStored(new GroupMetadata(
+                2,
+                "consumer",
+                "range",
+                "m1",
+                List.of(new MemberMetadata("m1", null, "c", "/h", 10_000, 30_000, new byte[0], new byte[0])))));
+        assertThat(entity.<ErrorResult>runCommand(DeleteGroup::new).reply().error())
+                .isEqualTo(Errors.NON_EMPTY_GROUP);
+
+        entity.initialize(new OffsetsCommitted(Map.of(ORDERS_0, new CommittedOffset(7, -1, "", 1))));
+        var delete = entity.<ErrorResult>runCommand(DeleteGroup::new);
+
+        assertThat(delete.reply().error()).isEqualTo(Errors.NONE);
+        assertThat(delete.event()).isEqualTo(new GroupDeleted(0));
+        assertThat(delete.state()).isEqualTo(GroupRecord.EMPTY);
+        assertThat(entity.<ErrorResult>runCommand(DeleteGroup::new).reply().error())
+                .isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+    }
+
+    private static JoinRequest join(String memberId) {
+        return new JoinRequest(
+                memberId,
+                null,
+                "client",
+                "/127.0.0.1",
+                10_000,
+                30_000,
+                "consumer",
+                List.of(new Protocol("range", new byte[0])),
+                true);
+    }
+}
