@@ -32,7 +32,7 @@ public final class VarveCluster implements AutoCloseable {
     /** One node with its data in {@code dataDir}; {@code overrides} are config paths and values. */
     public static VarveCluster start(Path dataDir, Map<String, Object> overrides) throws Exception {
         VarveCluster cluster = new VarveCluster(dataDir, overrides);
-        cluster.startNode();
+        cluster.startNode(0);
         return cluster;
     }
 
@@ -40,11 +40,11 @@ public final class VarveCluster implements AutoCloseable {
         return start(dataDir, Map.of());
     }
 
-    private void startNode() throws Exception {
+    private void startNode(int port) throws Exception {
         Map<String, Object> settings = new HashMap<>(overrides);
         settings.put("varve.node-id", 1);
         settings.put("varve.data-dir", dataDir.toString());
-        settings.put("varve.transport.port", 0);
+        settings.put("varve.transport.port", port);
         settings.put("pekko.remote.artery.canonical.port", 0);
         Config config = ConfigFactory.parseMap(settings)
                 .withFallback(ConfigFactory.parseResources("varve-it.conf"))
@@ -69,7 +69,34 @@ public final class VarveCluster implements AutoCloseable {
     /** A clean stop and a start on the same data directory (the port changes). */
     public void restart() throws Exception {
         stopNode();
-        startNode();
+        startNode(0);
+    }
+
+    /**
+     * A clean stop that leaves the node down, so a test can look at the data directory of a stopped
+     * node; {@link #startAgain()} starts it on the same data.
+     */
+    public void stopCleanly() throws Exception {
+        stopNode();
+    }
+
+    /** Starts the node again on the same data directory after {@link #stopCleanly()}. */
+    public void startAgain() throws Exception {
+        if (node != null) {
+            throw new IllegalStateException("the node is running");
+        }
+        startNode(0);
+    }
+
+    /**
+     * Like {@link #startAgain()} but on the Kafka port the node had before, so clients that stayed
+     * open across the stop (an idempotent producer with its producer id) reconnect to it.
+     */
+    public void startAgainOnSamePort() throws Exception {
+        if (node != null) {
+            throw new IllegalStateException("the node is running");
+        }
+        startNode(listener.getPort());
     }
 
     private void stopNode() throws Exception {
