@@ -88,8 +88,11 @@ mkdir -p "$logs"
 : >"$metrics"
 : >"$failures"
 
-(sleep "$max_seconds"; echo "bench: overall limit of ${max_seconds}s reached, stopping" >&2; kill -TERM $$) &
+# the watchdog's own stderr is discarded (the shell's "Terminated" when cleanup stops its sleep)
+exec 3>&2
+(sleep "$max_seconds"; echo "bench: overall limit of ${max_seconds}s reached, stopping" >&3; kill -TERM $$) 2>/dev/null &
 watchdog_pid=$!
+disown "$watchdog_pid"  # no job notice when cleanup stops it
 
 kafka_cp_file="$target/kafka.classpath"
 if [ ! -s "$kafka_cp_file" ] || [ "$root/bench/kafka-dist/pom.xml" -nt "$kafka_cp_file" ]; then
@@ -154,8 +157,9 @@ tool() {  # tool SECONDS LOG MAINCLASS ARGS...: one Kafka tool JVM, bounded, out
   return "$rc"
 }
 
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo ""; }
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo ""; }
+alive() { [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null; }
 
 # ---------------------------------------------------------------- brokers
 start_kafka() {  # start_kafka ROUND: fresh data, storage formatted, broker launched
@@ -207,7 +211,11 @@ EOF
   broker_pid=$!
 }
 
-stop_broker() { stop_pid "$broker_pid" 30; broker_pid=""; }
+stop_broker() {
+  log "stopping broker pid $broker_pid (SIGTERM, SIGKILL after 30 s)"
+  stop_pid "$broker_pid" 30
+  broker_pid=""
+}
 
 # ---------------------------------------------------------------- one system, one round
 measure() {  # measure SYSTEM ROUND
@@ -258,7 +266,7 @@ measure() {  # measure SYSTEM ROUND
     record "$sys" "$r" "produce_${t}_p99_ms" "$(sed -E 's/.* ([0-9]+) ms 99th.*/\1/' <<<"$line")"
   done
   ticks1=$(cpu_ticks "$broker_pid")
-  if [ "$produced" -gt 0 ]; then
+  if [ "$produced" -gt 0 ] && [ -n "$ticks0" ] && [ -n "$ticks1" ]; then
     record "$sys" "$r" cpu_s_per_gb \
       "$(awk -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" -v b="$produced" 'BEGIN { printf "%.2f", t / hz / (b / 1e9) }')"
   fi
@@ -290,12 +298,20 @@ measure() {  # measure SYSTEM ROUND
     # the tool measures with assigned partitions and only then needs a group coordinator: a
     # failure after the percentiles are printed leaves the measurement valid (noted in results)
     [ "$rc" = 0 ] || fail "$sys" "$r" "e2e (measured; the tool failed after printing its percentiles)" "$out" "$rc"
+    record "$sys" "$r" e2e_avg_ms "$(grep -m1 '^Avg latency: ' "$out" | sed -E 's/^Avg latency: ([0-9.]+) ms.*/\1/')"
     record "$sys" "$r" e2e_p50_ms "$(sed -E 's/.*50th = ([0-9]+).*/\1/' <<<"$line")"
     record "$sys" "$r" e2e_p99_ms "$(sed -E 's/.*99th = ([0-9]+).*/\1/' <<<"$line")"
     record "$sys" "$r" e2e_p999_ms "$(sed -E 's/.*99\.9th = ([0-9]+).*/\1/' <<<"$line")"
   fi
 
-  record "$sys" "$r" rss_mb "$(awk -v k="$(rss_kib "$broker_pid")" 'BEGIN { printf "%.0f", k / 1024 }')"
+  if alive; then
+    record "$sys" "$r" rss_mb "$(awk -v k="$(rss_kib "$broker_pid")" 'BEGIN { printf "%.0f", k / 1024 }')"
+  else
+    # not stopped by this script: the broker log says how it ended
+    printf '%s\t%s\t%s\t%s\t%s\n' "$sys" "$r" broker "$sys-r$r-broker.log" \
+      "the broker exited before the round ended (no RSS); figures after its exit are missing" >>"$failures"
+    log "$sys round $r: the broker (pid $broker_pid) exited on its own; see $logs/$sys-r$r-broker.log"
+  fi
   stop_broker
   log "$sys round $r: done"
 }

@@ -21,6 +21,7 @@ METRICS = [
     ("produce_p1k-acksall_mbs", "produce 1 KiB, acks=all", "MB/s", "higher"),
     ("consume_rps", "consume 100 B", "records/s", "higher"),
     ("consume_mbs", "consume 100 B", "MB/s", "higher"),
+    ("e2e_avg_ms", "end-to-end latency, mean", "ms", "lower"),
     ("e2e_p50_ms", "end-to-end latency p50", "ms", "lower"),
     ("e2e_p99_ms", "end-to-end latency p99", "ms", "lower"),
     ("e2e_p999_ms", "end-to-end latency p99.9", "ms", "lower"),
@@ -57,13 +58,23 @@ def main(metrics_file, failures_file, settings):
     print("|---|---|---|---|---|---|---|")
     for metric, label, unit, better in METRICS:
         kafka, varve = median("kafka", metric), median("varve", metric)
-        ratio = varve / kafka if kafka and varve is not None else None
         target = {"higher": "≥ 1.0", "lower": "≤ 1.0"}.get(better, "")
-        met = ""
-        if ratio is not None and better != "info":
-            met = "yes" if (ratio >= 1.0 if better == "higher" else ratio <= 1.0) else "no"
-        print(f"| {label} | {unit} | {fmt(kafka)} | {fmt(varve)} | "
-              f"{'n/a' if ratio is None else f'{ratio:.2f}'} | {target} | {met} |")
+        ratio, shown, met = None, "n/a", ""
+        if kafka is not None and varve is not None:
+            if kafka > 0:
+                ratio = varve / kafka
+                shown = f"{ratio:.2f}"
+            elif varve == 0:
+                ratio, shown = 1.0, "1.00"
+            else:
+                # the tools print whole milliseconds: Kafka's 0 means under 1 ms
+                shown = "∞ (Kafka < 1 ms)"
+        if better != "info" and kafka is not None and varve is not None:
+            if ratio is None:
+                met = "no" if better == "lower" else "yes"
+            else:
+                met = "yes" if (ratio >= 1.0 if better == "higher" else ratio <= 1.0) else "no"
+        print(f"| {label} | {unit} | {fmt(kafka)} | {fmt(varve)} | {shown} | {target} | {met} |")
     print()
     print(f"Medians over the rounds ({settings}).")
 
