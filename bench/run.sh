@@ -73,6 +73,7 @@ cleanup() {
   trap - EXIT INT TERM
   stop_pid "$tool_pid" 2
   stop_pid "$probe_pid" 2
+  if alive; then log "exit: stopping broker pid $broker_pid"; fi
   stop_pid "$broker_pid" 20
   if [ -n "$watchdog_pid" ]; then
     pkill -P "$watchdog_pid" 2>/dev/null || true  # its sleep
