@@ -33,7 +33,8 @@ final class JournalSchema {
         String ddl = read(script);
         Config conn = db.getConfig("db");
         String url = conn.getString("url");
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY=0")) {
+        if (url.startsWith("jdbc:h2:")
+                && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY=0")) {
             // H2 otherwise delays commits up to 500 ms: a kill -9 then loses acknowledged metadata
             log.warn("the H2 journal URL {} lacks WRITE_DELAY=0; acknowledged metadata can be lost in a crash", url);
         }

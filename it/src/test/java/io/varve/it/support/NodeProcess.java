@@ -62,7 +62,7 @@ public final class NodeProcess implements AutoCloseable {
                 List.of(
                         "-Xmx384m",
                         "-Dlogback.configurationFile="
-                                + BuildFiles.itTarget().resolve("test-classes/logback-test.xml")),
+                                + BuildFiles.itTarget().resolve("test-classes/child-node-logback.xml")),
                 "io.varve.actors.Main",
                 List.of("--config", config.toString()),
                 log);
