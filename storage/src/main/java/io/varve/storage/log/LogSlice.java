@@ -1,5 +1,6 @@
 package io.varve.storage.log;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -12,9 +13,21 @@ import java.nio.file.Path;
  * @param length bytes from {@code position}; 0 for an empty read
  * @param firstBatchOffset the base offset of the first batch in the slice (for an empty slice, the
  *     offset the read started at)
+ * @param bytes the slice's bytes when it was read into memory, else {@code null}
  */
-public record LogSlice(Path file, int position, int length, long firstBatchOffset) {
+public record LogSlice(Path file, int position, int length, long firstBatchOffset, ByteBuffer bytes) {
+
+    /** A slice to be sent from the file (zero copy). */
+    public LogSlice(Path file, int position, int length, long firstBatchOffset) {
+        this(file, position, length, firstBatchOffset, null);
+    }
+
     public boolean isEmpty() {
         return length == 0;
+    }
+
+    /** Whether the bytes were read into memory (small reads, see {@link PartitionLog#withBytes}). */
+    public boolean hasBytes() {
+        return bytes != null;
     }
 }

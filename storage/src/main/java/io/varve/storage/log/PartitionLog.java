@@ -421,11 +421,21 @@ public final class PartitionLog {
         if (!(result instanceof ReadResult.Data data) || data.slice().isEmpty()) {
             return MemoryRecords.EMPTY;
         }
-        LogSlice slice = data.slice();
+        return MemoryRecords.readableRecords(withBytes(data.slice()).bytes());
+    }
+
+    /**
+     * The same slice with its bytes read into memory. For small fetches the copy costs less than a
+     * {@code sendfile} hand-off to another thread; large ones stay zero-copy.
+     */
+    public LogSlice withBytes(LogSlice slice) throws IOException {
+        if (slice.hasBytes()) {
+            return slice;
+        }
         LogSegment segment = segments.floorEntry(slice.firstBatchOffset()).getValue();
         ByteBuffer buffer = ByteBuffer.allocate(slice.length());
-        segment.records().readInto(buffer, slice.position());
-        return MemoryRecords.readableRecords(buffer);
+        segment.records().readInto(buffer, slice.position()); // leaves the buffer flipped for reading
+        return new LogSlice(slice.file(), slice.position(), slice.length(), slice.firstBatchOffset(), buffer);
     }
 
     /**

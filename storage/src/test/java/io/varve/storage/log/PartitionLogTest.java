@@ -242,4 +242,19 @@ class PartitionLogTest {
         assertThat(other.append("c", 2).lastOffset()).isEqualTo(1);
         otherLog.close();
     }
+
+    @Test
+    void aSliceCanBeReadIntoMemory() throws IOException {
+        PartitionLog log = fixture().open();
+        fx.append("a", 2);
+        fx.append("b", 3);
+        LogSlice slice = ((ReadResult.Data) log.read(2, 1 << 20, Long.MAX_VALUE, false)).slice();
+        assertThat(slice.hasBytes()).isFalse();
+        LogSlice inMemory = log.withBytes(slice);
+        assertThat(inMemory.hasBytes()).isTrue();
+        assertThat(inMemory.bytes().remaining()).isEqualTo(slice.length());
+        assertThat(Batches.offsetsAndValues(
+                        MemoryRecords.readableRecords(inMemory.bytes().duplicate())))
+                .containsExactly("2:b-0", "3:b-1", "4:b-2");
+    }
 }

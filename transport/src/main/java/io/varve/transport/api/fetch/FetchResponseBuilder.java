@@ -76,7 +76,7 @@ final class FetchResponseBuilder {
                 .setHighWatermark(result.highWatermark())
                 .setLastStableOffset(result.lastStableOffset())
                 .setLogStartOffset(result.logStartOffset())
-                .setRecords(result.recordBytes() > 0 ? new LogSliceRecords(result.slice()) : MemoryRecords.EMPTY);
+                .setRecords(records(result));
         if (readCommitted && !result.hasError()) {
             List<AbortedTransaction> aborted = new ArrayList<>();
             for (AbortedTxn txn : result.abortedTransactions()) {
@@ -91,5 +91,15 @@ final class FetchResponseBuilder {
                     .setLeaderEpoch(result.leaderHint().leaderEpoch()));
         }
         return partition;
+    }
+
+    /** Small reads arrive as bytes; the rest is sent from the segment file with sendfile. */
+    private static org.apache.kafka.common.record.internal.BaseRecords records(PartitionResult result) {
+        if (result.recordBytes() == 0) {
+            return MemoryRecords.EMPTY;
+        }
+        return result.slice().hasBytes()
+                ? MemoryRecords.readableRecords(result.slice().bytes().duplicate())
+                : new LogSliceRecords(result.slice());
     }
 }
