@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.config.ConfigResource;
@@ -38,25 +37,18 @@ public final class AlterConfigsHandler implements ApiHandler {
     @Override
     public CompletionStage<ApiResponse> handle(RequestContext context, AbstractRequest request) {
         AlterConfigsRequestData data = ((AlterConfigsRequest) request).data();
-        List<AlterConfigsResource> resources = new ArrayList<>(data.resources());
-        Set<AlterConfigsResource> duplicates =
-                ConfigChanges.duplicateResources(resources, r -> List.of(r.resourceType(), r.resourceName()));
-        List<CompletableFuture<AlterConfigsResourceResponse>> answers = new ArrayList<>();
-        for (AlterConfigsResource resource : resources) {
-            CompletionStage<ApiError> outcome = duplicates.contains(resource)
-                    ? CompletableFuture.completedFuture(ConfigChanges.duplicateResource())
-                    : alter(context.services(), resource, data.validateOnly());
-            answers.add(outcome.thenApply(error -> new AlterConfigsResourceResponse()
-                            .setResourceType(resource.resourceType())
-                            .setResourceName(resource.resourceName())
-                            .setErrorCode(error.error().code())
-                            .setErrorMessage(error.message()))
-                    .toCompletableFuture());
-        }
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                .thenApply(done -> {
+        return ConfigChanges.alterEach(
+                        List.copyOf(data.resources()),
+                        r -> List.of(r.resourceType(), r.resourceName()),
+                        resource -> alter(context.services(), resource, data.validateOnly()),
+                        (resource, error) -> new AlterConfigsResourceResponse()
+                                .setResourceType(resource.resourceType())
+                                .setResourceName(resource.resourceName())
+                                .setErrorCode(error.error().code())
+                                .setErrorMessage(error.message()))
+                .thenApply(answers -> {
                     AlterConfigsResponseData response = new AlterConfigsResponseData();
-                    answers.forEach(answer -> response.responses().add(answer.join()));
+                    response.responses().addAll(answers);
                     return new ApiResponse(response);
                 });
     }

@@ -134,4 +134,26 @@ final class ConfigChanges {
                 ? AdminAsk.errorOf(failure, "the controller", services)
                 : new ApiError(result.error(), result.message()));
     }
+
+    /**
+     * Alters each resource of a request (a resource named twice is answered with the duplicate
+     * error, not altered), and completes with one answer per resource in request order.
+     */
+    static <R, A> CompletionStage<List<A>> alterEach(
+            List<R> resources,
+            Function<R, ?> identity,
+            Function<R, CompletionStage<ApiError>> alter,
+            java.util.function.BiFunction<R, ApiError, A> answer) {
+        Set<R> duplicates = duplicateResources(resources, identity);
+        List<CompletableFuture<A>> answers = new java.util.ArrayList<>();
+        for (R resource : resources) {
+            CompletionStage<ApiError> outcome = duplicates.contains(resource)
+                    ? CompletableFuture.completedFuture(duplicateResource())
+                    : alter.apply(resource);
+            answers.add(
+                    outcome.thenApply(error -> answer.apply(resource, error)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
+    }
 }
