@@ -8,6 +8,7 @@ import io.varve.group.classic.LeavingMember;
 import io.varve.group.classic.SyncRequest;
 import io.varve.group.classic.SyncResult;
 import io.varve.group.internal.GroupEntity;
+import io.varve.metadata.MetadataCache;
 import io.varve.metadata.VarveSerializable;
 import java.util.List;
 import java.util.Map;
@@ -78,13 +79,18 @@ public final class GroupCoordinator {
     public record OffsetDeleteResult(Errors error, Map<TopicPartition, Errors> partitions)
             implements VarveSerializable {}
 
-    public static Behavior<Command> create(String groupId, GroupSettings settings) {
-        return GroupEntity.create(groupId, settings);
+    /**
+     * @param metadata this node's metadata: the group removes offsets of topics that are not in it
+     *     (deleted), as Kafka does when a topic is deleted
+     */
+    public static Behavior<Command> create(String groupId, GroupSettings settings, MetadataCache metadata) {
+        return GroupEntity.create(groupId, settings, metadata);
     }
 
     /** Starts the "group" entity type on this node's sharding. */
-    public static ActorRef<ShardingEnvelope<Command>> initSharding(ActorSystem<?> system, GroupSettings settings) {
+    public static ActorRef<ShardingEnvelope<Command>> initSharding(
+            ActorSystem<?> system, GroupSettings settings, MetadataCache metadata) {
         return ClusterSharding.get(system)
-                .init(Entity.of(ENTITY_TYPE, context -> create(context.getEntityId(), settings)));
+                .init(Entity.of(ENTITY_TYPE, context -> create(context.getEntityId(), settings, metadata)));
     }
 }

@@ -16,14 +16,17 @@ import io.varve.group.GroupCoordinator.OffsetsResult;
 import io.varve.group.GroupCoordinator.SyncGroup;
 import io.varve.group.GroupSettings;
 import io.varve.group.classic.ClassicGroup;
+import io.varve.group.classic.GroupDescription;
 import io.varve.group.classic.GroupLimits;
 import io.varve.group.classic.LeaveResult;
 import io.varve.group.classic.Outcome;
+import io.varve.metadata.MetadataCache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
@@ -43,29 +46,48 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * The group coordinator entity: a thin adapter from commands to the group's {@link ClassicGroup}
  * (membership, rebalances, deadlines; in memory only) and to its persisted {@link GroupRecord}
- * (stable generation and committed offsets). Answers are sent after the events they depend on are
- * persisted. One timer fires at the group's next deadline. All state is confined to this actor.
+ * (stable generation and committed offsets). Before each command it applies {@link OffsetCleanup}
+ * (deleted topics, retention) against the node's metadata image, and handles the command on the
+ * cleaned state; the cleanup's events are persisted with the command's. Answers are sent after the
+ * events they depend on are persisted. One timer fires at the group's next deadline. All state is
+ * confined to this actor.
  */
 public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, GroupEvent, GroupRecord> {
     private static final int KEEP_SNAPSHOTS = 2;
     private static final String DEADLINE_TIMER = "deadline";
 
     private final GroupSettings settings;
+    private final MetadataCache metadata;
     private final TimerScheduler<Command> timers;
-    private final LongSupplier clock = System::currentTimeMillis;
+    private final LongSupplier clock;
     private ClassicGroup group;
+    private List<GroupEvent> cleanup = List.of();
 
-    private GroupEntity(String groupId, GroupSettings settings, TimerScheduler<Command> timers) {
+    private GroupEntity(
+            String groupId,
+            GroupSettings settings,
+            MetadataCache metadata,
+            LongSupplier clock,
+            TimerScheduler<Command> timers) {
         super(
                 PersistenceId.of("group", groupId),
                 SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
         this.settings = settings;
+        this.metadata = metadata;
+        this.clock = clock;
         this.timers = timers;
         this.group = newGroup();
     }
 
-    public static Behavior<Command> create(String groupId, GroupSettings settings) {
-        return Behaviors.withTimers(timers -> new GroupEntity(groupId, settings, timers));
+    /** @param metadata the node's metadata: offsets of topics no longer in it are removed */
+    public static Behavior<Command> create(String groupId, GroupSettings settings, MetadataCache metadata) {
+        return create(groupId, settings, metadata, System::currentTimeMillis);
+    }
+
+    /** With the clock deadlines, commit times and retention are measured on (tests inject one). */
+    static Behavior<Command> create(
+            String groupId, GroupSettings settings, MetadataCache metadata, LongSupplier clock) {
+        return Behaviors.withTimers(timers -> new GroupEntity(groupId, settings, metadata, clock, timers));
     }
 
     private ClassicGroup newGroup() {
@@ -104,17 +126,42 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
     public CommandHandlerWithReply<Command, GroupEvent, GroupRecord> commandHandler() {
         return newCommandHandlerWithReplyBuilder()
                 .forAnyState()
-                .onCommand(JoinGroup.class, this::onJoinGroup)
-                .onCommand(SyncGroup.class, this::onSyncGroup)
-                .onCommand(Heartbeat.class, this::onHeartbeat)
-                .onCommand(LeaveGroup.class, this::onLeaveGroup)
-                .onCommand(CommitOffsets.class, this::onCommitOffsets)
-                .onCommand(FetchOffsets.class, this::onFetchOffsets)
-                .onCommand(DeleteOffsets.class, (state, command) -> OffsetDeletion.handle(this, state, command))
-                .onCommand(DescribeGroup.class, this::onDescribeGroup)
-                .onCommand(DeleteGroup.class, this::onDeleteGroup)
-                .onCommand(DeadlineReached.class, this::onDeadlineReached)
+                .onCommand(JoinGroup.class, cleanedUp(this::onJoinGroup))
+                .onCommand(SyncGroup.class, cleanedUp(this::onSyncGroup))
+                .onCommand(Heartbeat.class, cleanedUp(this::onHeartbeat))
+                .onCommand(LeaveGroup.class, cleanedUp(this::onLeaveGroup))
+                .onCommand(CommitOffsets.class, cleanedUp(this::onCommitOffsets))
+                .onCommand(FetchOffsets.class, cleanedUp(this::onFetchOffsets))
+                .onCommand(
+                        DeleteOffsets.class, cleanedUp((state, command) -> OffsetDeletion.handle(this, state, command)))
+                .onCommand(DescribeGroup.class, cleanedUp(this::onDescribeGroup))
+                .onCommand(DeleteGroup.class, cleanedUp(this::onDeleteGroup))
+                .onCommand(DeadlineReached.class, cleanedUp(this::onDeadlineReached))
                 .build();
+    }
+
+    /**
+     * {@code handler} run on the state after {@link OffsetCleanup}; the cleanup's events are kept for
+     * {@link #settle} to persist first. A group the cleanup deletes starts again from scratch.
+     */
+    private <C extends Command> BiFunction<GroupRecord, C, ReplyEffect<GroupEvent, GroupRecord>> cleanedUp(
+            BiFunction<GroupRecord, C, ReplyEffect<GroupEvent, GroupRecord>> handler) {
+        return (state, command) -> {
+            cleanup = OffsetCleanup.events(
+                    state,
+                    group,
+                    metadata.image(),
+                    clock.getAsLong(),
+                    settings.offsetsRetention().toMillis());
+            GroupRecord cleaned = state;
+            for (GroupEvent event : cleanup) {
+                cleaned = cleaned.apply(event);
+                if (event instanceof GroupEvent.GroupDeleted) {
+                    group = newGroup();
+                }
+            }
+            return handler.apply(cleaned, command);
+        };
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onJoinGroup(GroupRecord state, JoinGroup command) {
@@ -150,9 +197,7 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
         }
         long now = clock.getAsLong();
         Map<TopicPartition, CommittedOffset> stamped = new HashMap<>();
-        command.offsets()
-                .forEach((partition, offset) -> stamped.put(
-                        partition, new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now)));
+        command.offsets().forEach((partition, offset) -> stamped.put(partition, offset.committedAt(now)));
         return settle(List.of(new GroupEvent.OffsetsCommitted(Map.copyOf(stamped))), () -> command.replyTo()
                 .tell(new ErrorResult(Errors.NONE)));
     }
@@ -170,19 +215,21 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
                 }
             }
         }
-        return Effect().reply(command.replyTo(), new OffsetsResult(Errors.NONE, Map.copyOf(offsets)));
+        OffsetsResult result = new OffsetsResult(Errors.NONE, Map.copyOf(offsets));
+        return settle(List.of(), () -> command.replyTo().tell(result));
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onDescribeGroup(GroupRecord state, DescribeGroup command) {
-        return Effect().reply(command.replyTo(), group.describe(state.exists() || group.hasMembers()));
+        GroupDescription description = group.describe(state.exists() || group.hasMembers());
+        return settle(List.of(), () -> command.replyTo().tell(description));
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onDeleteGroup(GroupRecord state, DeleteGroup command) {
         if (group.hasMembers()) {
-            return Effect().reply(command.replyTo(), new ErrorResult(Errors.NON_EMPTY_GROUP));
+            return settle(List.of(), () -> command.replyTo().tell(new ErrorResult(Errors.NON_EMPTY_GROUP)));
         }
         if (!state.exists()) {
-            return Effect().reply(command.replyTo(), new ErrorResult(Errors.GROUP_ID_NOT_FOUND));
+            return settle(List.of(), () -> command.replyTo().tell(new ErrorResult(Errors.GROUP_ID_NOT_FOUND)));
         }
         int generation = group.generationId();
         group.drain().sendReplies();
@@ -201,14 +248,16 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
     }
 
     /**
-     * Persists the group metadata the last call produced plus {@code events}, then sends the group's
-     * queued answers and {@code reply}; reschedules the deadline timer.
+     * Persists the cleanup done before this command, the group metadata the last call produced and
+     * {@code events}, then sends the group's queued answers and {@code reply}; reschedules the
+     * deadline timer.
      */
     ReplyEffect<GroupEvent, GroupRecord> settle(List<GroupEvent> events, Runnable reply) {
         Outcome outcome = group.drain();
-        List<GroupEvent> toPersist = new ArrayList<>();
+        List<GroupEvent> toPersist = new ArrayList<>(cleanup);
+        cleanup = List.of();
         if (outcome.hasMetadataToStore()) {
-            toPersist.add(new GroupEvent.GroupMetadataStored(outcome.toStore()));
+            toPersist.add(new GroupEvent.GroupMetadataStored(outcome.toStore(), clock.getAsLong()));
         }
         toPersist.addAll(events);
         scheduleDeadline();
