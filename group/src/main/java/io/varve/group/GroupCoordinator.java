@@ -70,6 +70,9 @@ public final class GroupCoordinator {
     /** Sent by the entity to itself at the group's next deadline. */
     public record DeadlineReached() implements Command {}
 
+    /** Sent by the entity to itself to persist the offset commits it has accepted since the last flush. */
+    public record FlushCommits() implements Command {}
+
     public record ErrorResult(Errors error) implements VarveSerializable {}
 
     /** Committed offsets by partition; a requested partition without one is absent. */

@@ -9,6 +9,7 @@ import io.varve.group.GroupCoordinator.DeleteOffsets;
 import io.varve.group.GroupCoordinator.DescribeGroup;
 import io.varve.group.GroupCoordinator.ErrorResult;
 import io.varve.group.GroupCoordinator.FetchOffsets;
+import io.varve.group.GroupCoordinator.FlushCommits;
 import io.varve.group.GroupCoordinator.Heartbeat;
 import io.varve.group.GroupCoordinator.JoinGroup;
 import io.varve.group.GroupCoordinator.LeaveGroup;
@@ -30,6 +31,7 @@ import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -46,11 +48,13 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * The group coordinator entity: a thin adapter from commands to the group's {@link ClassicGroup}
  * (membership, rebalances, deadlines; in memory only) and to its persisted {@link GroupRecord}
- * (stable generation and committed offsets). Before each command it applies {@link OffsetCleanup}
- * (deleted topics, retention) against the node's metadata image, and handles the command on the
- * cleaned state; the cleanup's events are persisted with the command's. Answers are sent after the
- * events they depend on are persisted. One timer fires at the group's next deadline. All state is
- * confined to this actor.
+ * (stable generation and committed offsets). Valid offset commits are gathered in
+ * {@link PendingCommits} and persisted together by the next {@code FlushCommits} the entity sends
+ * itself, or by any other command first. Before each command the entity applies {@link
+ * OffsetCleanup} (deleted topics, retention) against the node's metadata image, and handles the
+ * command on the cleaned state; the flushed commits and the cleanup's events are persisted with the
+ * command's. Answers are sent after the events they depend on are persisted. One timer fires at the
+ * group's next deadline. All state is confined to this actor.
  */
 public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, GroupEvent, GroupRecord> {
     private static final int KEEP_SNAPSHOTS = 2;
@@ -59,15 +63,20 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
     private final GroupSettings settings;
     private final MetadataCache metadata;
     private final TimerScheduler<Command> timers;
+    private final ActorRef<Command> self;
     private final LongSupplier clock;
+    private final PendingCommits pendingCommits = new PendingCommits();
     private ClassicGroup group;
-    private List<GroupEvent> cleanup = List.of();
+    private boolean flushRequested;
+    private List<GroupEvent> preceding = List.of();
+    private List<Runnable> precedingReplies = List.of();
 
     private GroupEntity(
             String groupId,
             GroupSettings settings,
             MetadataCache metadata,
             LongSupplier clock,
+            ActorRef<Command> self,
             TimerScheduler<Command> timers) {
         super(
                 PersistenceId.of("group", groupId),
@@ -76,6 +85,7 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
         this.metadata = metadata;
         this.clock = clock;
         this.timers = timers;
+        this.self = self;
         this.group = newGroup();
     }
 
@@ -87,7 +97,8 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
     /** With the clock deadlines, commit times and retention are measured on (tests inject one). */
     static Behavior<Command> create(
             String groupId, GroupSettings settings, MetadataCache metadata, LongSupplier clock) {
-        return Behaviors.withTimers(timers -> new GroupEntity(groupId, settings, metadata, clock, timers));
+        return Behaviors.setup(context -> Behaviors.withTimers(
+                timers -> new GroupEntity(groupId, settings, metadata, clock, context.getSelf(), timers)));
     }
 
     private ClassicGroup newGroup() {
@@ -126,42 +137,66 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
     public CommandHandlerWithReply<Command, GroupEvent, GroupRecord> commandHandler() {
         return newCommandHandlerWithReplyBuilder()
                 .forAnyState()
-                .onCommand(JoinGroup.class, cleanedUp(this::onJoinGroup))
-                .onCommand(SyncGroup.class, cleanedUp(this::onSyncGroup))
-                .onCommand(Heartbeat.class, cleanedUp(this::onHeartbeat))
-                .onCommand(LeaveGroup.class, cleanedUp(this::onLeaveGroup))
-                .onCommand(CommitOffsets.class, cleanedUp(this::onCommitOffsets))
-                .onCommand(FetchOffsets.class, cleanedUp(this::onFetchOffsets))
+                .onCommand(JoinGroup.class, prepared(this::onJoinGroup))
+                .onCommand(SyncGroup.class, prepared(this::onSyncGroup))
+                .onCommand(Heartbeat.class, prepared(this::onHeartbeat))
+                .onCommand(LeaveGroup.class, prepared(this::onLeaveGroup))
+                .onCommand(CommitOffsets.class, this::onCommitOffsets)
+                .onCommand(FlushCommits.class, prepared((state, command) -> settle(List.of(), this::onFlushed)))
+                .onCommand(FetchOffsets.class, prepared(this::onFetchOffsets))
                 .onCommand(
-                        DeleteOffsets.class, cleanedUp((state, command) -> OffsetDeletion.handle(this, state, command)))
-                .onCommand(DescribeGroup.class, cleanedUp(this::onDescribeGroup))
-                .onCommand(DeleteGroup.class, cleanedUp(this::onDeleteGroup))
-                .onCommand(DeadlineReached.class, cleanedUp(this::onDeadlineReached))
+                        DeleteOffsets.class, prepared((state, command) -> OffsetDeletion.handle(this, state, command)))
+                .onCommand(DescribeGroup.class, prepared(this::onDescribeGroup))
+                .onCommand(DeleteGroup.class, prepared(this::onDeleteGroup))
+                .onCommand(DeadlineReached.class, prepared(this::onDeadlineReached))
                 .build();
     }
 
-    /**
-     * {@code handler} run on the state after {@link OffsetCleanup}; the cleanup's events are kept for
-     * {@link #settle} to persist first. A group the cleanup deletes starts again from scratch.
-     */
-    private <C extends Command> BiFunction<GroupRecord, C, ReplyEffect<GroupEvent, GroupRecord>> cleanedUp(
+    /** {@code handler} run after the pending commits are flushed, on the state they produce. */
+    private <C extends Command> BiFunction<GroupRecord, C, ReplyEffect<GroupEvent, GroupRecord>> prepared(
             BiFunction<GroupRecord, C, ReplyEffect<GroupEvent, GroupRecord>> handler) {
         return (state, command) -> {
-            cleanup = OffsetCleanup.events(
-                    state,
-                    group,
-                    metadata.image(),
-                    clock.getAsLong(),
-                    settings.offsetsRetention().toMillis());
-            GroupRecord cleaned = state;
-            for (GroupEvent event : cleanup) {
-                cleaned = cleaned.apply(event);
-                if (event instanceof GroupEvent.GroupDeleted) {
-                    group = newGroup();
-                }
+            List<GroupEvent> before = new ArrayList<>();
+            GroupRecord current = state;
+            if (!pendingCommits.isEmpty()) {
+                PendingCommits.Flush flush = pendingCommits.drain();
+                before.add(flush.event());
+                current = current.apply(flush.event());
+                precedingReplies = flush.replies();
             }
-            return handler.apply(cleaned, command);
+            return cleanedUp(current, command, before, handler);
         };
+    }
+
+    /**
+     * {@code handler} run on the state after {@link OffsetCleanup}; the cleanup's events (after
+     * {@code before}) are kept for {@link #settle} to persist first. A group the cleanup deletes
+     * starts again from scratch.
+     */
+    private <C extends Command> ReplyEffect<GroupEvent, GroupRecord> cleanedUp(
+            GroupRecord state,
+            C command,
+            List<GroupEvent> before,
+            BiFunction<GroupRecord, C, ReplyEffect<GroupEvent, GroupRecord>> handler) {
+        GroupRecord cleaned = state;
+        for (GroupEvent event : OffsetCleanup.events(
+                state,
+                group,
+                metadata.image(),
+                clock.getAsLong(),
+                settings.offsetsRetention().toMillis())) {
+            before.add(event);
+            cleaned = cleaned.apply(event);
+            if (event instanceof GroupEvent.GroupDeleted) {
+                group = newGroup();
+            }
+        }
+        preceding = before;
+        return handler.apply(cleaned, command);
+    }
+
+    private void onFlushed() {
+        flushRequested = false;
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onJoinGroup(GroupRecord state, JoinGroup command) {
@@ -184,7 +219,12 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
         return settle(List.of(), () -> command.replyTo().tell(result));
     }
 
-    private ReplyEffect<GroupEvent, GroupRecord> onCommitOffsets(GroupRecord state, CommitOffsets command) {
+    /** Validates the commit and adds it to the pending commits; answered when they are persisted. */
+    private ReplyEffect<GroupEvent, GroupRecord> onCommitOffsets(GroupRecord unprepared, CommitOffsets command) {
+        return cleanedUp(unprepared, command, new ArrayList<>(), this::acceptCommit);
+    }
+
+    private ReplyEffect<GroupEvent, GroupRecord> acceptCommit(GroupRecord state, CommitOffsets command) {
         Errors error;
         if (!state.exists() && !group.hasMembers() && command.generationId() >= 0) {
             // the handler answers ILLEGAL_GENERATION to OffsetCommit before v9 (as Kafka does)
@@ -198,8 +238,12 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
         long now = clock.getAsLong();
         Map<TopicPartition, CommittedOffset> stamped = new HashMap<>();
         command.offsets().forEach((partition, offset) -> stamped.put(partition, offset.committedAt(now)));
-        return settle(List.of(new GroupEvent.OffsetsCommitted(Map.copyOf(stamped))), () -> command.replyTo()
-                .tell(new ErrorResult(Errors.NONE)));
+        pendingCommits.add(stamped, () -> command.replyTo().tell(new ErrorResult(Errors.NONE)));
+        if (!flushRequested) {
+            flushRequested = true;
+            self.tell(new FlushCommits());
+        }
+        return settle(List.of(), () -> {});
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onFetchOffsets(GroupRecord state, FetchOffsets command) {
@@ -248,20 +292,23 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
     }
 
     /**
-     * Persists the cleanup done before this command, the group metadata the last call produced and
-     * {@code events}, then sends the group's queued answers and {@code reply}; reschedules the
-     * deadline timer.
+     * Persists the flushed commits and the cleanup done before this command, the group metadata the
+     * last call produced and {@code events}, then sends the flushed commits' answers, the group's
+     * queued answers and {@code reply}; reschedules the deadline timer.
      */
     ReplyEffect<GroupEvent, GroupRecord> settle(List<GroupEvent> events, Runnable reply) {
         Outcome outcome = group.drain();
-        List<GroupEvent> toPersist = new ArrayList<>(cleanup);
-        cleanup = List.of();
+        List<GroupEvent> toPersist = new ArrayList<>(preceding);
+        List<Runnable> flushedReplies = precedingReplies;
+        preceding = List.of();
+        precedingReplies = List.of();
         if (outcome.hasMetadataToStore()) {
             toPersist.add(new GroupEvent.GroupMetadataStored(outcome.toStore(), clock.getAsLong()));
         }
         toPersist.addAll(events);
         scheduleDeadline();
         Runnable sendAll = () -> {
+            flushedReplies.forEach(Runnable::run);
             outcome.sendReplies();
             reply.run();
         };

@@ -31,8 +31,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,6 +165,29 @@ class GroupEntityTest {
         assertThat(delete.state()).isEqualTo(GroupRecord.EMPTY);
         assertThat(entity.<ErrorResult>runCommand(DeleteGroup::new).reply().error())
                 .isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+    }
+
+    @Test
+    void commitsThatArriveTogetherArePersistedAsOneEvent() {
+        PersistenceTestKit journal = PersistenceTestKit.create(TEST_KIT.system());
+        TestProbe<ErrorResult> replies = TEST_KIT.createTestProbe();
+        ActorRef<GroupCoordinator.Command> batched =
+                TEST_KIT.spawn(GroupEntity.create("batched", SETTINGS, metadata, () -> START_MS));
+        // sent before the entity has recovered: Pekko stashes them and replays them in order
+        for (int partition = 0; partition < 3; partition++) {
+            batched.tell(new CommitOffsets(
+                    "",
+                    null,
+                    -1,
+                    Map.of(new TopicPartition("orders", partition), new CommittedOffset(partition, -1, "", -1)),
+                    replies.ref()));
+        }
+
+        assertThat(replies.receiveSeveralMessages(3)).containsOnly(new ErrorResult(Errors.NONE));
+        List<Object> events = journal.persistedInStorage("group|batched");
+        assertThat(events).hasSize(1);
+        assertThat(((OffsetsCommitted) events.get(0)).offsets())
+                .containsOnlyKeys(ORDERS_0, new TopicPartition("orders", 1), new TopicPartition("orders", 2));
     }
 
     private static JoinRequest join(String memberId) {
