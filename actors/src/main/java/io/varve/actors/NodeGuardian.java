@@ -86,7 +86,7 @@ public final class NodeGuardian {
                     transport);
             CompletableFuture<InetSocketAddress> listener = new CompletableFuture<>();
             GroupSettings groupSettings = GroupSettings.fromConfig(config);
-            GroupCoordinators groups = GroupCoordinators.sharded(context.getSystem(), groupSettings);
+            GroupCoordinators groups = GroupCoordinators.sharded(context.getSystem(), groupSettings, metadata);
             KafkaListener.start(
                     context,
                     services,

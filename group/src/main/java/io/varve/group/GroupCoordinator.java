@@ -8,6 +8,7 @@ import io.varve.group.classic.LeavingMember;
 import io.varve.group.classic.SyncRequest;
 import io.varve.group.classic.SyncResult;
 import io.varve.group.internal.GroupEntity;
+import io.varve.metadata.MetadataCache;
 import io.varve.metadata.VarveSerializable;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,9 @@ public final class GroupCoordinator {
     /** Sent by the entity to itself at the group's next deadline. */
     public record DeadlineReached() implements Command {}
 
+    /** Sent by the entity to itself to persist the offset commits it has accepted since the last flush. */
+    public record FlushCommits() implements Command {}
+
     public record ErrorResult(Errors error) implements VarveSerializable {}
 
     /** Committed offsets by partition; a requested partition without one is absent. */
@@ -78,13 +82,18 @@ public final class GroupCoordinator {
     public record OffsetDeleteResult(Errors error, Map<TopicPartition, Errors> partitions)
             implements VarveSerializable {}
 
-    public static Behavior<Command> create(String groupId, GroupSettings settings) {
-        return GroupEntity.create(groupId, settings);
+    /**
+     * @param metadata this node's metadata: the group removes offsets of topics that are not in it
+     *     (deleted), as Kafka does when a topic is deleted
+     */
+    public static Behavior<Command> create(String groupId, GroupSettings settings, MetadataCache metadata) {
+        return GroupEntity.create(groupId, settings, metadata);
     }
 
     /** Starts the "group" entity type on this node's sharding. */
-    public static ActorRef<ShardingEnvelope<Command>> initSharding(ActorSystem<?> system, GroupSettings settings) {
+    public static ActorRef<ShardingEnvelope<Command>> initSharding(
+            ActorSystem<?> system, GroupSettings settings, MetadataCache metadata) {
         return ClusterSharding.get(system)
-                .init(Entity.of(ENTITY_TYPE, context -> create(context.getEntityId(), settings)));
+                .init(Entity.of(ENTITY_TYPE, context -> create(context.getEntityId(), settings, metadata)));
     }
 }

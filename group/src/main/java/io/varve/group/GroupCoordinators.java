@@ -1,6 +1,7 @@
 package io.varve.group;
 
 import io.varve.group.internal.ShardedGroupCoordinators;
+import io.varve.metadata.MetadataCache;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -16,8 +17,12 @@ public interface GroupCoordinators {
     /** Every group id with persisted state (deleted groups included: ask them whether they exist). */
     CompletionStage<List<String>> groupIds();
 
-    /** Initialises the sharded entity type on this node and lists groups from the read journal. */
-    static GroupCoordinators sharded(ActorSystem<?> system, GroupSettings settings) {
-        return ShardedGroupCoordinators.init(system, settings, settings.readJournalPluginId());
+    /**
+     * Initialises the sharded entity type on this node and lists groups from the read journal.
+     *
+     * @param metadata this node's metadata cache, which tells groups which topics were deleted
+     */
+    static GroupCoordinators sharded(ActorSystem<?> system, GroupSettings settings, MetadataCache metadata) {
+        return ShardedGroupCoordinators.init(system, settings, metadata);
     }
 }

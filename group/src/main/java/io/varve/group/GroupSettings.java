@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param maxSize {@code group.max.size}
  * @param newMemberJoinTimeout how long a new member may take to rejoin (KIP-394)
  * @param offsetMetadataMaxBytes {@code offset.metadata.max.bytes}
+ * @param offsetsRetention {@code offsets.retention.minutes}: how long the offsets of an empty group
+ *     (or a standalone commit) are kept
  * @param snapshotEvery events between snapshots of a group entity
  * @param readJournalPluginId the read journal whose persistence ids list the groups
  */
@@ -22,6 +24,7 @@ public record GroupSettings(
         int maxSize,
         Duration newMemberJoinTimeout,
         int offsetMetadataMaxBytes,
+        Duration offsetsRetention,
         int snapshotEvery,
         String readJournalPluginId) {
 
@@ -34,6 +37,7 @@ public record GroupSettings(
                 c.getInt("max-size"),
                 c.getDuration("new-member-join-timeout"),
                 c.getInt("offset-metadata-max-bytes"),
+                c.getDuration("offsets-retention"),
                 c.getInt("snapshot-every"),
                 c.getString("read-journal-plugin"));
     }

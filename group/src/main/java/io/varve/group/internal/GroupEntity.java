@@ -9,6 +9,7 @@ import io.varve.group.GroupCoordinator.DeleteOffsets;
 import io.varve.group.GroupCoordinator.DescribeGroup;
 import io.varve.group.GroupCoordinator.ErrorResult;
 import io.varve.group.GroupCoordinator.FetchOffsets;
+import io.varve.group.GroupCoordinator.FlushCommits;
 import io.varve.group.GroupCoordinator.Heartbeat;
 import io.varve.group.GroupCoordinator.JoinGroup;
 import io.varve.group.GroupCoordinator.LeaveGroup;
@@ -16,17 +17,21 @@ import io.varve.group.GroupCoordinator.OffsetsResult;
 import io.varve.group.GroupCoordinator.SyncGroup;
 import io.varve.group.GroupSettings;
 import io.varve.group.classic.ClassicGroup;
+import io.varve.group.classic.GroupDescription;
 import io.varve.group.classic.GroupLimits;
 import io.varve.group.classic.LeaveResult;
 import io.varve.group.classic.Outcome;
+import io.varve.metadata.MetadataCache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -43,29 +48,57 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * The group coordinator entity: a thin adapter from commands to the group's {@link ClassicGroup}
  * (membership, rebalances, deadlines; in memory only) and to its persisted {@link GroupRecord}
- * (stable generation and committed offsets). Answers are sent after the events they depend on are
- * persisted. One timer fires at the group's next deadline. All state is confined to this actor.
+ * (stable generation and committed offsets). Valid offset commits are gathered in
+ * {@link PendingCommits} and persisted together by the next {@code FlushCommits} the entity sends
+ * itself, or by any other command first. Before each command the entity applies {@link
+ * OffsetCleanup} (deleted topics, retention) against the node's metadata image, and handles the
+ * command on the cleaned state; the flushed commits and the cleanup's events are persisted with the
+ * command's. Answers are sent after the events they depend on are persisted. One timer fires at the
+ * group's next deadline. All state is confined to this actor.
  */
 public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, GroupEvent, GroupRecord> {
     private static final int KEEP_SNAPSHOTS = 2;
     private static final String DEADLINE_TIMER = "deadline";
 
     private final GroupSettings settings;
+    private final MetadataCache metadata;
     private final TimerScheduler<Command> timers;
-    private final LongSupplier clock = System::currentTimeMillis;
+    private final ActorRef<Command> self;
+    private final LongSupplier clock;
+    private final PendingCommits pendingCommits = new PendingCommits();
     private ClassicGroup group;
+    private boolean flushRequested;
+    private List<GroupEvent> preceding = List.of();
+    private List<Runnable> precedingReplies = List.of();
 
-    private GroupEntity(String groupId, GroupSettings settings, TimerScheduler<Command> timers) {
+    private GroupEntity(
+            String groupId,
+            GroupSettings settings,
+            MetadataCache metadata,
+            LongSupplier clock,
+            ActorRef<Command> self,
+            TimerScheduler<Command> timers) {
         super(
                 PersistenceId.of("group", groupId),
                 SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
         this.settings = settings;
+        this.metadata = metadata;
+        this.clock = clock;
         this.timers = timers;
+        this.self = self;
         this.group = newGroup();
     }
 
-    public static Behavior<Command> create(String groupId, GroupSettings settings) {
-        return Behaviors.withTimers(timers -> new GroupEntity(groupId, settings, timers));
+    /** @param metadata the node's metadata: offsets of topics no longer in it are removed */
+    public static Behavior<Command> create(String groupId, GroupSettings settings, MetadataCache metadata) {
+        return create(groupId, settings, metadata, System::currentTimeMillis);
+    }
+
+    /** With the clock deadlines, commit times and retention are measured on (tests inject one). */
+    static Behavior<Command> create(
+            String groupId, GroupSettings settings, MetadataCache metadata, LongSupplier clock) {
+        return Behaviors.setup(context -> Behaviors.withTimers(
+                timers -> new GroupEntity(groupId, settings, metadata, clock, context.getSelf(), timers)));
     }
 
     private ClassicGroup newGroup() {
@@ -104,17 +137,66 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
     public CommandHandlerWithReply<Command, GroupEvent, GroupRecord> commandHandler() {
         return newCommandHandlerWithReplyBuilder()
                 .forAnyState()
-                .onCommand(JoinGroup.class, this::onJoinGroup)
-                .onCommand(SyncGroup.class, this::onSyncGroup)
-                .onCommand(Heartbeat.class, this::onHeartbeat)
-                .onCommand(LeaveGroup.class, this::onLeaveGroup)
+                .onCommand(JoinGroup.class, prepared(this::onJoinGroup))
+                .onCommand(SyncGroup.class, prepared(this::onSyncGroup))
+                .onCommand(Heartbeat.class, prepared(this::onHeartbeat))
+                .onCommand(LeaveGroup.class, prepared(this::onLeaveGroup))
                 .onCommand(CommitOffsets.class, this::onCommitOffsets)
-                .onCommand(FetchOffsets.class, this::onFetchOffsets)
-                .onCommand(DeleteOffsets.class, (state, command) -> OffsetDeletion.handle(this, state, command))
-                .onCommand(DescribeGroup.class, this::onDescribeGroup)
-                .onCommand(DeleteGroup.class, this::onDeleteGroup)
-                .onCommand(DeadlineReached.class, this::onDeadlineReached)
+                .onCommand(FlushCommits.class, prepared((state, command) -> settle(List.of(), this::onFlushed)))
+                .onCommand(FetchOffsets.class, prepared(this::onFetchOffsets))
+                .onCommand(
+                        DeleteOffsets.class, prepared((state, command) -> OffsetDeletion.handle(this, state, command)))
+                .onCommand(DescribeGroup.class, prepared(this::onDescribeGroup))
+                .onCommand(DeleteGroup.class, prepared(this::onDeleteGroup))
+                .onCommand(DeadlineReached.class, prepared(this::onDeadlineReached))
                 .build();
+    }
+
+    /** {@code handler} run after the pending commits are flushed, on the state they produce. */
+    private <C extends Command> BiFunction<GroupRecord, C, ReplyEffect<GroupEvent, GroupRecord>> prepared(
+            BiFunction<GroupRecord, C, ReplyEffect<GroupEvent, GroupRecord>> handler) {
+        return (state, command) -> {
+            List<GroupEvent> before = new ArrayList<>();
+            GroupRecord current = state;
+            if (!pendingCommits.isEmpty()) {
+                PendingCommits.Flush flush = pendingCommits.drain();
+                before.add(flush.event());
+                current = current.apply(flush.event());
+                precedingReplies = flush.replies();
+            }
+            return cleanedUp(current, command, before, handler);
+        };
+    }
+
+    /**
+     * {@code handler} run on the state after {@link OffsetCleanup}; the cleanup's events (after
+     * {@code before}) are kept for {@link #settle} to persist first. A group the cleanup deletes
+     * starts again from scratch.
+     */
+    private <C extends Command> ReplyEffect<GroupEvent, GroupRecord> cleanedUp(
+            GroupRecord state,
+            C command,
+            List<GroupEvent> before,
+            BiFunction<GroupRecord, C, ReplyEffect<GroupEvent, GroupRecord>> handler) {
+        GroupRecord cleaned = state;
+        for (GroupEvent event : OffsetCleanup.events(
+                state,
+                group,
+                metadata.image(),
+                clock.getAsLong(),
+                settings.offsetsRetention().toMillis())) {
+            before.add(event);
+            cleaned = cleaned.apply(event);
+            if (event instanceof GroupEvent.GroupDeleted) {
+                group = newGroup();
+            }
+        }
+        preceding = before;
+        return handler.apply(cleaned, command);
+    }
+
+    private void onFlushed() {
+        flushRequested = false;
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onJoinGroup(GroupRecord state, JoinGroup command) {
@@ -137,7 +219,12 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
         return settle(List.of(), () -> command.replyTo().tell(result));
     }
 
-    private ReplyEffect<GroupEvent, GroupRecord> onCommitOffsets(GroupRecord state, CommitOffsets command) {
+    /** Validates the commit and adds it to the pending commits; answered when they are persisted. */
+    private ReplyEffect<GroupEvent, GroupRecord> onCommitOffsets(GroupRecord unprepared, CommitOffsets command) {
+        return cleanedUp(unprepared, command, new ArrayList<>(), this::acceptCommit);
+    }
+
+    private ReplyEffect<GroupEvent, GroupRecord> acceptCommit(GroupRecord state, CommitOffsets command) {
         Errors error;
         if (!state.exists() && !group.hasMembers() && command.generationId() >= 0) {
             // the handler answers ILLEGAL_GENERATION to OffsetCommit before v9 (as Kafka does)
@@ -150,11 +237,13 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
         }
         long now = clock.getAsLong();
         Map<TopicPartition, CommittedOffset> stamped = new HashMap<>();
-        command.offsets()
-                .forEach((partition, offset) -> stamped.put(
-                        partition, new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now)));
-        return settle(List.of(new GroupEvent.OffsetsCommitted(Map.copyOf(stamped))), () -> command.replyTo()
-                .tell(new ErrorResult(Errors.NONE)));
+        command.offsets().forEach((partition, offset) -> stamped.put(partition, offset.committedAt(now)));
+        pendingCommits.add(stamped, () -> command.replyTo().tell(new ErrorResult(Errors.NONE)));
+        if (!flushRequested) {
+            flushRequested = true;
+            self.tell(new FlushCommits());
+        }
+        return settle(List.of(), () -> {});
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onFetchOffsets(GroupRecord state, FetchOffsets command) {
@@ -170,19 +259,21 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
                 }
             }
         }
-        return Effect().reply(command.replyTo(), new OffsetsResult(Errors.NONE, Map.copyOf(offsets)));
+        OffsetsResult result = new OffsetsResult(Errors.NONE, Map.copyOf(offsets));
+        return settle(List.of(), () -> command.replyTo().tell(result));
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onDescribeGroup(GroupRecord state, DescribeGroup command) {
-        return Effect().reply(command.replyTo(), group.describe(state.exists() || group.hasMembers()));
+        GroupDescription description = group.describe(state.exists() || group.hasMembers());
+        return settle(List.of(), () -> command.replyTo().tell(description));
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onDeleteGroup(GroupRecord state, DeleteGroup command) {
         if (group.hasMembers()) {
-            return Effect().reply(command.replyTo(), new ErrorResult(Errors.NON_EMPTY_GROUP));
+            return settle(List.of(), () -> command.replyTo().tell(new ErrorResult(Errors.NON_EMPTY_GROUP)));
         }
         if (!state.exists()) {
-            return Effect().reply(command.replyTo(), new ErrorResult(Errors.GROUP_ID_NOT_FOUND));
+            return settle(List.of(), () -> command.replyTo().tell(new ErrorResult(Errors.GROUP_ID_NOT_FOUND)));
         }
         int generation = group.generationId();
         group.drain().sendReplies();
@@ -201,18 +292,23 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
     }
 
     /**
-     * Persists the group metadata the last call produced plus {@code events}, then sends the group's
+     * Persists the flushed commits and the cleanup done before this command, the group metadata the
+     * last call produced and {@code events}, then sends the flushed commits' answers, the group's
      * queued answers and {@code reply}; reschedules the deadline timer.
      */
     ReplyEffect<GroupEvent, GroupRecord> settle(List<GroupEvent> events, Runnable reply) {
         Outcome outcome = group.drain();
-        List<GroupEvent> toPersist = new ArrayList<>();
+        List<GroupEvent> toPersist = new ArrayList<>(preceding);
+        List<Runnable> flushedReplies = precedingReplies;
+        preceding = List.of();
+        precedingReplies = List.of();
         if (outcome.hasMetadataToStore()) {
-            toPersist.add(new GroupEvent.GroupMetadataStored(outcome.toStore()));
+            toPersist.add(new GroupEvent.GroupMetadataStored(outcome.toStore(), clock.getAsLong()));
         }
         toPersist.addAll(events);
         scheduleDeadline();
         Runnable sendAll = () -> {
+            flushedReplies.forEach(Runnable::run);
             outcome.sendReplies();
             reply.run();
         };

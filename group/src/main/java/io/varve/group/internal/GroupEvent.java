@@ -10,15 +10,21 @@ import org.apache.kafka.common.TopicPartition;
 /** The group entity's journal events: what survives a restart of the group. */
 public sealed interface GroupEvent extends VarveSerializable {
 
-    /** A generation became stable, or the group became empty (Kafka's group metadata record). */
-    record GroupMetadataStored(GroupMetadata metadata) implements GroupEvent {}
+    /**
+     * A generation became stable, or the group became empty (Kafka's group metadata record), at
+     * {@code timestampMs}: the retention of an empty group's offsets counts from it.
+     */
+    record GroupMetadataStored(GroupMetadata metadata, long timestampMs) implements GroupEvent {}
 
     /** Offsets accepted in one OffsetCommit, stamped with the commit time. */
     record OffsetsCommitted(Map<TopicPartition, CommittedOffset> offsets) implements GroupEvent {}
 
-    /** Offsets removed by OffsetDelete or because their topic was deleted. */
+    /** Offsets removed by OffsetDelete, because their topic was deleted, or because they expired. */
     record OffsetsDeleted(List<TopicPartition> partitions) implements GroupEvent {}
 
-    /** DeleteGroups: the group and its offsets are gone; the id may be used again. */
+    /**
+     * DeleteGroups, or an empty group whose offsets all expired: the group and its offsets are gone;
+     * the id may be used again.
+     */
     record GroupDeleted(int generationId) implements GroupEvent {}
 }

@@ -3,14 +3,11 @@ package io.varve.group.internal;
 import io.varve.group.GroupCoordinator.DeleteOffsets;
 import io.varve.group.GroupCoordinator.OffsetDeleteResult;
 import io.varve.group.classic.ClassicGroup;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
@@ -34,7 +31,7 @@ final class OffsetDeletion {
         if (group.hasMembers() && !CONSUMER_PROTOCOL_TYPE.equals(group.protocolType())) {
             return reply(entity, command, new OffsetDeleteResult(Errors.NON_EMPTY_GROUP, Map.of()));
         }
-        Set<String> subscribed = subscribedTopics(group);
+        Set<String> subscribed = Subscriptions.topics(group).orElse(Set.of());
         Map<TopicPartition, Errors> results = new HashMap<>();
         List<TopicPartition> deleted = new ArrayList<>();
         for (TopicPartition partition : command.partitions()) {
@@ -56,20 +53,5 @@ final class OffsetDeletion {
     private static ReplyEffect<GroupEvent, GroupRecord> reply(
             GroupEntity entity, DeleteOffsets command, OffsetDeleteResult result) {
         return entity.settle(List.of(), () -> command.replyTo().tell(result));
-    }
-
-    private static Set<String> subscribedTopics(ClassicGroup group) {
-        Set<String> topics = new HashSet<>();
-        if (!group.hasMembers()) {
-            return topics;
-        }
-        for (byte[] metadata : group.subscriptions()) {
-            if (metadata.length > 0) {
-                ConsumerPartitionAssignor.Subscription subscription =
-                        ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(metadata));
-                topics.addAll(subscription.topics());
-            }
-        }
-        return topics;
     }
 }

@@ -3,6 +3,7 @@ package io.varve.group.internal;
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinators;
 import io.varve.group.GroupSettings;
+import io.varve.metadata.MetadataCache;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -30,10 +31,9 @@ public final class ShardedGroupCoordinators implements GroupCoordinators {
         this.readJournalPluginId = readJournalPluginId;
     }
 
-    public static ShardedGroupCoordinators init(
-            ActorSystem<?> system, GroupSettings settings, String readJournalPluginId) {
-        GroupCoordinator.initSharding(system, settings);
-        return new ShardedGroupCoordinators(system, readJournalPluginId);
+    public static ShardedGroupCoordinators init(ActorSystem<?> system, GroupSettings settings, MetadataCache metadata) {
+        GroupCoordinator.initSharding(system, settings, metadata);
+        return new ShardedGroupCoordinators(system, settings.readJournalPluginId());
     }
 
     @Override

@@ -23,6 +23,7 @@ import io.varve.group.classic.SyncResult;
 import io.varve.group.internal.GroupEvent.GroupDeleted;
 import io.varve.group.internal.GroupEvent.GroupMetadataStored;
 import io.varve.group.internal.GroupEvent.OffsetsCommitted;
+import io.varve.metadata.MetadataCache;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +31,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,12 +51,16 @@ class GroupEntityTest {
             10,
             Duration.ofMinutes(5),
             4096,
+            Duration.ofDays(7),
             3,
             "jdbc-read-journal");
     private static final Config CONFIG =
             EventSourcedBehaviorTestKit.config().withFallback(PersistenceTestKitSnapshotPlugin.config());
     private static final ActorTestKit TEST_KIT = ActorTestKit.create(CONFIG);
     private static final TopicPartition ORDERS_0 = new TopicPartition("orders", 0);
+    private static final long START_MS = 1_700_000_000_000L;
+
+    private final MetadataCache metadata = new MetadataCache(TestImages.withTopics(1, "orders"));
 
     private EventSourcedBehaviorTestKit<GroupCoordinator.Command, GroupEvent, GroupRecord> entity;
 
@@ -60,7 +68,7 @@ class GroupEntityTest {
     void start() {
         entity = EventSourcedBehaviorTestKit.create(
                 TEST_KIT.system(),
-                GroupCoordinator.create("g1", SETTINGS),
+                GroupEntity.create("g1", SETTINGS, metadata, () -> START_MS),
                 EventSourcedBehaviorTestKit.enabledSerializationSettings());
         entity.clear();
     }
@@ -78,7 +86,7 @@ class GroupEntityTest {
         assertThat(commit.reply()).isEqualTo(new ErrorResult(Errors.NONE));
         OffsetsCommitted event = (OffsetsCommitted) commit.event();
         assertThat(event.offsets().get(ORDERS_0).offset()).isEqualTo(42);
-        assertThat(event.offsets().get(ORDERS_0).commitTimestampMs()).isPositive();
+        assertThat(event.offsets().get(ORDERS_0).commitTimestampMs()).isEqualTo(START_MS);
 
         entity.restart();
         var fetch = entity.<OffsetsResult>runCommand(replyTo -> new FetchOffsets(false, List.of(ORDERS_0), replyTo));
@@ -108,6 +116,7 @@ class GroupEntityTest {
                 new SyncRequest(memberId, null, 1, "consumer", "range", Map.of(memberId, new byte[] {5})), replyTo));
 
         assertThat(sync.reply().assignment()).containsExactly(5);
+        assertThat(((GroupMetadataStored) sync.event()).timestampMs()).isEqualTo(START_MS);
         GroupMetadata stored = ((GroupMetadataStored) sync.event()).metadata();
         assertThat(stored.generationId()).isEqualTo(1);
         assertThat(stored.leaderId()).isEqualTo(memberId);
@@ -116,12 +125,15 @@ class GroupEntityTest {
 
     @Test
     void restoredGroupIsStableWithItsMembers() {
-        entity.initialize(new GroupMetadataStored(new GroupMetadata(
-                4,
-                "consumer",
-                "range",
-                "m1",
-                List.of(new MemberMetadata("m1", null, "c", "/h", 10_000, 30_000, new byte[0], new byte[] {9})))));
+        entity.initialize(new GroupMetadataStored(
+                new GroupMetadata(
+                        4,
+                        "consumer",
+                        "range",
+                        "m1",
+                        List.of(new MemberMetadata(
+                                "m1", null, "c", "/h", 10_000, 30_000, new byte[0], new byte[] {9}))),
+                START_MS));
 
         var heartbeat =
                 entity.<ErrorResult>runCommand(replyTo -> new GroupCoordinator.Heartbeat("m1", null, 4, replyTo));
@@ -134,16 +146,18 @@ class GroupEntityTest {
 
     @Test
     void deleteGroupRefusesAGroupWithMembersAndDeletesAnEmptyOne() {
-        entity.initialize(new GroupMetadataStored(new GroupMetadata(
-                2,
-                "consumer",
-                "range",
-                "m1",
-                List.of(new MemberMetadata("m1", null, "c", "/h", 10_000, 30_000, new byte[0], new byte[0])))));
+        entity.initialize(new GroupMetadataStored(
+                new GroupMetadata(
+                        2,
+                        "consumer",
+                        "range",
+                        "m1",
+                        List.of(new MemberMetadata("m1", null, "c", "/h", 10_000, 30_000, new byte[0], new byte[0]))),
+                START_MS));
         assertThat(entity.<ErrorResult>runCommand(DeleteGroup::new).reply().error())
                 .isEqualTo(Errors.NON_EMPTY_GROUP);
 
-        entity.initialize(new OffsetsCommitted(Map.of(ORDERS_0, new CommittedOffset(7, -1, "", 1))));
+        entity.initialize(new OffsetsCommitted(Map.of(ORDERS_0, new CommittedOffset(7, -1, "", START_MS))));
         var delete = entity.<ErrorResult>runCommand(DeleteGroup::new);
 
         assertThat(delete.reply().error()).isEqualTo(Errors.NONE);
@@ -151,6 +165,29 @@ class GroupEntityTest {
         assertThat(delete.state()).isEqualTo(GroupRecord.EMPTY);
         assertThat(entity.<ErrorResult>runCommand(DeleteGroup::new).reply().error())
                 .isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+    }
+
+    @Test
+    void commitsThatArriveTogetherArePersistedAsOneEvent() {
+        PersistenceTestKit journal = PersistenceTestKit.create(TEST_KIT.system());
+        TestProbe<ErrorResult> replies = TEST_KIT.createTestProbe();
+        ActorRef<GroupCoordinator.Command> batched =
+                TEST_KIT.spawn(GroupEntity.create("batched", SETTINGS, metadata, () -> START_MS));
+        // sent before the entity has recovered: Pekko stashes them and replays them in order
+        for (int partition = 0; partition < 3; partition++) {
+            batched.tell(new CommitOffsets(
+                    "",
+                    null,
+                    -1,
+                    Map.of(new TopicPartition("orders", partition), new CommittedOffset(partition, -1, "", -1)),
+                    replies.ref()));
+        }
+
+        assertThat(replies.receiveSeveralMessages(3)).containsOnly(new ErrorResult(Errors.NONE));
+        List<Object> events = journal.persistedInStorage("group|batched");
+        assertThat(events).hasSize(1);
+        assertThat(((OffsetsCommitted) events.get(0)).offsets())
+                .containsOnlyKeys(ORDERS_0, new TopicPartition("orders", 1), new TopicPartition("orders", 2));
     }
 
     private static JoinRequest join(String memberId) {

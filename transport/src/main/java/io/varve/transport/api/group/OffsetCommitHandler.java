@@ -4,12 +4,14 @@ import io.varve.group.CommittedOffset;
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinators;
 import io.varve.metadata.MetadataImage;
+import io.varve.metadata.TopicImage;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.RequestContext;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
@@ -23,8 +25,8 @@ import org.apache.kafka.common.requests.OffsetCommitRequest;
 /**
  * OffsetCommit (by topic name, up to v9). Partitions of unknown topics get
  * UNKNOWN_TOPIC_OR_PARTITION and too-long metadata OFFSET_METADATA_TOO_LARGE, as in Kafka; the
- * rest go to the coordinator in one command, whose error (member, generation) applies to all of
- * them. Before v9 a missing group is ILLEGAL_GENERATION rather than GROUP_ID_NOT_FOUND. Stateless.
+ * rest go to the coordinator in one command, with the topic's current id, whose error (member,
+ * generation) applies to all of them. Before v9 a missing group is ILLEGAL_GENERATION rather than GROUP_ID_NOT_FOUND. Stateless.
  */
 public final class OffsetCommitHandler implements ApiHandler {
     private final GroupCoordinators coordinators;
@@ -53,18 +55,23 @@ public final class OffsetCommitHandler implements ApiHandler {
         Map<TopicPartition, Errors> errors = new HashMap<>();
         Map<TopicPartition, CommittedOffset> valid = new HashMap<>();
         for (OffsetCommitRequestData.OffsetCommitRequestTopic topic : data.topics()) {
-            boolean known = image.topic(topic.name()).isPresent();
+            Optional<TopicImage> known = image.topic(topic.name());
             for (OffsetCommitRequestData.OffsetCommitRequestPartition p : topic.partitions()) {
                 TopicPartition partition = new TopicPartition(topic.name(), p.partitionIndex());
                 String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
-                if (!known) {
+                if (known.isEmpty()) {
                     errors.put(partition, Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 } else if (metadata.getBytes(StandardCharsets.UTF_8).length > offsetMetadataMaxBytes) {
                     errors.put(partition, Errors.OFFSET_METADATA_TOO_LARGE);
                 } else {
                     valid.put(
                             partition,
-                            new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(), metadata, -1));
+                            new CommittedOffset(
+                                    p.committedOffset(),
+                                    p.committedLeaderEpoch(),
+                                    metadata,
+                                    -1,
+                                    known.get().topicId()));
                 }
             }
         }

@@ -3,7 +3,6 @@ package io.varve.transport.api.group;
 import io.varve.group.CommittedOffset;
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinators;
-import io.varve.metadata.MetadataImage;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.RequestContext;
@@ -23,8 +22,8 @@ import org.apache.kafka.common.requests.OffsetFetchRequest;
 
 /**
  * OffsetFetch of one group (v1–7) or a batch of groups (v8–9), of given partitions or all. A
- * partition without a committed offset is answered with offset -1. Offsets of topics that no
- * longer exist are not returned (deleting a topic removes its offsets from view). There are no
+ * partition without a committed offset is answered with offset -1. The coordinator has already
+ * removed offsets of deleted topics and expired ones before it answers. There are no
  * pending transactional offsets yet, so {@code require_stable} never waits. Stateless.
  */
 public final class OffsetFetchHandler implements ApiHandler {
@@ -76,7 +75,6 @@ public final class OffsetFetchHandler implements ApiHandler {
                 context,
                 groupId,
                 replyTo -> new GroupCoordinator.FetchOffsets(all, all ? List.of() : partitions, replyTo));
-        MetadataImage image = context.services().metadata().image();
         return answer.handle((result, failure) -> {
             if (failure != null) {
                 return new OffsetFetchResponseData.OffsetFetchResponseGroup()
@@ -85,16 +83,9 @@ public final class OffsetFetchHandler implements ApiHandler {
             }
             Map<TopicPartition, CommittedOffset> offsets = new LinkedHashMap<>();
             if (all) {
-                result.offsets().forEach((tp, offset) -> {
-                    if (image.topic(tp.topic()).isPresent()) {
-                        offsets.put(tp, offset);
-                    }
-                });
+                offsets.putAll(result.offsets());
             } else {
-                for (TopicPartition tp : partitions) {
-                    boolean live = image.topic(tp.topic()).isPresent();
-                    offsets.put(tp, live ? result.offsets().get(tp) : null);
-                }
+                partitions.forEach(tp -> offsets.put(tp, result.offsets().get(tp)));
             }
             return OffsetFetchResponses.group(groupId, offsets);
         });
