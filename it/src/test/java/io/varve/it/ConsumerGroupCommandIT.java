@@ -2,8 +2,8 @@ package io.varve.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.varve.it.support.Clients;
 import io.varve.it.support.ChildJvm;
+import io.varve.it.support.Clients;
 import io.varve.it.support.KafkaTools;
 import io.varve.it.support.VarveCluster;
 import java.nio.file.Path;
@@ -76,7 +76,8 @@ class ConsumerGroupCommandIT {
         ChildJvm.Result run = tool("--list");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.stdout().lines().toList()).containsExactlyInAnyOrder("tool-group-a", "tool-group-b", "tool-group-live");
+        assertThat(run.stdout().lines().toList())
+                .containsExactlyInAnyOrder("tool-group-a", "tool-group-b", "tool-group-live");
     }
 
     @Test
@@ -94,7 +95,8 @@ class ConsumerGroupCommandIT {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         // the consumer id is as wide as its generated suffix, so columns are compared, not padding
-        assertThat(run.stdout().lines().toList().stream().map(line -> List.of(line.trim().split("\\s+"))))
+        assertThat(run.stdout().lines().toList().stream()
+                        .map(line -> List.of(line.trim().split("\\s+"))))
                 .containsExactly(
                         List.of(""),
                         List.of(

@@ -185,8 +185,12 @@ class GroupEntityTest {
 
         assertThat(replies.receiveSeveralMessages(3)).containsOnly(new ErrorResult(Errors.NONE));
         List<Object> events = journal.persistedInStorage("group|batched");
-        assertThat(events).hasSize(1);
-        assertThat(((OffsetsCommitted) events.get(0)).offsets())
+        // the first commit may be written alone if recovery ends between the sends; the commits
+        // that arrive while it is written share one event, so three commits never take three
+        assertThat(events).hasSizeBetween(1, 2);
+        Map<TopicPartition, CommittedOffset> persisted = new java.util.HashMap<>();
+        events.forEach(event -> persisted.putAll(((OffsetsCommitted) event).offsets()));
+        assertThat(persisted)
                 .containsOnlyKeys(ORDERS_0, new TopicPartition("orders", 1), new TopicPartition("orders", 2));
     }
 
