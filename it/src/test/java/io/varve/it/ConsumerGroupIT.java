@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.consumer.RoundRobinAssignor;
+import org.apache.kafka.clients.consumer.StickyAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
@@ -65,7 +66,13 @@ class ConsumerGroupIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(classes = {RangeAssignor.class, RoundRobinAssignor.class, CooperativeStickyAssignor.class})
+    @ValueSource(
+            classes = {
+                RangeAssignor.class,
+                RoundRobinAssignor.class,
+                StickyAssignor.class,
+                CooperativeStickyAssignor.class
+            })
     void threeConsumersShareSixPartitionsAndALeaverHandsItsPartitionsOver(Class<?> assignor) throws Exception {
         String topic = "orders-" + assignor.getSimpleName();
         String group = "g-" + assignor.getSimpleName();
