@@ -5,6 +5,7 @@ import io.varve.transport.api.BrokerServices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
@@ -63,18 +64,40 @@ public final class TopicConfigDescriber {
         if (staticValue != null) {
             synonyms.add(new ConfigView.Synonym(brokerName, staticValue, ConfigSource.STATIC_BROKER_CONFIG));
         }
+        ConfigView.Synonym hoursDefault = HOURS_DEFAULTS.get(topicName);
         String kafkaDefault = LogConfig.defaultValueString(topicName);
-        if (kafkaDefault != null) {
+        if (hoursDefault != null) {
+            synonyms.add(hoursDefault);
+        } else if (kafkaDefault != null) {
             synonyms.add(new ConfigView.Synonym(brokerName, kafkaDefault, ConfigSource.DEFAULT_CONFIG));
         }
         return synonyms;
     }
 
+    /**
+     * Kafka's brokers leave {@code log.retention.ms}, {@code log.roll.ms} and {@code
+     * log.roll.jitter.ms} unset and default the hour-based keys instead, so that is the default
+     * synonym DescribeConfigs reports for these topic configs (the value stays in milliseconds).
+     */
+    private static final Map<String, ConfigView.Synonym> HOURS_DEFAULTS = Map.of(
+            TopicConfig.RETENTION_MS_CONFIG,
+            new ConfigView.Synonym("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG),
+            TopicConfig.SEGMENT_MS_CONFIG,
+            new ConfigView.Synonym("log.roll.hours", "168", ConfigSource.DEFAULT_CONFIG),
+            TopicConfig.SEGMENT_JITTER_MS_CONFIG,
+            new ConfigView.Synonym("log.roll.jitter.hours", "0", ConfigSource.DEFAULT_CONFIG));
+
     static ConfigView view(String name, List<ConfigView.Synonym> synonyms, boolean readOnly, String documentation) {
         ConfigView.Synonym inForce = synonyms.isEmpty() ? null : synonyms.get(0);
+        String kafkaDefault = LogConfig.defaultValueString(name);
+        String value = inForce == null
+                ? null
+                : inForce.source() == ConfigSource.DEFAULT_CONFIG && kafkaDefault != null
+                        ? kafkaDefault
+                        : inForce.value();
         return new ConfigView(
                 name,
-                inForce == null ? null : inForce.value(),
+                value,
                 inForce == null ? ConfigSource.UNKNOWN : inForce.source(),
                 readOnly,
                 List.copyOf(synonyms),

@@ -107,7 +107,13 @@ class DescribeConfigsHandlerTest {
                 .containsExactly(
                         synonym("retention.ms", "1000", ConfigSource.TOPIC_CONFIG),
                         synonym("log.retention.ms", "3600000", ConfigSource.STATIC_BROKER_CONFIG),
-                        synonym("log.retention.ms", "604800000", ConfigSource.DEFAULT_CONFIG));
+                        synonym("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG));
+
+        // Kafka defaults the hour-based broker keys: retention.ms 604800000 is "log.retention.hours=168"
+        DescribeConfigsResourceResult roll = entry(result, "segment.ms");
+        assertThat(roll.value()).isEqualTo("604800000");
+        assertThat(roll.configSource()).isEqualTo(ConfigSource.DEFAULT_CONFIG.id());
+        assertThat(roll.synonyms()).containsExactly(synonym("log.roll.hours", "168", ConfigSource.DEFAULT_CONFIG));
 
         DescribeConfigsResourceResult segment = entry(result, "segment.bytes");
         assertThat(segment.value()).isEqualTo("2097152");
