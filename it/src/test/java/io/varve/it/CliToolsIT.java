@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.varve.it.support.ChildJvm;
 import io.varve.it.support.Clients;
 import io.varve.it.support.KafkaTools;
-import io.varve.it.support.VarveCluster;
-import java.nio.file.Path;
+import io.varve.it.support.VarveNodeExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,13 +19,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Apache Kafka's own command-line tools (4.3.1, in child JVMs) against a Varve node: {@code
@@ -38,23 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliToolsIT {
-    @TempDir
-    static Path dataDir;
-
-    static VarveCluster cluster;
-    static Admin admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = VarveCluster.start(dataDir);
-        admin = Clients.admin(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        admin.close();
-        cluster.close();
-    }
+    @RegisterExtension
+    static final VarveNodeExtension node = new VarveNodeExtension();
 
     @Test
     @Order(1)
@@ -78,7 +59,8 @@ class CliToolsIT {
         ChildJvm.Result listed = topics("--list");
         assertThat(listed.stdout()).as(listed.toString()).isEqualTo("cli-orders\ncli-single\n");
 
-        Uuid topicId = admin.describeTopics(List.of("cli-orders"))
+        Uuid topicId = node.admin()
+                .describeTopics(List.of("cli-orders"))
                 .allTopicNames()
                 .get()
                 .get("cli-orders")
@@ -98,7 +80,8 @@ class CliToolsIT {
     @Test
     @Order(2)
     void kafkaTopicsReportsAnExistingAndAMissingTopic() throws Exception {
-        admin.createTopics(List.of(new NewTopic("cli-existing", 1, (short) 1)))
+        node.admin()
+                .createTopics(List.of(new NewTopic("cli-existing", 1, (short) 1)))
                 .all()
                 .get();
         ChildJvm.Result exists = topics("--create", "--topic", "cli-existing", "--partitions", "1");
@@ -115,7 +98,8 @@ class CliToolsIT {
     @Test
     @Order(3)
     void consoleProducerWritesWhatTheConsoleConsumerReadsWithoutAGroup() throws Exception {
-        admin.createTopics(List.of(new NewTopic("cli-console", 1, (short) 1)))
+        node.admin()
+                .createTopics(List.of(new NewTopic("cli-console", 1, (short) 1)))
                 .all()
                 .get();
         String input =
@@ -124,7 +108,7 @@ class CliToolsIT {
                 KafkaTools.CONSOLE_PRODUCER,
                 input,
                 "--bootstrap-server",
-                cluster.bootstrapServers(),
+                node.cluster().bootstrapServers(),
                 "--topic",
                 "cli-console",
                 "--reader-property",
@@ -152,11 +136,12 @@ class CliToolsIT {
     @Test
     @Order(4)
     void getOffsetsReportsLogEndAndLogStartOffsets() throws Exception {
-        admin.createTopics(List.of(new NewTopic("cli-offsets", 3, (short) 1)))
+        node.admin()
+                .createTopics(List.of(new NewTopic("cli-offsets", 3, (short) 1)))
                 .all()
                 .get();
         long[] counts = new long[3];
-        try (KafkaProducer<String, String> producer = Clients.producer(cluster, Map.of())) {
+        try (KafkaProducer<String, String> producer = Clients.producer(node.cluster(), Map.of())) {
             List<Future<RecordMetadata>> futures = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 futures.add(producer.send(new ProducerRecord<>("cli-offsets", i % 3, "k" + i, "v" + i)));
@@ -166,7 +151,8 @@ class CliToolsIT {
             }
         }
         assertThat(counts).containsExactly(10, 10, 10);
-        admin.deleteRecords(Map.of(new TopicPartition("cli-offsets", 0), RecordsToDelete.beforeOffset(4)))
+        node.admin()
+                .deleteRecords(Map.of(new TopicPartition("cli-offsets", 0), RecordsToDelete.beforeOffset(4)))
                 .all()
                 .get();
 
@@ -184,7 +170,8 @@ class CliToolsIT {
     }
 
     private static ChildJvm.Result topics(String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-server", cluster.bootstrapServers()));
+        List<String> all =
+                new ArrayList<>(List.of("--bootstrap-server", node.cluster().bootstrapServers()));
         all.addAll(List.of(args));
         return KafkaTools.run(KafkaTools.TOPICS, all.toArray(String[]::new));
     }
@@ -193,7 +180,7 @@ class CliToolsIT {
         return KafkaTools.run(
                 KafkaTools.CONSOLE_CONSUMER,
                 "--bootstrap-server",
-                cluster.bootstrapServers(),
+                node.cluster().bootstrapServers(),
                 "--topic",
                 topic,
                 "--partition",
@@ -209,7 +196,8 @@ class CliToolsIT {
     }
 
     private static ChildJvm.Result getOffsets(String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-server", cluster.bootstrapServers()));
+        List<String> all =
+                new ArrayList<>(List.of("--bootstrap-server", node.cluster().bootstrapServers()));
         all.addAll(List.of(args));
         return KafkaTools.run(KafkaTools.GET_OFFSETS, all.toArray(String[]::new));
     }

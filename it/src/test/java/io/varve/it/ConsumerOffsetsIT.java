@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.varve.it.support.Clients;
 import io.varve.it.support.Conditions;
 import io.varve.it.support.Polls;
-import io.varve.it.support.VarveCluster;
-import java.nio.file.Path;
+import io.varve.it.support.VarveNodeExtension;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -33,10 +31,8 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Committed offsets with real kafka-clients consumers and Admin: auto-commit, {@code commitAsync}
@@ -47,23 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsumerOffsetsIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path dataDir;
-
-    static VarveCluster cluster;
-    static Admin admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = VarveCluster.start(dataDir, Map.of("varve.group.initial-rebalance-delay", "100ms"));
-        admin = Clients.admin(cluster);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        admin.close();
-        cluster.close();
-    }
+    @RegisterExtension
+    static final VarveNodeExtension node =
+            new VarveNodeExtension(Map.of("varve.group.initial-rebalance-delay", "100ms"));
 
     @Test
     void autoCommitCommitsWhatWasPolled() throws Exception {
@@ -112,7 +94,8 @@ class ConsumerOffsetsIT {
                     .isTrue();
 
             assertThat(callback.get()).isEqualTo(toCommit);
-            Map<TopicPartition, OffsetAndMetadata> stored = admin.listConsumerGroupOffsets("async-group")
+            Map<TopicPartition, OffsetAndMetadata> stored = node.admin()
+                    .listConsumerGroupOffsets("async-group")
                     .partitionsToOffsetAndMetadata()
                     .get();
             assertThat(stored.get(tp(topic, 0)).offset()).isEqualTo(3);
@@ -184,32 +167,39 @@ class ConsumerOffsetsIT {
             consumer.commitSync(Map.of(tp(topic, 0), new OffsetAndMetadata(2), tp(topic, 1), new OffsetAndMetadata(5)));
 
             assertThat(lag(group)).isEqualTo(Map.of(tp(topic, 0), 3L, tp(topic, 1), 0L));
-            assertThatThrownBy(
-                            () -> admin.alterConsumerGroupOffsets(group, Map.of(tp(topic, 0), new OffsetAndMetadata(0)))
-                                    .all()
-                                    .get())
+            assertThatThrownBy(() -> node.admin()
+                            .alterConsumerGroupOffsets(group, Map.of(tp(topic, 0), new OffsetAndMetadata(0)))
+                            .all()
+                            .get())
                     .hasCauseInstanceOf(UnknownMemberIdException.class);
-            assertThatThrownBy(() -> admin.deleteConsumerGroupOffsets(group, Set.of(tp(topic, 0)))
+            assertThatThrownBy(() -> node.admin()
+                            .deleteConsumerGroupOffsets(group, Set.of(tp(topic, 0)))
                             .all()
                             .get())
                     .hasCauseInstanceOf(GroupSubscribedToTopicException.class);
-            assertThatThrownBy(() ->
-                            admin.deleteConsumerGroups(List.of(group)).all().get())
+            assertThatThrownBy(() -> node.admin()
+                            .deleteConsumerGroups(List.of(group))
+                            .all()
+                            .get())
                     .hasCauseInstanceOf(GroupNotEmptyException.class);
         }
 
-        admin.alterConsumerGroupOffsets(group, Map.of(tp(topic, 0), new OffsetAndMetadata(1, "rewound")))
+        node.admin()
+                .alterConsumerGroupOffsets(group, Map.of(tp(topic, 0), new OffsetAndMetadata(1, "rewound")))
                 .all()
                 .get();
         assertThat(lag(group)).isEqualTo(Map.of(tp(topic, 0), 4L, tp(topic, 1), 0L));
 
-        admin.deleteConsumerGroupOffsets(group, Set.of(tp(topic, 1))).all().get();
+        node.admin()
+                .deleteConsumerGroupOffsets(group, Set.of(tp(topic, 1)))
+                .all()
+                .get();
         assertThat(committedOffsets(group)).isEqualTo(Map.of(tp(topic, 0), 1L));
 
-        admin.deleteConsumerGroups(List.of(group)).all().get();
+        node.admin().deleteConsumerGroups(List.of(group)).all().get();
         assertThat(committedOffsets(group)).isEmpty();
-        assertThatThrownBy(
-                        () -> admin.deleteConsumerGroups(List.of(group)).all().get())
+        assertThatThrownBy(() ->
+                        node.admin().deleteConsumerGroups(List.of(group)).all().get())
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(GroupIdNotFoundException.class);
     }
@@ -219,32 +209,37 @@ class ConsumerOffsetsIT {
         String kept = createTopicWithRecords("kept-orders", 1, 1);
         String deleted = createTopicWithRecords("deleted-orders", 1, 1);
         String group = "deleted-topic-group";
-        admin.alterConsumerGroupOffsets(
+        node.admin()
+                .alterConsumerGroupOffsets(
                         group, Map.of(tp(kept, 0), new OffsetAndMetadata(1), tp(deleted, 0), new OffsetAndMetadata(1)))
                 .all()
                 .get();
         assertThat(committedOffsets(group)).isEqualTo(Map.of(tp(kept, 0), 1L, tp(deleted, 0), 1L));
 
-        admin.deleteTopics(List.of(deleted)).all().get();
+        node.admin().deleteTopics(List.of(deleted)).all().get();
         assertThat(Conditions.awaitTrue(
-                        DEADLINE, () -> !admin.listTopics().names().get().contains(deleted)))
+                        DEADLINE, () -> !node.admin().listTopics().names().get().contains(deleted)))
                 .isTrue();
-        admin.createTopics(List.of(new NewTopic(deleted, 1, (short) 1))).all().get();
+        node.admin()
+                .createTopics(List.of(new NewTopic(deleted, 1, (short) 1)))
+                .all()
+                .get();
         assertThat(Conditions.awaitTrue(
-                        DEADLINE, () -> admin.listTopics().names().get().contains(deleted)))
+                        DEADLINE, () -> node.admin().listTopics().names().get().contains(deleted)))
                 .isTrue();
 
         assertThat(committedOffsets(group)).isEqualTo(Map.of(tp(kept, 0), 1L));
     }
 
     private static Map<TopicPartition, Long> lag(String group) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+        Map<TopicPartition, OffsetAndMetadata> committed = node.admin()
+                .listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata()
                 .get();
         Map<TopicPartition, OffsetSpec> latest =
                 committed.keySet().stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
         Map<TopicPartition, ListOffsetsResultInfo> ends =
-                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+                node.admin().listOffsets(latest).all().get(30, TimeUnit.SECONDS);
         Map<TopicPartition, Long> lag = new HashMap<>();
         committed.forEach((tp, offset) -> lag.put(tp, ends.get(tp).offset() - offset.offset()));
         return lag;
@@ -252,7 +247,8 @@ class ConsumerOffsetsIT {
 
     private static Map<TopicPartition, Long> committedOffsets(String group) throws Exception {
         Map<TopicPartition, Long> offsets = new HashMap<>();
-        admin.listConsumerGroupOffsets(group)
+        node.admin()
+                .listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata()
                 .get()
                 .forEach((tp, offset) -> offsets.put(tp, offset.offset()));
@@ -260,7 +256,8 @@ class ConsumerOffsetsIT {
     }
 
     private static String createTopicWithRecords(String topic, int partitions, int records) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+        node.admin()
+                .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
                 .all()
                 .get();
         produce(topic, partitions, 0, records);
@@ -269,7 +266,7 @@ class ConsumerOffsetsIT {
 
     /** Records {@code from..from+count-1}, spread round-robin over the partitions. */
     private static void produce(String topic, int partitions, int from, int count) throws Exception {
-        try (KafkaProducer<String, String> producer = Clients.producer(cluster, Map.of())) {
+        try (KafkaProducer<String, String> producer = Clients.producer(node.cluster(), Map.of())) {
             for (int i = from; i < from + count; i++) {
                 producer.send(new ProducerRecord<>(topic, i % partitions, "k" + i, "v" + i))
                         .get();
@@ -284,6 +281,6 @@ class ConsumerOffsetsIT {
     private static KafkaConsumer<String, String> consumer(String group, Map<String, Object> extra) {
         Map<String, Object> props = new HashMap<>(extra);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        return Clients.consumer(cluster, props);
+        return Clients.consumer(node.cluster(), props);
     }
 }

@@ -7,6 +7,7 @@ import io.varve.it.support.Clients;
 import io.varve.it.support.Conditions;
 import io.varve.it.support.Polls;
 import io.varve.it.support.VarveCluster;
+import io.varve.it.support.VarveNodeExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,9 +34,8 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,23 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ErrorsIT {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path dataDir;
-
-    static VarveCluster cluster;
-    static Admin admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = VarveCluster.start(dataDir);
-        admin = Clients.admin(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        admin.close();
-        cluster.close();
-    }
+    @RegisterExtension
+    static final VarveNodeExtension node = new VarveNodeExtension();
 
     @Test
     void withoutAutoCreationAnUnknownTopicIsNeverCreated(@TempDir Path otherDataDir) throws Exception {
@@ -94,22 +79,28 @@ class ErrorsIT {
     @Test
     void withAutoCreationAProducerToANewNameSucceeds() throws Exception {
         String topic = "auto-created";
-        try (KafkaProducer<String, String> producer = Clients.producer(cluster, Map.of())) {
+        try (KafkaProducer<String, String> producer = Clients.producer(node.cluster(), Map.of())) {
             RecordMetadata written =
                     producer.send(new ProducerRecord<>(topic, "k", "v")).get();
             assertThat(written.partition()).isZero();
             assertThat(written.offset()).isZero();
         }
-        TopicDescription description =
-                admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+        TopicDescription description = node.admin()
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get()
+                .get(topic);
         assertThat(description.partitions()).hasSize(1);
     }
 
     @Test
     void aFetchBeyondTheLogEndIsOutOfRange() throws Exception {
         String topic = "short-log";
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        try (KafkaProducer<String, String> producer = Clients.producer(cluster, Map.of())) {
+        node.admin()
+                .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                .all()
+                .get();
+        try (KafkaProducer<String, String> producer = Clients.producer(node.cluster(), Map.of())) {
             for (int i = 0; i < 3; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, "k" + i, "v" + i));
             }
@@ -117,7 +108,7 @@ class ErrorsIT {
         }
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaConsumer<String, String> consumer =
-                Clients.consumer(cluster, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"))) {
+                Clients.consumer(node.cluster(), Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"))) {
             consumer.assign(Set.of(tp));
             consumer.seek(tp, 10);
 
@@ -131,12 +122,13 @@ class ErrorsIT {
     @Test
     void aRecordAboveTheTopicsMaxMessageBytesIsTooLarge() throws Exception {
         String topic = "small-records";
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+        node.admin()
+                .createTopics(List.of(new NewTopic(topic, 1, (short) 1)
                         .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1024"))))
                 .all()
                 .get();
         try (KafkaProducer<String, String> producer = Clients.producer(
-                cluster,
+                node.cluster(),
                 Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576, ProducerConfig.LINGER_MS_CONFIG, 0))) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, 0, "k", "x".repeat(4_000)))
                             .get())
@@ -154,16 +146,20 @@ class ErrorsIT {
     @Test
     void aLoweredMaxMessageBytesAppliesToTheNextRecords() throws Exception {
         String topic = "shrinking-records";
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        node.admin()
+                .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                .all()
+                .get();
         String value = "y".repeat(4_000);
         try (KafkaProducer<String, String> producer =
-                Clients.producer(cluster, Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
+                Clients.producer(node.cluster(), Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
             assertThat(producer.send(new ProducerRecord<>(topic, 0, "k", value))
                             .get()
                             .offset())
                     .isZero();
 
-            admin.incrementalAlterConfigs(Map.of(
+            node.admin()
+                    .incrementalAlterConfigs(Map.of(
                             new ConfigResource(ConfigResource.Type.TOPIC, topic),
                             List.of(new AlterConfigOp(
                                     new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1024"),
@@ -191,7 +187,8 @@ class ErrorsIT {
 
     @Test
     void anInvalidConfigValueIsRejectedWithKafkasMessage() {
-        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("tiny-segments", 1, (short) 1)
+        assertThatThrownBy(() -> node.admin()
+                        .createTopics(List.of(new NewTopic("tiny-segments", 1, (short) 1)
                                 .configs(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "1000"))))
                         .all()
                         .get())
@@ -203,7 +200,8 @@ class ErrorsIT {
 
     @Test
     void anIllegalTopicNameIsAnInvalidTopic() throws Exception {
-        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("bad/name", 1, (short) 1)))
+        assertThatThrownBy(() -> node.admin()
+                        .createTopics(List.of(new NewTopic("bad/name", 1, (short) 1)))
                         .all()
                         .get())
                 .isInstanceOf(ExecutionException.class)
@@ -212,13 +210,13 @@ class ErrorsIT {
                 .hasMessage("Topic name is invalid: 'bad/name' contains one or more characters other than ASCII "
                         + "alphanumerics, '.', '_' and '-'");
         try (KafkaProducer<String, String> producer =
-                Clients.producer(cluster, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000))) {
+                Clients.producer(node.cluster(), Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000))) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("bad/name", "k", "v"))
                             .get())
                     .isInstanceOf(ExecutionException.class)
                     .cause()
                     .isInstanceOf(InvalidTopicException.class);
         }
-        assertThat(admin.listTopics().names().get()).doesNotContain("bad/name");
+        assertThat(node.admin().listTopics().names().get()).doesNotContain("bad/name");
     }
 }

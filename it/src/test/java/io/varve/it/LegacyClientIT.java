@@ -5,28 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.varve.it.support.BuildFiles;
 import io.varve.it.support.ChildJvm;
 import io.varve.it.support.Clients;
-import io.varve.it.support.VarveCluster;
+import io.varve.it.support.VarveNodeExtension;
 import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * kafka-clients 3.9 (the newest 3.x, in a child JVM without the 4.x client) against a Varve node: an
@@ -41,23 +37,8 @@ class LegacyClientIT {
     private static final List<String> CODECS = List.of("none", "gzip", "snappy", "lz4", "zstd");
     private static final int RECORDS = 5;
 
-    @TempDir
-    static Path dataDir;
-
-    static VarveCluster cluster;
-    static Admin admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = VarveCluster.start(dataDir);
-        admin = Clients.admin(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        admin.close();
-        cluster.close();
-    }
+    @RegisterExtension
+    static final VarveNodeExtension node = new VarveNodeExtension();
 
     @Test
     @Order(1)
@@ -70,7 +51,7 @@ class LegacyClientIT {
     @Test
     @Order(2)
     void clients39CreateListProduceEveryCodecAndReadBack() throws Exception {
-        ChildJvm.Result result = probe("produce-and-read", cluster.bootstrapServers(), String.valueOf(RECORDS));
+        ChildJvm.Result result = probe("produce-and-read", node.cluster().bootstrapServers(), String.valueOf(RECORDS));
         assertThat(result.exitCode()).as(result.toString()).isZero();
 
         List<String> expected =
@@ -89,7 +70,7 @@ class LegacyClientIT {
         assertThat(result.stdout().lines().toList()).as(result.toString()).containsExactlyElementsOf(expected);
 
         // what 3.9 wrote, 4.4 reads the same
-        try (KafkaConsumer<String, String> consumer = Clients.consumer(cluster, Map.of())) {
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(node.cluster(), Map.of())) {
             TopicPartition tp = new TopicPartition("legacy-zstd", 0);
             consumer.assign(Set.of(tp));
             consumer.seek(tp, 0);
@@ -102,15 +83,18 @@ class LegacyClientIT {
     @Test
     @Order(3)
     void clients39ReadWhatClients44Wrote() throws Exception {
-        admin.createTopics(List.of(new NewTopic("modern", 1, (short) 1))).all().get();
+        node.admin()
+                .createTopics(List.of(new NewTopic("modern", 1, (short) 1)))
+                .all()
+                .get();
         try (KafkaProducer<String, String> producer =
-                Clients.producer(cluster, Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
+                Clients.producer(node.cluster(), Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
             for (int i = 0; i < 3; i++) {
                 producer.send(new ProducerRecord<>("modern", 0, "m" + i, "four-" + i));
             }
             producer.flush();
         }
-        ChildJvm.Result result = probe("read", cluster.bootstrapServers(), "modern", "3");
+        ChildJvm.Result result = probe("read", node.cluster().bootstrapServers(), "modern", "3");
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout())
                 .isEqualTo("client 3.9.2 from kafka-clients-3.9.2.jar\n"

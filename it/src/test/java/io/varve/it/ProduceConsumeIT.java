@@ -3,15 +3,13 @@ package io.varve.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.it.support.Clients;
-import io.varve.it.support.VarveCluster;
-import java.nio.file.Path;
+import io.varve.it.support.VarveNodeExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,41 +18,27 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Produce and fetch with the real kafka-clients producer and consumer (assign/seek). */
 class ProduceConsumeIT {
-    @TempDir
-    static Path dataDir;
-
-    static VarveCluster cluster;
-    static Admin admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = VarveCluster.start(dataDir);
-        admin = Clients.admin(cluster);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        admin.close();
-        cluster.close();
-    }
+    @RegisterExtension
+    static final VarveNodeExtension node = new VarveNodeExtension();
 
     @ParameterizedTest(name = "compression {0}, acks {1}")
     @CsvSource({"none,all", "gzip,1", "snappy,all", "lz4,1", "zstd,all", "none,0"})
     void producedRecordsAreFetchedInOrderWithTheirOffsets(String compression, String acks) throws Exception {
         String topic = "t-" + compression + "-" + acks.replace("all", "a");
-        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+        node.admin()
+                .createTopics(List.of(new NewTopic(topic, 2, (short) 1)))
+                .all()
+                .get();
         List<RecordMetadata> sent = new ArrayList<>();
         try (KafkaProducer<String, String> producer = Clients.producer(
-                cluster,
+                node.cluster(),
                 Map.of(
                         ProducerConfig.COMPRESSION_TYPE_CONFIG,
                         compression,
@@ -78,7 +62,7 @@ class ProduceConsumeIT {
                 assertThat(sent.get(i).offset()).isEqualTo(i / 2);
             }
         }
-        try (KafkaConsumer<String, String> consumer = Clients.consumer(cluster, Map.of())) {
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(node.cluster(), Map.of())) {
             consumer.assign(Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1)));
             consumer.seekToBeginning(consumer.assignment());
             List<ConsumerRecord<String, String>> records = Clients.pollUntil(consumer, 200, Duration.ofSeconds(30));
@@ -101,14 +85,17 @@ class ProduceConsumeIT {
     @Test
     void seekReadsFromTheMiddle() throws Exception {
         String topic = "seek";
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        try (KafkaProducer<String, String> producer = Clients.producer(cluster, Map.of())) {
+        node.admin()
+                .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                .all()
+                .get();
+        try (KafkaProducer<String, String> producer = Clients.producer(node.cluster(), Map.of())) {
             for (int i = 0; i < 50; i++) {
                 producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
             }
             producer.flush();
         }
-        try (KafkaConsumer<String, String> consumer = Clients.consumer(cluster, Map.of())) {
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(node.cluster(), Map.of())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(Set.of(tp));
             consumer.seek(tp, 42);

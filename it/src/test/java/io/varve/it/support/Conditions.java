@@ -29,6 +29,8 @@ public final class Conditions {
             if (!Instant.now().isBefore(end)) {
                 return false;
             }
+            // the poll interval of this deadline-bounded wait: the outcome is decided by the
+            // condition, never by how long we paused
             Thread.sleep(PAUSE.toMillis());
         }
     }
