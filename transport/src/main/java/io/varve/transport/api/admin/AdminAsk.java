@@ -1,6 +1,7 @@
 package io.varve.transport.api.admin;
 
 import io.varve.transport.api.BrokerServices;
+import io.varve.transport.internal.Ask;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -9,7 +10,6 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +25,7 @@ public final class AdminAsk {
 
     public static <T, R> CompletionStage<R> ask(
             ActorRef<T> target, Function<ActorRef<R>, T> message, BrokerServices services) {
-        return AskPattern.ask(target, message::apply, services.settings().askTimeout(), services.scheduler());
+        return Ask.ask(target, message::apply, services.settings().askTimeout(), services.scheduler());
     }
 
     /** The Kafka error for a failed ask, with a message naming {@code what} did not answer. */

@@ -2,17 +2,14 @@ package io.varve.transport.api.fetch;
 
 import io.varve.partition.PartitionActor;
 import io.varve.transport.api.BrokerServices;
+import io.varve.transport.internal.Ask;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.dispatch.ExecutionContexts;
-import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * A Fetch's long poll (Kafka's DelayedFetch, without a purgatory): reads once; if fewer than {@code
@@ -22,10 +19,6 @@ import scala.concurrent.ExecutionContextExecutor;
  * ManualTime). The last read is the answer. One instance per request; state lives in futures.
  */
 final class FetchOperation {
-    /** Timer callbacks only complete a future: run them on the scheduler's thread. */
-    private static final ExecutionContextExecutor SAME_THREAD =
-            ExecutionContexts.fromExecutor((Executor) Runnable::run);
-
     private final BrokerServices services;
     private final FetchReader reader;
     private final List<PartitionFetch> fetches;
@@ -48,7 +41,7 @@ final class FetchOperation {
             return reader.read(fetches);
         }
         Cancellable timer = services.scheduler()
-                .scheduleOnce(Duration.ofMillis(maxWaitMs), () -> deadline.complete(null), SAME_THREAD);
+                .scheduleOnce(Duration.ofMillis(maxWaitMs), () -> deadline.complete(null), Ask.INLINE);
         return round().whenComplete((results, failure) -> timer.cancel());
     }
 
@@ -80,7 +73,7 @@ final class FetchOperation {
             TopicPartition tp = result.partition().topicPartition();
             long seen = reader.readCommitted() ? result.lastStableOffset() : result.highWatermark();
             long awaitOffset = Math.max(result.fetch().fetchOffset(), seen);
-            services.partitions().lookup(tp).ifPresent(actor -> AskPattern.ask(
+            services.partitions().lookup(tp).ifPresent(actor -> Ask.ask(
                             actor,
                             (ActorRef<PartitionActor.DataAvailable> replyTo) ->
                                     new PartitionActor.AwaitData(awaitOffset, reader.readCommitted(), replyTo),

@@ -3,6 +3,7 @@ package io.varve.transport.api.fetch;
 import io.varve.metadata.MetadataImage;
 import io.varve.partition.PartitionActor;
 import io.varve.transport.api.BrokerServices;
+import io.varve.transport.internal.Ask;
 import io.varve.transport.internal.LeaderHint;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +62,7 @@ final class FetchReader {
             return CompletableFuture.completedFuture(
                     PartitionResult.failed(fetch, Errors.NOT_LEADER_OR_FOLLOWER, LeaderHint.of(image, tp)));
         }
-        CompletionStage<PartitionActor.ReadResponse> answer = AskPattern.ask(
+        CompletionStage<PartitionActor.ReadResponse> answer = Ask.ask(
                 actor.get(),
                 replyTo -> new PartitionActor.Read(
                         fetch.fetchOffset(),

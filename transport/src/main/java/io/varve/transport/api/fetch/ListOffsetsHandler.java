@@ -6,6 +6,7 @@ import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.RequestContext;
+import io.varve.transport.internal.Ask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +25,6 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * ListOffsets: one {@code PartitionActor.ListOffsets} per partition (timestamps -1 latest, -2
@@ -83,7 +83,7 @@ public final class ListOffsetsHandler implements ApiHandler {
         if (actor.isEmpty()) {
             return failed(tp, Errors.NOT_LEADER_OR_FOLLOWER);
         }
-        CompletionStage<PartitionActor.ListOffsetsResponse> answer = AskPattern.ask(
+        CompletionStage<PartitionActor.ListOffsetsResponse> answer = Ask.ask(
                 actor.get(),
                 replyTo -> new PartitionActor.ListOffsets(
                         partition.timestamp(), readCommitted, partition.currentLeaderEpoch(), replyTo),

@@ -3,11 +3,11 @@ package io.varve.transport.api.group;
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinators;
 import io.varve.transport.api.RequestContext;
+import io.varve.transport.internal.Ask;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * Asks one group's coordinator entity. A coordinator that does not answer in time is reported to
@@ -31,7 +31,7 @@ final class GroupAsk {
             String groupId,
             Function<ActorRef<R>, GroupCoordinator.Command> command,
             Duration extra) {
-        return AskPattern.ask(
+        return Ask.ask(
                 coordinators.coordinator(groupId),
                 command::apply,
                 context.services().settings().askTimeout().plus(extra),

@@ -3,6 +3,7 @@ package io.varve.transport.api.meta;
 import io.varve.metadata.Controller;
 import io.varve.metadata.TopicImage;
 import io.varve.transport.api.BrokerServices;
+import io.varve.transport.internal.Ask;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * Auto-creates topics for Metadata ({@code auto.create.topics.enable}): asks the controller to
@@ -32,7 +32,7 @@ final class TopicAutoCreator {
     CompletionStage<Map<String, Errors>> create(List<String> names) {
         List<Controller.NewTopic> newTopics = new ArrayList<>();
         names.forEach(name -> newTopics.add(new Controller.NewTopic(name, -1, (short) -1, Map.of(), Map.of())));
-        CompletionStage<Controller.TopicResults> created = AskPattern.ask(
+        CompletionStage<Controller.TopicResults> created = Ask.ask(
                 services.controller(),
                 replyTo -> new Controller.CreateTopics(newTopics, false, replyTo),
                 services.settings().askTimeout(),

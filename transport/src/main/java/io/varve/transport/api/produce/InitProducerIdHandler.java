@@ -4,6 +4,7 @@ import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.RequestContext;
+import io.varve.transport.internal.Ask;
 import io.varve.txn.pid.ProducerIdManager;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -12,7 +13,6 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * InitProducerId for idempotent producers: a fresh producer id from the node's {@link
@@ -35,7 +35,7 @@ public final class InitProducerIdHandler implements ApiHandler {
             return CompletableFuture.completedFuture(failed(Errors.COORDINATOR_NOT_AVAILABLE));
         }
         BrokerServices services = context.services();
-        CompletionStage<ProducerIdManager.GeneratedProducerId> generated = AskPattern.ask(
+        CompletionStage<ProducerIdManager.GeneratedProducerId> generated = Ask.ask(
                 services.producerIds(),
                 ProducerIdManager.GenerateProducerId::new,
                 services.settings().askTimeout(),

@@ -8,6 +8,7 @@ import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.RequestContext;
+import io.varve.transport.internal.Ask;
 import io.varve.transport.internal.LeaderHint;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +33,6 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * Produce: one {@code PartitionActor.Append} per partition, gathered into one response that echoes
@@ -123,7 +123,7 @@ public final class ProduceHandler implements ApiHandler {
         Duration timeout = produce.acks() == -1
                 ? services.settings().askTimeout().plusMillis(Math.max(0, produce.timeout()))
                 : services.settings().askTimeout();
-        CompletionStage<PartitionActor.AppendResponse> answer = AskPattern.ask(
+        CompletionStage<PartitionActor.AppendResponse> answer = Ask.ask(
                 actor.get(),
                 replyTo -> new PartitionActor.Append(records, produce.acks(), produce.timeout(), replyTo),
                 timeout,
