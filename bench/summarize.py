@@ -3,7 +3,8 @@
 
 metrics.tsv: system, round, metric, value. failures.tsv: system, round, workload, log, first error.
 Each cell is the median over the rounds that produced the metric; a workload whose tool failed in
-every round is n/a. The ratio is Varve / Kafka; the target column is issue 5's.
+every round is n/a. The ratio is Varve / Kafka; the target column is issue 5's. When the run measured a
+baseline build of Varve too (system "base", BENCH_BASELINE), two more columns give it and Varve / base.
 """
 import statistics
 import sys
@@ -54,10 +55,19 @@ def main(metrics_file, failures_file, settings):
         found = values.get((system, metric))
         return statistics.median(found) if found else None
 
-    print("| metric | unit | Kafka 4.3.1 | Varve | Varve/Kafka | target | met |")
-    print("|---|---|---|---|---|---|---|")
+    has_base = any(system == "base" for system, _ in values)
+    extra_head, extra_rule = (" Varve base | Varve/base |", "---|---|") if has_base else ("", "")
+    print(f"| metric | unit | Kafka 4.3.1 | Varve | Varve/Kafka | target | met |{extra_head}")
+    print(f"|---|---|---|---|---|---|---|{extra_rule}")
     for metric, label, unit, better in METRICS:
         kafka, varve = median("kafka", metric), median("varve", metric)
+        if kafka is None and varve is None and median("base", metric) is None:
+            continue  # a workload this run did not measure (--only)
+        extra = ""
+        if has_base:
+            base = median("base", metric)
+            vs_base = f"{varve / base:.2f}" if base and varve is not None else "n/a"
+            extra = f" {fmt(base)} | {vs_base} |"
         target = {"higher": "≥ 1.0", "lower": "≤ 1.0"}.get(better, "")
         ratio, shown, met = None, "n/a", ""
         if kafka is not None and varve is not None:
@@ -74,7 +84,7 @@ def main(metrics_file, failures_file, settings):
                 met = "no" if better == "lower" else "yes"
             else:
                 met = "yes" if (ratio >= 1.0 if better == "higher" else ratio <= 1.0) else "no"
-        print(f"| {label} | {unit} | {fmt(kafka)} | {fmt(varve)} | {shown} | {target} | {met} |")
+        print(f"| {label} | {unit} | {fmt(kafka)} | {fmt(varve)} | {shown} | {target} | {met} |{extra}")
     print()
     print(f"Medians over the rounds ({settings}).")
 
