@@ -144,6 +144,8 @@ include file("$home/application.conf")
 varve.data-dir = "$dir/data"
 varve.transport.port = $port
 pekko.remote.artery.canonical.port = $(free_port)
+# as Kafka's group.initial.rebalance.delay.ms=0 above
+varve.group.initial-rebalance-delay = 0s
 EOF
   launched_at=$(date +%s%3N)
   java $broker_jvm -cp "$home/actors/target/classes:$(cat "$home/actors/target/node.classpath")" \
