@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param autoCreateTopics {@code auto.create.topics.enable}
  * @param defaultPartitions {@code num.partitions} for auto-created topics
  * @param defaultReplicationFactor {@code default.replication.factor}
+ * @param networkThreads event-loop threads serving client sockets ({@code num.network.threads})
  */
 public record TransportSettings(
         String host,
@@ -21,7 +22,8 @@ public record TransportSettings(
         Duration askTimeout,
         boolean autoCreateTopics,
         int defaultPartitions,
-        short defaultReplicationFactor) {
+        short defaultReplicationFactor,
+        int networkThreads) {
 
     public static TransportSettings fromConfig(Config config) {
         Config c = config.getConfig("varve.transport");
@@ -32,6 +34,7 @@ public record TransportSettings(
                 c.getDuration("ask-timeout"),
                 c.getBoolean("auto-create-topics"),
                 c.getInt("num-partitions"),
-                (short) c.getInt("default-replication-factor"));
+                (short) c.getInt("default-replication-factor"),
+                c.getInt("network-threads"));
     }
 }

@@ -7,10 +7,10 @@ import org.apache.kafka.common.record.internal.RecordsSend;
 /**
  * The record section of a Fetch response partition as a range of a segment file, never read into
  * the heap. kafka-clients' encoder ({@code SendBuilder}) asks it for a {@link RecordsSend}; written
- * into a {@link TcpWriteChannel} that send becomes a {@code Tcp.WritePath} part, which Pekko IO
- * transfers with {@code sendfile} on {@code pekko.io.tcp.file-io-dispatcher}.
+ * into {@link ResponseParts} that send becomes a {@link ResponseParts.FileRegion}, which the
+ * connection transfers with {@code sendfile} on {@code varve.sendfile-dispatcher}.
  *
- * <p>Immutable; the file is opened by Pekko IO at transfer time, not by the connection.
+ * <p>Immutable; the file is opened at transfer time, not by the handler or the encoder.
  */
 public final class LogSliceRecords implements BaseRecords {
     private final LogSlice slice;

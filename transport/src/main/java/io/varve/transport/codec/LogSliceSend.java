@@ -8,9 +8,9 @@ import org.apache.kafka.common.network.TransferableChannel;
 import org.apache.kafka.common.record.internal.RecordsSend;
 
 /**
- * Writes a {@link LogSliceRecords}: into a {@link TcpWriteChannel} as a file-range part (no file
- * opened here); into any other channel by opening the segment and calling {@code transferFrom}
- * (used only outside the TCP server, e.g. by tools, never on a connection's thread).
+ * Writes a {@link LogSliceRecords}: into {@link ResponseParts} as a file-range part (no file opened
+ * here); into any other channel by opening the segment and calling {@code transferFrom} (used only
+ * outside the Kafka listener, e.g. by tools, never on a network thread).
  */
 final class LogSliceSend extends RecordsSend<LogSliceRecords> {
 
@@ -22,8 +22,8 @@ final class LogSliceSend extends RecordsSend<LogSliceRecords> {
     protected int writeTo(TransferableChannel channel, int previouslyWritten, int remaining) throws IOException {
         LogSlice slice = records().slice();
         long position = (long) slice.position() + previouslyWritten;
-        if (channel instanceof TcpWriteChannel tcp) {
-            tcp.transferPath(slice.file(), position, remaining);
+        if (channel instanceof ResponseParts parts) {
+            parts.transferPath(slice.file(), position, remaining);
             return remaining;
         }
         try (FileChannel file = FileChannel.open(slice.file(), StandardOpenOption.READ)) {

@@ -1,49 +1,49 @@
 package io.varve.transport.server;
 
-import io.varve.metadata.LocalOnly;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.HandlerRegistry;
 import io.varve.transport.api.RequestContext;
 import io.varve.transport.api.meta.ApiVersionsHandler;
-import io.varve.transport.codec.TcpWriteChannel;
+import io.varve.transport.codec.ResponseParts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.kafka.common.network.Send;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.protocol.SendBuilder;
 import org.apache.kafka.common.requests.ResponseHeader;
-import org.apache.pekko.actor.AbstractActor;
-import org.apache.pekko.actor.ActorRef;
-import org.apache.pekko.actor.Props;
-import org.apache.pekko.io.Tcp;
-import org.apache.pekko.io.TcpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client socket (Kafka's SocketServer processor, for one connection). Reads in Pekko IO pull
- * mode, cuts frames ({@link FrameDecoder}), decodes them ({@link RequestDecoder}) and calls the
- * handler; many requests may be in flight (pipelining), but responses are written strictly in
- * request order ({@link ResponseQueue}), several at a time as one acked {@code Tcp.WriteCommand}.
+ * One client socket (Kafka's network processor, for one connection), confined to the {@link
+ * NetworkThread} that adopted it. Reads frames ({@link FrameDecoder}), decodes them ({@link
+ * RequestDecoder}) and calls the handler; many requests may be in flight (pipelining), but answers
+ * are written strictly in request order ({@link ResponseQueue}) by its {@link ResponseWriter}.
+ * Handlers answer from other threads; {@link #onResponse} is always run on the network thread.
  *
- * <p>Backpressure: the next read is requested only while fewer than {@link #MAX_IN_FLIGHT} requests
- * are unanswered and no write awaits its ack. Bad input (oversized or negative frame, unknown key,
- * unsupported version, malformed request) closes this connection only, with a log line. Handler
- * answers arrive as messages, so all state is confined to this actor (default dispatcher; nothing
- * here blocks, record sections are written by Pekko IO with sendfile).
+ * <p>Backpressure: the socket is read only while fewer than {@link #MAX_IN_FLIGHT} requests are
+ * unanswered and every answer so far has been taken by the socket. Bad input (oversized or negative
+ * frame, unknown key, unsupported version, malformed request) closes this connection only, with a
+ * log line; so does an I/O error on its socket.
  */
-public final class Connection extends AbstractActor {
+final class Connection {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
     /** Requests read but not yet answered before reading pauses. */
     static final int MAX_IN_FLIGHT = 100;
 
-    private final ActorRef tcp;
+    /** Reads per readiness event, so one busy client cannot starve the others on its thread. */
+    private static final int MAX_READS_PER_EVENT = 16;
+
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final NetworkThread network;
     private final InetSocketAddress remote;
     private final BrokerServices services;
     private final HandlerRegistry registry;
@@ -51,75 +51,84 @@ public final class Connection extends AbstractActor {
     private final FrameDecoder frames;
     private final RequestDecoder decoder;
     private final ResponseQueue responses = new ResponseQueue();
-    private boolean reading;
-    private boolean writing;
-    private boolean closing;
+    private final ResponseWriter writer;
+    private boolean closed;
 
-    private record HandlerDone(long slotId, ApiResponse response) implements LocalOnly {}
+    /** Set and cleared by the network thread: this connection has answers to flush. */
+    boolean dirty;
 
-    private enum WriteAck implements Tcp.Event, LocalOnly {
-        INSTANCE
-    }
-
-    public static Props props(
-            ActorRef tcp,
-            InetSocketAddress remote,
+    Connection(
+            SocketChannel channel,
+            SelectionKey key,
+            NetworkThread network,
             BrokerServices services,
             HandlerRegistry registry,
-            TransportMetrics metrics) {
-        return Props.create(Connection.class, () -> new Connection(tcp, remote, services, registry, metrics));
-    }
-
-    private Connection(
-            ActorRef tcp,
-            InetSocketAddress remote,
-            BrokerServices services,
-            HandlerRegistry registry,
-            TransportMetrics metrics) {
-        this.tcp = tcp;
-        this.remote = remote;
+            TransportMetrics metrics,
+            Executor sendfileExecutor)
+            throws IOException {
+        this.channel = channel;
+        this.key = key;
+        this.network = network;
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
         this.services = services;
         this.registry = registry;
         this.metrics = metrics;
         this.frames = new FrameDecoder(services.settings().socketRequestMaxBytes());
         this.decoder = new RequestDecoder(registry);
+        this.writer = new ResponseWriter(channel, sendfileExecutor);
     }
 
-    @Override
-    public void preStart() {
-        tcp.tell(TcpMessage.register(getSelf()), getSelf());
-        maybeResumeReading();
+    /** Starts reading; called once by the network thread after registering the socket. */
+    void start() {
+        updateInterest();
     }
 
-    @Override
-    public Receive createReceive() {
-        return receiveBuilder()
-                .match(Tcp.Received.class, this::onReceived)
-                .match(HandlerDone.class, this::onHandlerDone)
-                .match(WriteAck.class, this::onWriteAck)
-                .match(Tcp.ConnectionClosed.class, this::onConnectionClosed)
-                .match(Tcp.CommandFailed.class, this::onCommandFailed)
-                .build();
-    }
-
-    private void onReceived(Tcp.Received received) {
-        reading = false;
-        if (closing) {
-            return;
+    void onSelected(SelectionKey selected, ByteBuffer readBuffer) {
+        try {
+            if (selected.isReadable()) {
+                onReadable(readBuffer);
+            }
+            if (!closed && selected.isValid() && selected.isWritable()) {
+                flush();
+            }
+        } catch (CancelledKeyException e) {
+            close("its key was cancelled");
+        } catch (IOException e) {
+            close(e.toString());
+        } catch (RuntimeException e) {
+            log.warn("Closing connection from {} after an unexpected failure", remote, e);
+            close(e.toString());
         }
-        FrameDecoder.Frames decoded = frames.feed(received.data());
-        for (ByteBuffer frame : decoded.frames()) {
-            onFrame(frame);
-            if (closing) {
+    }
+
+    private void onReadable(ByteBuffer buffer) throws IOException {
+        for (int reads = 0; reads < MAX_READS_PER_EVENT && canRead(); reads++) {
+            buffer.clear();
+            int n = channel.read(buffer);
+            if (n < 0) {
+                close("closed by the client");
                 return;
             }
+            if (n == 0) {
+                break;
+            }
+            buffer.flip();
+            FrameDecoder.Frames decoded = frames.feed(buffer);
+            for (ByteBuffer frame : decoded.frames()) {
+                onFrame(frame);
+                if (closed) {
+                    return;
+                }
+            }
+            if (decoded.hasError()) {
+                closeOnBadInput(decoded.error());
+                return;
+            }
+            if (n < buffer.capacity()) {
+                break;
+            }
         }
-        if (decoded.hasError()) {
-            closeOnBadInput(decoded.error());
-            return;
-        }
-        maybeWrite();
-        maybeResumeReading();
+        updateInterest();
     }
 
     private void onFrame(ByteBuffer frame) {
@@ -138,10 +147,9 @@ public final class Connection extends AbstractActor {
         RequestContext context = new RequestContext(parsed.header(), remote, services);
         ResponseQueue.Slot slot = responses.add(
                 parsed.header().toResponseHeader(), parsed.header().apiVersion(), parsed.request(), context);
-        ActorRef self = getSelf();
         long slotId = slot.id;
         HandlerInvoker.invoke(parsed.handler(), context, parsed.request())
-                .thenAccept(response -> self.tell(new HandlerDone(slotId, response), ActorRef.noSender()));
+                .thenAccept(response -> network.execute(() -> onResponse(slotId, response)));
     }
 
     /** KIP-511: a too-new ApiVersions gets UNSUPPORTED_VERSION and our ranges, as a v0 response. */
@@ -152,90 +160,103 @@ public final class Connection extends AbstractActor {
                 remote);
         ResponseQueue.Slot slot =
                 responses.add(new ResponseHeader(unsupported.correlationId(), (short) 0), (short) 0, null, null);
-        responses.complete(slot.id, new ApiResponse(ApiVersionsHandler.response(Errors.UNSUPPORTED_VERSION, registry)));
+        onResponse(slot.id, new ApiResponse(ApiVersionsHandler.response(Errors.UNSUPPORTED_VERSION, registry)));
     }
 
-    private void onHandlerDone(HandlerDone done) {
-        responses.complete(done.slotId(), done.response());
-        maybeWrite();
-        maybeResumeReading();
-    }
-
-    private void onWriteAck(WriteAck ack) {
-        writing = false;
-        maybeWrite();
-        maybeResumeReading();
-    }
-
-    private void onConnectionClosed(Tcp.ConnectionClosed closed) {
-        log.debug("Connection from {} closed: {}", remote, closed);
-        getContext().stop(getSelf());
-    }
-
-    private void onCommandFailed(Tcp.CommandFailed failed) {
-        log.warn("Write to {} failed ({}); closing the connection", remote, failed.causedByString());
-        closing = true;
-        tcp.tell(TcpMessage.abort(), getSelf());
-    }
-
-    private void maybeResumeReading() {
-        if (!reading && !closing && !writing && responses.size() < MAX_IN_FLIGHT) {
-            reading = true;
-            tcp.tell(TcpMessage.resumeReading(), getSelf());
+    /** A handler's answer, on the network thread; written when every earlier answer is. */
+    private void onResponse(long slotId, ApiResponse response) {
+        if (!closed) {
+            responses.complete(slotId, response);
+            network.markDirty(this);
         }
     }
 
-    private void maybeWrite() {
-        if (writing || closing) {
-            return;
+    /** Encodes the answers now at the head of the queue and writes what the socket takes. */
+    void flush() {
+        if (closed || writer.isTransferring()) {
+            return; // a transfer owns the writer; it flushes again when it hands it back
         }
-        List<TcpWriteChannel> encoded = new ArrayList<>();
-        for (ResponseQueue.Slot slot : responses.pollReady()) {
-            if (slot.response.hasBody()) {
-                TcpWriteChannel channel = encode(slot);
-                metrics.onWrite(channel.bufferBytes(), channel.pathBytes());
-                encoded.add(channel);
+        try {
+            for (ResponseQueue.Slot slot : responses.pollReady()) {
+                if (slot.response.hasBody()) {
+                    ResponseParts parts = encode(slot);
+                    metrics.onWrite(parts.bufferBytes(), parts.fileBytes());
+                    writer.add(parts);
+                }
             }
+            writer.write(result -> network.execute(() -> onTransferDone(result)));
+            updateInterest();
+        } catch (IOException e) {
+            close(e.toString());
         }
-        if (encoded.isEmpty()) {
-            return;
-        }
-        List<Tcp.WriteCommand> commands = new ArrayList<>(encoded.size());
-        for (int i = 0; i < encoded.size(); i++) {
-            Tcp.Event ack = i == encoded.size() - 1 ? WriteAck.INSTANCE : TcpMessage.noAck();
-            commands.add(encoded.get(i).toWriteCommand(ack));
-        }
-        tcp.tell(Tcp.WriteCommand$.MODULE$.create(commands), getSelf());
-        writing = true;
     }
 
-    private TcpWriteChannel encode(ResponseQueue.Slot slot) {
+    private void onTransferDone(ResponseWriter.TransferResult result) {
+        writer.onTransferDone();
+        if (closed) {
+            return;
+        }
+        if (result.failure() != null) {
+            log.warn(
+                    "Sending records to {} failed ({}); closing the connection",
+                    remote,
+                    result.failure().toString());
+            close(result.failure().toString());
+            return;
+        }
+        if (result.socketFull()) {
+            updateInterest(); // wait for the socket to drain
+        } else {
+            flush();
+        }
+    }
+
+    private boolean canRead() {
+        return !closed && responses.size() < MAX_IN_FLIGHT && !writer.hasPending();
+    }
+
+    private void updateInterest() {
+        if (closed || !key.isValid()) {
+            return;
+        }
+        int ops = (canRead() ? SelectionKey.OP_READ : 0)
+                | (writer.hasPending() && !writer.isTransferring() ? SelectionKey.OP_WRITE : 0);
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    private ResponseParts encode(ResponseQueue.Slot slot) throws IOException {
         try {
             return encode(slot.header, slot.response.body(), slot.version);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             if (slot.request == null) {
                 throw new IllegalStateException("cannot encode the ApiVersions fallback", e);
             }
             ApiResponse fallback = HandlerInvoker.unexpected(slot.context, slot.request, e);
-            try {
-                return encode(slot.header, fallback.body(), slot.version);
-            } catch (IOException io) {
-                throw new IllegalStateException("cannot encode the error response", io);
-            }
+            return encode(slot.header, fallback.body(), slot.version);
         }
     }
 
-    private static TcpWriteChannel encode(ResponseHeader header, ApiMessage body, short version) throws IOException {
-        Send send = SendBuilder.buildResponseSend(header, body, version);
-        TcpWriteChannel channel = new TcpWriteChannel();
-        channel.drain(send);
-        return channel;
+    private static ResponseParts encode(ResponseHeader header, ApiMessage body, short version) throws IOException {
+        return ResponseParts.of(SendBuilder.buildResponseSend(header, body, version));
     }
 
     private void closeOnBadInput(String reason) {
         log.warn("Closing connection from {}: {}", remote, reason);
         metrics.onClosedOnBadInput();
-        closing = true;
-        tcp.tell(TcpMessage.close(), getSelf());
+        close(reason);
+    }
+
+    /** Closes the socket; answers still to come are dropped. Idempotent. */
+    void close(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.debug("Connection from {} closed: {}", remote, reason);
+        key.cancel();
+        NetworkThread.closeQuietly(channel);
+        network.onClosed(this);
     }
 }

@@ -3,7 +3,6 @@ package io.varve.transport.server;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.pekko.util.ByteString;
 
 /**
  * Splits a connection's byte stream into Kafka request frames, whatever the TCP chunking:
@@ -35,12 +34,12 @@ final class FrameDecoder {
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    Frames feed(ByteString chunk) {
+    /** Consumes all of {@code in} (copying what it needs: {@code in} may be reused afterwards). */
+    Frames feed(ByteBuffer in) {
         List<ByteBuffer> frames = new ArrayList<>(1);
         if (error != null) {
             return new Frames(frames, error);
         }
-        ByteBuffer in = chunk.asByteBuffer();
         while (in.hasRemaining() && error == null) {
             if (frame == null) {
                 readSize(in, frames);

@@ -4,27 +4,29 @@ import io.varve.metadata.LocalOnly;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.HandlerRegistry;
+import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.AbstractActor;
-import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.actor.Status;
-import org.apache.pekko.actor.SupervisorStrategy;
-import org.apache.pekko.io.Tcp;
-import org.apache.pekko.io.TcpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka listener (Kafka's SocketServer acceptor): binds {@code varve.transport.host/port} with
- * Pekko IO TCP in pull mode, accepts one connection at a time and spawns a {@link Connection} child
- * per socket. A classic actor because Pekko IO is classic; the node spawns it with {@code
- * Adapter.actorOf}. Ask {@link GetBoundAddress} for the bound address (port 0 binds any free port):
- * the answer is a {@link BoundAddress} once bound, or a {@code Status.Failure} if binding failed.
- * Stopping this actor unbinds the listener and closes every connection. A failing connection actor
- * is stopped (its socket closes), never restarted, and never disturbs the others.
+ * The Kafka listener (Kafka's SocketServer): binds {@code varve.transport.host/port} and runs {@code
+ * varve.transport.network-threads} {@link NetworkThread}s; the first accepts every connection and
+ * hands them out round-robin. The actor is the listener's lifecycle in the node's supervision tree:
+ * it binds when it starts, and stopping it unbinds the port and closes every connection. The node
+ * spawns it with {@code Adapter.actorOf} (a classic actor, as the listener always was). Ask {@link
+ * GetBoundAddress} for the bound address (port 0 binds any free port): the answer is a {@link
+ * BoundAddress}, or a {@code Status.Failure} if binding failed.
+ *
+ * <p>Record sections of Fetch answers are sent with {@code sendfile} on {@code
+ * varve.sendfile-dispatcher}, never on a network thread ({@link ResponseWriter}).
  */
 public final class KafkaServer extends AbstractActor {
     private static final Logger log = LoggerFactory.getLogger(KafkaServer.class);
@@ -32,13 +34,18 @@ public final class KafkaServer extends AbstractActor {
     /** Pending-connection queue of the listening socket. */
     private static final int BACKLOG = 100;
 
+    static final String SENDFILE_DISPATCHER = "varve.sendfile-dispatcher";
+
     private final BrokerServices services;
     private final HandlerRegistry registry;
     private final TransportMetrics metrics;
-    private final List<ActorRef> waitingForAddress = new ArrayList<>();
-    private ActorRef listener;
+    private ServerSocketChannel server;
+    private NetworkThread[] threads = new NetworkThread[0];
+    private NetworkThread.ConnectionFactory connections;
     private InetSocketAddress boundAddress;
-    private long connections;
+    private String bindFailure;
+    /** Touched only by the first network thread, which accepts ({@link #assign}). */
+    private int nextThread;
 
     /** Asks for the bound address; answered with {@link BoundAddress} or {@code Status.Failure}. */
     public enum GetBoundAddress implements LocalOnly {
@@ -62,68 +69,82 @@ public final class KafkaServer extends AbstractActor {
     }
 
     @Override
-    public SupervisorStrategy supervisorStrategy() {
-        return SupervisorStrategy.stoppingStrategy();
-    }
-
-    @Override
     public void preStart() {
         TransportSettings settings = services.settings();
         InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
-        ActorRef manager = Tcp.get(getContext().getSystem()).manager();
-        manager.tell(TcpMessage.bind(getSelf(), address, BACKLOG, List.of(), true), getSelf());
+        try {
+            // a non-blocking bind is one system call: fine on the actor's thread
+            server = ServerSocketChannel.open();
+            server.configureBlocking(false);
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(address, BACKLOG);
+            boundAddress = (InetSocketAddress) server.getLocalAddress();
+            Executor sendfile = getContext().getSystem().dispatchers().lookup(SENDFILE_DISPATCHER);
+            connections = (channel, key, network) ->
+                    new Connection(channel, key, network, services, registry, metrics, sendfile);
+            startThreads(settings.networkThreads());
+        } catch (IOException | RuntimeException e) {
+            bindFailure = "cannot bind the Kafka listener to " + settings.host() + ":" + settings.port() + ": " + e;
+            log.error(bindFailure);
+            stopListening();
+            return;
+        }
+        threads[0].listen(server, this::assign);
+        log.info("Kafka listener bound to {} ({} network thread(s))", boundAddress, threads.length);
+    }
+
+    private void startThreads(int count) throws IOException {
+        threads = new NetworkThread[count];
+        for (int i = 0; i < count; i++) {
+            threads[i] = new NetworkThread("varve-network-" + i);
+            threads[i].start();
+        }
+    }
+
+    /** On the first network thread: configures an accepted socket and gives it to the next thread. */
+    private void assign(SocketChannel channel) {
+        try {
+            // as Kafka: no Nagle delay on answers, keep-alive to notice vanished clients
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        } catch (IOException e) {
+            log.debug("cannot set socket options on {}", channel, e);
+        }
+        metrics.onConnectionAccepted();
+        NetworkThread target = threads[Math.floorMod(nextThread++, threads.length)];
+        target.adopt(channel, connections);
     }
 
     @Override
     public void postStop() {
-        if (listener != null) {
-            listener.tell(TcpMessage.unbind(), getSelf());
+        stopListening();
+    }
+
+    private void stopListening() {
+        for (NetworkThread thread : threads) {
+            if (thread != null) {
+                thread.shutdown();
+            }
+        }
+        if (server != null) {
+            // the port is released once the first thread's selector drops the key (it was woken above)
+            NetworkThread.closeQuietly(server);
         }
     }
 
     @Override
     public Receive createReceive() {
         return receiveBuilder()
-                .match(Tcp.Bound.class, this::onBound)
-                .match(Tcp.CommandFailed.class, this::onBindFailed)
-                .match(Tcp.Connected.class, this::onConnected)
                 .match(GetBoundAddress.class, this::onGetBoundAddress)
                 .build();
     }
 
-    private void onBound(Tcp.Bound bound) {
-        listener = getSender();
-        boundAddress = bound.localAddress();
-        log.info("Kafka listener bound to {}", boundAddress);
-        waitingForAddress.forEach(waiter -> waiter.tell(new BoundAddress(boundAddress), getSelf()));
-        waitingForAddress.clear();
-        listener.tell(TcpMessage.resumeAccepting(1), getSelf());
-    }
-
-    private void onBindFailed(Tcp.CommandFailed failed) {
-        String reason = "cannot bind the Kafka listener to "
-                + services.settings().host() + ":" + services.settings().port() + ": " + failed.causedByString();
-        log.error(reason);
-        waitingForAddress.forEach(
-                waiter -> waiter.tell(new Status.Failure(new IllegalStateException(reason)), getSelf()));
-        waitingForAddress.clear();
-        getContext().stop(getSelf());
-    }
-
-    private void onConnected(Tcp.Connected connected) {
-        metrics.onConnectionAccepted();
-        getContext()
-                .actorOf(
-                        Connection.props(getSender(), connected.remoteAddress(), services, registry, metrics),
-                        "connection-" + connections++);
-        listener.tell(TcpMessage.resumeAccepting(1), getSelf());
-    }
-
     private void onGetBoundAddress(GetBoundAddress request) {
-        if (boundAddress != null) {
-            getSender().tell(new BoundAddress(boundAddress), getSelf());
+        if (bindFailure != null) {
+            getSender().tell(new Status.Failure(new IllegalStateException(bindFailure)), getSelf());
+            getContext().stop(getSelf());
         } else {
-            waitingForAddress.add(getSender());
+            getSender().tell(new BoundAddress(boundAddress), getSelf());
         }
     }
 }

@@ -59,7 +59,7 @@ public final class TestBroker {
 
     public static TransportSettings settings(int port, boolean autoCreateTopics, int socketRequestMaxBytes) {
         return new TransportSettings(
-                "127.0.0.1", port, socketRequestMaxBytes, Duration.ofSeconds(3), autoCreateTopics, 1, (short) 1);
+                "127.0.0.1", port, socketRequestMaxBytes, Duration.ofSeconds(3), autoCreateTopics, 1, (short) 1, 2);
     }
 
     public MetadataImage image() {

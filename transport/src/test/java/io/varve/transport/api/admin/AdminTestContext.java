@@ -71,7 +71,7 @@ public final class AdminTestContext {
                 producerIds.ref(),
                 new TopicConfigs(brokerDefaults),
                 kit.scheduler(),
-                new TransportSettings("127.0.0.1", 9092, 104857600, askTimeout, true, 3, (short) 1));
+                new TransportSettings("127.0.0.1", 9092, 104857600, askTimeout, true, 3, (short) 1, 1));
     }
 
     public RequestContext context(ApiKeys key, short version) {

@@ -30,7 +30,7 @@ final class GroupTestContext implements GroupCoordinators {
     GroupTestContext(ActorTestKit testKit) {
         this.testKit = testKit;
         this.broker = new TestBroker(
-                testKit, new TransportSettings("127.0.0.1", 0, 1024 * 1024, ASK_TIMEOUT, false, 1, (short) 1));
+                testKit, new TransportSettings("127.0.0.1", 0, 1024 * 1024, ASK_TIMEOUT, false, 1, (short) 1, 1));
     }
 
     /** The probe standing in for the coordinator of {@code groupId}. */
