@@ -40,13 +40,18 @@ final class FetchReader {
         return readCommitted;
     }
 
+    /** Reads every partition and applies the response's max bytes: a complete answer. */
     CompletionStage<List<PartitionResult>> read(List<PartitionFetch> fetches) {
+        return readEach(fetches).thenApply(this::applyMaxBytes);
+    }
+
+    /** Reads every partition, in parallel; the max bytes are not applied yet ({@link #applyMaxBytes}). */
+    CompletionStage<List<PartitionResult>> readEach(List<PartitionFetch> fetches) {
         MetadataImage image = services.metadata().image();
         List<CompletableFuture<PartitionResult>> reads = new ArrayList<>(fetches.size());
         fetches.forEach(fetch -> reads.add(read(image, fetch)));
         return CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0]))
-                .thenApply(done -> applyMaxBytes(
-                        reads.stream().map(CompletableFuture::join).toList()));
+                .thenApply(done -> reads.stream().map(CompletableFuture::join).toList());
     }
 
     private CompletableFuture<PartitionResult> read(MetadataImage image, PartitionFetch fetch) {
@@ -105,7 +110,8 @@ final class FetchReader {
                 LeaderHint.NONE);
     }
 
-    private List<PartitionResult> applyMaxBytes(List<PartitionResult> results) {
+    /** KIP-74 over results in request order (see the class comment). */
+    List<PartitionResult> applyMaxBytes(List<PartitionResult> results) {
         List<PartitionResult> limited = new ArrayList<>(results.size());
         long remaining = responseMaxBytes;
         boolean first = true;

@@ -209,6 +209,32 @@ class FetchHandlerTest {
     }
 
     @Test
+    void longPollReadsOnlyThePartitionThatWokeIt() {
+        CompletableFuture<ApiResponse> answer =
+                broker.call(handler, request(17, 500, 1, FetchMetadata.LEGACY, orders(0, 5L, 1, 7L)));
+        orders0.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(0, 0, 5L, 5L, 0L));
+        orders1.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(1, 0, 7L, 7L, 0L));
+        orders0.expectMessageClass(PartitionActor.AwaitData.class);
+        PartitionActor.AwaitData await1 = orders1.expectMessageClass(PartitionActor.AwaitData.class);
+        assertThat(await1.fetchOffset()).isEqualTo(7L);
+
+        await1.replyTo().tell(new PartitionActor.DataAvailable(new TopicPartition("orders", 1)));
+        PartitionActor.Read again = orders1.expectMessageClass(PartitionActor.Read.class);
+        assertThat(again.fetchOffset()).isEqualTo(7L);
+        again.replyTo().tell(readResponse(1, 64, 8L, 8L, 0L));
+
+        // orders-0 said nothing new: its first read (high watermark 5, no records) is its answer
+        orders0.expectNoMessage(Duration.ofMillis(100));
+        List<PartitionData> partitions =
+                TestBroker.<FetchResponseData>body(answer).responses().get(0).partitions();
+        assertThat(partitions).extracting(PartitionData::partitionIndex).containsExactly(0, 1);
+        assertThat(partitions.get(0).highWatermark()).isEqualTo(5L);
+        assertThat(partitions.get(0).records()).isEqualTo(MemoryRecords.EMPTY);
+        assertThat(partitions.get(1).highWatermark()).isEqualTo(8L);
+        assertThat(partitions.get(1).records().sizeInBytes()).isEqualTo(64);
+    }
+
+    @Test
     void longPollAnswersEmptyAfterMaxWait() {
         CompletableFuture<ApiResponse> answer =
                 broker.call(handler, request(17, 500, 1, FetchMetadata.LEGACY, orders(0, 5L)));
