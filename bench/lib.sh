@@ -53,6 +53,7 @@ bench_prepare() {
     log "resolving Apache Kafka 4.3.1 (broker, tools, log4j2) and async-profiler with Maven into $target"
     timeout 900 mvn -B -q -o -f "$root/bench/kafka-dist/pom.xml" generate-resources >/dev/null 2>&1 \
       || timeout 900 mvn -B -q -f "$root/bench/kafka-dist/pom.xml" generate-resources
+    touch "$kafka_cp_file"  # the plugin leaves an unchanged classpath file untouched
   fi
   kafka_cp=$(cat "$kafka_cp_file")
 
