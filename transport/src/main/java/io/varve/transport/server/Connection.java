@@ -219,8 +219,7 @@ final class Connection {
         if (closed || !key.isValid()) {
             return;
         }
-        int ops = (canRead() ? SelectionKey.OP_READ : 0)
-                | (writer.hasPending() && !writer.isTransferring() ? SelectionKey.OP_WRITE : 0);
+        int ops = (canRead() ? SelectionKey.OP_READ : 0) | (writer.awaitsWritable() ? SelectionKey.OP_WRITE : 0);
         if (key.interestOps() != ops) {
             key.interestOps(ops);
         }

@@ -46,8 +46,14 @@ final class ResponseWriter {
         queue.addAll(parts.parts());
     }
 
+    /** Something is not yet written (or a transfer is writing it). */
     boolean hasPending() {
-        return !queue.isEmpty();
+        return transferring || !queue.isEmpty(); // the flag first: a transfer owns the queue
+    }
+
+    /** Buffers wait for the socket to drain; the network thread writes them when it is writable. */
+    boolean awaitsWritable() {
+        return !transferring && !queue.isEmpty();
     }
 
     boolean isTransferring() {

@@ -29,6 +29,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.FetchMetadata;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
@@ -42,9 +44,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A Fetch whose partition answers with a slice of a real segment file: the record bytes must be
- * handed to Pekko IO as a file transfer (sendfile), not through the heap, and kafka-clients must
- * decode the records from the response.
+ * A Fetch whose partition answers with a slice of a real segment file: the record bytes must go out
+ * as a file transfer (sendfile), not through the heap, and kafka-clients must decode the records
+ * from the response, also when the transfer fills the socket and resumes when it drains.
  */
 class ZeroCopyFetchTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
@@ -107,6 +109,63 @@ class ZeroCopyFetchTest {
         assertThat(offsets).containsExactly(0L, 1L, 2L);
         assertThat(metrics.bytesSentByPath()).isEqualTo(batch.sizeInBytes());
         assertThat(metrics.bytesSentByBuffer()).isPositive();
+    }
+
+    @Test
+    void largeRecordSectionResumesOnAFullSocketAndLaterAnswersWaitTheirTurn() throws Exception {
+        Path segment = dir.resolve("00000000000000000000.log");
+        int count = 16 * 1024;
+        SimpleRecord[] records = new SimpleRecord[count];
+        for (int i = 0; i < count; i++) {
+            byte[] value = new byte[1000];
+            ByteBuffer.wrap(value).putInt(i);
+            records[i] = new SimpleRecord(value);
+        }
+        MemoryRecords batch = MemoryRecords.withRecords(Compression.NONE, records);
+        ByteBuffer bytes = batch.buffer().duplicate();
+        byte[] content = new byte[bytes.remaining()];
+        bytes.get(content);
+        Files.write(segment, content);
+        LogSlice slice = new LogSlice(segment, 0, content.length, 0L);
+
+        TestBroker broker = new TestBroker(testKit, false);
+        broker.update(Images.withTopic(broker.image(), "orders", TOPIC_ID, 1, 1, 0));
+        broker.partitions.host(new TopicPartition("orders", 0), testKit.spawn(answering(slice)));
+        TransportMetrics metrics = new TransportMetrics();
+        InetSocketAddress address = start(broker, metrics);
+
+        FetchRequest fetch = FetchRequest.Builder.forConsumer(
+                        (short) 17,
+                        0,
+                        1,
+                        Map.of(
+                                new TopicPartition("orders", 0),
+                                new FetchRequest.PartitionData(TOPIC_ID, 0L, -1L, 64 << 20, Optional.empty())))
+                .metadata(FetchMetadata.LEGACY)
+                .build((short) 17);
+        ApiVersionsRequest versions = new ApiVersionsRequest.Builder().build((short) 3);
+        FetchResponse response;
+        ApiVersionsResponse afterwards;
+        // a 4 KiB receive window against a 16 MiB section: the transfer stops on a full socket many times
+        try (WireClient client = new WireClient(address, 4096)) {
+            client.send(fetch, 5);
+            client.send(versions, 6);
+            response = (FetchResponse) client.receive(fetch, 5);
+            afterwards = (ApiVersionsResponse) client.receive(versions, 6);
+        }
+
+        Records received = FetchResponse.recordsOrFail(
+                response.data().responses().get(0).partitions().get(0));
+        assertThat(received.sizeInBytes()).isEqualTo(content.length);
+        int expected = 0;
+        for (Record record : received.records()) {
+            assertThat(record.offset()).isEqualTo(expected);
+            assertThat(record.value().getInt(0)).isEqualTo(expected);
+            expected++;
+        }
+        assertThat(expected).isEqualTo(count);
+        assertThat(afterwards.data().errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(metrics.bytesSentByPath()).isEqualTo(content.length);
     }
 
     private static Behavior<PartitionActor.Command> answering(LogSlice slice) {

@@ -21,7 +21,20 @@ public final class WireClient implements AutoCloseable {
     private final DataInputStream in;
 
     public WireClient(InetSocketAddress address) throws IOException {
-        channel = SocketChannel.open(address);
+        this(address, 0);
+    }
+
+    /**
+     * With a receive buffer of {@code receiveBufferBytes} (0: the system's): a small one makes the
+     * broker's writes fill the socket, so its partial-write path runs.
+     */
+    public WireClient(InetSocketAddress address, int receiveBufferBytes) throws IOException {
+        channel = SocketChannel.open();
+        if (receiveBufferBytes > 0) {
+            // before connecting, so the advertised window is small from the start
+            channel.socket().setReceiveBufferSize(receiveBufferBytes);
+        }
+        channel.connect(address);
         channel.socket().setTcpNoDelay(true);
         channel.socket().setSoTimeout(10_000);
         in = new DataInputStream(new BufferedInputStream(channel.socket().getInputStream()));
