@@ -62,7 +62,7 @@ bench_prepare() {
      || [ -n "$(find "$root" -path '*/src/main/*' -newer "$bench_cp_file" -print -quit)" ]; then
     log "building Varve (mvn -o -DskipTests package -pl bench -am)"
     (cd "$root" && timeout 1200 mvn -B -q -o -DskipTests package -pl bench -am)
-    touch "$bench_cp_file"
+    touch "$bench_cp_file" "$node_cp_file"  # so bin/varve sees the build as current
   fi
   probe_cp="$target/classes:$(cat "$bench_cp_file")"
   if [ -n "${BENCH_BASELINE:-}" ] && [ ! -f "$BENCH_BASELINE/actors/target/node.classpath" ]; then
@@ -136,7 +136,7 @@ EOF
 start_varve() { launch_varve "$1" varve "$root"; }  # start_varve NAME: this checkout's Varve
 start_base() { launch_varve "$1" base "$BENCH_BASELINE"; }  # start_base NAME: the baseline checkout's
 
-launch_varve() {  # launch_varve NAME SYSTEM HOME: fresh data directory, node launched as bin/varve start does
+launch_varve() {  # launch_varve NAME SYSTEM HOME: fresh data directory, the node started by HOME's bin/varve
   local name=$1 sys=$2 home=$3 dir="$run/$2-$1"
   port=$(free_port)
   mkdir -p "$dir/data"
@@ -149,9 +149,16 @@ pekko.remote.artery.canonical.port = $(free_port)
 varve.group.initial-rebalance-delay = 0s
 EOF
   launched_at=$(date +%s%3N)
-  java $broker_jvm -cp "$home/actors/target/classes:$(cat "$home/actors/target/node.classpath")" \
-    io.varve.actors.Main --config "$dir/bench.conf" >"$logs/$sys-$name-broker.log" 2>&1 &
+  # bin/varve execs the JVM, so this PID is the broker's
+  JAVA_OPTS="$broker_jvm" "$home/bin/varve" start --config "$dir/bench.conf" >"$logs/$sys-$name-broker.log" 2>&1 &
   broker_pid=$!
+}
+
+first_start() {  # first_start SYSTEM: one unmeasured start and clean stop, as a user's first start after a build
+  log "$1: first start after the build (bin/varve records its class-data archive), not measured"
+  "start_$1" first
+  wait_first_produce "$1" first || log "$1: the first start did not accept a produce; see $logs"
+  stop_broker
 }
 
 stop_broker() {

@@ -52,6 +52,7 @@ profiler() {  # profiler OPTIONS: loads the agent into the broker with these opt
 # context switches of every broker thread, voluntary + involuntary
 switches() { cat /proc/"$broker_pid"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { n += $2 } END { print n + 0 }'; }
 
+[ "$sys" = varve ] && first_start varve
 "start_$sys" profile
 log "$sys: broker pid $broker_pid on 127.0.0.1:$port"
 wait_first_produce "$sys" profile || { log "$sys did not accept a produce; see $logs"; exit 1; }

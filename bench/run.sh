@@ -71,6 +71,7 @@ watchdog_pid=$!
 disown "$watchdog_pid"  # no job notice when cleanup stops it
 
 bench_prepare
+for sys in varve ${BENCH_BASELINE:+base}; do first_start "$sys"; done
 : >"$metrics"
 : >"$failures"
 
