@@ -42,7 +42,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 final class LeaderBehavior extends ReplicaBehavior {
     /**
      * Reads up to this size are answered with the bytes (read here, on the storage dispatcher):
-     * handing a small slice to {@code sendfile} costs a file open and two thread hops, more than
+     * handing a small slice to {@code sendfile} costs a file open and a thread hop, more than
      * the copy. Larger reads stay zero-copy.
      */
     static final int INLINE_READ_MAX_BYTES = 16 * 1024;

@@ -15,7 +15,7 @@ import java.util.List;
  *
  * Each frame gets a freshly allocated buffer (Produce records stay views into it, so it is never
  * reused). A negative size or one above {@code maxFrameBytes} ({@code socket.request.max.bytes}) is
- * an error: the connection must close, as Kafka does. Not thread-safe: owned by one connection actor.
+ * an error: the connection must close, as Kafka does. Not thread-safe: owned by one connection, on its network thread.
  */
 final class FrameDecoder {
     private final int maxFrameBytes;

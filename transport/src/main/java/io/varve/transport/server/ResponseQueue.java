@@ -11,7 +11,7 @@ import org.apache.kafka.common.requests.ResponseHeader;
 /**
  * A connection's requests in arrival order. Handlers finish in any order; responses leave strictly
  * in request order (Kafka clients match responses by order as well as correlation id), so only a
- * finished prefix of the queue can be written. Not thread-safe: owned by one connection actor.
+ * finished prefix of the queue can be written. Not thread-safe: owned by one connection, on its network thread.
  */
 final class ResponseQueue {
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();

@@ -3,10 +3,10 @@ package io.varve.transport.server;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Node-wide transport counters, updated by every connection actor; thread-safe (atomic counters),
- * read by tests and, later, by the metrics exporter. {@code bytesSentByPath} counts response bytes
- * handed to Pekko IO as {@code Tcp.WritePath} (sendfile), {@code bytesSentByBuffer} those written from
- * the heap as {@code Tcp.Write}.
+ * Node-wide transport counters, updated by every connection from its network thread; thread-safe
+ * (atomic counters), read by tests and, later, by the metrics exporter. {@code bytesSentByPath}
+ * counts response bytes sent from segment files with {@code sendfile}, {@code bytesSentByBuffer}
+ * those written from the heap.
  */
 public final class TransportMetrics {
     private final AtomicLong bytesSentByPath = new AtomicLong();
