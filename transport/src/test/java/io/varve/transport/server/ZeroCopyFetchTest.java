@@ -73,21 +73,10 @@ class ZeroCopyFetchTest {
         Files.write(segment, file.array());
         LogSlice slice = new LogSlice(segment, 13, batch.sizeInBytes(), 0L);
 
-        TestBroker broker = new TestBroker(testKit, false);
-        broker.update(Images.withTopic(broker.image(), "orders", TOPIC_ID, 1, 1, 0));
-        broker.partitions.host(new TopicPartition("orders", 0), testKit.spawn(answering(slice)));
         TransportMetrics metrics = new TransportMetrics();
-        InetSocketAddress address = start(broker, metrics);
+        InetSocketAddress address = serving(slice, metrics);
 
-        FetchRequest request = FetchRequest.Builder.forConsumer(
-                        (short) 17,
-                        0,
-                        1,
-                        Map.of(
-                                new TopicPartition("orders", 0),
-                                new FetchRequest.PartitionData(TOPIC_ID, 0L, -1L, 1 << 20, Optional.empty())))
-                .metadata(FetchMetadata.LEGACY)
-                .build((short) 17);
+        FetchRequest request = fetchFromZero(1 << 20);
         FetchResponse response;
         try (WireClient client = new WireClient(address)) {
             client.send(request, 3);
@@ -128,21 +117,10 @@ class ZeroCopyFetchTest {
         Files.write(segment, content);
         LogSlice slice = new LogSlice(segment, 0, content.length, 0L);
 
-        TestBroker broker = new TestBroker(testKit, false);
-        broker.update(Images.withTopic(broker.image(), "orders", TOPIC_ID, 1, 1, 0));
-        broker.partitions.host(new TopicPartition("orders", 0), testKit.spawn(answering(slice)));
         TransportMetrics metrics = new TransportMetrics();
-        InetSocketAddress address = start(broker, metrics);
+        InetSocketAddress address = serving(slice, metrics);
 
-        FetchRequest fetch = FetchRequest.Builder.forConsumer(
-                        (short) 17,
-                        0,
-                        1,
-                        Map.of(
-                                new TopicPartition("orders", 0),
-                                new FetchRequest.PartitionData(TOPIC_ID, 0L, -1L, 64 << 20, Optional.empty())))
-                .metadata(FetchMetadata.LEGACY)
-                .build((short) 17);
+        FetchRequest fetch = fetchFromZero(64 << 20);
         ApiVersionsRequest versions = new ApiVersionsRequest.Builder().build((short) 3);
         FetchResponse response;
         ApiVersionsResponse afterwards;
@@ -166,6 +144,27 @@ class ZeroCopyFetchTest {
         assertThat(expected).isEqualTo(count);
         assertThat(afterwards.data().errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(metrics.bytesSentByPath()).isEqualTo(content.length);
+    }
+
+    /** A listener whose only partition, orders-0, answers every Read with {@code slice}. */
+    private static InetSocketAddress serving(LogSlice slice, TransportMetrics metrics) throws Exception {
+        TestBroker broker = new TestBroker(testKit, false);
+        broker.update(Images.withTopic(broker.image(), "orders", TOPIC_ID, 1, 1, 0));
+        broker.partitions.host(new TopicPartition("orders", 0), testKit.spawn(answering(slice)));
+        return start(broker, metrics);
+    }
+
+    /** Fetch v17 of orders-0 from offset 0, no long poll. */
+    private static FetchRequest fetchFromZero(int partitionMaxBytes) {
+        return FetchRequest.Builder.forConsumer(
+                        (short) 17,
+                        0,
+                        1,
+                        Map.of(
+                                new TopicPartition("orders", 0),
+                                new FetchRequest.PartitionData(TOPIC_ID, 0L, -1L, partitionMaxBytes, Optional.empty())))
+                .metadata(FetchMetadata.LEGACY)
+                .build((short) 17);
     }
 
     private static Behavior<PartitionActor.Command> answering(LogSlice slice) {
