@@ -139,12 +139,16 @@ start_base() { launch_varve "$1" base "$BENCH_BASELINE"; }  # start_base NAME: t
 launch_varve() {  # launch_varve NAME SYSTEM HOME: fresh data directory, the node started by HOME's bin/varve
   local name=$1 sys=$2 home=$3 dir="$run/$2-$1"
   port=$(free_port)
+  local cluster_port
+  cluster_port=$(free_port)
   mkdir -p "$dir/data"
+  # the cluster port under both keys: builds before the cluster work read pekko's key directly
   cat >"$dir/bench.conf" <<EOF
 include file("$home/application.conf")
 varve.data-dir = "$dir/data"
 varve.transport.port = $port
-pekko.remote.artery.canonical.port = $(free_port)
+varve.cluster.port = $cluster_port
+pekko.remote.artery.canonical.port = $cluster_port
 # as Kafka's group.initial.rebalance.delay.ms=0 above
 varve.group.initial-rebalance-delay = 0s
 EOF

@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -27,8 +28,6 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 
 /**
  * The root of a node's supervision tree. Joins the cluster (itself, for a single node), starts the
@@ -44,17 +43,26 @@ public final class NodeGuardian {
     /** The Kafka listener is bound: the node registers with the controller under that address. */
     private record ListenerBound(InetSocketAddress address) implements Command {}
 
+    /**
+     * @param refuse called with the reason when this node must not start (it would form a second
+     *     cluster, or its node id is in use); the node then stops
+     */
     static Behavior<Command> create(
             NodeSettings settings,
             LogDirectory logDirectory,
             MetadataCache metadata,
-            CompletableFuture<InetSocketAddress> bound) {
+            CompletableFuture<InetSocketAddress> bound,
+            Consumer<String> refuse) {
         return Behaviors.setup(context -> {
-            Cluster cluster = Cluster.get(context.getSystem());
             var config = context.getSystem().settings().config();
-            if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-                cluster.manager().tell(Join.create(cluster.selfMember().address()));
-            }
+            Optional<ClusterLease> lease = settings.journal().isShared()
+                    ? Optional.of(new ClusterLease(
+                            settings.journal(),
+                            settings.dataDir(),
+                            ControllerSettings.fromConfig(config).clusterId(),
+                            settings.cluster().leaseExpireAfter()))
+                    : Optional.empty();
+            context.spawn(ClusterJoin.create(settings.cluster(), lease, refuse), "cluster-join");
             TransportSettings transport = TransportSettings.fromConfig(config);
             TopicConfigs topicConfigs = new TopicConfigs(settings.brokerLogDefaults());
             ActorRef<Controller.Command> controller = Controller.initSingleton(
@@ -117,7 +125,13 @@ public final class NodeGuardian {
             MetadataCache metadata,
             CompletableFuture<InetSocketAddress> bound) {
         InetSocketAddress address = listenerBound.address();
-        BrokerInfo self = new BrokerInfo(settings.nodeId(), address.getHostString(), address.getPort(), null);
+        TransportSettings transport =
+                TransportSettings.fromConfig(context.getSystem().settings().config());
+        BrokerInfo self = new BrokerInfo(
+                settings.nodeId(),
+                transport.advertisedHost().isEmpty() ? address.getHostString() : transport.advertisedHost(),
+                transport.advertisedPort() == 0 ? address.getPort() : transport.advertisedPort(),
+                settings.rack());
         context.spawn(MetadataListener.create(self, controller, metadata), "metadata-listener");
         bound.complete(address);
         return Behaviors.empty();

@@ -40,18 +40,31 @@ public final class VarveNode {
         this.settings = settings;
     }
 
-    /** Starts a node from a fully resolved configuration. */
-    public static VarveNode start(Config config) throws Exception {
+    /**
+     * Starts a node from a fully resolved configuration; the Pekko settings derived from {@code
+     * varve.cluster.*} and {@code varve.journal.*} ({@link PekkoConfig}) are laid over it.
+     */
+    public static VarveNode start(Config loaded) throws Exception {
         long startNanos = System.nanoTime();
+        Config config = PekkoConfig.apply(loaded);
         NodeSettings settings = NodeSettings.fromConfig(config);
-        JournalSchema.ensure(config);
+        JournalSchema.ensure(settings.journal(), settings.dataDir());
         LogDirectory logDirectory = LogDirectory.open(settings.dataDir());
         MetadataCache metadata = new MetadataCache(MetadataImage.empty(""));
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
-        ActorSystem<NodeGuardian.Command> system =
-                ActorSystem.create(NodeGuardian.create(settings, logDirectory, metadata, bound), "varve", config);
-        CompletableFuture<InetSocketAddress> ready =
-                bound.thenCompose(address -> registered(metadata, settings, address));
+        CompletableFuture<InetSocketAddress> refused = new CompletableFuture<>();
+        ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
+                NodeGuardian.create(
+                        settings,
+                        logDirectory,
+                        metadata,
+                        bound,
+                        reason -> refused.completeExceptionally(new IllegalStateException(reason))),
+                ClusterSettings.SYSTEM_NAME,
+                config);
+        CompletableFuture<InetSocketAddress> ready = bound.thenCompose(
+                        address -> registered(metadata, settings, address))
+                .applyToEither(refused, address -> address);
         VarveNode node = new VarveNode(system, ready, settings);
         ready.whenComplete((address, error) -> {
             if (error != null) {
@@ -113,6 +126,14 @@ public final class VarveNode {
      */
     public CompletionStage<Done> stop() {
         return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+    }
+
+    /** Whether the node stopped because the cluster downed it (split-brain resolver, or a new incarnation). */
+    public boolean wasDowned() {
+        return CoordinatedShutdown.get(system)
+                .getShutdownReason()
+                .map(reason -> reason instanceof CoordinatedShutdown.ClusterDowningReason$)
+                .orElse(false);
     }
 
     static TransportSettings transportSettings(Config config) {

@@ -8,6 +8,8 @@ import java.time.Duration;
  *
  * @param host listener address
  * @param port listener port (0 = any free port, for tests)
+ * @param advertisedHost the host clients are told to connect to; empty for the bound host
+ * @param advertisedPort the port clients are told to connect to; 0 for the bound port
  * @param socketRequestMaxBytes largest request frame accepted ({@code socket.request.max.bytes})
  * @param askTimeout how long a handler waits for an actor's answer
  * @param autoCreateTopics {@code auto.create.topics.enable}
@@ -18,6 +20,8 @@ import java.time.Duration;
 public record TransportSettings(
         String host,
         int port,
+        String advertisedHost,
+        int advertisedPort,
         int socketRequestMaxBytes,
         Duration askTimeout,
         boolean autoCreateTopics,
@@ -25,11 +29,36 @@ public record TransportSettings(
         short defaultReplicationFactor,
         int networkThreads) {
 
+    /** Settings without an advertised address (clients are told the bound one). */
+    public TransportSettings(
+            String host,
+            int port,
+            int socketRequestMaxBytes,
+            Duration askTimeout,
+            boolean autoCreateTopics,
+            int defaultPartitions,
+            short defaultReplicationFactor,
+            int networkThreads) {
+        this(
+                host,
+                port,
+                "",
+                0,
+                socketRequestMaxBytes,
+                askTimeout,
+                autoCreateTopics,
+                defaultPartitions,
+                defaultReplicationFactor,
+                networkThreads);
+    }
+
     public static TransportSettings fromConfig(Config config) {
         Config c = config.getConfig("varve.transport");
         return new TransportSettings(
                 c.getString("host"),
                 c.getInt("port"),
+                c.getString("advertised-host"),
+                c.getInt("advertised-port"),
                 c.getInt("socket-request-max-bytes"),
                 c.getDuration("ask-timeout"),
                 c.getBoolean("auto-create-topics"),
