@@ -16,11 +16,9 @@ import io.varve.transport.api.TopicConfigs;
 import io.varve.transport.api.group.GroupHandlers;
 import io.varve.txn.pid.ProducerIdManager;
 import java.net.InetSocketAddress;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,6 +26,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * The root of a node's supervision tree. Joins the cluster (itself, for a single node), starts the
@@ -68,7 +67,8 @@ public final class NodeGuardian {
             ActorRef<Controller.Command> controller = Controller.initSingleton(
                     context.getSystem(),
                     ControllerSettings.fromConfig(config),
-                    overrides -> validate(topicConfigs, overrides));
+                    new NodeTopicPolicy(topicConfigs),
+                    settings.nodeId());
             ActorRef<ProducerIdManager.Command> producerIds =
                     context.spawn(ProducerIdManager.create(controller, settings.nodeId()), "producer-ids");
             HostedPartitions hosted = new HostedPartitions();
@@ -112,7 +112,7 @@ public final class NodeGuardian {
             return Behaviors.receive(Command.class)
                     .onMessage(
                             ListenerBound.class,
-                            b -> onListenerBound(context, b, settings, controller, metadata, bound))
+                            b -> onListenerBound(context, b, settings, controller, metadata, bound, refuse))
                     .build();
         });
     }
@@ -123,7 +123,8 @@ public final class NodeGuardian {
             NodeSettings settings,
             ActorRef<Controller.Command> controller,
             MetadataCache metadata,
-            CompletableFuture<InetSocketAddress> bound) {
+            CompletableFuture<InetSocketAddress> bound,
+            Consumer<String> refuse) {
         InetSocketAddress address = listenerBound.address();
         TransportSettings transport =
                 TransportSettings.fromConfig(context.getSystem().settings().config());
@@ -132,18 +133,11 @@ public final class NodeGuardian {
                 transport.advertisedHost().isEmpty() ? address.getHostString() : transport.advertisedHost(),
                 transport.advertisedPort() == 0 ? address.getPort() : transport.advertisedPort(),
                 settings.rack());
-        context.spawn(MetadataListener.create(self, controller, metadata), "metadata-listener");
+        String incarnation =
+                Cluster.get(context.getSystem()).selfMember().uniqueAddress().toString();
+        context.spawn(MetadataListener.create(self, incarnation, controller, metadata, refuse), "metadata-listener");
         bound.complete(address);
         return Behaviors.empty();
-    }
-
-    private static Optional<String> validate(TopicConfigs topicConfigs, Map<String, String> overrides) {
-        try {
-            topicConfigs.effective(overrides);
-            return Optional.empty();
-        } catch (ConfigException e) {
-            return Optional.of(e.getMessage());
-        }
     }
 
     private static void registerShutdown(

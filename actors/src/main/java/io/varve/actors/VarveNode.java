@@ -1,7 +1,7 @@
 package io.varve.actors;
 
 import com.typesafe.config.Config;
-import io.varve.metadata.BrokerInfo;
+import io.varve.metadata.BrokerRegistration;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataImage;
 import io.varve.storage.log.LogDirectory;
@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +63,9 @@ public final class VarveNode {
                         reason -> refused.completeExceptionally(new IllegalStateException(reason))),
                 ClusterSettings.SYSTEM_NAME,
                 config);
+        String incarnation = Cluster.get(system).selfMember().uniqueAddress().toString();
         CompletableFuture<InetSocketAddress> ready = bound.thenCompose(
-                        address -> registered(metadata, settings, address))
+                        address -> registered(metadata, settings.nodeId(), incarnation, address))
                 .applyToEither(refused, address -> address);
         VarveNode node = new VarveNode(system, ready, settings);
         ready.whenComplete((address, error) -> {
@@ -85,22 +87,23 @@ public final class VarveNode {
 
     /** Completes once the controller's image lists this node, i.e. clients can be answered. */
     private static CompletableFuture<InetSocketAddress> registered(
-            MetadataCache metadata, NodeSettings settings, InetSocketAddress address) {
+            MetadataCache metadata, int nodeId, String incarnation, InetSocketAddress address) {
         CompletableFuture<InetSocketAddress> done = new CompletableFuture<>();
         metadata.subscribe(image -> {
-            if (isRegistered(image, settings)) {
+            if (isRegistered(image, nodeId, incarnation)) {
                 done.complete(address);
             }
         });
-        if (isRegistered(metadata.image(), settings)) {
+        if (isRegistered(metadata.image(), nodeId, incarnation)) {
             done.complete(address);
         }
         return done;
     }
 
-    private static boolean isRegistered(MetadataImage image, NodeSettings settings) {
-        BrokerInfo self = image.brokers().get(settings.nodeId());
-        return self != null;
+    /** The image lists this incarnation as a live broker. */
+    private static boolean isRegistered(MetadataImage image, int nodeId, String incarnation) {
+        BrokerRegistration self = image.registrations().get(nodeId);
+        return self != null && !self.fenced() && self.incarnation().equals(incarnation);
     }
 
     /** The Kafka listener's address once the node serves clients. */
