@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the Pekko Persistence JDBC tables on first start. Runs the DDL script shipped in
  * pekko-persistence-jdbc for the configured database ({@code schema/h2/h2-create-schema.sql} or
- * the PostgreSQL one), made idempotent (every {@code CREATE … INDEX} gets {@code IF NOT EXISTS}),
+ * the PostgreSQL one), made idempotent (see {@link #idempotent}),
  * statement by statement with plain JDBC so a real DDL error stops the node with its message —
  * unlike the plugin's test helper, which swallows every error. On PostgreSQL the whole script runs
  * under a session advisory lock, so nodes of a cluster starting together create the tables once
@@ -66,9 +66,15 @@ final class JournalSchema {
         }
     }
 
+    /**
+     * Every {@code CREATE … INDEX} gets {@code IF NOT EXISTS}, and loses {@code CONCURRENTLY}: on
+     * PostgreSQL a concurrent index build waits for every other open transaction, and a node waiting
+     * for the advisory lock is one, so two nodes starting together would deadlock (the tables are
+     * empty when created, so a plain build costs nothing).
+     */
     static String idempotent(String sql) {
         return sql.replaceFirst(
-                "(?i)^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?(?!IF NOT EXISTS)", "CREATE $1INDEX $2IF NOT EXISTS ");
+                "(?i)^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?(?!IF NOT EXISTS)", "CREATE $1INDEX IF NOT EXISTS ");
     }
 
     private static String read(String resource) throws IOException {

@@ -9,6 +9,9 @@ import io.varve.metadata.LocalOnly;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataListener;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.replication.ReplicaFetchers;
+import io.varve.partition.replication.ReplicationContext;
+import io.varve.partition.replication.ReplicationSettings;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.BrokerServices;
@@ -72,6 +75,11 @@ public final class NodeGuardian {
             ActorRef<ProducerIdManager.Command> producerIds =
                     context.spawn(ProducerIdManager.create(controller, settings.nodeId()), "producer-ids");
             HostedPartitions hosted = new HostedPartitions();
+            ReplicationSettings replicationSettings = ReplicationSettings.fromConfig(config);
+            ActorRef<ReplicaFetchers.Command> fetchers = context.spawn(
+                    ReplicaFetchers.create(settings.nodeId(), metadata, replicationSettings), "replica-fetchers");
+            ReplicationContext replication =
+                    new ReplicationContext(controller, fetchers, metadata, replicationSettings);
             ActorRef<ReplicaManager.Command> replicaManager = context.spawn(
                     ReplicaManager.create(
                             logDirectory,
@@ -80,7 +88,8 @@ public final class NodeGuardian {
                             hosted,
                             topicConfigs,
                             PartitionSettings.fromConfig(config),
-                            settings.checkpointInterval()),
+                            settings.checkpointInterval(),
+                            replication),
                     "replica-manager",
                     DispatcherSelector.fromConfig("varve.storage-dispatcher"));
             BrokerServices services = new BrokerServices(

@@ -39,6 +39,9 @@ final class PekkoConfig {
         settings.put(
                 "pekko.cluster.split-brain-resolver.stable-after",
                 cluster.downAfter().toMillis() + "ms");
+        // Pekko would down the whole cluster when reachability keeps changing (flapping heartbeats on a
+        // loaded machine): data never depends on downing (epochs fence stale leaders), availability does
+        settings.put("pekko.cluster.split-brain-resolver.down-all-when-unstable", "off");
         // find the controller singleton as soon as it starts (Pekko's default retries every second)
         settings.put("pekko.cluster.singleton-proxy.singleton-identification-interval", "100ms");
         settings.put("pekko.persistence.journal.plugin", "jdbc-journal");

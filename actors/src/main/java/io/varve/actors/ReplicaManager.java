@@ -7,6 +7,8 @@ import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicImage;
 import io.varve.partition.PartitionActor;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.replication.ReplicaFetchers;
+import io.varve.partition.replication.ReplicationContext;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.api.TopicConfigs;
@@ -33,8 +35,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * ReplicaManager role): a partition whose replicas include this node gets an actor on {@code
  * varve.storage-dispatcher}; a partition that left the image (topic deleted) is stopped and its log
  * deleted; a changed registration or topic config is passed on. It also checkpoints the data
- * directory's recovery points and log start offsets, and on {@link StopAll} closes every log and
- * writes the clean-shutdown marker. Runs on the storage dispatcher (it writes checkpoint files).
+ * directory's recovery points, log start offsets and high watermarks, removes stray logs (partitions
+ * the first metadata image does not assign here, {@link StrayLogs}), and on {@link StopAll} stops the
+ * replica fetchers, closes every log and writes the clean-shutdown marker. Runs on the storage
+ * dispatcher (it writes checkpoint files and deletes directories).
  */
 public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Command> {
 
@@ -57,9 +61,12 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private final HostedPartitions hosted;
     private final TopicConfigs topicConfigs;
     private final PartitionSettings partitionSettings;
+    private final ReplicationContext replication;
     private final Map<TopicPartition, Hosted> partitions = new HashMap<>();
     private final Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
     private final Map<TopicPartition, Long> logStartOffsets = new HashMap<>();
+    private final Map<TopicPartition, Long> highWatermarks = new HashMap<>();
+    private boolean straysRemoved;
     private final Set<TopicPartition> stopping = new HashSet<>();
     private MetadataImage pendingImage;
     private ActorRef<Done> stopAllReplyTo;
@@ -73,12 +80,14 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
             PartitionSettings partitionSettings,
-            Duration checkpointInterval) {
+            Duration checkpointInterval,
+            ReplicationContext replication) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             metadata.subscribe(image -> context.getSelf().tell(new ImageChanged(image)));
             context.getSelf().tell(new ImageChanged(metadata.image()));
             timers.startTimerWithFixedDelay(new CheckpointTick(), checkpointInterval);
-            return new ReplicaManager(context, logDirectory, nodeId, hosted, topicConfigs, partitionSettings);
+            return new ReplicaManager(
+                    context, logDirectory, nodeId, hosted, topicConfigs, partitionSettings, replication);
         }));
     }
 
@@ -88,8 +97,10 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             int nodeId,
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
-            PartitionSettings partitionSettings) {
+            PartitionSettings partitionSettings,
+            ReplicationContext replication) {
         super(context);
+        this.replication = replication;
         this.logDirectory = logDirectory;
         this.nodeId = nodeId;
         this.hosted = hosted;
@@ -113,6 +124,11 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             return this;
         }
         MetadataImage image = changed.image();
+        if (!straysRemoved && image.offset() >= 0) {
+            // the first image from the controller is complete: logs it does not assign here are strays
+            straysRemoved = true;
+            StrayLogs.remove(logDirectory, image, nodeId, getContext().getLog());
+        }
         Set<TopicPartition> wanted = new HashSet<>();
         for (TopicImage topic : image.topicsByName().values()) {
             for (PartitionRegistration registration : topic.partitions().values()) {
@@ -148,7 +164,14 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             ActorRef<PartitionActor.Command> ref = getContext()
                     .spawn(
                             PartitionActor.create(
-                                    logDirectory, tp, topic.topicId(), config, registration, nodeId, partitionSettings),
+                                    logDirectory,
+                                    tp,
+                                    topic.topicId(),
+                                    config,
+                                    registration,
+                                    nodeId,
+                                    partitionSettings,
+                                    replication),
                             "partition-" + tp.topic() + "-" + tp.partition() + "-" + topic.topicId(),
                             DispatcherSelector.fromConfig("varve.storage-dispatcher"));
             partitions.put(tp, new Hosted(ref, registration, config));
@@ -176,6 +199,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
         if (deleteLog) {
             recoveryPoints.remove(tp);
             logStartOffsets.remove(tp);
+            highWatermarks.remove(tp);
         }
         stopping.add(tp);
         ActorRef<PartitionActor.Stopped> adapter =
@@ -212,6 +236,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             // a log being stopped is closed next, which flushes it to its end
             recoveryPoints.put(d.tp(), stopAllReplyTo != null ? d.logEndOffset() : d.recoveryPoint());
             logStartOffsets.put(d.tp(), d.logStartOffset());
+            highWatermarks.put(d.tp(), d.highWatermark());
         }
         return this;
     }
@@ -219,6 +244,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private void writeCheckpoints() {
         try {
             logDirectory.writeCheckpoints(Map.copyOf(recoveryPoints), Map.copyOf(logStartOffsets));
+            logDirectory.writeHighWatermarks(Map.copyOf(highWatermarks));
         } catch (IOException e) {
             getContext().getLog().error("writing checkpoints to {} failed", logDirectory.path(), e);
         }
@@ -231,6 +257,12 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
      */
     private Behavior<Command> onStopAll(StopAll stopAll) {
         stopAllReplyTo = stopAll.replyTo();
+        if (!replication.isStandalone()) {
+            // no follower appends while the logs close
+            replication
+                    .fetchers()
+                    .tell(new ReplicaFetchers.StopAll(getContext().getSystem().ignoreRef()));
+        }
         ActorRef<PartitionActor.LogDescription> adapter =
                 getContext().messageAdapter(PartitionActor.LogDescription.class, Described::new);
         partitions.values().forEach(h -> h.ref().tell(new PartitionActor.DescribeLog(adapter)));

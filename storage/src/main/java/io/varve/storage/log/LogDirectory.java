@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  *     orders-0/  orders-1/  ...              one {@link PartitionLog} each
  *     recovery-point-offset-checkpoint       per partition: offset below which data is fsynced
  *     log-start-offset-checkpoint            per partition: log start offset (DeleteRecords)
+ *     replication-offset-checkpoint          per partition: high watermark
  *     .clean-shutdown                        present only while the node is stopped cleanly
  * </pre>
  *
@@ -34,6 +35,7 @@ public final class LogDirectory {
     public static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
     public static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
     public static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
+    public static final String REPLICATION_OFFSET_CHECKPOINT = "replication-offset-checkpoint";
 
     private final Path dir;
     private final boolean hadCleanShutdown;
@@ -41,6 +43,8 @@ public final class LogDirectory {
     private final OffsetCheckpointFile logStartOffsets;
     private final Map<TopicPartition, Long> recoveryPointsAtOpen;
     private final Map<TopicPartition, Long> logStartOffsetsAtOpen;
+    private final OffsetCheckpointFile highWatermarks;
+    private final Map<TopicPartition, Long> highWatermarksAtOpen;
 
     private LogDirectory(Path dir, boolean hadCleanShutdown) throws IOException {
         this.dir = dir;
@@ -49,6 +53,8 @@ public final class LogDirectory {
         this.logStartOffsets = new OffsetCheckpointFile(dir.resolve(LOG_START_OFFSET_CHECKPOINT));
         this.recoveryPointsAtOpen = readOrEmpty(recoveryPoints);
         this.logStartOffsetsAtOpen = readOrEmpty(logStartOffsets);
+        this.highWatermarks = new OffsetCheckpointFile(dir.resolve(REPLICATION_OFFSET_CHECKPOINT));
+        this.highWatermarksAtOpen = readOrEmpty(highWatermarks);
     }
 
     /** Opens (creating) a data directory and consumes its clean-shutdown marker. */
@@ -122,6 +128,19 @@ public final class LogDirectory {
             throws IOException {
         this.recoveryPoints.write(recoveryPoints);
         this.logStartOffsets.write(logStartOffsets);
+    }
+
+    /**
+     * The high watermark checkpointed for {@code tp} when the directory was opened (Kafka's {@code
+     * replication-offset-checkpoint}), or 0.
+     */
+    public long checkpointedHighWatermark(TopicPartition tp) {
+        return highWatermarksAtOpen.getOrDefault(tp, 0L);
+    }
+
+    /** Writes the high-watermark checkpoint (atomically, in Kafka's format). */
+    public void writeHighWatermarks(Map<TopicPartition, Long> highWatermarksByPartition) throws IOException {
+        highWatermarks.write(highWatermarksByPartition);
     }
 
     /** Writes the clean-shutdown marker; call after every log here is closed. */
