@@ -75,6 +75,10 @@ public final class NodeGuardian {
             ActorRef<ProducerIdManager.Command> producerIds =
                     context.spawn(ProducerIdManager.create(controller, settings.nodeId()), "producer-ids");
             HostedPartitions hosted = new HostedPartitions();
+            LeaderReadiness leaders = new LeaderReadiness(
+                    settings.nodeId(), metadata, context.getSystem().scheduler());
+            hosted.useLeaders(leaders);
+            context.spawn(ReadinessEndpoint.create(hosted, leaders), "partition-readiness");
             ReplicationSettings replicationSettings = ReplicationSettings.fromConfig(config);
             ActorRef<ReplicaFetchers.Command> fetchers = context.spawn(
                     ReplicaFetchers.create(settings.nodeId(), metadata, replicationSettings), "replica-fetchers");

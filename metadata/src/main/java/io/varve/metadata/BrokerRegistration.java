@@ -14,6 +14,18 @@ public record BrokerRegistration(BrokerInfo broker, String incarnation, long bro
         return broker.nodeId();
     }
 
+    /**
+     * The cluster address of the registering member ({@code pekko://varve@host:port}), from its
+     * incarnation ({@code UniqueAddress(address,uid)}); empty when the incarnation is not one.
+     */
+    public String memberAddress() {
+        String prefix = "UniqueAddress(";
+        int comma = incarnation.lastIndexOf(',');
+        return incarnation.startsWith(prefix) && comma > prefix.length()
+                ? incarnation.substring(prefix.length(), comma)
+                : "";
+    }
+
     public BrokerRegistration asFenced() {
         return new BrokerRegistration(broker, incarnation, brokerEpoch, true);
     }

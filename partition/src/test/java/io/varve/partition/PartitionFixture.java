@@ -12,6 +12,7 @@ import io.varve.partition.PartitionActor.ListOffsetsResponse;
 import io.varve.partition.PartitionActor.LogDescription;
 import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
+import io.varve.partition.replication.ReplicationContext;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.storage.log.LogSlice;
@@ -61,6 +62,7 @@ final class PartitionFixture {
     LogDirectory logDirectory;
     PartitionRegistration registration = registration(List.of(NODE), NODE, EPOCH, 0);
     Uuid topicId = TOPIC_ID;
+    ReplicationContext replication = ReplicationContext.standalone();
 
     PartitionFixture(ActorTestKit testKit, Path dataDir) {
         this.testKit = testKit;
@@ -86,7 +88,14 @@ final class PartitionFixture {
         }
         return testKit.spawn(
                 PartitionActor.create(
-                        logDirectory, TP, topicId, LogConfig.fromMap(overrides), registration, NODE, SETTINGS),
+                        logDirectory,
+                        TP,
+                        topicId,
+                        LogConfig.fromMap(overrides),
+                        registration,
+                        NODE,
+                        SETTINGS,
+                        replication),
                 "partition-" + names.incrementAndGet(),
                 DispatcherSelector.fromConfig("varve.storage-dispatcher"));
     }

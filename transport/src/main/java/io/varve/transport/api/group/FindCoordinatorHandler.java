@@ -1,11 +1,14 @@
 package io.varve.transport.api.group;
 
+import io.varve.group.GroupCoordinators;
 import io.varve.metadata.BrokerInfo;
+import io.varve.metadata.MetadataImage;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
@@ -17,50 +20,67 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
- * FindCoordinator, one key (v0–3) or a batch of keys (v4+). Group keys are answered with this node,
- * which hosts every group's shard on a single-node cluster. Transaction keys get
- * COORDINATOR_NOT_AVAILABLE until the transaction coordinator exists. Stateless.
+ * FindCoordinator, one key (v0–3) or a batch of keys (v4+). A group key is answered with the live
+ * broker that hosts the group's shard ({@code GroupCoordinators.coordinatorNodeOf}; this node when
+ * it answers for every group, as a single node does), COORDINATOR_NOT_AVAILABLE while that broker's
+ * endpoint is unknown. Transaction keys get COORDINATOR_NOT_AVAILABLE until the transaction
+ * coordinator exists. Stateless.
  */
 public final class FindCoordinatorHandler implements ApiHandler {
+    private final GroupCoordinators coordinators;
+
+    /** A handler that names this node for every group (a single node). */
+    public FindCoordinatorHandler() {
+        this(null);
+    }
+
+    public FindCoordinatorHandler(GroupCoordinators coordinators) {
+        this.coordinators = coordinators;
+    }
 
     @Override
     public ApiKeys apiKey() {
         return ApiKeys.FIND_COORDINATOR;
     }
 
+    private record Answer(Errors error, BrokerInfo node) {}
+
     @Override
     public CompletionStage<ApiResponse> handle(RequestContext context, AbstractRequest request) {
         FindCoordinatorRequestData data = ((FindCoordinatorRequest) request).data();
-        int nodeId = context.services().nodeId();
-        BrokerInfo self = context.services().metadata().image().brokers().get(nodeId);
-        Errors error = error(data.keyType(), self);
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         if (context.apiVersion() < 4) {
-            response.setErrorCode(error.code())
-                    .setNodeId(error == Errors.NONE ? nodeId : -1)
-                    .setHost(error == Errors.NONE ? self.host() : "")
-                    .setPort(error == Errors.NONE ? self.port() : -1);
+            Answer answer = answer(context, data.keyType(), data.key());
+            response.setErrorCode(answer.error().code())
+                    .setNodeId(answer.node() == null ? -1 : answer.node().nodeId())
+                    .setHost(answer.node() == null ? "" : answer.node().host())
+                    .setPort(answer.node() == null ? -1 : answer.node().port());
             return CompletableFuture.completedFuture(new ApiResponse(response));
         }
-        List<FindCoordinatorResponseData.Coordinator> coordinators = new ArrayList<>();
+        List<FindCoordinatorResponseData.Coordinator> found = new ArrayList<>();
         for (String key : data.coordinatorKeys()) {
-            coordinators.add(new FindCoordinatorResponseData.Coordinator()
+            Answer answer = answer(context, data.keyType(), key);
+            found.add(new FindCoordinatorResponseData.Coordinator()
                     .setKey(key)
-                    .setErrorCode(error.code())
-                    .setNodeId(error == Errors.NONE ? nodeId : -1)
-                    .setHost(error == Errors.NONE ? self.host() : "")
-                    .setPort(error == Errors.NONE ? self.port() : -1));
+                    .setErrorCode(answer.error().code())
+                    .setNodeId(answer.node() == null ? -1 : answer.node().nodeId())
+                    .setHost(answer.node() == null ? "" : answer.node().host())
+                    .setPort(answer.node() == null ? -1 : answer.node().port()));
         }
-        return CompletableFuture.completedFuture(new ApiResponse(response.setCoordinators(coordinators)));
+        return CompletableFuture.completedFuture(new ApiResponse(response.setCoordinators(found)));
     }
 
-    private static Errors error(byte keyType, BrokerInfo self) {
-        if (keyType == CoordinatorType.GROUP.id()) {
-            return self == null ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.NONE;
-        }
+    private Answer answer(RequestContext context, byte keyType, String key) {
         if (keyType == CoordinatorType.TRANSACTION.id()) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
+            return new Answer(Errors.COORDINATOR_NOT_AVAILABLE, null);
         }
-        return Errors.INVALID_REQUEST;
+        if (keyType != CoordinatorType.GROUP.id()) {
+            return new Answer(Errors.INVALID_REQUEST, null);
+        }
+        MetadataImage image = context.services().metadata().image();
+        OptionalInt node =
+                coordinators == null || key == null ? OptionalInt.empty() : coordinators.coordinatorNodeOf(key);
+        BrokerInfo broker = image.brokers().get(node.orElse(context.services().nodeId()));
+        return broker == null ? new Answer(Errors.COORDINATOR_NOT_AVAILABLE, null) : new Answer(Errors.NONE, broker);
     }
 }

@@ -90,7 +90,7 @@ public final class OffsetCommitHandler implements ApiHandler {
                         replyTo));
         short version = context.apiVersion();
         return answer.handle((result, failure) -> {
-            Errors error = failure != null ? Errors.COORDINATOR_NOT_AVAILABLE : result.error();
+            Errors error = failure != null ? GroupAsk.error(failure) : result.error();
             if (error == Errors.GROUP_ID_NOT_FOUND && version < 9) {
                 error = Errors.ILLEGAL_GENERATION;
             }
