@@ -12,12 +12,14 @@ import io.varve.metadata.Controller.GetImage;
 import io.varve.metadata.Controller.ListenersChanged;
 import io.varve.metadata.Controller.LiveMembers;
 import io.varve.metadata.Controller.MetadataPush;
+import io.varve.metadata.Controller.OperationResult;
 import io.varve.metadata.Controller.ProducerIdBlock;
 import io.varve.metadata.Controller.RegisterBroker;
 import io.varve.metadata.Controller.Registration;
 import io.varve.metadata.Controller.RegistrationStatus;
 import io.varve.metadata.Controller.ReplaceConfigs;
 import io.varve.metadata.ControllerSettings;
+import io.varve.metadata.MetadataImage;
 import io.varve.metadata.MetadataListener;
 import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicPolicy;
@@ -25,6 +27,7 @@ import io.varve.metadata.controller.ControllerEvent.ControllerActivated;
 import io.varve.metadata.controller.ControllerEvent.PartitionChange;
 import io.varve.metadata.controller.ControllerEvent.ProducerIdsAllocated;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,6 +70,7 @@ public final class ControllerBehavior
     private final boolean clusterMode;
     private final CreateTopicsPlanner createTopics;
     private final ConfigsPlanner configs;
+    private final Elections elections;
     private final BrokerLifecycle brokers;
     private final Set<ActorRef<MetadataPush>> registered = new LinkedHashSet<>();
     private Set<ActorRef<MetadataPush>> listed = Set.of();
@@ -89,7 +93,8 @@ public final class ControllerBehavior
         TopicConfigCheck configCheck = new TopicConfigCheck(policy::validate);
         this.createTopics = new CreateTopicsPlanner(settings, configCheck, Uuid::randomUuid);
         this.configs = new ConfigsPlanner(configCheck);
-        this.brokers = new BrokerLifecycle(new Elections(policy));
+        this.elections = new Elections(policy);
+        this.brokers = new BrokerLifecycle(elections);
     }
 
     /**
@@ -170,9 +175,21 @@ public final class ControllerBehavior
                 command.replyTo());
     }
 
+    /**
+     * A config change may allow unclean leader election for a topic whose partitions have no leader:
+     * Kafka elects them then, and so does Varve, in the same batch of events.
+     */
     private ReplyEffect<ControllerEvent, ControllerState> onReplaceConfigs(
             ControllerState state, ReplaceConfigs command) {
-        return persistThenReply(configs.plan(state.image(), command), command.replyTo());
+        Outcome<OperationResult> outcome = configs.plan(state.image(), command);
+        if (!outcome.events().isEmpty()) {
+            MetadataImage next = MetadataImageTransition.applyAll(state.image(), outcome.events());
+            List<ControllerEvent> all = new ArrayList<>(outcome.events());
+            all.addAll(EventChunks.changed(
+                    elections.electLeaderless(next, next.brokers().keySet())));
+            outcome = new Outcome<>(outcome.reply(), all);
+        }
+        return persistThenReply(outcome, command.replyTo());
     }
 
     private ReplyEffect<ControllerEvent, ControllerState> onAllocateProducerIds(

@@ -151,6 +151,36 @@ class ControllerFailoverTest {
     }
 
     @Test
+    void turningUncleanElectionOnForATopicElectsItsOfflinePartitionsAtOnce() {
+        threeBrokersAndOrders(Map.of());
+        controller.runCommand(new LiveMembers(Set.of(incarnation(1), incarnation(3))));
+        controller.runCommand(new LiveMembers(Set.of(incarnation(1))));
+        // partition 1 (replicas 2,3,1) is offline: its ISR holds only 3, which is gone
+        assertThat(controller
+                        .getState()
+                        .image()
+                        .topic("orders")
+                        .orElseThrow()
+                        .partitions()
+                        .get(1)
+                        .leader())
+                .isEqualTo(-1);
+
+        var result = controller.<Controller.OperationResult>runCommand(replyTo -> new Controller.ReplaceConfigs(
+                "topic", "orders", Map.of("unclean.leader.election.enable", "true"), false, replyTo));
+
+        assertThat(result.reply().error()).isEqualTo(Errors.NONE);
+        PartitionRegistration p1 = result.state()
+                .image()
+                .topic("orders")
+                .orElseThrow()
+                .partitions()
+                .get(1);
+        assertThat(p1.leader()).isEqualTo(1);
+        assertThat(p1.isr()).containsExactly(1);
+    }
+
+    @Test
     void theLeaderChangesTheIsrAtItsEpochsAndTheChangeIsPushed() {
         threeBrokersAndOrders(Map.of());
         TestProbe<MetadataPush> node = TEST_KIT.createTestProbe();
