@@ -160,10 +160,16 @@ PY
   done
 }
 
-wait_brokers() {  # wait_brokers SYSTEM NAME: until a topic with RF 3 can be created and written
-  tool 240 "$logs/$1-$2-ready.log" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" \
-    --create --if-not-exists --topic ready --partitions 1 --replication-factor 3 \
-    || log "$1 $2: the cluster did not accept a topic; see $logs/$1-$2-ready.log"
+wait_brokers() {  # wait_brokers SYSTEM NAME: until all three brokers are registered (an RF 3 topic is accepted)
+  local attempt
+  for attempt in $(seq 1 24); do
+    if tool 60 "$logs/$1-$2-ready.log" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" \
+      --create --if-not-exists --topic ready --partitions 1 --replication-factor 3; then
+      return 0
+    fi
+    sleep 5  # the brokers are still registering: try again
+  done
+  log "$1 $2: the cluster did not accept an RF 3 topic within 2 minutes; see $logs/$1-$2-ready.log"
 }
 
 # ---------------------------------------------------------------- one system, one round
