@@ -331,7 +331,7 @@ public final class AppendStage<K, V, P>
             }
             if (answer.error() == Errors.NOT_LEADER_OR_FOLLOWER) {
                 return PartitionRoutes.unavailable(
-                        services, answer.tp(), routes.get(answer.tp()).topicId, "appending to");
+                        services, answer.tp(), routes.get(answer.tp()).topicId, "appending to", answer.message());
             }
             return answer.error().exception(message);
         }

@@ -195,7 +195,10 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
         private void onListOffsets(PartitionActor.ListOffsetsResponse list) {
             outstanding = Outstanding.NOTHING;
             if (list.error() != Errors.NONE) {
-                failStage(error(list.error(), "listing offsets of " + tp + " failed with " + list.error(), null));
+                failStage(error(
+                        list.error(),
+                        "listing offsets of " + tp + " failed with " + list.error(),
+                        "node " + services.nodeId() + " answered that it does not lead " + tp));
                 return;
             }
             nextOffset = list.offset();
