@@ -60,10 +60,12 @@ measure_process() {
 }
 
 record() {  # record SYSTEM ROUND LOG
-  local start launch
+  local start launch cpu
   start=$(sed -n 's/^start-to-ack-ms=//p' "$3"); launch=$(sed -n 's/^launch-to-ack-ms=//p' "$3")
-  printf '%s\t%s\tstart-to-ack\t%s\n%s\t%s\tlaunch-to-ack\t%s\n' "$1" "$2" "${start:-n/a}" "$1" "$2" "${launch:-n/a}" >>"$results"
-  log "round $2 $1: start-to-ack ${start:-n/a} ms, launch-to-ack ${launch:-n/a} ms"
+  cpu=$(sed -n 's/^cpu-to-ack-ms=//p' "$3")
+  printf '%s\t%s\tstart-to-ack\t%s\n%s\t%s\tlaunch-to-ack\t%s\n%s\t%s\tcpu-to-ack\t%s\n' \
+    "$1" "$2" "${start:-n/a}" "$1" "$2" "${launch:-n/a}" "$1" "$2" "${cpu:-n/a}" >>"$results"
+  log "round $2 $1: start-to-ack ${start:-n/a} ms, launch-to-ack ${launch:-n/a} ms, JVM CPU ${cpu:-n/a} ms"
 }
 
 order=(varve testkit process)
@@ -82,16 +84,18 @@ def med(system, metric):
     v = values(system, metric)
     return statistics.median(v) if v else float("nan")
 print(f"{sys.argv[2]} rounds, medians in ms (per-round values in brackets)\n")
-print("| system | from its start | from the JVM launch |")
-print("|---|---|---|")
+print("| system | from its start | from the JVM launch | JVM CPU time until the ack |")
+print("|---|---|---|---|")
 names = {"varve": "Varve, varve-junit5 extension", "testkit": "Kafka 4.3.1 KafkaClusterTestKit (in-JVM)", "process": "Kafka 4.3.1 as a process"}
 for s in ("varve", "testkit", "process"):
     start = f"{med(s, 'start-to-ack'):,.0f} {values(s, 'start-to-ack')}" if s != "process" else "—"
-    print(f"| {names[s]} | {start} | {med(s, 'launch-to-ack'):,.0f} {values(s, 'launch-to-ack')} |")
+    cpu = f"{med(s, 'cpu-to-ack'):,.0f} {values(s, 'cpu-to-ack')}" if s != "process" else "—"
+    print(f"| {names[s]} | {start} | {med(s, 'launch-to-ack'):,.0f} {values(s, 'launch-to-ack')} | {cpu} |")
 fastest_kafka = min(med("testkit", "start-to-ack"), med("process", "launch-to-ack"))
 print(f"\nVarve (from the extension's start) / fastest Kafka (test kit from its start, process from its launch): "
       f"{med('varve', 'start-to-ack') / fastest_kafka:.2f} (target <= 0.5)")
 fastest_launch = min(med("testkit", "launch-to-ack"), med("process", "launch-to-ack"))
 print(f"Varve / fastest Kafka, all from the JVM launch: {med('varve', 'launch-to-ack') / fastest_launch:.2f}")
+print(f"Varve / Kafka test kit, JVM CPU time until the ack: {med('varve', 'cpu-to-ack') / med('testkit', 'cpu-to-ack'):.2f}")
 PY
 cat "$target/startup-embedded.md"

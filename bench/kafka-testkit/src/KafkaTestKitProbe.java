@@ -16,7 +16,7 @@ import org.apache.kafka.common.test.TestKitNodes;
  * build to the first acknowledged produce (acks=1) on a topic created through its Admin, in this
  * fresh JVM. Prints {@code start-to-ack-ms=N} (from the start of the build, the moment a test's
  * setup would begin) and {@code launch-to-ack-ms=N} (from the JVM's launch, given in epoch ms by
- * the script). Compiled and run by the script on Kafka 4.3.1's class path only; not Varve code.
+ * the script) and {@code cpu-to-ack-ms=N} (CPU time of the whole JVM until the ack). Compiled and run by the script on Kafka 4.3.1's class path only; not Varve code.
  */
 public final class KafkaTestKitProbe {
     public static void main(String[] args) throws Exception {
@@ -36,6 +36,7 @@ public final class KafkaTestKitProbe {
             }
             long acked;
             long ackedEpochMs;
+            long ackedCpuNanos;
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
                     ProducerConfig.ACKS_CONFIG, "1",
@@ -45,9 +46,13 @@ public final class KafkaTestKitProbe {
                 producer.send(new ProducerRecord<>("startup-probe", new byte[] {1})).get(60, TimeUnit.SECONDS);
                 acked = System.nanoTime();
                 ackedEpochMs = System.currentTimeMillis();
+                ackedCpuNanos = ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime();
             }
             System.out.println("start-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(acked - start));
             System.out.println("launch-to-ack-ms=" + (ackedEpochMs - launchedAt));
+            System.out.println("cpu-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(ackedCpuNanos));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.varve.bench;
 import io.varve.junit5.BootstrapServers;
 import io.varve.junit5.Topic;
 import io.varve.junit5.VarveTest;
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,13 +26,15 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
  * uses the {@code varve-junit5} extension ({@link VarveTest}, one topic) through the JUnit Platform
  * launcher, as a build would, and measures from the extension's start (its {@code beforeAll}: the
  * node starts there) to the first acknowledged produce (acks=1) from the test method. Prints
- * {@code start-to-ack-ms=N} and {@code launch-to-ack-ms=N} (from the JVM's launch, given in epoch
- * ms by the script).
+ * {@code start-to-ack-ms=N}, {@code launch-to-ack-ms=N} (from the JVM's launch, given in epoch
+ * ms by the script) and {@code cpu-to-ack-ms=N}, the CPU time the whole JVM used until the ack: on a
+ * loaded machine the wall-clock figures stretch with everyone else's load, the CPU time does not.
  */
 public final class EmbeddedStartupProbe {
     private static volatile long extensionStartNanos;
     private static volatile long ackedNanos;
     private static volatile long ackedEpochMs;
+    private static volatile long ackedCpuNanos;
 
     private EmbeddedStartupProbe() {}
 
@@ -50,7 +53,14 @@ public final class EmbeddedStartupProbe {
         }
         System.out.println("start-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(ackedNanos - extensionStartNanos));
         System.out.println("launch-to-ack-ms=" + (ackedEpochMs - launchedAt));
+        System.out.println("cpu-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(ackedCpuNanos));
         System.exit(0);
+    }
+
+    /** CPU time of the whole JVM so far (every thread, user and system), independent of the machine's load. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Registered before the Varve extension, so its beforeAll runs first: the extension's start. */
@@ -82,6 +92,7 @@ public final class EmbeddedStartupProbe {
                         .get(60, TimeUnit.SECONDS);
                 ackedNanos = System.nanoTime();
                 ackedEpochMs = System.currentTimeMillis();
+                ackedCpuNanos = processCpuNanos();
             }
         }
     }
