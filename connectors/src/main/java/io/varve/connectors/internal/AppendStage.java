@@ -26,7 +26,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Terminated;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -135,7 +134,7 @@ public final class AppendStage<K, V, P>
         private final ArrayDeque<Slot> pending = new ArrayDeque<>();
         private final Map<TopicPartition, Route> routes = new HashMap<>();
         private final Map<ActorRef, TopicPartition> watched = new HashMap<>();
-        private final Map<String, Integer> sticky = new HashMap<>();
+        private final Partitioner partitioner = new Partitioner();
         private final long timeoutNanos = settings.timeout().toNanos();
         private ProducerIdentity identity;
         private StageActor self;
@@ -214,7 +213,7 @@ public final class AppendStage<K, V, P>
             Header[] headers = record.headers().toArray();
             byte[] key = settings.keySerializer().serialize(record.topic(), record.headers(), record.key());
             byte[] value = settings.valueSerializer().serialize(record.topic(), record.headers(), record.value());
-            int partition = partitionFor(record, key, topic);
+            int partition = partitioner.partition(record, key, topic);
             TopicPartition tp = new TopicPartition(record.topic(), partition);
             Route route = routeTo(tp, topic.topicId());
             long timestamp = record.timestamp() != null ? record.timestamp() : System.currentTimeMillis();
@@ -224,23 +223,9 @@ public final class AppendStage<K, V, P>
             route.batches.add(slot, timestamp, key, value, headers);
             send(route);
             if (record.partition() == null && key == null && !route.batches.hasOpenRecords()) {
-                sticky.put(record.topic(), (partition + 1) % topic.partitions().size());
+                partitioner.onBatchSent(
+                        record.topic(), partition, topic.partitions().size());
             }
-        }
-
-        private int partitionFor(ProducerRecord<K, V> record, byte[] key, TopicImage topic) {
-            int count = topic.partitions().size();
-            if (record.partition() != null) {
-                if (record.partition() < 0 || record.partition() >= count) {
-                    throw new UnknownTopicOrPartitionException("partition " + record.partition() + " of topic '"
-                            + record.topic() + "' does not exist: it has " + count + " partition(s)");
-                }
-                return record.partition();
-            }
-            if (key != null) {
-                return Utils.toPositive(Utils.murmur2(key)) % count;
-            }
-            return sticky.getOrDefault(record.topic(), 0) % count;
         }
 
         private Route routeTo(TopicPartition tp, Uuid topicId) {
