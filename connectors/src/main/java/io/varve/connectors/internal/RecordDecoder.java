@@ -41,9 +41,13 @@ final class RecordDecoder<K, V> {
                 continue;
             }
             if (!batch.isControlBatch()) {
+                // one Optional per batch: every record of a batch has its leader epoch
+                int epoch = batch.partitionLeaderEpoch();
+                Optional<Integer> leaderEpoch =
+                        epoch == RecordBatch.NO_PARTITION_LEADER_EPOCH ? Optional.empty() : Optional.of(epoch);
                 for (Record record : batch) {
                     if (record.offset() >= next) {
-                        into.add(toConsumerRecord(batch, record));
+                        into.add(toConsumerRecord(batch, record, leaderEpoch));
                     }
                 }
             }
@@ -52,11 +56,10 @@ final class RecordDecoder<K, V> {
         return next;
     }
 
-    private ConsumerRecord<K, V> toConsumerRecord(RecordBatch batch, Record record) {
+    private ConsumerRecord<K, V> toConsumerRecord(RecordBatch batch, Record record, Optional<Integer> leaderEpoch) {
         RecordHeaders headers = new RecordHeaders(record.headers());
         K key = record.hasKey() ? keyDeserializer.deserialize(tp.topic(), headers, record.key()) : null;
         V value = record.hasValue() ? valueDeserializer.deserialize(tp.topic(), headers, record.value()) : null;
-        int leaderEpoch = batch.partitionLeaderEpoch();
         return new ConsumerRecord<>(
                 tp.topic(),
                 tp.partition(),
@@ -68,6 +71,6 @@ final class RecordDecoder<K, V> {
                 key,
                 value,
                 headers,
-                leaderEpoch == RecordBatch.NO_PARTITION_LEADER_EPOCH ? Optional.empty() : Optional.of(leaderEpoch));
+                leaderEpoch);
     }
 }
