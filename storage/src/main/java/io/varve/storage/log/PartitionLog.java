@@ -529,9 +529,12 @@ public final class PartitionLog {
         return new LogRetention(this);
     }
 
-    /** Applies retention by time and size and the log start offset; see {@link LogRetention}. */
-    public int deleteOldSegments() throws IOException {
-        return retention().deleteOldSegments();
+    /**
+     * Applies retention by time and size and the log start offset to the segments wholly below
+     * {@code highWatermark}, the active one included; see {@link LogRetention}.
+     */
+    public int deleteOldSegments(long highWatermark) throws IOException {
+        return retention().deleteOldSegments(highWatermark);
     }
 
     /**
