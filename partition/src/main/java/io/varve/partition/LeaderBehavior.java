@@ -14,7 +14,6 @@ import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
 import io.varve.partition.PartitionActor.UpdateRegistration;
 import io.varve.storage.log.AppendResult;
-import io.varve.storage.log.LogSlice;
 import io.varve.storage.log.PartitionLog;
 import io.varve.storage.log.ReadResult;
 import java.io.IOException;
@@ -42,8 +41,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 final class LeaderBehavior extends ReplicaBehavior {
     /**
      * Reads up to this size are answered with the bytes (read here, on the storage dispatcher):
-     * handing a small slice to {@code sendfile} costs a file open and a thread hop, more than
-     * the copy. Larger reads stay zero-copy.
+     * handing a small slice to {@code sendfile} costs a thread hop, more than the copy. Larger reads
+     * stay zero-copy: their slice holds the segment file until the fetch has sent it.
      */
     static final int INLINE_READ_MAX_BYTES = 16 * 1024;
 
@@ -206,31 +205,22 @@ final class LeaderBehavior extends ReplicaBehavior {
             return this;
         }
         ReadResult result = replica.log()
-                .read(read.fetchOffset(), read.maxBytes(), fetchableEnd(read.readCommitted()), read.minOneBatch());
+                .read(
+                        read.fetchOffset(),
+                        read.maxBytes(),
+                        fetchableEnd(read.readCommitted()),
+                        read.minOneBatch(),
+                        INLINE_READ_MAX_BYTES);
         if (result instanceof ReadResult.Failed failed) {
             read.replyTo().tell(readFailed(failed.error(), failed.message()));
         } else {
             ReadResult.Data data = (ReadResult.Data) result;
-            LogSlice slice = data.slice();
-            if (!slice.isEmpty() && slice.length() <= INLINE_READ_MAX_BYTES) {
-                try {
-                    slice = replica.log().withBytes(slice);
-                } catch (IOException e) {
-                    getContext()
-                            .getLog()
-                            .warn(
-                                    "reading {} bytes of {} into memory failed; sending from the file",
-                                    slice.length(),
-                                    tp(),
-                                    e);
-                }
-            }
             read.replyTo()
                     .tell(new ReadResponse(
                             tp(),
                             Errors.NONE,
                             null,
-                            slice,
+                            data.slice(),
                             state.highWatermark(),
                             lastStableOffset(),
                             data.logStartOffset(),

@@ -77,13 +77,21 @@ final class FetchOperation {
     /** {@code results} with the partitions read again replaced by their new answers, in request order. */
     private static List<PartitionResult> merge(List<PartitionResult> results, List<PartitionResult> fresh) {
         if (fresh.size() == results.size()) {
+            results.forEach(PartitionResult::release); // every partition was read again
             return fresh;
         }
         Map<TopicPartition, PartitionResult> byPartition = new HashMap<>();
         fresh.forEach(result -> byPartition.put(result.partition().topicPartition(), result));
         List<PartitionResult> merged = new ArrayList<>(results.size());
-        results.forEach(
-                result -> merged.add(byPartition.getOrDefault(result.partition().topicPartition(), result)));
+        for (PartitionResult result : results) {
+            PartitionResult again = byPartition.get(result.partition().topicPartition());
+            if (again == null) {
+                merged.add(result);
+            } else {
+                result.release(); // superseded by the new read
+                merged.add(again);
+            }
+        }
         return merged;
     }
 

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.varve.partition.PartitionActor;
 import io.varve.storage.index.AbortedTxn;
 import io.varve.storage.log.LogSlice;
+import io.varve.storage.log.SharedFile;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.codec.LogSliceRecords;
 import io.varve.transport.testing.Images;
 import io.varve.transport.testing.TestBroker;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,14 +32,16 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FetchHandlerTest {
     private static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config());
     private static final ManualTime manualTime = ManualTime.get(testKit.system());
     private static final Uuid ORDERS_ID = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAQ");
     private static final Uuid REMOTE_ID = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAg");
-    private static final Path SEGMENT = Path.of("/data/orders-0/00000000000000000000.log");
+    private static SharedFile segment;
 
     private final FetchSessionCache sessions = new FetchSessionCache();
     private final FetchHandler handler = new FetchHandler(sessions);
@@ -51,8 +56,17 @@ class FetchHandlerTest {
         broker.partitions.host(new TopicPartition("orders", 1), orders1.ref());
     }
 
+    /** A segment file of 2000 bytes that every zero-copy slice of these tests points into. */
+    @BeforeAll
+    static void openSegment(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("00000000000000000000.log");
+        Files.write(file, new byte[2000]);
+        segment = SharedFile.open(file);
+    }
+
     @AfterAll
     static void shutdown() {
+        segment.release();
         testKit.shutdownTestKit();
     }
 
@@ -81,7 +95,15 @@ class FetchHandlerTest {
         assertThat(partition.logStartOffset()).isEqualTo(2L);
         assertThat(partition.abortedTransactions()).isEmpty();
         assertThat(partition.records()).isInstanceOf(LogSliceRecords.class);
-        assertThat(((LogSliceRecords) partition.records()).slice()).isEqualTo(new LogSlice(SEGMENT, 0, 100, 5L));
+        LogSlice slice = ((LogSliceRecords) partition.records()).slice();
+        assertThat(slice.file().path()).isEqualTo(segment.path());
+        assertThat(slice.position()).isZero();
+        assertThat(slice.length()).isEqualTo(100);
+        assertThat(slice.firstBatchOffset()).isEqualTo(5L);
+        assertThat(slice.file().isReleased())
+                .as("released by the connection once sent")
+                .isFalse();
+        slice.release();
     }
 
     @Test
@@ -124,13 +146,17 @@ class FetchHandlerTest {
                 .build((short) 17);
         CompletableFuture<ApiResponse> answer = broker.call(handler, request);
         orders0.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(0, 1200, 30L, 30L, 0L));
-        orders1.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(1, 300, 40L, 40L, 0L));
+        PartitionActor.ReadResponse dropped = readResponse(1, 300, 40L, 40L, 0L);
+        orders1.expectMessageClass(PartitionActor.Read.class).replyTo().tell(dropped);
 
         List<PartitionData> partitions =
                 TestBroker.<FetchResponseData>body(answer).responses().get(0).partitions();
         assertThat(partitions.get(0).records().sizeInBytes()).isEqualTo(1200);
         assertThat(partitions.get(1).records()).isEqualTo(MemoryRecords.EMPTY);
         assertThat(partitions.get(1).highWatermark()).isEqualTo(40L);
+        assertThat(dropped.slice().file().isReleased())
+                .as("records left out of the response give their segment file back")
+                .isTrue();
     }
 
     @Test
@@ -170,7 +196,7 @@ class FetchHandlerTest {
                         new TopicPartition("orders", 0),
                         Errors.NONE,
                         null,
-                        new LogSlice(SEGMENT, 0, 10, 0L),
+                        LogSlice.ofFile(segment.retain(), 0, 10, 0L),
                         9L,
                         4L,
                         0L,
@@ -262,7 +288,7 @@ class FetchHandlerTest {
                 new TopicPartition("orders", partition),
                 Errors.NONE,
                 null,
-                new LogSlice(SEGMENT, 0, bytes, 5L),
+                bytes == 0 ? LogSlice.empty(0, 5L) : LogSlice.ofFile(segment.retain(), 0, bytes, 5L),
                 hw,
                 lso,
                 logStart,
