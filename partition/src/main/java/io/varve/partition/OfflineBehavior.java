@@ -4,7 +4,7 @@ import io.varve.partition.PartitionActor.Append;
 import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AwaitData;
 import io.varve.partition.PartitionActor.Command;
-import io.varve.partition.PartitionActor.DataAvailable;
+import io.varve.partition.PartitionActor.CountFetchWaiters;
 import io.varve.partition.PartitionActor.DeleteRecords;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
 import io.varve.partition.PartitionActor.DescribeLog;
@@ -53,6 +53,7 @@ final class OfflineBehavior extends AbstractBehavior<Command> {
                 .onMessage(Append.class, this::onAppend)
                 .onMessage(Read.class, this::onRead)
                 .onMessage(AwaitData.class, this::onAwaitData)
+                .onMessage(CountFetchWaiters.class, this::onCountFetchWaiters)
                 .onMessage(ListOffsets.class, this::onListOffsets)
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(DescribeProducers.class, this::onDescribeProducers)
@@ -73,7 +74,11 @@ final class OfflineBehavior extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onAwaitData(AwaitData await) {
-        await.replyTo().tell(new DataAvailable(tp));
+        return onRead(await.read());
+    }
+
+    private Behavior<Command> onCountFetchWaiters(CountFetchWaiters count) {
+        count.replyTo().tell(0);
         return this;
     }
 

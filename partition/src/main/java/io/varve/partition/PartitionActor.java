@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
@@ -70,13 +71,17 @@ public final class PartitionActor {
             implements LocalOnly {}
 
     /**
-     * Long poll: answered as soon as data at or past {@code fetchOffset} is readable (at once if it
-     * already is), or when the partition stops. The fetch handler applies {@code max.wait.ms}.
+     * Long poll (Kafka's DelayedFetch): {@code read} is answered, as a {@link Read} would be, as soon
+     * as data at or past {@code awaitOffset} is readable — at once if it already is, or if the read
+     * would fail (out of range, fenced epoch, offline log) — or with {@code NOT_LEADER_OR_FOLLOWER}
+     * when the partition stops or stops leading. One message answers the wake-up with the data.
+     *
+     * <p>Never answered once {@code fetchCompleted} is true (the fetch answered without this
+     * partition: another one woke it, or its {@code maxWaitMs} passed): such a waiter is dropped on
+     * the partition's next long poll or sweep, and in any case within twice {@code maxWaitMs}.
      */
-    public record AwaitData(long fetchOffset, boolean readCommitted, ActorRef<DataAvailable> replyTo)
+    public record AwaitData(Read read, long awaitOffset, int maxWaitMs, BooleanSupplier fetchCompleted)
             implements Command {}
-
-    public record DataAvailable(TopicPartition tp) implements LocalOnly {}
 
     /** ListOffsets: -2 earliest, -1 latest, -3 max timestamp, -4 earliest local, else a timestamp. */
     public record ListOffsets(
@@ -143,6 +148,12 @@ public final class PartitionActor {
 
     /** Timer: drop idle producers ({@code producer-id-expiration-check-interval}). */
     record ProducerExpirationCheck() implements Command {}
+
+    /** Timer: drop long polls whose fetch completed or whose max wait passed ({@link FetchWaiters#sweep}). */
+    record SweepFetchWaiters() implements Command {}
+
+    /** How many long polls are parked here (tests and diagnostics). */
+    record CountFetchWaiters(ActorRef<Integer> replyTo) implements Command {}
 
     /**
      * The behavior. Opens (and if needed recovers) the log of {@code tp} in {@code logDirectory} on
