@@ -55,19 +55,24 @@ class RetentionIT {
 
         boolean emptied =
                 Conditions.awaitTrue(Duration.ofSeconds(30), () -> offset(admin, tp, OffsetSpec.earliest()) == 3L);
-        assertThat(emptied).as("log start offset of %s reaches the old end 3", tp).isTrue();
+        assertThat(emptied)
+                .as("log start offset of %s reaches the old end 3", tp)
+                .isTrue();
         assertThat(offset(admin, tp, OffsetSpec.latest())).isEqualTo(3L);
 
         // the log goes on from its old end, and a fresh record outlives the following retention checks
         try (KafkaProducer<String, String> producer = Clients.producer(node.cluster(), Map.of())) {
-            assertThat(producer.send(new ProducerRecord<>(topic, 0, "k3", "new-3")).get().offset())
+            assertThat(producer.send(new ProducerRecord<>(topic, 0, "k3", "new-3"))
+                            .get()
+                            .offset())
                     .isEqualTo(3L);
         }
-        try (KafkaConsumer<String, String> consumer = Clients.consumer(
-                node.cluster(), Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))) {
+        try (KafkaConsumer<String, String> consumer =
+                Clients.consumer(node.cluster(), Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))) {
             consumer.assign(List.of(tp));
             List<ConsumerRecord<String, String>> records = Clients.pollUntil(consumer, 1, Duration.ofSeconds(30));
-            assertThat(records).extracting(ConsumerRecord::offset, ConsumerRecord::value)
+            assertThat(records)
+                    .extracting(ConsumerRecord::offset, ConsumerRecord::value)
                     .containsExactly(tuple(3L, "new-3"));
         }
         assertThat(offset(admin, tp, OffsetSpec.earliest())).isEqualTo(3L);
