@@ -29,9 +29,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * A replica whose log could not be opened (an I/O error, or a directory of another topic id): every
- * request answers {@code KAFKA_STORAGE_ERROR}, as Kafka answers for a partition in an offline log
- * directory, until the replica manager stops it. Holds no open file.
+ * A replica whose log could not be opened (an I/O error, or a directory of another topic id), or
+ * whose actor stopped after failing ({@link PartitionActor#offline}): every request answers {@code
+ * KAFKA_STORAGE_ERROR}, as Kafka answers for a partition in an offline log directory, until the
+ * replica manager stops it. Holds no open file.
  */
 final class OfflineBehavior extends AbstractBehavior<Command> {
     private static final Errors ERROR = Errors.KAFKA_STORAGE_ERROR;

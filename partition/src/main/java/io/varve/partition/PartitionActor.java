@@ -30,6 +30,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * nodes, so they do not implement {@code VarveSerializable}.
  */
 public final class PartitionActor {
+    /** Restarts after a bug in a handler allowed within {@link #MAX_RESTARTS_WITHIN}; one more stops the actor. */
+    public static final int MAX_RESTARTS = 3;
+
+    public static final Duration MAX_RESTARTS_WITHIN = Duration.ofMinutes(1);
+
     private PartitionActor() {}
 
     public sealed interface Command extends LocalOnly {}
@@ -201,8 +206,23 @@ public final class PartitionActor {
             }
             return ReplicaBehavior.start(context, timers, replica, settings);
         }));
-        // a bug in a handler restarts the replica, which closes and reopens its log (PreRestart)
+        // a bug in a handler restarts the replica, which closes and reopens its log (PreRestart); past
+        // the limit the actor stops, and the replica manager (which watches it) puts it offline
         return Behaviors.supervise(open)
-                .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)));
+                .onFailure(
+                        RuntimeException.class,
+                        SupervisorStrategy.restart().withLimit(MAX_RESTARTS, MAX_RESTARTS_WITHIN));
+    }
+
+    /**
+     * A replica that answers every command {@code KAFKA_STORAGE_ERROR} (and DescribeLog offline), as
+     * Kafka answers for a partition in an offline log directory, holding no file: what the replica
+     * manager hosts in place of a partition actor that stopped after failing, so callers get an
+     * error code at once instead of waiting for a dead actor. {@code Stop} stops it (deleting the
+     * partition's directory when asked).
+     */
+    public static Behavior<Command> offline(LogDirectory logDirectory, TopicPartition tp, String reason) {
+        return Behaviors.setup(context ->
+                new OfflineBehavior(context, tp, logDirectory.partitionDir(tp), tp + " is offline: " + reason));
     }
 }
