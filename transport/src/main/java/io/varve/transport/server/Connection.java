@@ -259,6 +259,11 @@ final class Connection {
         closed = true;
         log.debug("Connection from {} closed: {}", remote, reason);
         writer.close();
+        for (ApiResponse unsent : responses.drainAnswered()) {
+            if (unsent.hasBody()) {
+                LogSliceRecords.release(unsent.body());
+            }
+        }
         key.cancel();
         NetworkThread.closeQuietly(channel);
         network.onClosed(this);

@@ -47,6 +47,7 @@ import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.Patterns;
@@ -235,6 +236,33 @@ class ZeroCopyFetchTest {
         assertThat(expected).isEqualTo(count);
         assertThat(afterwards.data().errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(metrics.bytesSentByPath()).isEqualTo(content.length);
+    }
+
+    @Test
+    void aClientGoneBeforeItsFetchIsAnsweredLeavesNoSegmentFileHeld() throws Exception {
+        Path segment = dir.resolve("00000000000000000000.log");
+        MemoryRecords batch = MemoryRecords.withRecords(Compression.NONE, record("first"));
+        Files.write(segment, batch.buffer().array());
+        LogSlice slice = sliceOf(segment, 0, batch.sizeInBytes());
+        TestProbe<PartitionActor.Command> partition = testKit.createTestProbe();
+        TestBroker broker = new TestBroker(testKit, false);
+        broker.update(Images.withTopic(broker.image(), "orders", TOPIC_ID, 1, 1, 0));
+        broker.partitions.host(new TopicPartition("orders", 0), partition.ref());
+        InetSocketAddress address = start(broker, new TransportMetrics());
+
+        FetchRequest request = fetchFromZero(1 << 20);
+        PartitionActor.Read read;
+        try (WireClient client = new WireClient(address)) {
+            client.send(request, 3);
+            read = partition.expectMessageClass(PartitionActor.Read.class);
+            // the client leaves while the partition is still reading
+        }
+        // answered after the client left: the answer is dropped, and its segment file with it
+        read.replyTo()
+                .tell(new PartitionActor.ReadResponse(
+                        new TopicPartition("orders", 0), Errors.NONE, null, slice, 1L, 1L, 0L, List.of()));
+        assertThat(released(slice)).isTrue();
+        assertThat(slice.file().channel().isOpen()).isFalse();
     }
 
     /** A listener whose only partition, orders-0, answers every Read with {@code slice}. */
