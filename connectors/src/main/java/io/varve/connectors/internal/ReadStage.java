@@ -5,15 +5,16 @@ import io.varve.connectors.stream.SourceSettings;
 import io.varve.connectors.stream.StartOffset;
 import io.varve.partition.PartitionActor;
 import io.varve.storage.log.LogSlice;
+import io.varve.storage.log.RetainedFile;
 import io.varve.transport.api.BrokerServices;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
@@ -40,18 +41,23 @@ import scala.runtime.BoxedUnit;
  * The in-process source of one partition: reads the partition actor the Kafka listener's fetches
  * use ({@link PartitionActor.Read} up to the high watermark), decodes the batches into {@link
  * ConsumerRecord}s ({@link RecordDecoder}) and emits them on demand. Small reads come back as bytes;
- * larger ones as a range of a segment file, read on the storage dispatcher ({@link SegmentReader}),
+ * larger ones as a retained range of a segment file, read (then released) on the storage dispatcher,
  * never on the stream's thread.
  *
  * <p>Backpressure: one read is outstanding at most, and the next is sent only when fewer than half
  * of the last read's records are left. Caught up, the stage parks an {@link PartitionActor.AwaitData}
- * long poll in the partition, which answers as soon as the high watermark moves; no timer, no
- * polling. The stage watches the partition actor: a deleted topic, a moved partition or a stopping
+ * long poll in the partition, which answers with the data as soon as the high watermark moves; a
+ * long poll not answered within {@link #LONG_POLL_MS} is abandoned (the partition drops it) and
+ * parked again, so the stage never depends on a dropped waiter. The stage watches the partition actor: a deleted topic, a moved partition or a stopping
  * node fails it with the reason ({@link PartitionRoutes}); a read unanswered for the timeout fails it
  * with a {@code TimeoutException}.
  */
 public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord<K, V>>> {
     private static final Object TIMEOUT_CHECK = "timeout-check";
+    private static final Object RENEW_LONG_POLL = "renew-long-poll";
+    /** How long one parked long poll lasts before the stage parks a new one. */
+    static final int LONG_POLL_MS = 5_000;
+
     private static final long EARLIEST = -2L;
     private static final long LATEST = -1L;
 
@@ -99,11 +105,34 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
 
     private record FileRead(ByteBuffer bytes, Throwable failure) {}
 
+    /**
+     * Reads a zero-copy slice's range from the retained segment file and gives the file back, on the
+     * storage dispatcher. The retained descriptor stays readable even if retention deleted the segment.
+     */
+    private static ByteBuffer readAndRelease(LogSlice slice) {
+        RetainedFile file = slice.file();
+        try {
+            ByteBuffer buffer = ByteBuffer.allocate(slice.length());
+            while (buffer.hasRemaining()) {
+                int read = file.channel().read(buffer, slice.position() + (long) buffer.position());
+                if (read < 0) {
+                    throw new IOException(
+                            "segment " + file.path() + " ends before byte " + (slice.position() + slice.length()));
+                }
+            }
+            return buffer.flip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            slice.release();
+        }
+    }
+
     private final class Logic extends TimerGraphStageLogic implements OutHandler {
         private final ArrayDeque<ConsumerRecord<K, V>> buffer = new ArrayDeque<>();
         private final RecordDecoder<K, V> decoder =
                 new RecordDecoder<>(tp, settings.keyDeserializer(), settings.valueDeserializer());
-        private final SegmentReader segments = new SegmentReader();
+        private AtomicBoolean longPollAbandoned = new AtomicBoolean();
         private org.apache.pekko.actor.typed.ActorRef<PartitionActor.Command> partition;
         private ActorRef partitionClassic;
         private Uuid topicId;
@@ -177,11 +206,15 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
 
         private BoxedUnit onMessage(Tuple2<ActorRef, Object> envelope) {
             Object message = envelope._2();
-            if (message instanceof PartitionActor.ReadResponse read && outstanding == Outstanding.READ) {
-                onRead(read);
-            } else if (message instanceof PartitionActor.DataAvailable && outstanding == Outstanding.AWAIT) {
-                outstanding = Outstanding.NOTHING;
-                maybeRead();
+            if (message instanceof PartitionActor.ReadResponse read) {
+                if (outstanding == Outstanding.READ || outstanding == Outstanding.AWAIT) {
+                    // a long poll abandoned just as it was answered may answer late: any answer is
+                    // data from the log at or before nextOffset, and the decoder skips what was read
+                    longPollAbandoned.set(true);
+                    onRead(read);
+                } else if (read.slice() != null) {
+                    read.slice().release();
+                }
             } else if (message instanceof PartitionActor.ListOffsetsResponse list
                     && outstanding == Outstanding.LIST_OFFSETS) {
                 onListOffsets(list);
@@ -215,12 +248,22 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
                         "reading " + tp + " at offset " + nextOffset + " failed with " + read.error(),
                         read.message()));
             } else if (read.slice().isEmpty()) {
-                send(Outstanding.AWAIT, new PartitionActor.AwaitData(nextOffset, false, narrow()));
+                awaitData();
             } else if (read.slice().hasBytes()) {
                 onBytes(read.slice().bytes());
             } else {
                 readFile(read.slice());
             }
+        }
+
+        /** Parks a long poll that answers with the read once data past {@code nextOffset} is there. */
+        private void awaitData() {
+            AtomicBoolean abandoned = new AtomicBoolean();
+            longPollAbandoned = abandoned;
+            PartitionActor.Read read =
+                    new PartitionActor.Read(nextOffset, settings.maxBytesPerRead(), false, true, -1, narrow());
+            send(Outstanding.AWAIT, new PartitionActor.AwaitData(read, nextOffset, LONG_POLL_MS, abandoned::get));
+            scheduleOnce(RENEW_LONG_POLL, Duration.ofMillis(LONG_POLL_MS));
         }
 
         private void onOutOfRange(PartitionActor.ReadResponse read) {
@@ -237,15 +280,7 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
 
         private void readFile(LogSlice slice) {
             outstanding = Outstanding.FILE;
-            CompletableFuture.supplyAsync(
-                            () -> {
-                                try {
-                                    return segments.read(slice.file(), slice.position(), slice.length());
-                                } catch (IOException e) {
-                                    throw new java.io.UncheckedIOException(e);
-                                }
-                            },
-                            fileReads)
+            CompletableFuture.supplyAsync(() -> readAndRelease(slice), fileReads)
                     .whenComplete((bytes, failure) -> onFileRead.invoke(new FileRead(bytes, failure)));
         }
 
@@ -256,12 +291,7 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
                 return;
             }
             Throwable cause = read.failure().getCause() != null ? read.failure().getCause() : read.failure();
-            if (cause instanceof NoSuchFileException) {
-                maybeRead(); // the segment was deleted by retention meanwhile: ask the partition again
-            } else {
-                failStage(new KafkaException(
-                        "reading a segment of " + tp + " at offset " + nextOffset + " failed", cause));
-            }
+            failStage(new KafkaException("reading a segment of " + tp + " at offset " + nextOffset + " failed", cause));
         }
 
         private void onBytes(ByteBuffer bytes) {
@@ -289,6 +319,13 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
 
         @Override
         public void onTimer(Object key) {
+            if (key == RENEW_LONG_POLL) {
+                if (outstanding == Outstanding.AWAIT) {
+                    longPollAbandoned.set(true);
+                    awaitData();
+                }
+                return;
+            }
             boolean waiting = outstanding == Outstanding.READ || outstanding == Outstanding.LIST_OFFSETS;
             if (waiting && System.nanoTime() - deadlineNanos >= 0) {
                 failStage(new TimeoutException(
@@ -298,13 +335,7 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
 
         @Override
         public void postStop() {
-            fileReads.execute(() -> {
-                try {
-                    segments.close();
-                } catch (IOException ignored) {
-                    // a read-only channel: nothing was written that closing could lose
-                }
-            });
+            longPollAbandoned.set(true);
         }
 
         private RuntimeException error(Errors error, String what, String partitionSays) {
