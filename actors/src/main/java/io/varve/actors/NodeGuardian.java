@@ -53,6 +53,7 @@ public final class NodeGuardian {
             NodeSettings settings,
             LogDirectory logDirectory,
             MetadataCache metadata,
+            CompletableFuture<NodeServices> nodeServices,
             CompletableFuture<InetSocketAddress> bound,
             Consumer<String> refuse) {
         return Behaviors.setup(context -> {
@@ -108,6 +109,7 @@ public final class NodeGuardian {
             CompletableFuture<InetSocketAddress> listener = new CompletableFuture<>();
             GroupSettings groupSettings = GroupSettings.fromConfig(config);
             GroupCoordinators groups = GroupCoordinators.sharded(context.getSystem(), groupSettings, metadata);
+            nodeServices.complete(new NodeServices(services, groups));
             KafkaListener.start(
                     context,
                     services,

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -106,6 +107,12 @@ public final class MetadataListener extends AbstractBehavior<MetadataListener.Co
         });
     }
 
+    /**
+     * A listener that sends its registration every {@code retryInterval} until the controller
+     * answers. A bug in handling an update restarts it (after a backoff of 200 ms growing to 10 s
+     * while it keeps failing): the new instance registers again with the offset it holds and so gets
+     * the current image; without it the node's metadata would silently stop changing.
+     */
     public static Behavior<Command> create(
             BrokerInfo self,
             String incarnation,
@@ -113,8 +120,12 @@ public final class MetadataListener extends AbstractBehavior<MetadataListener.Co
             MetadataCache cache,
             Consumer<String> refuse,
             Duration retryInterval) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        Behavior<Command> listener = Behaviors.setup(context -> Behaviors.withTimers(timers ->
                 new MetadataListener(context, timers, self, incarnation, controller, cache, refuse, retryInterval)));
+        return Behaviors.supervise(listener)
+                .onFailure(
+                        RuntimeException.class,
+                        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     }
 
     @Override

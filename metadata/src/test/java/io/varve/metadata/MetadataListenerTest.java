@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -143,6 +144,27 @@ class MetadataListenerTest {
 
         RegisterBroker again = controller.expectMessageClass(RegisterBroker.class);
         assertThat(again.knownOffset()).isEqualTo(2L);
+    }
+
+    @Test
+    void aFailureRestartsTheListenerWhichRegistersAgain() {
+        TestProbe<Controller.Command> controller = TEST_KIT.createTestProbe();
+        MetadataCache cache = new MetadataCache(MetadataImage.empty("c"));
+        TEST_KIT.spawn(MetadataListener.create(BROKER_1, SELF, controller.ref(), cache, reason -> {}, RETRY));
+        RegisterBroker first = controller.expectMessageClass(RegisterBroker.class);
+
+        // a delta the listener cannot apply (a bug's stand-in): it fails while handling it
+        LoggingTestKit.error(NullPointerException.class).expect(TEST_KIT.system(), () -> {
+            first.subscriber().tell(new MetadataDelta(1L, null));
+            return null;
+        });
+
+        // restarted after its backoff, it registers again and installs what the controller sends
+        TIME.timePasses(Duration.ofMillis(300));
+        RegisterBroker again = controller.expectMessageClass(RegisterBroker.class);
+        assertThat(again.broker()).isEqualTo(BROKER_1);
+        ImageChunks.chunks(TestImages.image()).forEach(again.subscriber()::tell);
+        awaitOffset(cache, 7L);
     }
 
     /** The cache is written on the listener's thread: wait for it with a deadline. */

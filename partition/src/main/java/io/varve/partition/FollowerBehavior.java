@@ -7,6 +7,7 @@ import io.varve.partition.PartitionActor.AppendTimedOut;
 import io.varve.partition.PartitionActor.AwaitData;
 import io.varve.partition.PartitionActor.AwaitLogEnd;
 import io.varve.partition.PartitionActor.Command;
+import io.varve.partition.PartitionActor.CountFetchWaiters;
 import io.varve.partition.PartitionActor.DataAvailable;
 import io.varve.partition.PartitionActor.DeleteRecords;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
@@ -18,6 +19,7 @@ import io.varve.partition.PartitionActor.ReadResponse;
 import io.varve.partition.PartitionActor.ReplicaRead;
 import io.varve.partition.PartitionActor.ReplicaReadResponse;
 import io.varve.partition.PartitionActor.ResetOutOfRange;
+import io.varve.partition.PartitionActor.SweepFetchWaiters;
 import io.varve.partition.PartitionActor.TruncateToEpoch;
 import io.varve.partition.PartitionActor.UpdateRegistration;
 import io.varve.partition.replication.ReplicaFetchers;
@@ -71,6 +73,8 @@ final class FollowerBehavior extends ReplicaBehavior {
                 .onMessage(Read.class, this::onRead)
                 .onMessage(AwaitData.class, this::onAwaitData)
                 .onMessage(AwaitLogEnd.class, this::onAwaitLogEnd)
+                .onMessage(SweepFetchWaiters.class, sweep -> this)
+                .onMessage(CountFetchWaiters.class, this::onCountFetchWaiters)
                 .onMessage(ListOffsets.class, this::onListOffsets)
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(UpdateRegistration.class, this::onUpdateRegistration)
@@ -241,6 +245,11 @@ final class FollowerBehavior extends ReplicaBehavior {
     }
 
     private Behavior<Command> onRead(Read read) {
+        reject(read);
+        return this;
+    }
+
+    private void reject(Read read) {
         Rejection rejected = rejection(read.currentLeaderEpoch());
         read.replyTo()
                 .tell(new ReadResponse(
@@ -252,6 +261,11 @@ final class FollowerBehavior extends ReplicaBehavior {
                         replica.highWatermark(),
                         replica.log().logStartOffset(),
                         List.of()));
+    }
+
+    /** Answered at once, with the read's rejection: the consumer must find the leader. */
+    private Behavior<Command> onAwaitData(AwaitData await) {
+        reject(await.read());
         return this;
     }
 
@@ -271,8 +285,8 @@ final class FollowerBehavior extends ReplicaBehavior {
         return this;
     }
 
-    private Behavior<Command> onAwaitData(AwaitData await) {
-        await.replyTo().tell(new DataAvailable(tp()));
+    private Behavior<Command> onCountFetchWaiters(CountFetchWaiters count) {
+        count.replyTo().tell(0);
         return this;
     }
 

@@ -19,11 +19,11 @@ import io.varve.storage.checkpoint.LeaderEpochCache;
 import io.varve.storage.log.LogSlice;
 import io.varve.storage.log.PartitionLog;
 import io.varve.storage.log.ReadResult;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -49,7 +49,7 @@ final class LeaderReplication {
     private final HostedReplica replica;
     private final LeaderState state;
     private final ReplicationContext replication;
-    private final FetchWaiters<ActorRef<DataAvailable>> logEndWaiters = new FetchWaiters<>();
+    private final FetchWaiters<AwaitLogEnd> logEndWaiters = new FetchWaiters<>();
     private final ActorRef<AlterPartitionResult> alterAnswers;
     private List<Integer> inFlight;
     private long inFlightSinceMs;
@@ -95,14 +95,15 @@ final class LeaderReplication {
                 return diverging.get();
             }
         }
-        ReadResult result = log.read(read.fetchOffset(), read.maxBytes(), logEndOffset, true);
+        ReadResult result =
+                log.read(read.fetchOffset(), read.maxBytes(), logEndOffset, true, LeaderBehavior.INLINE_READ_MAX_BYTES);
         if (result instanceof ReadResult.Failed failed) {
             return failed(failed.error(), failed.message());
         }
         highWatermarkMoved[0] = state.onFollowerFetch(
                 read.replicaId(), read.fetchOffset(), read.replicaBrokerEpoch(), System.currentTimeMillis());
         maybeExpandIsr(read.replicaId());
-        LogSlice slice = inline(((ReadResult.Data) result).slice());
+        LogSlice slice = ((ReadResult.Data) result).slice();
         return new ReplicaReadResponse(
                 replica.tp(),
                 Errors.NONE,
@@ -148,22 +149,6 @@ final class LeaderReplication {
         return Optional.empty();
     }
 
-    private LogSlice inline(LogSlice slice) {
-        if (slice.isEmpty() || slice.length() > LeaderBehavior.INLINE_READ_MAX_BYTES) {
-            return slice;
-        }
-        try {
-            return replica.log().withBytes(slice);
-        } catch (IOException e) {
-            log().warn(
-                            "reading {} bytes of {} into memory failed; sending from the file",
-                            slice.length(),
-                            replica.tp(),
-                            e);
-            return slice;
-        }
-    }
-
     private ReplicaReadResponse failed(Errors error, String message) {
         return new ReplicaReadResponse(
                 replica.tp(),
@@ -177,26 +162,48 @@ final class LeaderReplication {
                 -1L);
     }
 
-    /** A follower's long poll: at once when the log end offset is past its fetch offset. */
-    void awaitLogEnd(AwaitLogEnd await) {
+    /**
+     * A follower's long poll: answered at once when the log end offset is past its fetch offset,
+     * else parked (first dropping the waiters whose fetch completed meanwhile); true when parked, so
+     * the caller keeps the sweep timer running.
+     */
+    boolean awaitLogEnd(AwaitLogEnd await) {
         if (replica.log().logEndOffset() > await.fetchOffset() || replica.log().isOffline()) {
             await.replyTo().tell(new DataAvailable(replica.tp()));
-        } else {
-            logEndWaiters.add(await.fetchOffset(), await.replyTo());
+            return false;
         }
+        logEndWaiters.removeAbandoned(LeaderReplication::isAbandoned);
+        logEndWaiters.add(await.fetchOffset(), await.maxWaitMs(), await);
+        return true;
+    }
+
+    /** The sweep timer: see {@link FetchWaiters#sweep}. */
+    OptionalInt sweepWaiters() {
+        return logEndWaiters.sweep(LeaderReplication::isAbandoned);
+    }
+
+    int waiterCount() {
+        return logEndWaiters.size();
+    }
+
+    private static boolean isAbandoned(AwaitLogEnd await) {
+        return await.fetchCompleted().getAsBoolean();
     }
 
     /** The leader appended: wake the followers waiting for it. */
     void onLogEndMoved() {
-        for (ActorRef<DataAvailable> waiter :
-                logEndWaiters.releaseBelow(replica.log().logEndOffset())) {
-            waiter.tell(new DataAvailable(replica.tp()));
+        for (AwaitLogEnd waiter : logEndWaiters.releaseBelow(replica.log().logEndOffset())) {
+            if (!isAbandoned(waiter)) {
+                waiter.replyTo().tell(new DataAvailable(replica.tp()));
+            }
         }
     }
 
     void releaseWaiting() {
-        for (ActorRef<DataAvailable> waiter : logEndWaiters.drain()) {
-            waiter.tell(new DataAvailable(replica.tp()));
+        for (AwaitLogEnd waiter : logEndWaiters.drain()) {
+            if (!isAbandoned(waiter)) {
+                waiter.replyTo().tell(new DataAvailable(replica.tp()));
+            }
         }
     }
 

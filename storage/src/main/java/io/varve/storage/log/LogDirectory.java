@@ -43,8 +43,10 @@ public final class LogDirectory {
     private final OffsetCheckpointFile logStartOffsets;
     private final Map<TopicPartition, Long> recoveryPointsAtOpen;
     private final Map<TopicPartition, Long> logStartOffsetsAtOpen;
+    private volatile Map<TopicPartition, Long> checkpointedRecoveryPoints;
+    private volatile Map<TopicPartition, Long> checkpointedLogStartOffsets;
     private final OffsetCheckpointFile highWatermarks;
-    private final Map<TopicPartition, Long> highWatermarksAtOpen;
+    private volatile Map<TopicPartition, Long> checkpointedHighWatermarks;
 
     private LogDirectory(Path dir, boolean hadCleanShutdown) throws IOException {
         this.dir = dir;
@@ -53,8 +55,10 @@ public final class LogDirectory {
         this.logStartOffsets = new OffsetCheckpointFile(dir.resolve(LOG_START_OFFSET_CHECKPOINT));
         this.recoveryPointsAtOpen = readOrEmpty(recoveryPoints);
         this.logStartOffsetsAtOpen = readOrEmpty(logStartOffsets);
+        this.checkpointedRecoveryPoints = recoveryPointsAtOpen;
+        this.checkpointedLogStartOffsets = logStartOffsetsAtOpen;
         this.highWatermarks = new OffsetCheckpointFile(dir.resolve(REPLICATION_OFFSET_CHECKPOINT));
-        this.highWatermarksAtOpen = readOrEmpty(highWatermarks);
+        this.checkpointedHighWatermarks = readOrEmpty(highWatermarks);
     }
 
     /** Opens (creating) a data directory and consumes its clean-shutdown marker. */
@@ -127,20 +131,41 @@ public final class LogDirectory {
     public void writeCheckpoints(Map<TopicPartition, Long> recoveryPoints, Map<TopicPartition, Long> logStartOffsets)
             throws IOException {
         this.recoveryPoints.write(recoveryPoints);
+        this.checkpointedRecoveryPoints = Map.copyOf(recoveryPoints);
         this.logStartOffsets.write(logStartOffsets);
+        this.checkpointedLogStartOffsets = Map.copyOf(logStartOffsets);
     }
 
     /**
-     * The high watermark checkpointed for {@code tp} when the directory was opened (Kafka's {@code
-     * replication-offset-checkpoint}), or 0.
+     * What the recovery-point checkpoint holds now (read at open, or last written): where a new
+     * replica manager starts from, so it never writes back less than is on disk.
+     */
+    public Map<TopicPartition, Long> checkpointedRecoveryPoints() {
+        return checkpointedRecoveryPoints;
+    }
+
+    /** What the log-start-offset checkpoint holds now (read at open, or last written). */
+    public Map<TopicPartition, Long> checkpointedLogStartOffsets() {
+        return checkpointedLogStartOffsets;
+    }
+
+    /**
+     * The high watermark checkpointed for {@code tp} (Kafka's {@code replication-offset-checkpoint}:
+     * read at open, or last written), or 0.
      */
     public long checkpointedHighWatermark(TopicPartition tp) {
-        return highWatermarksAtOpen.getOrDefault(tp, 0L);
+        return checkpointedHighWatermarks.getOrDefault(tp, 0L);
+    }
+
+    /** What the high-watermark checkpoint holds now (read at open, or last written). */
+    public Map<TopicPartition, Long> checkpointedHighWatermarks() {
+        return checkpointedHighWatermarks;
     }
 
     /** Writes the high-watermark checkpoint (atomically, in Kafka's format). */
     public void writeHighWatermarks(Map<TopicPartition, Long> highWatermarksByPartition) throws IOException {
         highWatermarks.write(highWatermarksByPartition);
+        this.checkpointedHighWatermarks = Map.copyOf(highWatermarksByPartition);
     }
 
     /** Writes the clean-shutdown marker; call after every log here is closed. */

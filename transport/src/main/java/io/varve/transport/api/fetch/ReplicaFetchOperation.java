@@ -144,7 +144,8 @@ final class ReplicaFetchOperation {
                     .lookup(tp.topicPartition())
                     .ifPresent(actor -> Ask.<PartitionActor.Command, PartitionActor.DataAvailable>ask(
                                     actor,
-                                    replyTo -> new PartitionActor.AwaitLogEnd(fetchOffset, replyTo),
+                                    replyTo -> new PartitionActor.AwaitLogEnd(
+                                            fetchOffset, fetch.maxWait(), woken::isDone, replyTo),
                                     timeout,
                                     services.scheduler())
                             .thenRun(() -> woken.complete(Optional.of(tp))));
