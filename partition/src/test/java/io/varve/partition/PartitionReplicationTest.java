@@ -16,7 +16,10 @@ import io.varve.metadata.MetadataImage;
 import io.varve.metadata.PartitionRegistration;
 import io.varve.partition.PartitionActor.AppendAsFollower;
 import io.varve.partition.PartitionActor.AppendResponse;
+import io.varve.partition.PartitionActor.AwaitLogEnd;
 import io.varve.partition.PartitionActor.Command;
+import io.varve.partition.PartitionActor.CountFetchWaiters;
+import io.varve.partition.PartitionActor.DataAvailable;
 import io.varve.partition.PartitionActor.EpochEndOffset;
 import io.varve.partition.PartitionActor.FollowerProgress;
 import io.varve.partition.PartitionActor.LastOffsetForLeaderEpoch;
@@ -242,6 +245,39 @@ class PartitionReplicationTest {
         assertThat(latest.error()).isEqualTo(Errors.NONE);
         assertThat(latest.offset()).isEqualTo(6);
         assertThat(latest.leaderEpoch()).isEqualTo(5);
+    }
+
+    @Test
+    void aFollowersLongPollIsAnsweredOnAppendAndDroppedOnceItsFetchCompleted() throws InterruptedException {
+        fx.registration = registration(List.of(1, 2), NODE, 5, 3);
+        ActorRef<Command> partition = fx.spawn();
+        TestProbe<DataAvailable> woken = testKit.createTestProbe();
+        partition.tell(new AwaitLogEnd(0L, 200, () -> false, woken.ref()));
+        woken.expectNoMessage(Duration.ofMillis(100));
+        fx.append(partition, batch("a", 1, System.currentTimeMillis()), 1);
+        assertThat(woken.receiveMessage().tp()).isEqualTo(TP);
+
+        // an idle partition polled by fetches that completed elsewhere keeps none of their polls
+        java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
+        for (int i = 0; i < 20; i++) {
+            partition.tell(new AwaitLogEnd(1L, 200, completed::get, woken.ref()));
+        }
+        assertThat(waiters(partition)).isEqualTo(20);
+        completed.set(true);
+        partition.tell(new AwaitLogEnd(1L, 200, () -> false, woken.ref()));
+        assertThat(waiters(partition)).isEqualTo(1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (waiters(partition) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(waiters(partition)).as("swept after twice the max wait").isZero();
+        woken.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    private int waiters(ActorRef<Command> partition) {
+        TestProbe<Integer> count = testKit.createTestProbe();
+        partition.tell(new CountFetchWaiters(count.ref()));
+        return count.receiveMessage();
     }
 
     /** Batches as a leader wrote them: one record per offset, each with the given leader epoch. */
