@@ -1,0 +1,141 @@
+package io.varve.chaos;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fault campaign ({@code chaos/run.sh}): starts the proxy network and a three-node Varve cluster
+ * behind it, creates the topic, starts the two client sides' workloads, injects a fault per cycle,
+ * then stops the workloads, reads the whole topic, stops the cluster, compares the replicas and
+ * prints the {@link Checker}'s verdict.
+ *
+ * <pre>
+ *   Campaign --cycles N --out DIR --repository DIR [--port-base 19700] [--partitions 6]
+ *            [--producers 2] [--rate 40] [--max-minutes M] [--node-java-opts "..."]
+ * </pre>
+ *
+ * <p>Runs on the main thread; the JVM must resolve the node names through the campaign's hosts file
+ * ({@code -Djdk.net.hosts.file=OUT/hosts-6}, as run.sh starts it).
+ */
+public final class Campaign {
+    private static final Logger log = LoggerFactory.getLogger(Campaign.class);
+    private static final String TOPIC = "chaos";
+
+    private Campaign() {}
+
+    public static void main(String[] args) throws Exception {
+        CampaignOptions options = CampaignOptions.parse(args);
+        int exit = run(options);
+        System.exit(exit);
+    }
+
+    static int run(CampaignOptions o) throws Exception {
+        Files.createDirectories(o.out());
+        Topology topology = new Topology(o.portBase());
+        topology.writeHostsFiles(o.out());
+        Path clusterDir = o.out().resolve("cluster");
+        String extraConfig = "# written by the campaign\n";
+        List<Process> workloads = new ArrayList<>();
+        Path stopFile = o.out().resolve("stop");
+        Files.deleteIfExists(stopFile);
+        VarveNodes nodes = new VarveNodes(o.repository(), clusterDir, topology, extraConfig, o.nodeJavaOpts());
+        try (ProxyNetwork network = ProxyNetwork.start(topology);
+                ClusterWatch watch = new ClusterWatch(topology.bootstrapServers(), TOPIC)) {
+            try {
+                log.info("starting the cluster in {}", clusterDir);
+                nodes.startMissing();
+                watch.createTopic(o.partitions());
+                FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions());
+                if (faults.recover() < 0) {
+                    throw new IOException("the new topic never became fully replicated: " + watch.describe());
+                }
+                for (char side : new char[] {'A', 'B'}) {
+                    workloads.add(startWorkload(o, topology, side, stopFile));
+                }
+                Thread.sleep(10_000);
+                long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(o.maxMinutes());
+                for (int cycle = 1; cycle <= o.cycles() && System.currentTimeMillis() < deadline; cycle++) {
+                    FaultRecord fault = faults.inject(cycle);
+                    Files.writeString(
+                            o.out().resolve("faults.log"),
+                            fault.line() + "\n",
+                            StandardCharsets.US_ASCII,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
+                    log.info("cycle {} done: {} ({})", cycle, fault.line(), watch.describe());
+                    Thread.sleep(3_000);
+                }
+                Files.writeString(stopFile, "stop\n");
+                for (Process workload : workloads) {
+                    if (!workload.waitFor(300, TimeUnit.SECONDS)) {
+                        log.error("a workload did not stop in 300 s; killing it (finding: a client hangs)");
+                        workload.destroyForcibly().waitFor();
+                    }
+                }
+                if (faults.recover() < 0) {
+                    log.error("the cluster did not recover before the check: {}", watch.describe());
+                }
+                Map<Integer, Long> ends = FinalLog.read(topology.bootstrapServers(), TOPIC, o.out());
+                nodes.close();
+                List<Path> dataDirs = IntStream.rangeClosed(1, Topology.NODES)
+                        .mapToObj(nodes::dataDir)
+                        .toList();
+                ReplicaComparison.compare(dataDirs, TOPIC, ends, o.out());
+            } finally {
+                Files.writeString(stopFile, "stop\n");
+                workloads.forEach(Process::destroyForcibly);
+                nodes.close();
+            }
+        }
+        try (PrintStream report =
+                new PrintStream(Files.newOutputStream(o.out().resolve("report.txt")), true, StandardCharsets.UTF_8)) {
+            Checker.Verdict verdict = Checker.check(o.out(), report);
+            Files.readAllLines(o.out().resolve("report.txt")).stream()
+                    .filter(l -> !l.startsWith("fault "))
+                    .forEach(System.out::println);
+            return verdict.lost()
+                                    + verdict.misplaced()
+                                    + verdict.duplicated()
+                                    + verdict.reordered()
+                                    + verdict.divergent()
+                            == 0
+                    ? 0
+                    : 1;
+        }
+    }
+
+    private static Process startWorkload(CampaignOptions o, Topology topology, char side, Path stopFile)
+            throws IOException {
+        int source = side == 'A' ? Topology.SIDE_A : Topology.SIDE_B;
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Djdk.net.hosts.file=" + Topology.hostsPath(o.out(), source),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Workload.class.getName(),
+                Character.toString(side),
+                topology.bootstrapServers(),
+                TOPIC,
+                Integer.toString(o.partitions()),
+                Integer.toString(o.producers()),
+                Double.toString(o.rate()),
+                o.out().toString(),
+                stopFile.toString());
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(o.out().resolve("workload-" + side + ".out").toFile())
+                .start();
+    }
+}

@@ -1,0 +1,71 @@
+package io.varve.chaos;
+
+import java.nio.file.Path;
+
+/**
+ * The campaign's command line.
+ *
+ * @param cycles faults to inject (one a cycle)
+ * @param out where every log, the cluster's data and the report go
+ * @param repository the Varve checkout whose bin/varve starts the nodes
+ * @param portBase the first of the 50 ports the campaign uses ({@link Topology})
+ * @param partitions partitions of the campaign's topic
+ * @param producers producers on each client side
+ * @param rate records a second each producer sends
+ * @param maxMinutes stop injecting after this long even when cycles remain
+ * @param nodeJavaOpts JVM options of every node
+ */
+record CampaignOptions(
+        int cycles,
+        Path out,
+        Path repository,
+        int portBase,
+        int partitions,
+        int producers,
+        double rate,
+        long maxMinutes,
+        String nodeJavaOpts) {
+
+    static CampaignOptions parse(String[] args) {
+        int cycles = 5;
+        Path out = null;
+        Path repository = Path.of(".");
+        int portBase = 19700;
+        int partitions = 6;
+        int producers = 2;
+        double rate = 40;
+        long maxMinutes = 24 * 60;
+        String javaOpts = "-Xmx512m";
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + args[i] + " needs a value");
+            }
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--cycles" -> cycles = Integer.parseInt(v);
+                case "--out" -> out = Path.of(v);
+                case "--repository" -> repository = Path.of(v);
+                case "--port-base" -> portBase = Integer.parseInt(v);
+                case "--partitions" -> partitions = Integer.parseInt(v);
+                case "--producers" -> producers = Integer.parseInt(v);
+                case "--rate" -> rate = Double.parseDouble(v);
+                case "--max-minutes" -> maxMinutes = Long.parseLong(v);
+                case "--node-java-opts" -> javaOpts = v;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (out == null) {
+            throw new IllegalArgumentException("--out DIR is required");
+        }
+        return new CampaignOptions(
+                cycles,
+                out.toAbsolutePath(),
+                repository.toAbsolutePath(),
+                portBase,
+                partitions,
+                producers,
+                rate,
+                maxMinutes,
+                javaOpts);
+    }
+}

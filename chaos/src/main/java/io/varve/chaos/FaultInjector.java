@@ -1,0 +1,170 @@
+package io.varve.chaos;
+
+import java.io.IOException;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Injects one fault of the campaign and brings the cluster back: {@code kill -9} of a partition's
+ * leader, of the controller's node, of two nodes at once; {@code SIGSTOP} of a leader past the failure
+ * detector and the split-brain resolver, then {@code SIGCONT}; a network partition of a leader from
+ * the other nodes (with client side A on its side) through the {@link ProxyNetwork}. After each, every
+ * node that is not running is started again and the cluster is watched until every partition is led
+ * and fully in sync.
+ *
+ * <p>Used from the campaign's thread only.
+ */
+final class FaultInjector {
+    private static final Logger log = LoggerFactory.getLogger(FaultInjector.class);
+
+    /** The kinds, in the order the cycles go through them. */
+    static final String[] KINDS = {"kill-leader", "kill-controller", "kill-two", "pause-leader", "partition-leader"};
+
+    private static final long FAILOVER_DEADLINE_MS = 40_000;
+    private static final long RECOVERY_DEADLINE_MS = 240_000;
+    /** Longer than failure detection plus the split-brain resolver's down-after (about 8 s). */
+    private static final long PAUSE_MS = 15_000;
+
+    private static final long PARTITION_MS = 15_000;
+    private static final long TWO_DOWN_MS = 5_000;
+
+    private final Nodes nodes;
+    private final ProxyNetwork network;
+    private final ClusterWatch watch;
+    private final int partitions;
+
+    FaultInjector(Nodes nodes, ProxyNetwork network, ClusterWatch watch, int partitions) {
+        this.nodes = nodes;
+        this.network = network;
+        this.watch = watch;
+        this.partitions = partitions;
+    }
+
+    FaultRecord inject(int cycle) throws IOException, InterruptedException {
+        String kind = KINDS[(cycle - 1) % KINDS.length];
+        int partition = (cycle - 1) % partitions;
+        return switch (kind) {
+            case "kill-leader" -> killOne(cycle, kind, () -> watch.leader(partition), () -> watch.leader(partition));
+            case "kill-controller" -> killOne(cycle, kind, watch::controller, watch::controller);
+            case "kill-two" -> killTwo(cycle);
+            case "pause-leader" -> pause(cycle, partition);
+            default -> partition(cycle, partition);
+        };
+    }
+
+    private FaultRecord killOne(int cycle, String kind, IntSupplier target, IntSupplier after)
+            throws IOException, InterruptedException {
+        int node = awaitNode(target);
+        long injected = System.currentTimeMillis();
+        nodes.signal(node, "KILL");
+        log.info("cycle {}: {} killed node {}", cycle, kind, node);
+        long failover = awaitOther(after, node, injected);
+        long healed = System.currentTimeMillis();
+        long recovered = recover();
+        return new FaultRecord(cycle, kind, Integer.toString(node), injected, healed, recovered, failover);
+    }
+
+    private FaultRecord killTwo(int cycle) throws IOException, InterruptedException {
+        int first = 1 + (cycle / KINDS.length) % Topology.NODES;
+        int second = 1 + first % Topology.NODES;
+        long injected = System.currentTimeMillis();
+        nodes.signal(first, "KILL");
+        nodes.signal(second, "KILL");
+        log.info("cycle {}: kill-two killed nodes {} and {}", cycle, first, second);
+        Thread.sleep(TWO_DOWN_MS);
+        long healed = System.currentTimeMillis();
+        long recovered = recover();
+        return new FaultRecord(cycle, "kill-two", first + "+" + second, injected, healed, recovered, -1);
+    }
+
+    private FaultRecord pause(int cycle, int partition) throws IOException, InterruptedException {
+        int node = awaitNode(() -> watch.leader(partition));
+        long injected = System.currentTimeMillis();
+        nodes.signal(node, "STOP");
+        log.info("cycle {}: pause-leader stopped node {} (leader of {})", cycle, node, partition);
+        long failover;
+        try {
+            failover = awaitOther(() -> watch.leader(partition), node, injected);
+            Thread.sleep(Math.max(0, injected + PAUSE_MS - System.currentTimeMillis()));
+        } finally {
+            nodes.signal(node, "CONT");
+        }
+        long healed = System.currentTimeMillis();
+        log.info("cycle {}: node {} resumed", cycle, node);
+        long recovered = recover();
+        return new FaultRecord(cycle, "pause-leader", Integer.toString(node), injected, healed, recovered, failover);
+    }
+
+    private FaultRecord partition(int cycle, int partition) throws IOException, InterruptedException {
+        int node = awaitNode(() -> watch.leader(partition));
+        long injected = System.currentTimeMillis();
+        network.isolate(node);
+        log.info("cycle {}: partition-leader isolated node {} (leader of {})", cycle, node, partition);
+        long failover;
+        try {
+            failover = awaitOther(() -> watch.leader(partition), node, injected);
+            Thread.sleep(Math.max(0, injected + PARTITION_MS - System.currentTimeMillis()));
+        } finally {
+            network.heal();
+        }
+        long healed = System.currentTimeMillis();
+        log.info("cycle {}: network healed", cycle);
+        long recovered = recover();
+        return new FaultRecord(
+                cycle, "partition-leader", Integer.toString(node), injected, healed, recovered, failover);
+    }
+
+    /** The node {@code target} names, waiting for the cluster to name one. */
+    private int awaitNode(IntSupplier target) throws InterruptedException, IOException {
+        long deadline = System.currentTimeMillis() + RECOVERY_DEADLINE_MS;
+        while (System.currentTimeMillis() < deadline) {
+            int node = target.getAsInt();
+            if (node > 0 && nodes.isRunning(node)) {
+                return node;
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("the cluster named no live target in " + RECOVERY_DEADLINE_MS + " ms");
+    }
+
+    /** Milliseconds from {@code since} until {@code after} names a live node other than {@code old}; -1 if never. */
+    private long awaitOther(IntSupplier after, int old, long since) throws InterruptedException {
+        while (System.currentTimeMillis() - since < FAILOVER_DEADLINE_MS) {
+            int now = after.getAsInt();
+            if (now > 0 && now != old) {
+                return System.currentTimeMillis() - since;
+            }
+            Thread.sleep(100);
+        }
+        return -1;
+    }
+
+    /**
+     * Starts every node that is not running (a killed node, or one the split-brain resolver downed)
+     * until every partition is led and fully in sync; the time then, or -1 past the deadline.
+     */
+    long recover() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + RECOVERY_DEADLINE_MS;
+        while (System.currentTimeMillis() < deadline) {
+            boolean allRunning = true;
+            for (int node = 1; node <= Topology.NODES; node++) {
+                allRunning &= nodes.isRunning(node);
+            }
+            if (!allRunning) {
+                try {
+                    nodes.startMissing();
+                } catch (IOException e) {
+                    log.warn("starting the missing nodes failed (tried again): {}", e.getMessage());
+                }
+                continue;
+            }
+            if (watch.fullyReplicated(partitions)) {
+                return System.currentTimeMillis();
+            }
+            Thread.sleep(250);
+        }
+        log.warn("the cluster did not recover in {} ms: {}", RECOVERY_DEADLINE_MS, watch.describe());
+        return -1;
+    }
+}
