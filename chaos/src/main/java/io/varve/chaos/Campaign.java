@@ -63,7 +63,13 @@ public final class Campaign {
                 for (char side : new char[] {'A', 'B'}) {
                     workloads.add(startWorkload(o, topology, side, stopFile));
                 }
-                Thread.sleep(10_000);
+                // faults start once every partition has taken records: a fault before the first
+                // acknowledgement would have no gap to measure
+                if (!watch.awaitRecords(o.partitions(), 300_000)) {
+                    throw new IOException(
+                            "the workloads wrote nothing to some partition in 300 s: " + watch.describe());
+                }
+                Thread.sleep(5_000);
                 long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(o.maxMinutes());
                 for (int cycle = 1; cycle <= o.cycles() && System.currentTimeMillis() < deadline; cycle++) {
                     FaultRecord fault = faults.inject(cycle);

@@ -1,15 +1,19 @@
 package io.varve.chaos;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
@@ -83,6 +87,28 @@ final class ClusterWatch implements AutoCloseable {
                         .allMatch(p -> p.leader() != null
                                 && !p.leader().isEmpty()
                                 && p.isr().size() == Topology.NODES);
+    }
+
+    /** Waits until every partition's end offset is above 0; false past {@code timeoutMs}. */
+    boolean awaitRecords(int partitions, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                        admin.listOffsets(latest).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                if (ends.values().stream().allMatch(info -> info.offset() > 0)) {
+                    return true;
+                }
+            } catch (Exception e) {
+                // not yet
+            }
+            Thread.sleep(500);
+        }
+        return false;
     }
 
     /** One line describing leaders and ISRs, for the campaign log. */
