@@ -12,8 +12,9 @@
 #   RESULTS          directory for one log per test and summary.txt (default target/librdkafka-suite)
 #   TEST_KAFKA_VERSION  the Kafka version whose behaviour the tests expect (default 4.3.1)
 #
-# Requires: gcc, g++, make, libssl-dev, zlib1g-dev (Debian: apt-get install build-essential
-# libssl-dev zlib1g-dev), a JDK and Maven (for the node and Kafka's kafka-topics.sh).
+# Requires: gcc, g++, make, libssl-dev, zlib1g-dev and rapidjson-dev (0053, 0098, 0110 skip without
+# it) (Debian: apt-get install build-essential libssl-dev zlib1g-dev rapidjson-dev), a JDK and Maven
+# (for the node and Kafka's kafka-topics.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 src=${LIBRDKAFKA_SRC:-/tmp/librdkafka-2.15.0}
