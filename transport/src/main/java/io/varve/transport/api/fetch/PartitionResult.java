@@ -42,10 +42,17 @@ record PartitionResult(
         return slice == null ? 0 : slice.length();
     }
 
+    /** Gives back the segment file the records hold, if any: this answer will not be sent. */
+    void release() {
+        if (slice != null) {
+            slice.release();
+        }
+    }
+
     /**
      * The same answer with only the first {@code length} bytes of its records (the rest did not fit
      * the response's max bytes): as in Kafka, the cut may fall inside a batch, whose partial tail the
-     * client discards and fetches again.
+     * client discards and fetches again. The cut keeps the records' segment file, for its send.
      */
     PartitionResult withRecordsUpTo(int length) {
         if (length >= recordBytes()) {
@@ -61,9 +68,13 @@ record PartitionResult(
                 fetch, error, cut, highWatermark, lastStableOffset, logStartOffset, abortedTransactions, leaderHint);
     }
 
-    /** The same answer with its records left out (they did not fit the response's max bytes). */
+    /**
+     * The same answer with its records left out (they did not fit the response's max bytes); the
+     * records' segment file is released.
+     */
     PartitionResult withoutRecords() {
-        LogSlice empty = new LogSlice(slice.file(), slice.position(), 0, fetch.fetchOffset());
+        slice.release();
+        LogSlice empty = LogSlice.empty(slice.position(), fetch.fetchOffset());
         return new PartitionResult(
                 fetch, error, empty, highWatermark, lastStableOffset, logStartOffset, List.of(), leaderHint);
     }
