@@ -13,6 +13,20 @@ padding=$(printf 'x%.0s' {1..64}) # as in confluent_probe.py
 # kcat prints "name=value,name=value" for headers and nothing when a record has none
 dash_for_no_headers() { sed -u 's/ $/ -/'; }
 
+# "% Reached end of topic T [P] at offset O" -> "position P O" and "ready", the first time only
+# (read line by line: the lines must come out the moment kcat writes them)
+first_end_as_position() {
+  local line said=""
+  local pattern='^% Reached end of topic .* \[([0-9]+)\] at offset ([0-9]+)$'
+  while IFS= read -r line; do
+    if [ -z "$said" ] && [[ $line =~ $pattern ]]; then
+      echo "position ${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+      echo ready
+      said=1
+    fi
+  done
+}
+
 case "$command" in
   version)
     # "Version 1.7.1 (JSON, ... librdkafka 2.0.2 builtin.features=...)"
@@ -33,9 +47,9 @@ case "$command" in
       *) echo "unknown start $from" >&2; exit 64 ;;
     esac
     if [ "$from" = end ]; then
-      # kcat says where the end was when it reaches it: positioned from then on
+      # kcat says where the end was when it first reaches it: positioned from then on
       "${kcat[@]}" -C -t "$topic" -p 0 -o end -c "$count" -f "$format" -X auto.offset.reset=error \
-        2> >(sed -nu 's/^% Reached end of topic .* \[\([0-9]*\)\] at offset \([0-9]*\)$/position \1 \2\nready/p') |
+        2> >(first_end_as_position) |
         dash_for_no_headers
     else
       "${kcat[@]}" -C -t "$topic" -p 0 -o "$offset" -c "$count" -f "$format" -X auto.offset.reset=error \

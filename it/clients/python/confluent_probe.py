@@ -107,6 +107,7 @@ def consume(bootstrap, topic, start, count):
         fail("unknown start " + start)
     c.assign([TopicPartition(topic, 0, offset)])
     read = 0
+    positioned = False
     deadline = time.monotonic() + DEADLINE_S
     while read < count and time.monotonic() < deadline:
         msg = c.poll(0.2)
@@ -114,7 +115,8 @@ def consume(bootstrap, topic, start, count):
             continue
         if msg.error() is not None:
             if msg.error().code() == KafkaError._PARTITION_EOF:
-                if start == "end" and read == 0:
+                if start == "end" and not positioned:
+                    positioned = True
                     # the end offset is resolved: what is produced from now on is read
                     out("position", msg.partition(), msg.offset())
                     out("ready")
