@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -109,21 +110,21 @@ abstract class ClientMatrix {
 
     @Test
     void consumesFromTheBeginning() throws Exception {
-        String topic = fill("from-beginning");
+        String topic = fill("from-beginning", "gzip");
         ProbeProcess.Result result = consume(topic, "beginning", COUNT);
         assertThat(result.lines()).as(result.toString()).containsExactlyElementsOf(javaRecords(0, COUNT));
     }
 
     @Test
     void consumesFromAGivenOffset() throws Exception {
-        String topic = fill("from-offset");
+        String topic = fill("from-offset", "snappy");
         ProbeProcess.Result result = consume(topic, "offset:7", 3);
         assertThat(result.lines()).as(result.toString()).containsExactlyElementsOf(javaRecords(7, COUNT));
     }
 
     @Test
     void consumesFromATimestamp() throws Exception {
-        String topic = fill("from-timestamp");
+        String topic = fill("from-timestamp", "lz4");
         // between the records at offsets 4 and 5: the first record at or after it is offset 5
         long timestamp = BASE_TIMESTAMP + 4_500;
         ProbeProcess.Result result = consume(topic, "time:" + timestamp, 5);
@@ -137,7 +138,7 @@ abstract class ClientMatrix {
 
     @Test
     void consumesFromTheEndOnlyWhatIsWrittenAfterwards() throws Exception {
-        String topic = fill("from-end");
+        String topic = fill("from-end", "zstd");
         try (ProbeProcess consumer = probe().startConsume(bootstrap(), topic, "end", 2)) {
             assertThat(Conditions.awaitTrue(
                             DEADLINE, () -> consumer.stdoutSoFar().lines().anyMatch("ready"::equals)))
@@ -162,7 +163,7 @@ abstract class ClientMatrix {
 
     @Test
     void reportsTheLowAndHighWatermarks() throws Exception {
-        String topic = fill("watermarks");
+        String topic = fill("watermarks", "none");
         TopicPartition tp = new TopicPartition(topic, 0);
         node.admin()
                 .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(4)))
@@ -175,7 +176,7 @@ abstract class ClientMatrix {
 
     @Test
     void aGroupCommitsAndARestartedMemberResumesFromTheCommit() throws Exception {
-        String topic = fill("group");
+        String topic = fill("group", "gzip");
         String group = "matrix-group";
         int first = 4;
 
@@ -232,7 +233,7 @@ abstract class ClientMatrix {
 
     @Test
     void reportsAnOffsetOutOfRangeWithoutResetting() throws Exception {
-        String topic = fill("out-of-range");
+        String topic = fill("out-of-range", "none");
         ProbeProcess.Result result = probe().outOfRange(bootstrap(), topic, 100);
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.lines())
@@ -260,15 +261,24 @@ abstract class ClientMatrix {
                 .get();
     }
 
-    /** A topic of {@link #COUNT} records written by kafka-clients 4.4 ({@link #javaRecord}). */
-    private static String fill(String topic) throws Exception {
+    /**
+     * A topic of {@link #COUNT} records written by kafka-clients 4.4 ({@link #javaRecord}) with {@code
+     * codec}, in one batch: the consume scenarios each read another codec, and a client starting at
+     * an offset or a time inside the batch gets the whole batch and must skip what comes before.
+     */
+    private static String fill(String topic, String codec) throws Exception {
         createTopic(topic, 1);
-        try (KafkaProducer<String, String> producer = Clients.producer(node.cluster(), Map.of())) {
+        Map<String, Object> settings =
+                Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, codec, ProducerConfig.LINGER_MS_CONFIG, 1_000);
+        try (KafkaProducer<String, String> producer = Clients.producer(node.cluster(), settings)) {
             for (int i = 0; i < COUNT; i++) {
                 producer.send(javaRecord(topic, i));
             }
             producer.flush();
         }
+        assertThat(SegmentBatches.of(node.cluster().dataDir(), topic, 0))
+                .extracting(SegmentBatches.Batch::compression)
+                .containsExactly(codec);
         return topic;
     }
 
