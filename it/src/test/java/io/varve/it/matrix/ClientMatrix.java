@@ -66,7 +66,7 @@ abstract class ClientMatrix {
 
     @Test
     void theClientIsThePinnedVersion() throws Exception {
-        ProbeProcess.Result result = probe().version();
+        ProbeRun.Result result = probe().version();
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.lines()).as(result.toString()).containsExactly(probe().expectedVersion());
     }
@@ -80,7 +80,7 @@ abstract class ClientMatrix {
         String topic = "produce-" + codec;
         createTopic(topic, 1);
         boolean idempotent = probe().idempotence();
-        ProbeProcess.Result result = probe().produce(bootstrap(), topic, codec, COUNT, idempotent);
+        ProbeRun.Result result = probe().produce(bootstrap(), topic, codec, COUNT, idempotent);
         assertThat(result.exitCode()).as(result.toString()).isZero();
         List<String> sent =
                 IntStream.range(0, COUNT).mapToObj(i -> "sent 0 " + i).toList();
@@ -104,21 +104,21 @@ abstract class ClientMatrix {
             assertThat(batches).extracting(SegmentBatches.Batch::baseSequence).startsWith(0);
         }
 
-        ProbeProcess.Result readBack = consume(topic, "beginning", COUNT);
+        ProbeRun.Result readBack = consume(topic, "beginning", COUNT);
         assertThat(readBack.lines()).as(readBack.toString()).containsExactlyElementsOf(written);
     }
 
     @Test
     void consumesFromTheBeginning() throws Exception {
         String topic = fill("from-beginning", "gzip");
-        ProbeProcess.Result result = consume(topic, "beginning", COUNT);
+        ProbeRun.Result result = consume(topic, "beginning", COUNT);
         assertThat(result.lines()).as(result.toString()).containsExactlyElementsOf(javaRecords(0, COUNT));
     }
 
     @Test
     void consumesFromAGivenOffset() throws Exception {
         String topic = fill("from-offset", "snappy");
-        ProbeProcess.Result result = consume(topic, "offset:7", 3);
+        ProbeRun.Result result = consume(topic, "offset:7", 3);
         assertThat(result.lines()).as(result.toString()).containsExactlyElementsOf(javaRecords(7, COUNT));
     }
 
@@ -127,7 +127,7 @@ abstract class ClientMatrix {
         String topic = fill("from-timestamp", "lz4");
         // between the records at offsets 4 and 5: the first record at or after it is offset 5
         long timestamp = BASE_TIMESTAMP + 4_500;
-        ProbeProcess.Result result = consume(topic, "time:" + timestamp, 5);
+        ProbeRun.Result result = consume(topic, "time:" + timestamp, 5);
         List<String> expected = new ArrayList<>();
         if (reports(ClientProbe.Report.OFFSET_FOR_TIME)) {
             expected.add("offset-for-time " + timestamp + " 5");
@@ -139,7 +139,7 @@ abstract class ClientMatrix {
     @Test
     void consumesFromTheEndOnlyWhatIsWrittenAfterwards() throws Exception {
         String topic = fill("from-end", "zstd");
-        try (ProbeProcess consumer = probe().startConsume(bootstrap(), topic, "end", 2)) {
+        try (ProbeRun consumer = probe().startConsume(bootstrap(), topic, "end", 2)) {
             assertThat(Conditions.awaitTrue(
                             DEADLINE, () -> consumer.stdoutSoFar().lines().anyMatch("ready"::equals)))
                     .as("the consumer reports it is positioned")
@@ -149,7 +149,7 @@ abstract class ClientMatrix {
                     producer.send(javaRecord(topic, i)).get();
                 }
             }
-            ProbeProcess.Result result = consumer.await(ClientProbe.TIMEOUT);
+            ProbeRun.Result result = consumer.await(ClientProbe.TIMEOUT);
             assertThat(result.exitCode()).as(result.toString()).isZero();
             List<String> expected = new ArrayList<>();
             if (reports(ClientProbe.Report.POSITION)) {
@@ -169,7 +169,7 @@ abstract class ClientMatrix {
                 .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(4)))
                 .all()
                 .get();
-        ProbeProcess.Result result = probe().watermarks(bootstrap(), topic);
+        ProbeRun.Result result = probe().watermarks(bootstrap(), topic);
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.lines()).as(result.toString()).containsExactly("watermarks 0 4 " + COUNT);
     }
@@ -180,12 +180,12 @@ abstract class ClientMatrix {
         String group = "matrix-group";
         int first = 4;
 
-        ProbeProcess.Result before = probe().group(bootstrap(), topic, group, first);
+        ProbeRun.Result before = probe().group(bootstrap(), topic, group, first);
         assertThat(before.exitCode()).as(before.toString()).isZero();
         assertThat(before.lines()).as(before.toString()).containsExactlyElementsOf(groupRun(0, first));
         assertThat(committed(group, topic)).isEqualTo(first);
 
-        ProbeProcess.Result after = probe().group(bootstrap(), topic, group, COUNT - first);
+        ProbeRun.Result after = probe().group(bootstrap(), topic, group, COUNT - first);
         assertThat(after.exitCode()).as(after.toString()).isZero();
         assertThat(after.lines()).as(after.toString()).containsExactlyElementsOf(groupRun(first, COUNT));
         assertThat(committed(group, topic)).isEqualTo(COUNT);
@@ -206,7 +206,7 @@ abstract class ClientMatrix {
             // no admin API (kcat): the client describes a topic created here
             createTopic(topic, 3);
         }
-        ProbeProcess.Result result = probe().admin(bootstrap(), topic, 3);
+        ProbeRun.Result result = probe().admin(bootstrap(), topic, 3);
         assertThat(result.exitCode()).as(result.toString()).isZero();
         String described = "described " + topic + " partitions 3 leaders 1,1,1";
         if (reports(ClientProbe.Report.ADMIN)) {
@@ -226,7 +226,7 @@ abstract class ClientMatrix {
 
     @Test
     void reportsAnUnknownTopic() throws Exception {
-        ProbeProcess.Result result = probe().unknownTopic(bootstrap(), "no-such-topic");
+        ProbeRun.Result result = probe().unknownTopic(bootstrap(), "no-such-topic");
         assertThat(result.lines()).as(result.toString()).containsExactlyElementsOf(probe().expectedUnknownTopic());
         assertThat(node.admin().listTopics().names().get()).doesNotContain("no-such-topic");
     }
@@ -234,7 +234,7 @@ abstract class ClientMatrix {
     @Test
     void reportsAnOffsetOutOfRangeWithoutResetting() throws Exception {
         String topic = fill("out-of-range", "none");
-        ProbeProcess.Result result = probe().outOfRange(bootstrap(), topic, 100);
+        ProbeRun.Result result = probe().outOfRange(bootstrap(), topic, 100);
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.lines())
                 .as(result.toString())
@@ -246,9 +246,9 @@ abstract class ClientMatrix {
         return probe().reports().contains(report);
     }
 
-    private ProbeProcess.Result consume(String topic, String from, int count) throws Exception {
-        try (ProbeProcess consumer = probe().startConsume(bootstrap(), topic, from, count)) {
-            ProbeProcess.Result result = consumer.await(ClientProbe.TIMEOUT);
+    private ProbeRun.Result consume(String topic, String from, int count) throws Exception {
+        try (ProbeRun consumer = probe().startConsume(bootstrap(), topic, from, count)) {
+            ProbeRun.Result result = consumer.await(ClientProbe.TIMEOUT);
             assertThat(result.exitCode()).as(result.toString()).isZero();
             return result;
         }

@@ -56,24 +56,23 @@ interface ClientProbe {
      */
     List<String> expectedOutOfRange(String firstRecord);
 
-    ProbeProcess.Result version() throws IOException, InterruptedException;
+    ProbeRun.Result version() throws IOException, InterruptedException;
 
-    ProbeProcess.Result produce(String bootstrap, String topic, String codec, int count, boolean idempotent)
+    ProbeRun.Result produce(String bootstrap, String topic, String codec, int count, boolean idempotent)
             throws IOException, InterruptedException;
 
     /** Starts reading partition 0 from {@code from} (beginning, end, offset:N, time:TS) until {@code count} records. */
-    ProbeProcess startConsume(String bootstrap, String topic, String from, int count) throws IOException;
+    ProbeRun startConsume(String bootstrap, String topic, String from, int count) throws IOException;
 
-    ProbeProcess.Result watermarks(String bootstrap, String topic) throws IOException, InterruptedException;
+    ProbeRun.Result watermarks(String bootstrap, String topic) throws IOException, InterruptedException;
 
     /** Joins {@code group} on {@code topic}, reads {@code count} records, commits after the last, leaves. */
-    ProbeProcess.Result group(String bootstrap, String topic, String group, int count)
+    ProbeRun.Result group(String bootstrap, String topic, String group, int count)
             throws IOException, InterruptedException;
 
-    ProbeProcess.Result admin(String bootstrap, String topic, int partitions) throws IOException, InterruptedException;
+    ProbeRun.Result admin(String bootstrap, String topic, int partitions) throws IOException, InterruptedException;
 
-    ProbeProcess.Result unknownTopic(String bootstrap, String topic) throws IOException, InterruptedException;
+    ProbeRun.Result unknownTopic(String bootstrap, String topic) throws IOException, InterruptedException;
 
-    ProbeProcess.Result outOfRange(String bootstrap, String topic, long offset)
-            throws IOException, InterruptedException;
+    ProbeRun.Result outOfRange(String bootstrap, String topic, long offset) throws IOException, InterruptedException;
 }

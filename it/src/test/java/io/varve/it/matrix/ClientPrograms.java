@@ -1,12 +1,9 @@
 package io.varve.it.matrix;
 
 import io.varve.it.support.BuildFiles;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Where the matrix finds its clients: the probe programs under {@code it/clients} and the programs
@@ -52,20 +49,5 @@ final class ClientPrograms {
                 "-cp",
                 classpath,
                 JavaClientProbe.class.getName());
-    }
-
-    /**
-     * The test classes with kafka-clients 4.4 and its compression libraries from this JVM's classpath
-     * (no logging backend, so the probe prints only its results).
-     */
-    static String clients44Classpath() {
-        List<String> wanted = List.of("kafka-clients-", "slf4j-api-", "zstd-jni-", "lz4-java-", "snappy-java-");
-        String jars = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> {
-                    String name = Path.of(entry).getFileName().toString();
-                    return name.endsWith(".jar") && wanted.stream().anyMatch(name::startsWith);
-                })
-                .collect(Collectors.joining(File.pathSeparator));
-        return BuildFiles.itTarget().resolve("test-classes") + File.pathSeparator + jars;
     }
 }

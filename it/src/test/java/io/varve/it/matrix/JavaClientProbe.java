@@ -2,6 +2,7 @@ package io.varve.it.matrix;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,9 +50,18 @@ public final class JavaClientProbe {
     /** Repeated in every produced value, so that every codec shrinks a batch (as in the scripts). */
     static final String PADDING = "x".repeat(64);
 
-    private JavaClientProbe() {}
+    private final PrintStream out;
+
+    JavaClientProbe(PrintStream out) {
+        this.out = out;
+    }
 
     public static void main(String[] args) throws Exception {
+        new JavaClientProbe(System.out).run(args);
+    }
+
+    /** Runs one command, printing its lines to this probe's stream. */
+    void run(String[] args) throws Exception {
         String bootstrap = args[1];
         switch (args[0]) {
             case "version" -> out("client kafka-clients " + clientVersion() + " from " + clientJar());
@@ -66,9 +76,9 @@ public final class JavaClientProbe {
         }
     }
 
-    private static void out(String line) {
-        System.out.println(line);
-        System.out.flush();
+    private void out(String line) {
+        out.println(line);
+        out.flush();
     }
 
     /** kafka-clients' own version file, in the same place in 3.x and 4.x. */
@@ -90,8 +100,7 @@ public final class JavaClientProbe {
                 .toString();
     }
 
-    private static void produce(String bootstrap, String topic, String codec, int count, String idempotent)
-            throws Exception {
+    private void produce(String bootstrap, String topic, String codec, int count, String idempotent) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -127,7 +136,7 @@ public final class JavaClientProbe {
         return new KafkaConsumer<>(p);
     }
 
-    private static void recordLine(ConsumerRecord<String, String> r) {
+    private void recordLine(ConsumerRecord<String, String> r) {
         String headers = java.util.stream.Stream.of(r.headers().toArray())
                 .map(h -> h.key() + "=" + new String(h.value(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining(","));
@@ -136,7 +145,7 @@ public final class JavaClientProbe {
     }
 
     /** Polls until {@code count} records went to {@code onRecord}; exits with an error past the deadline. */
-    private static void poll(
+    private void poll(
             KafkaConsumer<String, String> consumer, int count, Consumer<ConsumerRecord<String, String>> onRecord) {
         int read = 0;
         Instant end = Instant.now().plus(DEADLINE);
@@ -153,7 +162,7 @@ public final class JavaClientProbe {
         }
     }
 
-    private static void consume(String bootstrap, String topic, String from, int count) {
+    private void consume(String bootstrap, String topic, String from, int count) {
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaConsumer<String, String> consumer = consumer(bootstrap, Map.of())) {
             consumer.assign(Set.of(tp));
@@ -175,11 +184,11 @@ public final class JavaClientProbe {
             } else {
                 throw new IllegalArgumentException("unknown start " + from);
             }
-            poll(consumer, count, JavaClientProbe::recordLine);
+            poll(consumer, count, this::recordLine);
         }
     }
 
-    private static void watermarks(String bootstrap, String topic) {
+    private void watermarks(String bootstrap, String topic) {
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaConsumer<String, String> consumer = consumer(bootstrap, Map.of())) {
             out("watermarks 0 " + consumer.beginningOffsets(Set.of(tp)).get(tp) + " "
@@ -187,7 +196,7 @@ public final class JavaClientProbe {
         }
     }
 
-    private static void group(String bootstrap, String topic, String group, int count) {
+    private void group(String bootstrap, String topic, String group, int count) {
         Map<String, String> settings =
                 Map.of(ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, String> consumer = consumer(bootstrap, settings)) {
@@ -205,7 +214,7 @@ public final class JavaClientProbe {
         }
     }
 
-    private static void admin(String bootstrap, String topic, int partitions) throws Exception {
+    private void admin(String bootstrap, String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
                     .all()
@@ -241,7 +250,7 @@ public final class JavaClientProbe {
         return !expected;
     }
 
-    private static void unknownTopic(String bootstrap, String topic) throws Exception {
+    private void unknownTopic(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.describeTopics(List.of(topic)).allTopicNames().get();
             out("error none");
@@ -250,7 +259,7 @@ public final class JavaClientProbe {
         }
     }
 
-    private static void outOfRange(String bootstrap, String topic, long offset) {
+    private void outOfRange(String bootstrap, String topic, long offset) {
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaConsumer<String, String> consumer = consumer(bootstrap, Map.of())) {
             consumer.assign(Set.of(tp));

@@ -1,16 +1,26 @@
 package io.varve.it.matrix;
 
+import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-/** kafka-clients 4.4.0 (the version the project builds with), through {@link JavaClientProbe} in a child JVM. */
+/**
+ * kafka-clients 4.4.0 (the version the project builds with), through {@link JavaClientProbe} on a
+ * thread of the test JVM (3.9 runs the same probe in a child JVM).
+ */
 class JavaClients44MatrixIT extends ClientMatrix {
+    /** The probe in a child JVM with {@code classpath}, or on a thread of this JVM when it is null. */
     static ClientProbe javaProbe(String version, String classpath) {
         return new ScriptProbe() {
             @Override
             protected List<String> command() {
                 return ClientPrograms.javaProbe(classpath);
+            }
+
+            @Override
+            protected ProbeRun start(List<String> args) throws IOException {
+                return classpath == null ? InProcessRun.start(args) : super.start(args);
             }
 
             @Override
@@ -50,7 +60,7 @@ class JavaClients44MatrixIT extends ClientMatrix {
         };
     }
 
-    private static final ClientProbe CLIENTS_44 = javaProbe("4.4.0", ClientPrograms.clients44Classpath());
+    private static final ClientProbe CLIENTS_44 = javaProbe("4.4.0", null);
 
     @Override
     ClientProbe probe() {

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * started it: stdout and stderr go to files, never to pipes the child could block on, and the test
  * reads them while it runs (to wait for a {@code ready} line) and once it ended.
  */
-final class ProbeProcess implements AutoCloseable {
+final class ProbeProcess implements ProbeRun {
     private final List<String> command;
     private final Process process;
     private final Path out;
@@ -23,19 +23,6 @@ final class ProbeProcess implements AutoCloseable {
         this.process = process;
         this.out = out;
         this.err = err;
-    }
-
-    /** What a finished run printed and its exit code. */
-    record Result(List<String> command, int exitCode, String stdout, String stderr) {
-        List<String> lines() {
-            return stdout.lines().toList();
-        }
-
-        @Override
-        public String toString() {
-            return String.join(" ", command) + "\nexit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n"
-                    + stderr;
-        }
     }
 
     /** Starts {@code command} with {@code stdin} as its whole input. */
@@ -53,25 +40,17 @@ final class ProbeProcess implements AutoCloseable {
         return new ProbeProcess(List.copyOf(command), process, out, err);
     }
 
-    /** Runs {@code command} to its end; fails the test if it outlives {@code timeout}. */
-    static Result run(List<String> command, String stdin, Duration timeout) throws IOException, InterruptedException {
-        try (ProbeProcess probe = start(command, stdin)) {
-            return probe.await(timeout);
-        }
-    }
-
-    /** What it printed on stdout so far. */
-    String stdoutSoFar() throws IOException {
+    @Override
+    public String stdoutSoFar() throws IOException {
         return Files.readString(out);
     }
 
-    /** What it printed on stderr so far. */
-    String stderrSoFar() throws IOException {
+    private String stderrSoFar() throws IOException {
         return Files.readString(err);
     }
 
-    /** Waits for its end; fails the test (and kills it) if it outlives {@code timeout}. */
-    Result await(Duration timeout) throws IOException, InterruptedException {
+    @Override
+    public Result await(Duration timeout) throws IOException, InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError(
