@@ -4,12 +4,13 @@
 # controller), all on this machine, topics with replication factor 3 and min.insync.replicas 2,
 # measured with Kafka's own tools and bench's FailoverProbe. Results: bench/target/results-cluster.md.
 #
-#   bench/cluster.sh [--quick] [--rounds N]
+#   bench/cluster.sh [--quick] [--rounds N] [--failover-only]
 #
 # Per round and system: ProducerPerformance acks=all (100 B and 1 KiB records, 6 partitions),
 # EndToEndLatency acks=all (1 partition), and the failover time: kill -9 of a partition leader (not
-# the controller's node) to the first acknowledged acks=all produce. Record counts: BENCH_N100,
-# BENCH_N1K, BENCH_E2E; BENCH_MAX_SECONDS bounds the run. Every broker is stopped on exit.
+# the controller's node) to the first acknowledged acks=all produce (--failover-only: that alone).
+# Record counts: BENCH_N100, BENCH_N1K, BENCH_E2E; BENCH_MAX_SECONDS bounds the run; BENCH_PORTS=LOW-HIGH
+# confines the ports brokers listen on. Every broker is stopped on exit.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -17,11 +18,13 @@ cd "$root"
 args="$*"
 quick=0
 rounds=3
-usage() { echo "usage: bench/cluster.sh [--quick] [--rounds N]" >&2; exit 64; }
+failover_only=0
+usage() { echo "usage: bench/cluster.sh [--quick] [--rounds N] [--failover-only]" >&2; exit 64; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; rounds=1; shift ;;
     --rounds) [ $# -ge 2 ] || usage; rounds="$2"; shift 2 ;;
+    --failover-only) failover_only=1; shift ;;
     *) usage ;;
   esac
 done
@@ -141,25 +144,6 @@ stop_varve_cluster() {
   varve_dir=""
 }
 
-free_block() {  # free_block N: the first of N consecutive free ports
-  local start
-  while :; do
-    start=$((20000 + RANDOM % 30000))
-    python3 - "$start" "$1" <<'PY' && { echo "$start"; return; }
-import socket, sys
-start, n = int(sys.argv[1]), int(sys.argv[2])
-for p in range(start, start + n):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p))
-    except OSError:
-        sys.exit(1)
-    finally:
-        s.close()
-PY
-  done
-}
-
 wait_brokers() {  # wait_brokers SYSTEM NAME: until all three brokers are registered (an RF 3 topic is accepted)
   local attempt
   for attempt in $(seq 1 24); do
@@ -174,9 +158,17 @@ wait_brokers() {  # wait_brokers SYSTEM NAME: until all three brokers are regist
 
 # ---------------------------------------------------------------- one system, one round
 measure() {  # measure SYSTEM ROUND
-  local sys=$1 r=$2 out line t size count rc
+  local sys=$1 r=$2
   "start_${sys}_cluster" "r$r"
   log "$sys round $r: cluster on $bootstrap (pids $pids)"
+  [ "$failover_only" = 1 ] || measure_load "$sys" "$r"
+  measure_failover "$sys" "$r"
+  "stop_${sys}_cluster"
+  log "$sys round $r: done"
+}
+
+measure_load() {  # measure_load SYSTEM ROUND: produce throughput and end-to-end latency
+  local sys=$1 r=$2 out line t size count rc
   for t in p100 p1k; do
     tool 120 "$logs/$sys-r$r-create-$t.log" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" \
       --create --topic "$t" --partitions "$partitions" --replication-factor 3 --config min.insync.replicas=2 \
@@ -211,7 +203,10 @@ measure() {  # measure SYSTEM ROUND
     record "$sys" "$r" c3_e2e_p50_ms "$(sed -E 's/.*50th = ([0-9]+).*/\1/' <<<"$line")"
     record "$sys" "$r" c3_e2e_p99_ms "$(sed -E 's/.*99th = ([0-9]+).*/\1/' <<<"$line")"
   fi
+}
 
+measure_failover() {  # measure_failover SYSTEM ROUND: leader kill -9 to the first acknowledged acks=all produce
+  local sys=$1 r=$2 out line rc
   out="$logs/$sys-r$r-failover.log"
   log "$sys round $r: failover (kill -9 of a partition leader, then the first acks=all produce)"
   rc=0
@@ -219,9 +214,6 @@ measure() {  # measure SYSTEM ROUND
     >"$out" 2>&1 || rc=$?
   line=$(grep -o 'failover-ms=[0-9]*' "$out" || true)
   if [ -z "$line" ]; then fail "$sys" "$r" failover "$out" "$rc"; else record "$sys" "$r" c3_failover_ms "${line#failover-ms=}"; fi
-
-  "stop_${sys}_cluster"
-  log "$sys round $r: done"
 }
 
 log "three-node mode: rounds=$rounds N100=$n100 N1K=$n1k e2e=$ne2e (logs in $logs)"

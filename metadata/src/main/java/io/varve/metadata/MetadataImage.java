@@ -15,6 +15,9 @@ import org.apache.kafka.common.Uuid;
  * @param controllerId the node the controller runs on (set when a controller activates)
  * @param brokers the live (registered, unfenced) brokers by node id: what clients see
  * @param registrations every registered broker by node id, fenced ones included
+ * @param brokerConfigs the dynamic broker configs (AlterConfigs on a broker resource) by entity, as
+ *     Kafka keeps them: a node id for that broker's own, {@link #CLUSTER_LEVEL} ("") for the
+ *     cluster-wide defaults
  */
 public record MetadataImage(
         long offset,
@@ -24,8 +27,11 @@ public record MetadataImage(
         Map<Integer, BrokerRegistration> registrations,
         Map<String, TopicImage> topicsByName,
         Map<Uuid, String> topicNamesById,
-        Map<String, String> brokerConfigs)
+        Map<String, Map<String, String>> brokerConfigs)
         implements VarveSerializable {
+
+    /** The entity of the cluster-wide dynamic broker defaults, Kafka's empty resource name. */
+    public static final String CLUSTER_LEVEL = "";
 
     /** An image whose brokers are all live, registered at epoch 0 by an unknown incarnation (tests). */
     public MetadataImage(
@@ -35,7 +41,7 @@ public record MetadataImage(
             Map<Integer, BrokerInfo> brokers,
             Map<String, TopicImage> topicsByName,
             Map<Uuid, String> topicNamesById,
-            Map<String, String> brokerConfigs) {
+            Map<String, Map<String, String>> brokerConfigs) {
         this(
                 offset,
                 clusterId,
@@ -64,6 +70,18 @@ public record MetadataImage(
     public Optional<TopicImage> topic(Uuid topicId) {
         String name = topicNamesById.get(topicId);
         return name == null ? Optional.empty() : topic(name);
+    }
+
+    /** The dynamic configs stored for {@code entity}: a node id, or {@link #CLUSTER_LEVEL}. */
+    public Map<String, String> brokerConfigs(String entity) {
+        return brokerConfigs.getOrDefault(entity, Map.of());
+    }
+
+    /** The dynamic configs in force on {@code nodeId}: its own, over the cluster-wide ones (Kafka's order). */
+    public Map<String, String> brokerConfigsOf(int nodeId) {
+        Map<String, String> inForce = new TreeMap<>(brokerConfigs(CLUSTER_LEVEL));
+        inForce.putAll(brokerConfigs(Integer.toString(nodeId)));
+        return inForce;
     }
 
     public Optional<PartitionRegistration> partition(TopicPartition tp) {

@@ -51,7 +51,8 @@ final class Elections {
     List<PartitionChange> onBrokersRemoved(MetadataImage image, Set<Integer> removed, Set<Integer> live) {
         List<PartitionChange> changes = new ArrayList<>();
         for (TopicImage topic : image.topicsByName().values()) {
-            boolean unclean = policy.uncleanLeaderElection(topic.configs(), image.brokerConfigs());
+            boolean unclean =
+                    policy.uncleanLeaderElection(topic.configs(), image.brokerConfigs(MetadataImage.CLUSTER_LEVEL));
             for (PartitionRegistration partition : topic.partitions().values()) {
                 if (removed.contains(partition.leader())
                         || partition.isr().stream().anyMatch(removed::contains)) {
@@ -66,7 +67,8 @@ final class Elections {
     List<PartitionChange> electLeaderless(MetadataImage image, Set<Integer> live) {
         List<PartitionChange> changes = new ArrayList<>();
         for (TopicImage topic : image.topicsByName().values()) {
-            boolean unclean = policy.uncleanLeaderElection(topic.configs(), image.brokerConfigs());
+            boolean unclean =
+                    policy.uncleanLeaderElection(topic.configs(), image.brokerConfigs(MetadataImage.CLUSTER_LEVEL));
             for (PartitionRegistration partition : topic.partitions().values()) {
                 if (partition.leader() == NO_LEADER) {
                     elect(partition, Set.of(), live, unclean).ifPresent(e -> changes.add(change(topic, e)));
