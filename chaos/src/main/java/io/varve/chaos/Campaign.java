@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   Campaign --cycles N --out DIR --repository DIR [--port-base 19700] [--partitions 6]
  *            [--producers 2] [--rate 40] [--max-minutes M] [--node-java-opts "..."]
+ *            [--system varve|kafka]
  * </pre>
  *
  * <p>Runs on the main thread; the JVM must resolve the node names through the campaign's hosts file
@@ -49,11 +50,17 @@ public final class Campaign {
         List<Process> workloads = new ArrayList<>();
         Path stopFile = o.out().resolve("stop");
         Files.deleteIfExists(stopFile);
-        VarveNodes nodes = new VarveNodes(o.repository(), clusterDir, topology, extraConfig, o.nodeJavaOpts());
+        Nodes nodes = o.system().equals("kafka")
+                ? new KafkaNodes(
+                        clusterDir,
+                        topology,
+                        o.repository().resolve("bench/target/kafka.classpath"),
+                        o.nodeJavaOpts())
+                : new VarveNodes(o.repository(), clusterDir, topology, extraConfig, o.nodeJavaOpts());
         try (ProxyNetwork network = ProxyNetwork.start(topology);
                 ClusterWatch watch = new ClusterWatch(topology.bootstrapServers(), TOPIC)) {
             try {
-                log.info("starting the cluster in {}", clusterDir);
+                log.info("starting the {} cluster in {}", nodes.system(), clusterDir);
                 nodes.startMissing();
                 watch.createTopic(o.partitions());
                 FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions());

@@ -14,6 +14,7 @@ import java.nio.file.Path;
  * @param rate records a second each producer sends
  * @param maxMinutes stop injecting after this long even when cycles remain
  * @param nodeJavaOpts JVM options of every node
+ * @param system {@code varve}, or {@code kafka} for the same campaign against Apache Kafka
  */
 record CampaignOptions(
         int cycles,
@@ -24,7 +25,8 @@ record CampaignOptions(
         int producers,
         double rate,
         long maxMinutes,
-        String nodeJavaOpts) {
+        String nodeJavaOpts,
+        String system) {
 
     static CampaignOptions parse(String[] args) {
         int cycles = 5;
@@ -36,6 +38,7 @@ record CampaignOptions(
         double rate = 40;
         long maxMinutes = 24 * 60;
         String javaOpts = "-Xmx512m";
+        String system = "varve";
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("option " + args[i] + " needs a value");
@@ -51,6 +54,7 @@ record CampaignOptions(
                 case "--rate" -> rate = Double.parseDouble(v);
                 case "--max-minutes" -> maxMinutes = Long.parseLong(v);
                 case "--node-java-opts" -> javaOpts = v;
+                case "--system" -> system = v;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -66,6 +70,7 @@ record CampaignOptions(
                 producers,
                 rate,
                 maxMinutes,
-                javaOpts);
+                javaOpts,
+                system);
     }
 }
