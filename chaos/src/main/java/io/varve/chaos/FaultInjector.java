@@ -43,7 +43,7 @@ final class FaultInjector {
 
     FaultRecord inject(int cycle) throws IOException, InterruptedException {
         String kind = KINDS[(cycle - 1) % KINDS.length];
-        int partition = (cycle - 1) % partitions;
+        int partition = leaderElsewhere((cycle - 1) % partitions);
         return switch (kind) {
             case "kill-leader" -> killOne(cycle, kind, () -> watch.leader(partition), () -> watch.leader(partition));
             case "kill-controller" -> killOne(cycle, kind, watch::controller, watch::controller);
@@ -113,6 +113,23 @@ final class FaultInjector {
         long recovered = recover();
         return new FaultRecord(
                 cycle, "partition-leader", Integer.toString(node), injected, healed, recovered, failover);
+    }
+
+    /**
+     * From {@code first} on, the first partition whose leader is not the controller's node, so that
+     * a leader fault is not also a controller fault (kill-controller covers that); {@code first} when
+     * every leader is there or the cluster cannot say.
+     */
+    private int leaderElsewhere(int first) {
+        int controller = watch.controller();
+        for (int i = 0; i < partitions; i++) {
+            int partition = (first + i) % partitions;
+            int leader = watch.leader(partition);
+            if (leader > 0 && leader != controller) {
+                return partition;
+            }
+        }
+        return first;
     }
 
     /** The node {@code target} names, waiting for the cluster to name one. */
