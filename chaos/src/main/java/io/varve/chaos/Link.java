@@ -153,6 +153,11 @@ final class Link implements AutoCloseable {
         }
     }
 
+    /** The port this link listens on (for a link bound to port 0). */
+    int port() {
+        return server.getLocalPort();
+    }
+
     /** Connections this link carries or holds now (both ends counted). */
     int sockets() {
         return sockets.size();

@@ -1,0 +1,59 @@
+package io.varve.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import org.junit.jupiter.api.Test;
+
+class LinkTest {
+    @Test
+    void aCutLinkHoldsBytesAndDeliversThemWhenMended() throws Exception {
+        try (ServerSocket echo = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> echoOnce(echo));
+            server.setDaemon(true);
+            server.start();
+            try (Link link = Link.start(
+                            "test",
+                            new InetSocketAddress("127.0.0.1", 0),
+                            new InetSocketAddress("127.0.0.1", echo.getLocalPort()));
+                    Socket client = new Socket("127.0.0.1", link.port())) {
+                client.setSoTimeout(10_000);
+                OutputStream out = client.getOutputStream();
+                InputStream in = client.getInputStream();
+                out.write('a');
+                assertThat(in.read()).isEqualTo('a');
+
+                link.cut();
+                out.write('b');
+                client.setSoTimeout(500);
+                assertThatThrownBy(in::read).isInstanceOf(SocketTimeoutException.class);
+
+                link.mend();
+                client.setSoTimeout(10_000);
+                assertThat(in.read()).isEqualTo('b');
+                assertThat(link.isCut()).isFalse();
+            }
+        }
+    }
+
+    private static void echoOnce(ServerSocket server) {
+        try (Socket s = server.accept()) {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            int b;
+            while ((b = in.read()) >= 0) {
+                out.write(b);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the test closed the connection
+        }
+    }
+}
