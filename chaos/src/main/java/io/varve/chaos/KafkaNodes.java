@@ -46,11 +46,9 @@ final class KafkaNodes implements Nodes {
     public void startMissing() throws IOException, InterruptedException {
         Files.createDirectories(dir);
         List<Integer> started = new ArrayList<>();
+        // every node formatted before any starts: a broker that finds no controller quorum in time
+        // gives up registering and exits
         for (int node = 1; node <= Topology.NODES; node++) {
-            if (isRunning(node)) {
-                continue;
-            }
-            Path nodeDir = dir.resolve("node-" + node);
             Path properties = dir.resolve("node-" + node + ".properties");
             if (!Files.exists(properties)) {
                 Files.createDirectories(dataDir(node));
@@ -59,7 +57,12 @@ final class KafkaNodes implements Nodes {
                 run(node, List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()),
                         dir.resolve("node-" + node + "-format.log"), true);
             }
-            Files.createDirectories(nodeDir);
+        }
+        for (int node = 1; node <= Topology.NODES; node++) {
+            if (isRunning(node)) {
+                continue;
+            }
+            Path properties = dir.resolve("node-" + node + ".properties");
             processes[node] = run(node, List.of("kafka.Kafka", properties.toString()), log(node), false);
             started.add(node);
         }
