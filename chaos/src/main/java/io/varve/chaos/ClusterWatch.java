@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The campaign's view of the cluster, through its own links (never cut): who leads a partition, which
@@ -42,7 +44,21 @@ final class ClusterWatch implements AutoCloseable {
     void createTopic(int partitions) throws Exception {
         NewTopic newTopic =
                 new NewTopic(topic, partitions, (short) Topology.NODES).configs(Map.of("min.insync.replicas", "2"));
-        admin.createTopics(List.of(newTopic)).all().get(60, TimeUnit.SECONDS);
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (true) {
+            try {
+                admin.createTopics(List.of(newTopic)).all().get(60, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    return;
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(1_000);
+            }
+        }
     }
 
     /** The partitions of the topic as the cluster describes them now; empty when it cannot answer. */
