@@ -24,6 +24,15 @@ interface Nodes {
         return pid(node) > 0;
     }
 
+    /**
+     * Whether a node left alone by the loss of the others stops by itself (Varve's split-brain
+     * resolver downs a minority; a Kafka broker keeps running): the campaign then waits for it to
+     * exit before restarting the cluster, so all three start together.
+     */
+    default boolean minorityStops() {
+        return false;
+    }
+
     /** Where node {@code node} keeps its partition directories. */
     Path dataDir(int node);
 

@@ -74,6 +74,11 @@ final class VarveNodes implements Nodes {
     }
 
     @Override
+    public boolean minorityStops() {
+        return true;
+    }
+
+    @Override
     public long pid(int node) {
         Path file = dir.resolve("node-" + node + ".pid");
         try {
