@@ -79,6 +79,11 @@ public final class Campaign {
                 Thread.sleep(5_000);
                 long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(o.maxMinutes());
                 for (int cycle = 1; cycle <= o.cycles() && System.currentTimeMillis() < deadline; cycle++) {
+                    // never break a cluster that has not recovered from the last fault: a partition
+                    // whose ISR is still one node would go offline for a reason of the campaign's own
+                    for (int attempt = 1; attempt <= 3 && faults.recover() < 0; attempt++) {
+                        log.warn("cycle {} waits: the cluster has not recovered ({})", cycle, watch.describe());
+                    }
                     FaultRecord fault = faults.inject(cycle);
                     Files.writeString(
                             o.out().resolve("faults.log"),
