@@ -41,26 +41,82 @@ public final class Campaign {
         System.exit(exit);
     }
 
-    static int run(CampaignOptions o) throws Exception {
-        Files.createDirectories(o.out());
+    /**
+     * Finishes a run whose campaign ended before its check (restarts the cluster behind the links,
+     * waits for it to recover, reads, stops, compares, checks): {@code --check-only} with the run's
+     * {@code --out}.
+     */
+    static int checkOnly(CampaignOptions o) throws Exception {
         Topology topology = new Topology(o.portBase());
         topology.writeHostsFiles(o.out());
+        Nodes nodes = nodes(o, topology);
+        try (ProxyNetwork network = ProxyNetwork.start(topology);
+                ClusterWatch watch = new ClusterWatch(topology.bootstrapServers(), TOPIC)) {
+            try {
+                FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions());
+                for (int attempt = 1; attempt <= 3 && faults.recover() < 0; attempt++) {
+                    log.warn("the cluster has not recovered ({})", watch.describe());
+                }
+                finish(o, nodes);
+            } finally {
+                nodes.close();
+            }
+        }
+        return verdict(o);
+    }
+
+    private static Nodes nodes(CampaignOptions o, Topology topology) throws IOException {
         Path clusterDir = o.out().resolve("cluster");
-        String extraConfig = "# written by the campaign\n";
-        List<Process> workloads = new ArrayList<>();
-        Path stopFile = o.out().resolve("stop");
-        Files.deleteIfExists(stopFile);
-        Nodes nodes = o.system().equals("kafka")
+        return o.system().equals("kafka")
                 ? new KafkaNodes(
                         clusterDir,
                         topology,
                         o.repository().resolve("bench/target/kafka.classpath"),
                         o.nodeJavaOpts())
-                : new VarveNodes(o.repository(), clusterDir, topology, extraConfig, o.nodeJavaOpts());
+                : new VarveNodes(o.repository(), clusterDir, topology, "# written by the campaign\n", o.nodeJavaOpts());
+    }
+
+    /** Reads the whole topic, stops the cluster and compares the replicas. */
+    private static void finish(CampaignOptions o, Nodes nodes) throws Exception {
+        Topology topology = new Topology(o.portBase());
+        Map<Integer, Long> ends = FinalLog.read(topology.bootstrapServers(), TOPIC, o.out());
+        nodes.close();
+        List<Path> dataDirs =
+                IntStream.rangeClosed(1, Topology.NODES).mapToObj(nodes::dataDir).toList();
+        ReplicaComparison.compare(dataDirs, TOPIC, ends, o.out());
+    }
+
+    private static int verdict(CampaignOptions o) throws IOException {
+        try (PrintStream report = new PrintStream(
+                Files.newOutputStream(o.out().resolve("report.txt")), true, StandardCharsets.UTF_8)) {
+            Checker.Verdict verdict = Checker.check(o.out(), report);
+            Files.readAllLines(o.out().resolve("report.txt")).stream()
+                    .filter(l -> !l.startsWith("fault "))
+                    .forEach(System.out::println);
+            return verdict.lost() + verdict.misplaced() + verdict.duplicated() + verdict.reordered()
+                                    + verdict.divergent()
+                            == 0
+                    ? 0
+                    : 1;
+        }
+    }
+
+    static int run(CampaignOptions o) throws Exception {
+        if (o.checkOnly()) {
+            return checkOnly(o);
+        }
+        Files.createDirectories(o.out());
+        Topology topology = new Topology(o.portBase());
+        topology.writeHostsFiles(o.out());
+        Path clusterDir = o.out().resolve("cluster");
+        List<Process> workloads = new ArrayList<>();
+        Path stopFile = o.out().resolve("stop");
+        Files.deleteIfExists(stopFile);
+        Nodes nodes = nodes(o, topology);
         try (ProxyNetwork network = ProxyNetwork.start(topology);
                 ClusterWatch watch = new ClusterWatch(topology.bootstrapServers(), TOPIC)) {
             try {
-                log.info("starting the {} cluster in {}", nodes.system(), clusterDir);
+                log.info("starting the {} cluster in {}", nodes.system(), o.out().resolve("cluster"));
                 nodes.startMissing();
                 watch.createTopic(o.partitions());
                 FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions());
@@ -104,33 +160,14 @@ public final class Campaign {
                 if (faults.recover() < 0) {
                     log.error("the cluster did not recover before the check: {}", watch.describe());
                 }
-                Map<Integer, Long> ends = FinalLog.read(topology.bootstrapServers(), TOPIC, o.out());
-                nodes.close();
-                List<Path> dataDirs = IntStream.rangeClosed(1, Topology.NODES)
-                        .mapToObj(nodes::dataDir)
-                        .toList();
-                ReplicaComparison.compare(dataDirs, TOPIC, ends, o.out());
+                finish(o, nodes);
             } finally {
                 Files.writeString(stopFile, "stop\n");
                 workloads.forEach(Process::destroyForcibly);
                 nodes.close();
             }
         }
-        try (PrintStream report =
-                new PrintStream(Files.newOutputStream(o.out().resolve("report.txt")), true, StandardCharsets.UTF_8)) {
-            Checker.Verdict verdict = Checker.check(o.out(), report);
-            Files.readAllLines(o.out().resolve("report.txt")).stream()
-                    .filter(l -> !l.startsWith("fault "))
-                    .forEach(System.out::println);
-            return verdict.lost()
-                                    + verdict.misplaced()
-                                    + verdict.duplicated()
-                                    + verdict.reordered()
-                                    + verdict.divergent()
-                            == 0
-                    ? 0
-                    : 1;
-        }
+        return verdict(o);
     }
 
     private static Process startWorkload(CampaignOptions o, Topology topology, char side, Path stopFile)

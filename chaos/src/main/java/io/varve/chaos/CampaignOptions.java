@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * @param maxMinutes stop injecting after this long even when cycles remain
  * @param nodeJavaOpts JVM options of every node
  * @param system {@code varve}, or {@code kafka} for the same campaign against Apache Kafka
+ * @param checkOnly only finish an earlier run in {@code out}: restart, read, compare, check
  */
 record CampaignOptions(
         int cycles,
@@ -26,7 +27,8 @@ record CampaignOptions(
         double rate,
         long maxMinutes,
         String nodeJavaOpts,
-        String system) {
+        String system,
+        boolean checkOnly) {
 
     static CampaignOptions parse(String[] args) {
         int cycles = 5;
@@ -39,7 +41,13 @@ record CampaignOptions(
         long maxMinutes = 24 * 60;
         String javaOpts = "-Xmx512m";
         String system = "varve";
+        boolean checkOnly = false;
         for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--check-only")) {
+                checkOnly = true;
+                i--;
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("option " + args[i] + " needs a value");
             }
@@ -71,6 +79,7 @@ record CampaignOptions(
                 rate,
                 maxMinutes,
                 javaOpts,
-                system);
+                system,
+                checkOnly);
     }
 }
