@@ -69,10 +69,7 @@ public final class Campaign {
         Path clusterDir = o.out().resolve("cluster");
         return o.system().equals("kafka")
                 ? new KafkaNodes(
-                        clusterDir,
-                        topology,
-                        o.repository().resolve("bench/target/kafka.classpath"),
-                        o.nodeJavaOpts())
+                        clusterDir, topology, o.repository().resolve("bench/target/kafka.classpath"), o.nodeJavaOpts())
                 : new VarveNodes(o.repository(), clusterDir, topology, "# written by the campaign\n", o.nodeJavaOpts());
     }
 
@@ -81,19 +78,23 @@ public final class Campaign {
         Topology topology = new Topology(o.portBase());
         Map<Integer, Long> ends = FinalLog.read(topology.bootstrapServers(), TOPIC, o.out());
         nodes.close();
-        List<Path> dataDirs =
-                IntStream.rangeClosed(1, Topology.NODES).mapToObj(nodes::dataDir).toList();
+        List<Path> dataDirs = IntStream.rangeClosed(1, Topology.NODES)
+                .mapToObj(nodes::dataDir)
+                .toList();
         ReplicaComparison.compare(dataDirs, TOPIC, ends, o.out());
     }
 
     private static int verdict(CampaignOptions o) throws IOException {
-        try (PrintStream report = new PrintStream(
-                Files.newOutputStream(o.out().resolve("report.txt")), true, StandardCharsets.UTF_8)) {
+        try (PrintStream report =
+                new PrintStream(Files.newOutputStream(o.out().resolve("report.txt")), true, StandardCharsets.UTF_8)) {
             Checker.Verdict verdict = Checker.check(o.out(), report);
             Files.readAllLines(o.out().resolve("report.txt")).stream()
                     .filter(l -> !l.startsWith("fault "))
                     .forEach(System.out::println);
-            return verdict.lost() + verdict.misplaced() + verdict.duplicated() + verdict.reordered()
+            return verdict.lost()
+                                    + verdict.misplaced()
+                                    + verdict.duplicated()
+                                    + verdict.reordered()
                                     + verdict.divergent()
                             == 0
                     ? 0
@@ -116,7 +117,8 @@ public final class Campaign {
         try (ProxyNetwork network = ProxyNetwork.start(topology);
                 ClusterWatch watch = new ClusterWatch(topology.bootstrapServers(), TOPIC)) {
             try {
-                log.info("starting the {} cluster in {}", nodes.system(), o.out().resolve("cluster"));
+                log.info(
+                        "starting the {} cluster in {}", nodes.system(), o.out().resolve("cluster"));
                 nodes.startMissing();
                 watch.createTopic(o.partitions());
                 FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions());

@@ -54,8 +54,11 @@ final class KafkaNodes implements Nodes {
                 Files.createDirectories(dataDir(node));
                 Files.writeString(properties, properties(node));
                 Files.writeString(dir.resolve("log4j2.properties"), LOG4J2);
-                run(node, List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()),
-                        dir.resolve("node-" + node + "-format.log"), true);
+                run(
+                        node,
+                        List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()),
+                        dir.resolve("node-" + node + "-format.log"),
+                        true);
             }
         }
         for (int node = 1; node <= Topology.NODES; node++) {
@@ -91,9 +94,10 @@ final class KafkaNodes implements Nodes {
         return text.indexOf("Kafka Server started", Math.max(0, lastStart)) >= 0;
     }
 
-    private Process run(int node, List<String> main, Path output, boolean wait) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    private Process run(int node, List<String> main, Path output, boolean wait)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(javaOpts.trim().split("\\s+")));
         command.add("-Djdk.net.hosts.file=" + Topology.hostsPath(dir.getParent(), node));
         command.add("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"));
@@ -101,7 +105,10 @@ final class KafkaNodes implements Nodes {
         command.add("-cp");
         command.add(classpath);
         command.addAll(main);
-        Files.writeString(output, "CHAOS-START " + UUID.randomUUID() + "\n", java.nio.file.StandardOpenOption.CREATE,
+        Files.writeString(
+                output,
+                "CHAOS-START " + UUID.randomUUID() + "\n",
+                java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -176,7 +183,8 @@ final class KafkaNodes implements Nodes {
         }
     }
 
-    private static final String LOG4J2 = """
+    private static final String LOG4J2 =
+            """
             status = warn
             appender.out.type = Console
             appender.out.name = OUT
