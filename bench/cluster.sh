@@ -134,6 +134,7 @@ stop_kafka_cluster() {
 varve_env() {
   VARVE_CLUSTER_DIR="$varve_dir" VARVE_CLUSTER_KAFKA_PORT="$varve_kafka" VARVE_CLUSTER_PORT_BASE="$varve_cport" \
     VARVE_CLUSTER_PG_PORT="$varve_pg" VARVE_CLUSTER_EXTRA_CONFIG="$run/varve-extra.conf" VARVE_SKIP_BUILD=1 \
+    VARVE_CLUSTER_START_TIMEOUT="${VARVE_CLUSTER_START_TIMEOUT:-600}" \
     JAVA_OPTS="$broker_jvm" "$@"
 }
 
