@@ -214,7 +214,8 @@ class ClusterIT {
     /**
      * A paused leader ({@code kill -STOP}, as a long GC pause or a frozen VM) is fenced and replaced;
      * the {@code acks=all} writes that reached it while it was paused are never acknowledged once it
-     * runs again, and the log holds only what the new leader accepted.
+     * runs again, and the log holds only what the new leader accepted. Downed by the others meanwhile,
+     * it stops when it runs again; started again, it rejoins the ISR with the new leader's log.
      */
     @Test
     @Order(3)
@@ -241,6 +242,7 @@ class ClusterIT {
                             .get()
                             .offset())
                     .isZero();
+            long downedBefore = downMarks(leader);
             cluster.pause(leader);
             log.info("paused node {}, the leader of {}", leader, tp);
             try {
@@ -268,6 +270,10 @@ class ClusterIT {
                                 .get();
                     }
                 }
+                // paused until the majority has downed it too, so that it must stop once it runs again
+                assertThat(Conditions.awaitTrue(DEADLINE, () -> downMarks(leader) > downedBefore))
+                        .as("the other nodes downed node %d", leader)
+                        .isTrue();
             } finally {
                 cluster.resume(leader);
                 log.info("resumed node {}", leader);
@@ -279,6 +285,9 @@ class ClusterIT {
                         .withThrowableOfType(java.util.concurrent.ExecutionException.class);
             }
         }
+        assertThat(Conditions.awaitTrue(DEADLINE, () -> !cluster.isRunning(leader)))
+                .as("the downed node %d stopped", leader)
+                .isTrue();
         List<String> values = readAll(tp).stream().map(ConsumerRecord::value).toList();
         assertThat(values).hasSize(101).first().isEqualTo("before");
         assertThat(values.subList(1, 101))
@@ -287,6 +296,10 @@ class ClusterIT {
                         .map(i -> "fresh-" + i)
                         .toList());
         cluster.startMissing();
+        assertThat(Conditions.awaitTrue(DEADLINE, () -> describe("paused").partitions().get(0).isr().stream()
+                        .anyMatch(node -> node.id() == leader)))
+                .as("node %d back in the ISR of %s", leader, tp)
+                .isTrue();
         assertThat(Conditions.awaitTrue(DEADLINE, () -> replicasIdentical("paused-0")))
                 .as("the old leader truncated what it took while paused")
                 .isTrue();
@@ -483,6 +496,18 @@ class ClusterIT {
                         .map(r -> Integer.parseInt(r.value().substring(prefix.length())))
                         .toList())
                 .isSorted();
+    }
+
+    /** How often the other nodes logged that they marked node {@code n} down (Pekko's own line). */
+    private static long downMarks(int n) {
+        String line = "Marking unreachable node [pekko://varve@127.0.0.1:" + cluster.clusterPort(n) + "] as [Down]";
+        long marks = 0;
+        for (int other = 1; other <= ScriptCluster.NODES; other++) {
+            if (other != n) {
+                marks += cluster.log(other).lines().filter(l -> l.contains(line)).count();
+            }
+        }
+        return marks;
     }
 
     private static List<String> valuesAndOffsets(List<ConsumerRecord<String, String>> records) {
