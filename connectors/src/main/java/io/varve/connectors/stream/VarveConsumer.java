@@ -39,7 +39,7 @@ public final class VarveConsumer {
             EmbeddedVarve varve, SourceSettings<K, V> settings, TopicPartition tp, StartOffset start) {
         Executor fileReads =
                 varve.system().dispatchers().lookup(DispatcherSelector.fromConfig("varve.storage-dispatcher"));
-        return Source.fromGraph(new ReadStage<>(varve.services().broker(), tp, start, settings, fileReads));
+        return Source.fromGraph(new ReadStage<>(varve.system(), varve.services().broker(), tp, start, settings, fileReads));
     }
 
     /**
