@@ -141,7 +141,8 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
     private record Answer(int request, Object message, Throwable failure) {}
 
     @SuppressWarnings("unchecked")
-    private static <T> org.apache.pekko.actor.typed.ActorRef<T> narrow(org.apache.pekko.actor.typed.ActorRef<Object> replyTo) {
+    private static <T> org.apache.pekko.actor.typed.ActorRef<T> narrow(
+            org.apache.pekko.actor.typed.ActorRef<Object> replyTo) {
         return (org.apache.pekko.actor.typed.ActorRef<T>) (org.apache.pekko.actor.typed.ActorRef<?>) replyTo;
     }
 
@@ -216,7 +217,8 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
          * or, when this stage has stopped meanwhile, is released here (a read's segment file).
          */
         private void send(
-                Outstanding what, Function<org.apache.pekko.actor.typed.ActorRef<Object>, PartitionActor.Command> command,
+                Outstanding what,
+                Function<org.apache.pekko.actor.typed.ActorRef<Object>, PartitionActor.Command> command,
                 Duration timeout) {
             outstanding = what;
             int number = ++request;
@@ -232,7 +234,8 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
 
         private Function<org.apache.pekko.actor.typed.ActorRef<Object>, PartitionActor.Read> read() {
             long offset = nextOffset;
-            return replyTo -> new PartitionActor.Read(offset, settings.maxBytesPerRead(), false, true, -1, narrow(replyTo));
+            return replyTo ->
+                    new PartitionActor.Read(offset, settings.maxBytesPerRead(), false, true, -1, narrow(replyTo));
         }
 
         private void maybeRead() {
@@ -245,7 +248,8 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
         }
 
         private BoxedUnit onMessage(Tuple2<ActorRef, Object> envelope) {
-            if (envelope._2() instanceof Terminated terminated && terminated.actor().equals(partitionClassic)) {
+            if (envelope._2() instanceof Terminated terminated
+                    && terminated.actor().equals(partitionClassic)) {
                 failStage(PartitionRoutes.unavailable(services, tp, topicId, "reading"));
             }
             return BoxedUnit.UNIT;
@@ -316,7 +320,8 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
             var read = read();
             send(
                     Outstanding.AWAIT,
-                    replyTo -> new PartitionActor.AwaitData(read.apply(replyTo), awaitOffset, LONG_POLL_MS, abandoned::get),
+                    replyTo -> new PartitionActor.AwaitData(
+                            read.apply(replyTo), awaitOffset, LONG_POLL_MS, abandoned::get),
                     Duration.ofMillis(LONG_POLL_MS).plus(settings.timeout()));
             scheduleOnce(RENEW_LONG_POLL, Duration.ofMillis(LONG_POLL_MS));
         }
@@ -341,7 +346,8 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
             } catch (RuntimeException rejected) {
                 // the storage dispatcher is shutting down: the slice is ours to give back
                 slice.release();
-                failStage(new KafkaException("reading a segment of " + tp + " at offset " + nextOffset + " failed", rejected));
+                failStage(new KafkaException(
+                        "reading a segment of " + tp + " at offset " + nextOffset + " failed", rejected));
             }
         }
 
