@@ -504,7 +504,8 @@ class ClusterIT {
         long marks = 0;
         for (int other = 1; other <= ScriptCluster.NODES; other++) {
             if (other != n) {
-                marks += cluster.log(other).lines().filter(l -> l.contains(line)).count();
+                marks +=
+                        cluster.log(other).lines().filter(l -> l.contains(line)).count();
             }
         }
         return marks;
