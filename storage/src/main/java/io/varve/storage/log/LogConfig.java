@@ -174,6 +174,33 @@ public record LogConfig(Map<String, Object> values, Map<String, String> override
         return policies.contains(TopicConfig.CLEANUP_POLICY_DELETE);
     }
 
+    /** Whether {@code cleanup.policy} contains {@code compact}: the log cleaner keeps the latest record of each key. */
+    public boolean isCompacted() {
+        @SuppressWarnings("unchecked")
+        List<String> policies = (List<String>) values.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+        return policies.contains(TopicConfig.CLEANUP_POLICY_COMPACT);
+    }
+
+    /** {@code delete.retention.ms}: how long a cleaned tombstone (or transaction marker) is kept. */
+    public long deleteRetentionMs() {
+        return (Long) values.get(TopicConfig.DELETE_RETENTION_MS_CONFIG);
+    }
+
+    /** {@code min.compaction.lag.ms}: records younger than this are not compacted. */
+    public long minCompactionLagMs() {
+        return (Long) values.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG);
+    }
+
+    /** {@code max.compaction.lag.ms}: a dirty record older than this makes the log due whatever its ratio. */
+    public long maxCompactionLagMs() {
+        return (Long) values.get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG);
+    }
+
+    /** {@code min.cleanable.dirty.ratio}: the dirty share of the log above which it is cleaned. */
+    public double minCleanableDirtyRatio() {
+        return (Double) values.get(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG);
+    }
+
     public TimestampType messageTimestampType() {
         return "LogAppendTime".equals(values.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG))
                 ? TimestampType.LOG_APPEND_TIME
