@@ -7,6 +7,8 @@ import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicImage;
 import io.varve.partition.PartitionActor;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.cleaner.CleanerSettings;
+import io.varve.partition.cleaner.LogCleaner;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.api.TopicConfigs;
@@ -33,8 +35,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * ReplicaManager role): a partition whose replicas include this node gets an actor on {@code
  * varve.storage-dispatcher}; a partition that left the image (topic deleted) is stopped and its log
  * deleted; a changed registration or topic config is passed on. It also checkpoints the data
- * directory's recovery points and log start offsets, and on {@link StopAll} closes every log and
- * writes the clean-shutdown marker. Runs on the storage dispatcher (it writes checkpoint files).
+ * directory's recovery points and log start offsets, tells the node's {@link LogCleaner} (its child)
+ * which partitions it hosts and which are compacted, and on {@link StopAll} stops the cleaner, closes
+ * every log and writes the clean-shutdown marker. Runs on the storage dispatcher (it writes checkpoint files).
  */
 public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Command> {
 
@@ -57,6 +60,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private final HostedPartitions hosted;
     private final TopicConfigs topicConfigs;
     private final PartitionSettings partitionSettings;
+    private ActorRef<LogCleaner.Command> cleaner;
     private final Map<TopicPartition, Hosted> partitions = new HashMap<>();
     private final Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
     private final Map<TopicPartition, Long> logStartOffsets = new HashMap<>();
@@ -73,12 +77,19 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
             PartitionSettings partitionSettings,
+            CleanerSettings cleanerSettings,
             Duration checkpointInterval) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             metadata.subscribe(image -> context.getSelf().tell(new ImageChanged(image)));
             context.getSelf().tell(new ImageChanged(metadata.image()));
             timers.startTimerWithFixedDelay(new CheckpointTick(), checkpointInterval);
-            return new ReplicaManager(context, logDirectory, nodeId, hosted, topicConfigs, partitionSettings);
+            ActorRef<LogCleaner.Command> cleaner = cleanerSettings.enabled()
+                    ? context.spawn(
+                            LogCleaner.create(logDirectory.path(), cleanerSettings),
+                            "log-cleaner",
+                            DispatcherSelector.fromConfig("varve.storage-dispatcher"))
+                    : null;
+            return new ReplicaManager(context, logDirectory, nodeId, hosted, topicConfigs, partitionSettings, cleaner);
         }));
     }
 
@@ -88,8 +99,10 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             int nodeId,
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
-            PartitionSettings partitionSettings) {
+            PartitionSettings partitionSettings,
+            ActorRef<LogCleaner.Command> cleaner) {
         super(context);
+        this.cleaner = cleaner;
         this.logDirectory = logDirectory;
         this.nodeId = nodeId;
         this.hosted = hosted;
@@ -153,10 +166,20 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                             DispatcherSelector.fromConfig("varve.storage-dispatcher"));
             partitions.put(tp, new Hosted(ref, registration, config));
             hosted.register(tp, ref);
+            tellCleaner(new LogCleaner.Track(tp, ref, config.isCompacted()));
         } else if (!current.registration().equals(registration)
                 || !current.config().equals(config)) {
             current.ref().tell(new PartitionActor.UpdateRegistration(registration, config));
             partitions.put(tp, new Hosted(current.ref(), registration, config));
+            if (current.config().isCompacted() != config.isCompacted()) {
+                tellCleaner(new LogCleaner.Track(tp, current.ref(), config.isCompacted()));
+            }
+        }
+    }
+
+    private void tellCleaner(LogCleaner.Command command) {
+        if (cleaner != null) {
+            cleaner.tell(command);
         }
     }
 
@@ -173,6 +196,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private void stop(TopicPartition tp, boolean deleteLog) {
         Hosted current = partitions.remove(tp);
         hosted.unregister(tp);
+        tellCleaner(new LogCleaner.Untrack(tp, deleteLog));
         if (deleteLog) {
             recoveryPoints.remove(tp);
             logStartOffsets.remove(tp);
@@ -231,6 +255,10 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
      */
     private Behavior<Command> onStopAll(StopAll stopAll) {
         stopAllReplyTo = stopAll.replyTo();
+        if (cleaner != null) {
+            getContext().stop(cleaner); // cleanings in flight are called off before the logs close
+            cleaner = null;
+        }
         ActorRef<PartitionActor.LogDescription> adapter =
                 getContext().messageAdapter(PartitionActor.LogDescription.class, Described::new);
         partitions.values().forEach(h -> h.ref().tell(new PartitionActor.DescribeLog(adapter)));

@@ -76,7 +76,7 @@ final class PartitionFixture {
         return this;
     }
 
-    ActorRef<Command> spawn() {
+    LogDirectory logDirectory() {
         try {
             if (logDirectory == null) {
                 logDirectory = LogDirectory.open(dataDir);
@@ -84,6 +84,11 @@ final class PartitionFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return logDirectory;
+    }
+
+    ActorRef<Command> spawn() {
+        logDirectory();
         return testKit.spawn(
                 PartitionActor.create(
                         logDirectory, TP, topicId, LogConfig.fromMap(overrides), registration, NODE, SETTINGS),
@@ -136,6 +141,33 @@ final class PartitionFixture {
                     (prefix + "-" + i).getBytes(StandardCharsets.UTF_8));
         }
         return records;
+    }
+
+    /** Every record in {@code slice} as {@code "offset:key=value"}, read back from the segment file. */
+    static List<String> keysOffsetsAndValues(LogSlice slice) {
+        List<String> out = new ArrayList<>();
+        for (RecordBatch batch : readSlice(slice).batches()) {
+            for (Record record : batch) {
+                out.add(record.offset() + ":" + StandardCharsets.UTF_8.decode(record.key()) + "="
+                        + StandardCharsets.UTF_8.decode(record.value()));
+            }
+        }
+        return out;
+    }
+
+    private static MemoryRecords readSlice(LogSlice slice) {
+        ByteBuffer buffer = ByteBuffer.allocate(slice.length());
+        try (FileChannel channel = FileChannel.open(slice.file(), StandardOpenOption.READ)) {
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, slice.position() + buffer.position()) < 0) {
+                    throw new IOException("slice " + slice + " runs past the end of the file");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        buffer.flip();
+        return MemoryRecords.readableRecords(buffer);
     }
 
     /** Every record in {@code slice} as {@code "offset:value"}, read back from the segment file. */

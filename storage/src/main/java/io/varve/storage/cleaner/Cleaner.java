@@ -171,7 +171,11 @@ public final class Cleaner {
                 stats.mapBytesRead += consumed;
                 if (consumed == 0) {
                     reader.grow(
-                            records, position, segment.size(), snapshot.config().maxMessageBytes(), name(segment));
+                            records,
+                            position,
+                            segment.size(),
+                            snapshot.config().maxMessageBytes(),
+                            name(snapshot, segment));
                 }
                 position += consumed;
             }
@@ -269,7 +273,11 @@ public final class Cleaner {
                 }
                 if (result.bytesRead() == 0) {
                     reader.grow(
-                            records, position, segment.size(), snapshot.config().maxMessageBytes(), name(segment));
+                            records,
+                            position,
+                            segment.size(),
+                            snapshot.config().maxMessageBytes(),
+                            name(snapshot, segment));
                     growWriteBuffer();
                 }
                 position += result.bytesRead();
@@ -294,7 +302,7 @@ public final class Cleaner {
         }
     }
 
-    private static String name(CleaningSnapshot.Segment segment) {
-        return "segment " + segment.baseOffset();
+    private static String name(CleaningSnapshot snapshot, CleaningSnapshot.Segment segment) {
+        return "segment " + segment.baseOffset() + " of " + snapshot.topicPartition();
     }
 }

@@ -1,5 +1,6 @@
 package io.varve.transport.api.admin.configs;
 
+import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.BrokerServices;
 import java.nio.file.Path;
@@ -13,16 +14,19 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
  * Describes a broker resource as Kafka does. The node itself ({@code resourceName} = its id): the
  * {@code log.*} defaults of every topic config under Kafka's broker names, which may be altered
  * dynamically, and the read-only static keys Varve has ({@code node.id}, {@code num.partitions},
- * {@code log.dirs}, ...). The cluster default ({@code ""}): only the dynamic defaults set, as
+ * {@code log.dirs}, the {@code log.cleaner.*} settings, ...). The cluster default ({@code ""}): only the dynamic defaults set, as
  * Kafka answers. Built per request; immutable.
  */
 final class BrokerConfigDescriber {
     private final TopicConfigDescriber topics;
     private final Map<String, String> dynamicBrokerDefaults;
+    private final CleanerSettings cleaner;
 
-    BrokerConfigDescriber(TopicConfigDescriber topics, Map<String, String> dynamicBrokerDefaults) {
+    BrokerConfigDescriber(
+            TopicConfigDescriber topics, Map<String, String> dynamicBrokerDefaults, CleanerSettings cleaner) {
         this.topics = topics;
         this.dynamicBrokerDefaults = dynamicBrokerDefaults;
+        this.cleaner = cleaner;
     }
 
     List<ConfigView> describeNode(BrokerServices services, Path logDir) {
@@ -63,6 +67,10 @@ final class BrokerConfigDescriber {
                 "104857600",
                 ConfigType.INT,
                 "The largest request accepted."));
+        cleaner.asKafkaConfigs().forEach((name, value) -> {
+            CleanerConfigNames.Key key = CleanerConfigNames.key(name);
+            views.add(staticKey(name, value, key.kafkaDefault(), key.type(), key.documentation()));
+        });
         return views;
     }
 
