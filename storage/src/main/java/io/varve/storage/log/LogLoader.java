@@ -86,6 +86,10 @@ final class LogLoader {
             long start = Math.max(0, checkpointedLogStartOffset);
             segments.put(start, LogSegment.open(dir, start, config, PartitionLog.rollJitterMs(config), clock.millis()));
         }
+        for (LogSegment closed : segments.headMap(segments.lastKey()).values()) {
+            // opening preallocated their indexes; only the active segment takes appends
+            closed.onBecomeInactiveSegment();
+        }
         long logStartOffset = Math.max(checkpointedLogStartOffset, segments.firstKey());
         ProducerStateTable producerState = new ProducerStateTable(dir, producerIdExpirationMs, clock::millis);
         LeaderEpochCache epochCache =

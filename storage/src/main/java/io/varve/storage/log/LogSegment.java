@@ -344,6 +344,15 @@ public final class LogSegment {
         return log.truncateTo(validBytes);
     }
 
+    /**
+     * Trims the index files of a segment that is not active to their entries, as Kafka keeps them on disk
+     * (opening preallocates them for appends); {@code kafka-dump-log} reads every slot of the file.
+     */
+    void trimIndexes() throws IOException {
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+    }
+
     /** The segment stops being active: the final time-index entry is written and files trimmed. */
     void onBecomeInactiveSegment() throws IOException {
         ensureMaxTimestampLoaded();

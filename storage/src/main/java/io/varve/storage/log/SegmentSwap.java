@@ -60,6 +60,7 @@ final class SegmentSwap {
         renameFiles(dir, cleanedBaseOffset, SWAP_SUFFIX, "", true);
         Utils.flushDir(dir);
         LogSegment cleaned = partitionLog.openSegment(cleanedBaseOffset);
+        cleaned.trimIndexes();
         partitionLog.segmentMap().put(cleanedBaseOffset, cleaned);
         log.debug(
                 "swapped cleaned segment {} ({} bytes) in for {} in {}",

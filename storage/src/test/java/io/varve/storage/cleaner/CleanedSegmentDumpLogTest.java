@@ -57,6 +57,10 @@ class CleanedSegmentDumpLogTest {
                 .filter(r -> !r.endsWith("=∅"))
                 .map(r -> r.substring(0, r.indexOf(':')) + ":" + r.substring(r.indexOf('=') + 1))
                 .toList();
+        List<Path> liveIndexes = files(c.dir, ".index");
+        liveIndexes.remove(liveIndexes.size() - 1);
+        String live = dumpLog("--verify-index-only", "--files", join(liveIndexes));
+        assertThat(live).doesNotContainIgnoringCase("mismatch").doesNotContainIgnoringCase("exception");
         c.log.close();
 
         String dump = dumpLog("--deep-iteration", "--print-data-log", "--files", join(files(c.dir, ".log")));
