@@ -12,11 +12,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Config;
@@ -155,6 +158,81 @@ class CompactionIT {
             }
         });
         return expected;
+    }
+
+    @Test
+    void consumersReadingWhileTheLogIsCleanedSeeAConsistentOrderedLog() throws Exception {
+        String topic = "live";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        int keys = 200;
+        int total = 20_000;
+        createTopic(topic, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "1048576"));
+        AtomicReference<Throwable> producerFailure = new AtomicReference<>();
+        Thread producing = new Thread(
+                () -> {
+                    try (KafkaProducer<String, String> producer = producer(Map.of())) {
+                        for (int i = 0; i < total; i++) {
+                            long expected = i;
+                            producer.send(
+                                    new ProducerRecord<>(topic, 0, "k" + (i % keys), "v" + i + "-" + PADDING),
+                                    (m, e) -> {
+                                        if (e != null || m.offset() != expected) {
+                                            producerFailure.compareAndSet(
+                                                    null,
+                                                    e != null
+                                                            ? e
+                                                            : new AssertionError("offset " + m.offset() + " for record "
+                                                                    + expected));
+                                        }
+                                    });
+                        }
+                    } catch (RuntimeException e) {
+                        producerFailure.compareAndSet(null, e);
+                    }
+                },
+                "live-producer");
+        producing.start();
+        Set<Long> checkpointsSeen = new HashSet<>();
+        int passes = 0;
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(node.cluster(), Map.of())) {
+            while (producing.isAlive() || checkpointsSeen.size() < 3 || passes < 5) {
+                checkpointsSeen.add(CompactedPartitions.cleanedUpTo(dataDir(), tp));
+                long t0 = System.nanoTime();
+                List<ConsumerRecord<String, String>> read = CompactedPartitions.readAll(consumer, tp, DEADLINE);
+                System.out.println("pass " + passes + ": " + read.size() + " records in "
+                        + (System.nanoTime() - t0) / 1_000_000 + " ms, last "
+                        + (read.isEmpty() ? -1 : read.get(read.size() - 1).offset()));
+                checkConsistentPass(read, keys);
+                passes++;
+                assertThat(passes).as("passes while waiting for cleanings").isLessThan(2_000);
+            }
+        }
+        producing.join();
+        assertThat(producerFailure.get()).isNull();
+        assertThat(checkpointsSeen).as("cleanings observed while reading").hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    /**
+     * One read of the whole partition: offsets strictly increase, every record is the one produced at its
+     * offset (record i has offset i), and every key's last record is its latest below the end of the read.
+     */
+    private static void checkConsistentPass(List<ConsumerRecord<String, String>> records, int keys) {
+        long previous = -1;
+        Map<String, Long> lastSeen = new HashMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            assertThat(record.offset()).isGreaterThan(previous);
+            assertThat(record.value()).startsWith("v" + record.offset() + "-");
+            assertThat(record.key()).isEqualTo("k" + (record.offset() % keys));
+            lastSeen.put(record.key(), record.offset());
+            previous = record.offset();
+        }
+        long end = previous + 1;
+        for (int k = 0; k < keys && k < end; k++) {
+            long latest = (end - 1) - Math.floorMod(end - 1 - k, keys);
+            assertThat(lastSeen.get("k" + k))
+                    .as("last record of k%d in a read up to %d", k, end)
+                    .isEqualTo(latest);
+        }
     }
 
     @Test
