@@ -1,7 +1,6 @@
 package io.varve.storage.cleaner;
 
 import io.varve.storage.index.AbortedTxn;
-import io.varve.storage.index.TxnIndexSearchResult;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogSegment;
 import io.varve.storage.log.PartitionLog;
@@ -85,16 +84,17 @@ public final class CleaningSnapshot implements AutoCloseable {
      */
     public static CleaningSnapshot take(PartitionLog log, CleanableRange range) throws IOException {
         List<LogSegment> all = log.segments();
+        List<AbortedTxn> aborted = allAbortedTxns(all);
         List<Segment> segments = new ArrayList<>();
         try {
             for (int i = 0; i < all.size() - 1 && all.get(i).baseOffset() < range.firstUncleanableOffset(); i++) {
-                segments.add(snapshot(all, i, range.firstDirtyOffset()));
+                segments.add(snapshot(all, i, range.firstDirtyOffset(), aborted));
             }
             return new CleaningSnapshot(
                     log,
                     range,
                     segments,
-                    collectAbortedTxns(all, range.firstDirtyOffset(), range.firstUncleanableOffset()),
+                    overlapping(aborted, range.firstDirtyOffset(), range.firstUncleanableOffset()),
                     activeProducers(log),
                     log.clock().millis());
         } catch (IOException | RuntimeException e) {
@@ -103,7 +103,8 @@ public final class CleaningSnapshot implements AutoCloseable {
         }
     }
 
-    private static Segment snapshot(List<LogSegment> all, int i, long firstDirtyOffset) throws IOException {
+    private static Segment snapshot(List<LogSegment> all, int i, long firstDirtyOffset, List<AbortedTxn> aborted)
+            throws IOException {
         LogSegment segment = all.get(i);
         long upper = all.get(i + 1).baseOffset();
         boolean holdsFirstDirty = segment.baseOffset() <= firstDirtyOffset && firstDirtyOffset < upper;
@@ -119,7 +120,7 @@ public final class CleaningSnapshot implements AutoCloseable {
                     segment.timeIndexSizeInBytes(),
                     segment.lastModifiedMs(),
                     holdsFirstDirty ? segment.indexedPositionAtOrBelow(firstDirtyOffset) : 0,
-                    collectAbortedTxns(all.subList(i, all.size()), segment.baseOffset(), upper));
+                    overlapping(aborted, segment.baseOffset(), upper));
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             throw e;
@@ -127,27 +128,27 @@ public final class CleaningSnapshot implements AutoCloseable {
     }
 
     /**
-     * The aborted transactions overlapping {@code [from, upper)}, as Kafka collects them: from the
-     * segment holding {@code from} on (a transaction's abort marker may lie in a later segment, even the
-     * active one) until an index says the search is complete.
+     * Every aborted transaction the log's indexes hold, in one pass (a transaction's abort marker, and so
+     * its entry, may lie in any later segment, the active one included). Kafka searches segment by segment
+     * for each range; reading each small index once keeps a snapshot linear in the number of segments.
      */
-    private static List<AbortedTxn> collectAbortedTxns(List<LogSegment> segments, long from, long upper)
-            throws IOException {
-        List<AbortedTxn> found = new ArrayList<>();
-        int first = 0;
-        for (int i = 0; i < segments.size(); i++) {
-            if (segments.get(i).baseOffset() <= from) {
-                first = i;
-            }
+    private static List<AbortedTxn> allAbortedTxns(List<LogSegment> segments) throws IOException {
+        List<AbortedTxn> all = new ArrayList<>();
+        for (LogSegment segment : segments) {
+            all.addAll(
+                    segment.collectAbortedTxns(Long.MIN_VALUE, Long.MAX_VALUE).abortedTransactions());
         }
-        for (LogSegment segment : segments.subList(first, segments.size())) {
-            TxnIndexSearchResult result = segment.collectAbortedTxns(from, upper);
-            found.addAll(result.abortedTransactions());
-            if (result.isComplete()) {
-                break;
-            }
+        return all;
+    }
+
+    /** Those overlapping {@code [from, upper)}: Kafka's {@code lastOffset >= from && firstOffset < upper}. */
+    private static List<AbortedTxn> overlapping(List<AbortedTxn> aborted, long from, long upper) {
+        if (aborted.isEmpty()) {
+            return List.of();
         }
-        return found;
+        return aborted.stream()
+                .filter(t -> t.lastOffset() >= from && t.firstOffset() < upper)
+                .toList();
     }
 
     private static Map<Long, LastProducerRecord> activeProducers(PartitionLog log) {
