@@ -35,7 +35,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>{@code fill}: a compacted topic whose cleaning is held back ({@code min.cleanable.dirty.ratio}
  *       1, which no log exceeds) gets {@code RECORDS} records of {@code SIZE} value bytes over {@code
  *       KEYS} keys, in {@code SEGMENT_BYTES} segments; a 6-partition topic {@code other} is created.
- *   <li>{@code clean}: producing to {@code other} for {@value #IDLE_SECONDS} s measures the broker
+ *   <li>{@code clean}: after a warm-up, producing to {@code other} for {@value #IDLE_SECONDS} s measures the broker
  *       without cleaning; then the ratio is lowered to 0.01, which makes the log due at once, and the
  *       time until the broker's own {@code cleaner-offset-checkpoint} says the log is clean up to its
  *       active segment is the compaction time, while the same producer keeps writing to {@code other}.
@@ -48,7 +48,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class CompactionBench {
     static final String OTHER = "other";
-    static final int IDLE_SECONDS = 5;
+    static final int IDLE_SECONDS = 10;
+    static final int WARM_UP_RECORDS = 20_000;
 
     private CompactionBench() {}
 
@@ -115,8 +116,14 @@ public final class CompactionBench {
         TopicPartition tp = new TopicPartition(topic, 0);
         Path partitionDir = dataDir.resolve(LogFiles.dirName(topic, 0));
         long target = activeSegmentBase(partitionDir);
+        if (target == 0) {
+            System.err.println("nothing to compact: every record of " + topic + " is in its active segment;"
+                    + " produce more or use smaller segments");
+            System.exit(2);
+        }
         long sizeBefore = logBytes(partitionDir);
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            warmUp(producer, size);
             OtherLoad idle = OtherLoad.start(producer, size);
             TimeUnit.SECONDS.sleep(IDLE_SECONDS); // a fixed measuring window, not a synchronisation
             System.out.printf(Locale.ROOT, "other-idle-mbs=%.2f%n", idle.stop());
@@ -180,6 +187,15 @@ public final class CompactionBench {
             thread.join();
             return bytes / 1e6 / seconds;
         }
+    }
+
+    /** Connections, metadata and the client's JIT warmed up before anything is measured. */
+    private static void warmUp(KafkaProducer<byte[], byte[]> producer, int size) throws Exception {
+        byte[] value = new byte[size];
+        for (int i = 0; i < WARM_UP_RECORDS; i++) {
+            producer.send(new ProducerRecord<>(OTHER, i % 6, null, value));
+        }
+        producer.flush();
     }
 
     private static void makeDue(String bootstrap, String topic) throws Exception {
