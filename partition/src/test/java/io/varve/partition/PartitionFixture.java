@@ -18,10 +18,8 @@ import io.varve.storage.log.LogSlice;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,10 +141,18 @@ final class PartitionFixture {
         return records;
     }
 
-    /** Every record in {@code slice} as {@code "offset:key=value"}, read back from the segment file. */
+    /**
+     * Every record in {@code slice} as {@code "offset:value"}: its bytes, or read through the file
+     * it holds; a held file is released.
+     */
+    static List<String> offsetsAndValues(LogSlice slice) {
+        return offsetsAndValues(bytesOf(slice));
+    }
+
+    /** Every record in {@code slice} as {@code "offset:key=value"}; a held file is released. */
     static List<String> keysOffsetsAndValues(LogSlice slice) {
         List<String> out = new ArrayList<>();
-        for (RecordBatch batch : readSlice(slice).batches()) {
+        for (RecordBatch batch : MemoryRecords.readableRecords(bytesOf(slice)).batches()) {
             for (Record record : batch) {
                 out.add(record.offset() + ":" + StandardCharsets.UTF_8.decode(record.key()) + "="
                         + StandardCharsets.UTF_8.decode(record.value()));
@@ -155,34 +161,29 @@ final class PartitionFixture {
         return out;
     }
 
-    private static MemoryRecords readSlice(LogSlice slice) {
+    private static ByteBuffer bytesOf(LogSlice slice) {
+        if (slice.hasBytes()) {
+            return slice.bytes().duplicate();
+        }
         ByteBuffer buffer = ByteBuffer.allocate(slice.length());
-        try (FileChannel channel = FileChannel.open(slice.file(), StandardOpenOption.READ)) {
+        if (!slice.hasFile()) {
+            return buffer;
+        }
+        try {
             while (buffer.hasRemaining()) {
-                if (channel.read(buffer, slice.position() + buffer.position()) < 0) {
+                if (slice.file().channel().read(buffer, slice.position() + buffer.position()) < 0) {
                     throw new IOException("slice " + slice + " runs past the end of the file");
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            slice.release();
         }
-        buffer.flip();
-        return MemoryRecords.readableRecords(buffer);
+        return buffer.flip();
     }
 
-    /** Every record in {@code slice} as {@code "offset:value"}, read back from the segment file. */
-    static List<String> offsetsAndValues(LogSlice slice) {
-        ByteBuffer buffer = ByteBuffer.allocate(slice.length());
-        try (FileChannel channel = FileChannel.open(slice.file(), StandardOpenOption.READ)) {
-            while (buffer.hasRemaining()) {
-                if (channel.read(buffer, slice.position() + buffer.position()) < 0) {
-                    throw new IOException("slice " + slice + " runs past the end of the file");
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        buffer.flip();
+    private static List<String> offsetsAndValues(ByteBuffer buffer) {
         List<String> out = new ArrayList<>();
         for (RecordBatch batch : MemoryRecords.readableRecords(buffer).batches()) {
             for (Record record : batch) {

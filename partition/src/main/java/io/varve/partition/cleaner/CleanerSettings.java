@@ -63,6 +63,12 @@ public record CleanerSettings(
                 true, 1, Duration.ofSeconds(15), 128L << 20, 0.9, 512 << 10, 0, Duration.ofSeconds(10));
     }
 
+    /** No log cleaner (compacted topics grow without bound). */
+    public static CleanerSettings disabled() {
+        return new CleanerSettings(
+                false, 1, Duration.ofSeconds(15), 128L << 20, 0.9, 512 << 10, 0, Duration.ofSeconds(10));
+    }
+
     /** The rate limit as Kafka states it: {@link Double#MAX_VALUE} when unlimited. */
     public double kafkaIoMaxBytesPerSecond() {
         return ioMaxBytesPerSecond == 0 ? Double.MAX_VALUE : ioMaxBytesPerSecond;
