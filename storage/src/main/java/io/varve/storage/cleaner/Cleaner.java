@@ -84,29 +84,7 @@ public final class Cleaner {
         List<CleaningSnapshot.Segment> toClean = snapshot.segments().stream()
                 .filter(s -> s.baseOffset() < endOffset)
                 .toList();
-        List<List<CleaningSnapshot.Segment>> groups = SegmentGrouper.group(
-                toClean,
-                snapshot.config().segmentBytes(),
-                snapshot.config().segmentIndexBytes(),
-                range.firstUncleanableOffset());
-        CleanedTransactions transactions = new CleanedTransactions();
-        CleanerRecordFilter filter = new CleanerRecordFilter(
-                snapshot.nowMs(),
-                snapshot.config().deleteRetentionMs(),
-                map,
-                transactions,
-                snapshot.activeProducers(),
-                range.firstUncleanableOffset(),
-                stats);
-        List<CleanedGroup> cleaned = new ArrayList<>();
-        try {
-            for (List<CleaningSnapshot.Segment> group : groups) {
-                cleaned.add(cleanGroup(snapshot, group, filter, transactions, stats, aborted));
-            }
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            cleaned.forEach(g -> CleanedSegment.deleteFilesQuietly(snapshot.dir(), g.baseOffset()));
-            throw e;
-        }
+        List<CleanedGroup> cleaned = rewrite(snapshot, toClean, stats, aborted);
         stats.segmentsRead = toClean.size();
         stats.segmentsWritten = cleaned.size();
         stats.allDone(map, throttler);
@@ -214,6 +192,40 @@ public final class Cleaner {
     }
 
     // ---- pass 2: rewriting ----
+
+    /** Groups the segments below the map's end and filters each group into one cleaned segment. */
+    private List<CleanedGroup> rewrite(
+            CleaningSnapshot snapshot,
+            List<CleaningSnapshot.Segment> toClean,
+            CleanerStats stats,
+            BooleanSupplier aborted)
+            throws IOException, InterruptedException {
+        CleanableRange range = snapshot.range();
+        List<List<CleaningSnapshot.Segment>> groups = SegmentGrouper.group(
+                toClean,
+                snapshot.config().segmentBytes(),
+                snapshot.config().segmentIndexBytes(),
+                range.firstUncleanableOffset());
+        CleanedTransactions transactions = new CleanedTransactions();
+        CleanerRecordFilter filter = new CleanerRecordFilter(
+                snapshot.nowMs(),
+                snapshot.config().deleteRetentionMs(),
+                map,
+                transactions,
+                snapshot.activeProducers(),
+                range.firstUncleanableOffset(),
+                stats);
+        List<CleanedGroup> cleaned = new ArrayList<>();
+        try {
+            for (List<CleaningSnapshot.Segment> group : groups) {
+                cleaned.add(cleanGroup(snapshot, group, filter, transactions, stats, aborted));
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            cleaned.forEach(g -> CleanedSegment.deleteFilesQuietly(snapshot.dir(), g.baseOffset()));
+            throw e;
+        }
+        return cleaned;
+    }
 
     private CleanedGroup cleanGroup(
             CleaningSnapshot snapshot,
