@@ -1,12 +1,19 @@
 package io.varve.transport.api.admin.configs;
 
+import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
 /**
  * Kafka's broker configs of the log cleaner: their types, Kafka's defaults (to report a value that
  * equals one as {@code DEFAULT_CONFIG}) and documentation. The values come from the node's {@code
- * varve.cleaner} settings. Immutable.
+ * varve.cleaner} settings, read once at start: unlike Kafka, where all but {@code log.cleaner.enable}
+ * may change at run time, Varve refuses dynamic changes of them. Immutable.
  */
 final class CleanerConfigNames {
     record Key(String kafkaDefault, ConfigType type, String documentation) {}
@@ -44,5 +51,19 @@ final class CleanerConfigNames {
             throw new IllegalArgumentException("not a log cleaner config: " + name);
         }
         return key;
+    }
+
+    /**
+     * The refusal of a broker config change naming any of these keys, in the words Kafka uses for a
+     * read-only config (INVALID_REQUEST): the cleaner would not apply it, so storing it would only make
+     * DescribeConfigs report a value not in force.
+     */
+    static Optional<ApiError> refuseChanges(Collection<String> names) {
+        Set<String> fixed = new TreeSet<>(names);
+        fixed.retainAll(KEYS.keySet());
+        return fixed.isEmpty()
+                ? Optional.empty()
+                : Optional.of(
+                        new ApiError(Errors.INVALID_REQUEST, "Cannot update these configs dynamically: " + fixed));
     }
 }
