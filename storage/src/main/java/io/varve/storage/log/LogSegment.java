@@ -179,12 +179,12 @@ public final class LogSegment {
     }
 
     /**
-     * Kafka's roll rule: the segment is non-empty and too old (by the timestamp of its first batch,
-     * or its creation time when batches carry none), or the new batches would not fit, or an index
+     * Kafka's roll rule: the segment is non-empty and too old ({@link LogConfig#maxSegmentMs()}, by the
+     * timestamp of its first batch, or its creation time when batches carry none), or the new batches would not fit, or an index
      * is full, or the last offset cannot be stored relative to the base offset.
      */
     boolean shouldRoll(LogConfig config, int incomingBytes, long incomingMaxTimestamp, long lastOffset, long nowMs) {
-        boolean reachedRollMs = timeWaitedForRoll(nowMs, incomingMaxTimestamp) > config.segmentMs() - rollJitterMs;
+        boolean reachedRollMs = timeWaitedForRoll(nowMs, incomingMaxTimestamp) > config.maxSegmentMs() - rollJitterMs;
         return (size() > 0 && reachedRollMs)
                 || size() > config.segmentBytes() - incomingBytes
                 || offsetIndex.isFull()

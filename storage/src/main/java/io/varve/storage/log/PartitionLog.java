@@ -368,7 +368,7 @@ public final class PartitionLog {
     }
 
     static long rollJitterMs(LogConfig config) {
-        long bound = Math.min(config.segmentJitterMs(), config.segmentMs());
+        long bound = Math.min(config.segmentJitterMs(), config.maxSegmentMs());
         return bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound);
     }
 

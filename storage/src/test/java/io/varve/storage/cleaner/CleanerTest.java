@@ -168,6 +168,31 @@ class CleanerTest {
     }
 
     @Test
+    void aRecordOlderThanTheMaxCompactionLagIsCompactedThoughItWasInTheActiveSegment() throws Exception {
+        CompactedLog c = new CompactedLog(root)
+                .with(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, 60_000)
+                .open();
+        c.put("a=1", "b=1"); // 0..1
+        c.put("a=2"); // 2
+        c.clock.advance(60_000);
+        c.put("c=1"); // 3: the active segment is exactly as old as the lag, not older
+        assertThat(c.segmentBaseOffsets()).containsExactly(0L);
+        assertThat(c.range(CleanableRange.NO_CHECKPOINT).isCleanable(0.5)).isFalse();
+
+        c.clock.advance(1);
+        c.put("b=2"); // 4: rolled first (segment.ms is a week; the lag bounds the active segment's age)
+        assertThat(c.segmentBaseOffsets()).containsExactly(0L, 4L);
+        CleanableRange range = c.range(CleanableRange.NO_CHECKPOINT);
+        assertThat(range.firstUncleanableOffset()).isEqualTo(4);
+        assertThat(range.needsCompactionNow()).isTrue();
+        assertThat(range.isCleanable(0.99)).isTrue();
+
+        c.clean(CompactedLog.cleaner(), CleanableRange.NO_CHECKPOINT);
+
+        assertThat(c.records()).containsExactly("1:b=1", "2:a=2", "3:c=1", "4:b=2");
+    }
+
+    @Test
     void aSmallOffsetMapCleansInPassesToTheSameResult() throws Exception {
         CompactedLog c = new CompactedLog(root).open();
         for (int round = 0; round < 3; round++) {
