@@ -2,6 +2,7 @@ package io.varve.partition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import io.varve.partition.PartitionActor.Command;
 import io.varve.partition.PartitionActor.ReadResponse;
 import io.varve.partition.cleaner.CleanerSettings;
@@ -47,6 +48,7 @@ class LogCleanerActorTest {
     Path dataDir;
 
     private ActorTestKit testKit;
+    private final CleanerLogLines log = new CleanerLogLines();
     private PartitionFixture fx;
     private long timestamp = System.currentTimeMillis() - 60_000;
 
@@ -62,6 +64,7 @@ class LogCleanerActorTest {
     @AfterEach
     void stop() {
         testKit.shutdownTestKit();
+        log.close();
     }
 
     /** Each call is its own segment: segment.ms is 1 and every batch is 10 ms younger than the last. */
@@ -103,6 +106,61 @@ class LogCleanerActorTest {
     }
 
     @Test
+    void laterCleaningsStartWhereTheCheckpointSaysAlsoAfterTheCleanerRestarts() throws Exception {
+        ActorRef<Command> partition = fx.spawn();
+        put(partition, "a=1", "b=1");
+        put(partition, "a=2");
+        put(partition, "b=2", "c=1");
+        put(partition, "a=3"); // 5, active segment
+        ActorRef<LogCleaner.Command> cleaner = spawnCleaner("cleaner-1");
+        cleaner.tell(new LogCleaner.Track(PartitionFixture.TP, partition, true));
+        awaitCheckpoint(5L);
+
+        put(partition, "c=2"); // 6; 5 is in a closed segment now
+        put(partition, "z=1"); // 7, active segment
+        awaitRecords(partition, List.of("3:b=2", "5:a=3", "6:c=2", "7:z=1")); // the idle cleaner looked again
+        awaitCheckpoint(7L);
+
+        testKit.stop(cleaner);
+        put(partition, "a=4"); // 8
+        put(partition, "y=1"); // 9, active segment
+        ActorRef<LogCleaner.Command> restarted = spawnCleaner("cleaner-2"); // reads cleaner-offset-checkpoint
+        restarted.tell(new LogCleaner.Track(PartitionFixture.TP, partition, true));
+        awaitRecords(partition, List.of("3:b=2", "6:c=2", "7:z=1", "8:a=4", "9:y=1"));
+        awaitCheckpoint(9L);
+
+        // each cleaning starts where the previous one ended (the cleaner may have taken [5, 7) in two steps,
+        // as each segment closed), the restarted one included: nothing is cleaned twice, nothing skipped
+        List<long[]> ranges = log.at(Level.INFO).stream()
+                .map(CLEANED::matcher)
+                .filter(java.util.regex.Matcher::find)
+                .map(m -> new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))})
+                .toList();
+        assertThat(ranges.get(0)).containsExactly(0, 5);
+        for (int i = 1; i < ranges.size(); i++) {
+            assertThat(ranges.get(i)[0]).as("start of cleaning %d", i).isEqualTo(ranges.get(i - 1)[1]);
+        }
+        assertThat(ranges.get(ranges.size() - 1)[1]).isEqualTo(9);
+        assertThat(ranges).extracting(r -> r[0]).contains(7L); // the restarted cleaner began at its checkpoint
+    }
+
+    private static final java.util.regex.Pattern CLEANED =
+            java.util.regex.Pattern.compile("^cleaned orders-0 offsets \\[(\\d+), (\\d+)\\)");
+
+    private ActorRef<LogCleaner.Command> spawnCleaner(String name) {
+        return testKit.spawn(
+                LogCleaner.create(dataDir, SETTINGS), name, DispatcherSelector.fromConfig("varve.storage-dispatcher"));
+    }
+
+    private void awaitCheckpoint(long offset) {
+        Path checkpoint = dataDir.resolve(CleanerCheckpoints.FILE_NAME);
+        testKit.createTestProbe().awaitAssert(DEADLINE, () -> {
+            assertThat(new OffsetCheckpointFile(checkpoint).read()).isEqualTo(Map.of(PartitionFixture.TP, offset));
+            return null;
+        });
+    }
+
+    @Test
     void aLogThatCannotBeCleanedIsLeftAloneWhileTheOthersAreCleaned() throws Exception {
         TopicPartition brokenTp = new TopicPartition("broken", 0);
         ActorRef<Command> broken = testKit.spawn(
@@ -133,6 +191,13 @@ class LogCleanerActorTest {
         cleaner.tell(new LogCleaner.Track(PartitionFixture.TP, healthy, true));
 
         awaitRecords(healthy, List.of("2:a=3", "3:b=1", "4:z=1"));
+        TestProbe<Object> lines = testKit.createTestProbe();
+        lines.awaitAssert(DEADLINE, () -> {
+            assertThat(log.at(Level.ERROR))
+                    .containsExactly("cleaning broken-0 failed; it is marked uncleanable until it is hosted again,"
+                            + " other logs go on");
+            return null;
+        });
         TestProbe<Object> probe = testKit.createTestProbe();
         probe.awaitAssert(DEADLINE, () -> {
             assertThat(new OffsetCheckpointFile(dataDir.resolve(CleanerCheckpoints.FILE_NAME)).read())
