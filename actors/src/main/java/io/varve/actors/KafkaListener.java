@@ -40,8 +40,7 @@ final class KafkaListener {
         List<ApiHandler> handlers = new ArrayList<>(CoreHandlers.list());
         handlers.addAll(AdminHandlers.list(dataDir));
         handlers.addAll(groupHandlers);
-        org.apache.pekko.actor.ActorRef server =
-                Adapter.actorOf(
+        org.apache.pekko.actor.ActorRef server = Adapter.actorOf(
                 context,
                 KafkaServer.props(services, HandlerRegistry.of(handlers), new TransportMetrics(), serving),
                 "kafka-server");
