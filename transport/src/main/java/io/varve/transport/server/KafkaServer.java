@@ -65,7 +65,7 @@ public final class KafkaServer extends AbstractActor {
     public record BoundAddress(InetSocketAddress address) implements LocalOnly {}
 
     /** The {@code serving} stage completed: accept connections from now on. */
-    private enum StartAccepting {
+    private enum StartAccepting implements LocalOnly {
         INSTANCE
     }
 
