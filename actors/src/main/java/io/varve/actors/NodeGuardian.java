@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -50,6 +51,7 @@ public final class NodeGuardian {
             LogDirectory logDirectory,
             MetadataCache metadata,
             CompletableFuture<NodeServices> nodeServices,
+            CompletionStage<?> serving,
             CompletableFuture<InetSocketAddress> bound) {
         return Behaviors.setup(context -> {
             Cluster cluster = Cluster.get(context.getSystem());
@@ -98,6 +100,7 @@ public final class NodeGuardian {
                     settings.dataDir(),
                     cleanerSettings,
                     GroupHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()),
+                    serving,
                     listener);
             registerShutdown(context, replicaManager, settings);
             context.pipeToSelf(listener, (address, error) -> {

@@ -52,10 +52,13 @@ public final class VarveNode {
         MetadataCache metadata = new MetadataCache(MetadataImage.empty(""));
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
         CompletableFuture<NodeServices> services = new CompletableFuture<>();
+        // the listener accepts connections once the node is registered (before, Metadata would list no broker)
+        CompletableFuture<Void> serving = new CompletableFuture<>();
         ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
-                NodeGuardian.create(settings, logDirectory, metadata, services, bound), "varve", config);
+                NodeGuardian.create(settings, logDirectory, metadata, services, serving, bound), "varve", config);
         CompletableFuture<InetSocketAddress> ready =
                 bound.thenCompose(address -> registered(metadata, settings, address));
+        ready.thenRun(() -> serving.complete(null));
         VarveNode node = new VarveNode(system, ready, settings, services);
         ready.whenComplete((address, error) -> {
             if (error != null) {
