@@ -9,8 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.actor.Status;
 import org.slf4j.Logger;
@@ -24,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * spawns it with {@code Adapter.actorOf} (a classic actor, as the listener always was). Ask {@link
  * GetBoundAddress} for the bound address (port 0 binds any free port): the answer is a {@link
  * BoundAddress}, or a {@code Status.Failure} if binding failed.
+ *
+ * <p>As Kafka's broker, which enables request processing only at the end of its start-up, the listener
+ * binds at once (the node registers under the bound address) but accepts connections only once the
+ * {@code serving} stage given to {@link #props(BrokerServices, HandlerRegistry, TransportMetrics,
+ * CompletionStage)} completes: the node's, once the controller lists it. Until then the kernel queues
+ * connections and their requests wait, where answering would describe a cluster without this broker.
  *
  * <p>Record sections of Fetch answers are sent with {@code sendfile} on {@code
  * varve.sendfile-dispatcher}, never on a network thread ({@link ResponseWriter}).
@@ -39,6 +48,7 @@ public final class KafkaServer extends AbstractActor {
     private final BrokerServices services;
     private final HandlerRegistry registry;
     private final TransportMetrics metrics;
+    private final CompletionStage<?> serving;
     private ServerSocketChannel server;
     private NetworkThread[] threads = new NetworkThread[0];
     private NetworkThread.ConnectionFactory connections;
@@ -54,18 +64,32 @@ public final class KafkaServer extends AbstractActor {
 
     public record BoundAddress(InetSocketAddress address) implements LocalOnly {}
 
+    /** The {@code serving} stage completed: accept connections from now on. */
+    private enum StartAccepting implements LocalOnly {
+        INSTANCE
+    }
+
     public static Props props(BrokerServices services, HandlerRegistry registry) {
         return props(services, registry, new TransportMetrics());
     }
 
+    /** A listener that accepts connections as soon as it is bound. */
     public static Props props(BrokerServices services, HandlerRegistry registry, TransportMetrics metrics) {
-        return Props.create(KafkaServer.class, () -> new KafkaServer(services, registry, metrics));
+        return props(services, registry, metrics, CompletableFuture.completedFuture(null));
     }
 
-    private KafkaServer(BrokerServices services, HandlerRegistry registry, TransportMetrics metrics) {
+    /** A listener that binds at once and accepts connections once {@code serving} completes normally. */
+    public static Props props(
+            BrokerServices services, HandlerRegistry registry, TransportMetrics metrics, CompletionStage<?> serving) {
+        return Props.create(KafkaServer.class, () -> new KafkaServer(services, registry, metrics, serving));
+    }
+
+    private KafkaServer(
+            BrokerServices services, HandlerRegistry registry, TransportMetrics metrics, CompletionStage<?> serving) {
         this.services = services;
         this.registry = registry;
         this.metrics = metrics;
+        this.serving = serving;
     }
 
     @Override
@@ -89,8 +113,14 @@ public final class KafkaServer extends AbstractActor {
             stopListening();
             return;
         }
-        threads[0].listen(server, this::assign);
         log.info("Kafka listener bound to {} ({} network thread(s))", boundAddress, threads.length);
+        ActorRef self = getSelf();
+        serving.thenRun(() -> self.tell(StartAccepting.INSTANCE, ActorRef.noSender()));
+    }
+
+    private void onStartAccepting(StartAccepting start) {
+        threads[0].listen(server, this::assign);
+        log.debug("Kafka listener {} accepts connections", boundAddress);
     }
 
     private void startThreads(int count) throws IOException {
@@ -136,6 +166,7 @@ public final class KafkaServer extends AbstractActor {
     public Receive createReceive() {
         return receiveBuilder()
                 .match(GetBoundAddress.class, this::onGetBoundAddress)
+                .match(StartAccepting.class, this::onStartAccepting)
                 .build();
     }
 
