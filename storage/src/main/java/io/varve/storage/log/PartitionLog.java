@@ -59,6 +59,7 @@ public final class PartitionLog {
     private long lastFlushMs;
     private long pendingRollFlushOffset = -1L;
     private long truncationCount;
+    private long cleanerTruncationMark = Long.MAX_VALUE;
     private boolean offline;
 
     private record PendingDeletion(LogSegment segment, long dueMs) {}
@@ -679,6 +680,21 @@ public final class PartitionLog {
     }
 
     /**
+     * The lowest offset this log was truncated to since the log cleaner last accounted for a truncation
+     * ({@code Long.MAX_VALUE} if none). A follower truncated below the cleaner's checkpoint that grows
+     * back past it holds dirty records below the checkpoint: the cleaner starts there instead (Kafka
+     * moves the checkpoint back on truncation). See {@code CleanableRange.of}.
+     */
+    public long cleanerTruncationMark() {
+        return cleanerTruncationMark;
+    }
+
+    /** The cleaner's checkpoint now accounts for every truncation so far. */
+    public void clearCleanerTruncationMark() {
+        cleanerTruncationMark = Long.MAX_VALUE;
+    }
+
+    /**
      * Swaps the log cleaner's {@code .cleaned} segment at {@code cleanedBaseOffset} in for {@code
      * oldSegments}, crash-safely (see {@link SegmentSwap}); refused when the log changed under the
      * cleaner. Called by the owner; an I/O error takes the log offline.
@@ -740,6 +756,7 @@ public final class PartitionLog {
             return;
         }
         truncationCount++;
+        cleanerTruncationMark = Math.min(cleanerTruncationMark, targetOffset);
         try {
             for (LogSegment segment :
                     List.copyOf(segments.tailMap(targetOffset, false).values())) {
@@ -763,6 +780,7 @@ public final class PartitionLog {
     /** Deletes every segment and starts an empty log at {@code newOffset}. */
     public void truncateFullyAndStartAt(long newOffset) throws IOException {
         truncationCount++;
+        cleanerTruncationMark = Math.min(cleanerTruncationMark, newOffset);
         try {
             for (LogSegment segment : List.copyOf(segments.values())) {
                 removeSegment(segment);
