@@ -174,6 +174,13 @@ public record LogConfig(Map<String, Object> values, Map<String, String> override
         return policies.contains(TopicConfig.CLEANUP_POLICY_DELETE);
     }
 
+    /** {@code cleanup.policy} includes {@code compact}: every record needs a key. */
+    public boolean isCompacted() {
+        @SuppressWarnings("unchecked")
+        List<String> policies = (List<String>) values.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+        return policies.contains(TopicConfig.CLEANUP_POLICY_COMPACT);
+    }
+
     public TimestampType messageTimestampType() {
         return "LogAppendTime".equals(values.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG))
                 ? TimestampType.LOG_APPEND_TIME
