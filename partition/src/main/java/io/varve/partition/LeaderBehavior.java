@@ -111,7 +111,15 @@ final class LeaderBehavior extends ReplicaBehavior {
         }
         AppendResult result = replica.log().appendAsLeader(append.records(), replica.leaderEpoch());
         if (result instanceof AppendResult.Rejected failed) {
-            append.replyTo().tell(appendFailed(failed.error(), failed.message()));
+            append.replyTo()
+                    .tell(new AppendResponse(
+                            tp(),
+                            failed.error(),
+                            failed.message(),
+                            -1L,
+                            RecordBatch.NO_TIMESTAMP,
+                            replica.log().logStartOffset(),
+                            failed.recordErrors()));
             return this;
         }
         AppendResult.Appended appended = (AppendResult.Appended) result;

@@ -6,6 +6,7 @@ import io.varve.storage.index.AbortedTxn;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.storage.log.LogSlice;
+import io.varve.storage.log.RecordError;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,9 +41,33 @@ public final class PartitionActor {
     public record Append(MemoryRecords records, short requiredAcks, int timeoutMs, ActorRef<AppendResponse> replyTo)
             implements Command {}
 
+    /**
+     * {@code recordErrors} names the records that made validation reject the batch (Kafka's {@code
+     * record_errors}); empty otherwise.
+     */
     public record AppendResponse(
-            TopicPartition tp, Errors error, String message, long baseOffset, long logAppendTimeMs, long logStartOffset)
-            implements LocalOnly {}
+            TopicPartition tp,
+            Errors error,
+            String message,
+            long baseOffset,
+            long logAppendTimeMs,
+            long logStartOffset,
+            List<RecordError> recordErrors)
+            implements LocalOnly {
+        public AppendResponse {
+            recordErrors = List.copyOf(recordErrors);
+        }
+
+        public AppendResponse(
+                TopicPartition tp,
+                Errors error,
+                String message,
+                long baseOffset,
+                long logAppendTimeMs,
+                long logStartOffset) {
+            this(tp, error, message, baseOffset, logAppendTimeMs, logStartOffset, List.of());
+        }
+    }
 
     /**
      * Reads from {@code fetchOffset} up to the high watermark ({@code readCommitted}: the last stable
@@ -190,8 +215,9 @@ public final class PartitionActor {
             }
             return ReplicaBehavior.start(context, timers, replica, settings);
         }));
-        // a bug in a handler restarts the replica, which closes and reopens its log (PreRestart)
-        return Behaviors.supervise(open)
+        // a bug in a handler answers that request UNKNOWN_SERVER_ERROR, then restarts the replica,
+        // which closes and reopens its log (PreRestart)
+        return Behaviors.supervise(Behaviors.intercept(() -> new RequestFailureInterceptor(tp), open))
                 .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)));
     }
 }
