@@ -25,6 +25,8 @@ final class ResponseQueue {
         final AbstractRequest request;
         final RequestContext context;
         ApiResponse response;
+        /** Request-memory bytes the request's frame holds until it is answered. */
+        long reservedBytes;
 
         private Slot(long id, ResponseHeader header, short version, AbstractRequest request, RequestContext context) {
             this.id = id;
@@ -41,13 +43,15 @@ final class ResponseQueue {
         return slot;
     }
 
-    void complete(long id, ApiResponse response) {
+    /** Records the answer of request {@code id}; returns its slot, or {@code null} if it is gone. */
+    Slot complete(long id, ApiResponse response) {
         for (Slot slot : slots) {
             if (slot.id == id) {
                 slot.response = response;
-                return;
+                return slot;
             }
         }
+        return null;
     }
 
     /** Removes and returns the answered slots at the head, in request order. */

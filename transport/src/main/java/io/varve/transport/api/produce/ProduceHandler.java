@@ -23,6 +23,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.LeaderIdAndEpoch;
 import org.apache.kafka.common.message.ProduceResponseData.NodeEndpoint;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
@@ -36,8 +37,11 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * Produce: one {@code PartitionActor.Append} per partition, gathered into one response that echoes
- * each topic as the request named it (name up to v12, topic id from v13). Per-partition errors:
- * INVALID_REQUIRED_ACKS (acks not -1/0/1), UNKNOWN_TOPIC_OR_PARTITION (UNKNOWN_TOPIC_ID by id),
+ * each topic as the request named it (name up to v12, topic id from v13). A transactional batch in
+ * a request without a transactional id fails the whole request with TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+ * as in Kafka. Per-partition errors: INVALID_REQUIRED_ACKS (acks not -1/0/1), UNKNOWN_TOPIC_OR_PARTITION
+ * (UNKNOWN_TOPIC_ID by id), INVALID_RECORD without records, UNSUPPORTED_COMPRESSION_TYPE for zstd before
+ * v7 ({@link ProducedRecords}), the partition's validation errors (with per-record errors from v8),
  * NOT_LEADER_OR_FOLLOWER when the partition is not hosted here (with the KIP-951 leader hint from
  * v10), REQUEST_TIMED_OUT when the partition does not answer in time. acks=0 has no response.
  * Stateless.
@@ -45,6 +49,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class ProduceHandler implements ApiHandler {
     /** First version carrying KIP-951's currentLeader and nodeEndpoints. */
     private static final short FIRST_LEADER_HINT_VERSION = 10;
+    /** First version carrying per-record errors (KIP-467). */
+    private static final short FIRST_RECORD_ERRORS_VERSION = 8;
 
     @Override
     public ApiKeys apiKey() {
@@ -55,6 +61,15 @@ public final class ProduceHandler implements ApiHandler {
     public CompletionStage<ApiResponse> handle(RequestContext context, AbstractRequest request) {
         ProduceRequest produce = (ProduceRequest) request;
         short acks = produce.acks();
+        if (ProducedRecords.hasTransactionalBatchWithoutId(produce)) {
+            return CompletableFuture.completedFuture(
+                    acks == 0
+                            ? ApiResponse.NONE
+                            : new ApiResponse(
+                                    produce.getErrorResponse(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.exception(
+                                                    "a transactional batch needs the producer's transactional id"))
+                                            .data()));
+        }
         boolean validAcks = acks == -1 || acks == 0 || acks == 1;
         MetadataImage image = context.services().metadata().image();
         List<CompletableFuture<TopicProduceResponse>> topics = new ArrayList<>();
@@ -112,12 +127,14 @@ public final class ProduceHandler implements ApiHandler {
             MetadataImage image,
             Map<Integer, BrokerInfo> endpoints) {
         BrokerServices services = context.services();
+        ProducedRecords.Problem problem = ProducedRecords.check(data.records(), context.apiVersion());
+        if (problem != null) {
+            return done(error(partition, problem.error(), problem.message() + " for " + tp));
+        }
+        MemoryRecords records = (MemoryRecords) data.records();
         Optional<ActorRef<PartitionActor.Command>> actor = services.partitions().lookup(tp);
         if (actor.isEmpty()) {
             return done(notLeader(context, partition, tp, image, endpoints));
-        }
-        if (!(data.records() instanceof MemoryRecords records)) {
-            return done(error(partition, Errors.CORRUPT_MESSAGE, "no record batches for " + tp));
         }
         // acks=all waits up to the request's timeout in the partition; the ask must outlive it.
         Duration timeout = produce.acks() == -1
@@ -137,6 +154,13 @@ public final class ProduceHandler implements ApiHandler {
                     }
                     if (appended.error() == Errors.NOT_LEADER_OR_FOLLOWER) {
                         return notLeader(context, partition, tp, image, endpoints);
+                    }
+                    if (context.apiVersion() >= FIRST_RECORD_ERRORS_VERSION) {
+                        partition.setRecordErrors(appended.recordErrors().stream()
+                                .map(e -> new BatchIndexAndErrorMessage()
+                                        .setBatchIndex(e.batchIndex())
+                                        .setBatchIndexErrorMessage(e.message()))
+                                .toList());
                     }
                     return partition
                             .setErrorCode(appended.error().code())

@@ -3,6 +3,7 @@ package io.varve.transport.api.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.partition.PartitionActor;
+import io.varve.storage.log.RecordError;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.testing.Images;
 import io.varve.transport.testing.TestBroker;
@@ -156,6 +157,95 @@ class ProduceHandlerTest {
                 .tell(new PartitionActor.AppendResponse(
                         new TopicPartition("orders", 0), Errors.NONE, null, 0L, -1L, 0L));
         assertThat(answer.get().hasBody()).isFalse();
+    }
+
+    @Test
+    void aTransactionalBatchWithoutTransactionalIdFailsTheWholeRequest() {
+        TopicProduceData topic = new TopicProduceData().setName("orders");
+        topic.partitionData()
+                .add(new PartitionProduceData()
+                        .setIndex(0)
+                        .setRecords(MemoryRecords.withTransactionalRecords(
+                                Compression.NONE,
+                                5L,
+                                (short) 0,
+                                0,
+                                new SimpleRecord("t".getBytes(StandardCharsets.UTF_8)))));
+
+        ProduceResponseData data = TestBroker.body(broker.call(handler, request((short) 12, (short) 1, topic)));
+
+        assertThat(data.responses()
+                        .iterator()
+                        .next()
+                        .partitionResponses()
+                        .get(0)
+                        .errorCode())
+                .isEqualTo(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
+        orders0.expectNoMessage();
+    }
+
+    @Test
+    void aPartitionWithoutRecordsIsAnInvalidRecord() {
+        TopicProduceData topic = new TopicProduceData().setName("orders");
+        topic.partitionData().add(new PartitionProduceData().setIndex(0).setRecords(null));
+        topic.partitionData().add(new PartitionProduceData().setIndex(1).setRecords(MemoryRecords.EMPTY));
+
+        ProduceResponseData data = TestBroker.body(broker.call(handler, request((short) 12, (short) 1, topic)));
+
+        assertThat(data.responses().iterator().next().partitionResponses())
+                .extracting(PartitionProduceResponse::errorCode)
+                .containsExactly(Errors.INVALID_RECORD.code(), Errors.INVALID_RECORD.code());
+        orders0.expectNoMessage();
+    }
+
+    @Test
+    void zstdBeforeVersion7IsAnUnsupportedCompressionType() {
+        TopicProduceData topic = new TopicProduceData().setName("orders");
+        topic.partitionData()
+                .add(new PartitionProduceData()
+                        .setIndex(0)
+                        .setRecords(MemoryRecords.withRecords(
+                                Compression.zstd().build(), new SimpleRecord("z".getBytes(StandardCharsets.UTF_8)))));
+
+        ProduceResponseData data = TestBroker.body(broker.call(handler, request((short) 6, (short) 1, topic)));
+
+        assertThat(data.responses()
+                        .iterator()
+                        .next()
+                        .partitionResponses()
+                        .get(0)
+                        .errorCode())
+                .isEqualTo(Errors.UNSUPPORTED_COMPRESSION_TYPE.code());
+    }
+
+    @Test
+    void passesThePartitionsRecordErrorsFromV8() {
+        CompletableFuture<ApiResponse> answer =
+                broker.call(handler, request((short) 8, (short) 1, topicByName("orders", 0)));
+
+        PartitionActor.Append append = orders0.expectMessageClass(PartitionActor.Append.class);
+        append.replyTo()
+                .tell(new PartitionActor.AppendResponse(
+                        new TopicPartition("orders", 0),
+                        Errors.INVALID_RECORD,
+                        "record 1 of the batch is malformed",
+                        -1L,
+                        -1L,
+                        -1L,
+                        List.of(new RecordError(1, "offset delta 7 where 1 is expected"))));
+
+        PartitionProduceResponse partition = TestBroker.<ProduceResponseData>body(answer)
+                .responses()
+                .iterator()
+                .next()
+                .partitionResponses()
+                .get(0);
+        assertThat(partition.errorCode()).isEqualTo(Errors.INVALID_RECORD.code());
+        assertThat(partition.errorMessage()).isEqualTo("record 1 of the batch is malformed");
+        assertThat(partition.recordErrors()).singleElement().satisfies(error -> {
+            assertThat(error.batchIndex()).isEqualTo(1);
+            assertThat(error.batchIndexErrorMessage()).isEqualTo("offset delta 7 where 1 is expected");
+        });
     }
 
     private static ProduceRequest request(short version, short acks, TopicProduceData topic) {
