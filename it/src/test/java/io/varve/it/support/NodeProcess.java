@@ -50,6 +50,12 @@ public final class NodeProcess implements AutoCloseable {
      * workDir/data} and waits until it logs that it serves clients.
      */
     public static NodeProcess start(Path workDir, int generation) throws IOException, InterruptedException {
+        return start(workDir, generation, "384m");
+    }
+
+    /** As {@link #start(Path, int)}, with a maximum heap of {@code maxHeap} ({@code -Xmx}). */
+    public static NodeProcess start(Path workDir, int generation, String maxHeap)
+            throws IOException, InterruptedException {
         Path dataDir = workDir.resolve("data");
         int port = freePort();
         Path config = workDir.resolve("node-" + generation + ".conf");
@@ -60,7 +66,7 @@ public final class NodeProcess implements AutoCloseable {
         Process process = ChildJvm.launch(
                 classpath,
                 List.of(
-                        "-Xmx384m",
+                        "-Xmx" + maxHeap,
                         "-Dlogback.configurationFile="
                                 + BuildFiles.itTarget().resolve("test-classes/child-node-logback.xml")),
                 "io.varve.actors.Main",
