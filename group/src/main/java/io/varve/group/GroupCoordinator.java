@@ -27,7 +27,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
  * The coordinator of one consumer group: a Cluster-Sharded, event-sourced entity whose entity id
- * is derived from the group id (ARCHITECTURE §4; {@link GroupIds} maps any id a client can send). It runs the classic group protocol and stores the group's
+ * is derived from the group id (docs/architecture.md §4; {@link GroupIds} maps any id a client can
+ * send). It runs the classic group protocol and stores the group's
  * committed offsets and its stable generation. JoinGroup and SyncGroup are answered when the
  * rebalance completes, so callers must wait longer than the group's rebalance timeout.
  */
