@@ -182,7 +182,8 @@ public final class AbuseScenario {
     }
 
     private static ByteBuffer fetches(int count) {
-        FetchRequestData data = new FetchRequestData().setMaxWaitMs(0).setMinBytes(0).setMaxBytes(1 << 20);
+        FetchRequestData data =
+                new FetchRequestData().setMaxWaitMs(0).setMinBytes(0).setMaxBytes(1 << 20);
         data.topics()
                 .add(new FetchRequestData.FetchTopic()
                         .setTopic(TOPIC)

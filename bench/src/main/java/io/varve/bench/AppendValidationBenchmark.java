@@ -75,14 +75,18 @@ public class AppendValidationBenchmark {
     }
 
     /** A producer's batch: records like {"id":…,"customer":…,"items":[…]} of about 1 KiB each. */
-    private static ByteBuffer batch(CompressionType type) {
+    static ByteBuffer batch(CompressionType type) {
         ByteBuffer buffer = ByteBuffer.allocate(RECORDS * 1200 + 256);
         MemoryRecordsBuilder builder = MemoryRecords.builder(
                 buffer, RecordBatch.CURRENT_MAGIC_VALUE, Compression.of(type).build(), TimestampType.CREATE_TIME, 0L);
         for (int i = 0; i < RECORDS; i++) {
-            StringBuilder json = new StringBuilder("{\"id\":").append(1_000_000 + i).append(",\"items\":[");
+            StringBuilder json =
+                    new StringBuilder("{\"id\":").append(1_000_000 + i).append(",\"items\":[");
             for (int item = 0; json.length() < 1000; item++) {
-                json.append("{\"sku\":\"SKU-").append(item * 7919 % 10_000).append("\",\"qty\":").append(item % 5 + 1)
+                json.append("{\"sku\":\"SKU-")
+                        .append(item * 7919 % 10_000)
+                        .append("\",\"qty\":")
+                        .append(item % 5 + 1)
                         .append("},");
             }
             json.append("]}");

@@ -293,6 +293,17 @@ final class Connection implements FrameDecoder.Memory {
         }
     }
 
+    /**
+     * The loop that owns this connection has ended: answers still to come will never be run here,
+     * so the memory of every unanswered request is released now, exactly once.
+     */
+    void releaseUnanswered() {
+        for (ResponseQueue.Slot slot : responses.slots()) {
+            release(slot.reservedBytes);
+            slot.reservedBytes = 0;
+        }
+    }
+
     /** Nanos since the last byte read or written. */
     long idleNanos(long nowNanos) {
         return nowNanos - lastActivityNanos;

@@ -355,6 +355,7 @@ final class NetworkThread implements Runnable {
         for (Connection connection : new ArrayList<>(connections)) {
             try {
                 connection.close("the listener stopped");
+                connection.releaseUnanswered(); // no task of this loop runs any more
             } catch (RuntimeException | Error e) {
                 log.debug("{}: closing a connection failed", name, e);
             }

@@ -66,4 +66,9 @@ final class ResponseQueue {
     int size() {
         return slots.size();
     }
+
+    /** Every request still queued, in order (answered or not). */
+    Iterable<Slot> slots() {
+        return slots;
+    }
 }
