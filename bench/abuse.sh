@@ -4,7 +4,11 @@
 # 100 MiB request, send STALL_BYTES of it and stall; a fresh producer and consumer probe the broker
 # once a second throughout (io.varve.bench.AbuseScenario). Output in bench/target/abuse-SYSTEM/.
 #
-#   bench/abuse.sh [varve|kafka] [NEVER_READING=128] [STALLED=50] [STALL_BYTES=65536] [SECONDS=60]
+#   bench/abuse.sh [varve|kafka] [NEVER_READING=128] [STALLED=50] [STALL_BYTES=65536] [SECONDS=60] [same|separate]
+#
+# same: the never-reading connections fetch from the probes' partition (the worst case); separate:
+# from another topic's. BENCH_VARVE_CONF adds configuration lines to the Varve node's file, e.g.
+# BENCH_VARVE_CONF='varve.transport.socket-send-buffer-bytes = 102400'.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,7 +17,8 @@ never_reading=${2:-128}
 stalled=${3:-50}
 stall_bytes=${4:-65536}
 seconds=${5:-60}
-case "$system" in varve|kafka) ;; *) echo "usage: bench/abuse.sh [varve|kafka] [NEVER_READING] [STALLED] [STALL_BYTES] [SECONDS]" >&2; exit 64 ;; esac
+fetched=${6:-same}
+case "$system" in varve|kafka) ;; *) echo "usage: bench/abuse.sh [varve|kafka] [NEVER_READING] [STALLED] [STALL_BYTES] [SECONDS] [same|separate]" >&2; exit 64 ;; esac
 
 run="$root/bench/target/abuse-$system"
 # shellcheck source=bench/lib.sh
@@ -30,12 +35,12 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 bench_prepare
-log "$system at $heap: $never_reading never-reading connections, $stalled stalled 100 MiB announcements ($stall_bytes bytes sent), $seconds s"
+log "$system at $heap: $never_reading never-reading connections ($fetched partition), $stalled stalled 100 MiB announcements ($stall_bytes bytes sent), $seconds s"
 "start_$system" abuse
 wait_first_produce "$system" abuse || { log "$system did not start; see $logs"; exit 1; }
 rss_before=$(rss_kib "$broker_pid")
 timeout $((seconds + 600)) java $tool_jvm -cp "$probe_cp" io.varve.bench.AbuseScenario "127.0.0.1:$port" \
-  "$never_reading" "$stalled" "$stall_bytes" "$seconds" 2>"$logs/scenario.err" | tee "$run/scenario.log" &
+  "$never_reading" "$stalled" "$stall_bytes" "$seconds" "$fetched" 2>"$logs/scenario.err" | tee "$run/scenario.log" &
 probe_pid=$!
 wait "$probe_pid" || log "the scenario failed; see $logs/scenario.err"
 probe_pid=""

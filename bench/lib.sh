@@ -147,6 +147,7 @@ varve.transport.port = $port
 pekko.remote.artery.canonical.port = $(free_port)
 # as Kafka's group.initial.rebalance.delay.ms=0 above
 varve.group.initial-rebalance-delay = 0s
+${BENCH_VARVE_CONF:-}
 EOF
   launched_at=$(date +%s%3N)
   # bin/varve execs the JVM, so this PID is the broker's

@@ -44,10 +44,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * A probe that does not complete within 30 s counts as failed. Timing goals are for the person
  * running it: nothing here asserts them.
  *
- * <p>Usage: {@code AbuseScenario BOOTSTRAP NEVER_READING STALLED STALL_BYTES SECONDS}.
+ * <p>The never-reading connections fetch from the probes' own partition ({@code same}, the worst
+ * case: the probes' appends queue behind their reads in that partition's actor) or from a partition
+ * of another topic ({@code separate}).
+ *
+ * <p>Usage: {@code AbuseScenario BOOTSTRAP NEVER_READING STALLED STALL_BYTES SECONDS same|separate}.
  */
 public final class AbuseScenario {
     private static final String TOPIC = "abuse";
+    private static final String OTHER_TOPIC = "abuse-fetched";
     private static final int ANNOUNCED = 100 * 1024 * 1024;
     private static final int FETCHES_PER_WRITE = 200;
     private static final long PROBE_TIMEOUT_MS = 30_000;
@@ -55,8 +60,9 @@ public final class AbuseScenario {
     private AbuseScenario() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: AbuseScenario BOOTSTRAP NEVER_READING STALLED STALL_BYTES SECONDS");
+        if (args.length != 6 || !List.of("same", "separate").contains(args[5])) {
+            System.err.println(
+                    "usage: AbuseScenario BOOTSTRAP NEVER_READING STALLED STALL_BYTES SECONDS same|separate");
             System.exit(64);
         }
         String bootstrap = args[0];
@@ -64,12 +70,14 @@ public final class AbuseScenario {
         int stalled = Integer.parseInt(args[2]);
         int stallBytes = Integer.parseInt(args[3]);
         int seconds = Integer.parseInt(args[4]);
-        createTopic(bootstrap);
+        String fetched = args[5].equals("same") ? TOPIC : OTHER_TOPIC;
+        createTopic(bootstrap, TOPIC);
+        createTopic(bootstrap, OTHER_TOPIC);
         System.out.println("before abuse: " + probe(bootstrap, -1));
 
         InetSocketAddress address = address(bootstrap);
         List<SocketChannel> readersThatNeverRead = new ArrayList<>();
-        ByteBuffer fetches = fetches(FETCHES_PER_WRITE);
+        ByteBuffer fetches = fetches(fetched, FETCHES_PER_WRITE);
         for (int i = 0; i < neverReading; i++) {
             SocketChannel channel = SocketChannel.open(address);
             channel.configureBlocking(false);
@@ -181,12 +189,12 @@ public final class AbuseScenario {
         return written;
     }
 
-    private static ByteBuffer fetches(int count) {
+    private static ByteBuffer fetches(String topic, int count) {
         FetchRequestData data =
                 new FetchRequestData().setMaxWaitMs(0).setMinBytes(0).setMaxBytes(1 << 20);
         data.topics()
                 .add(new FetchRequestData.FetchTopic()
-                        .setTopic(TOPIC)
+                        .setTopic(topic)
                         .setPartitions(List.of(new FetchRequestData.FetchPartition()
                                 .setPartition(0)
                                 .setFetchOffset(0)
@@ -215,9 +223,9 @@ public final class AbuseScenario {
         return channel;
     }
 
-    private static void createTopic(String bootstrap) throws Exception {
+    private static void createTopic(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;

@@ -14,9 +14,19 @@ import java.time.Duration;
  * @param queuedMaxRequestBytes the node's request memory budget (Kafka {@code queued.max.request.bytes})
  * @param connectionsMaxIdle a connection with no traffic this long is closed (Kafka {@code
  *     connections.max.idle.ms})
+ * @param socketSendBufferBytes {@code SO_SNDBUF} of client sockets, -1 for the OS default (Kafka
+ *     {@code socket.send.buffer.bytes}): how many answer bytes the kernel holds for a client that
+ *     does not read
+ * @param socketReceiveBufferBytes {@code SO_RCVBUF} of client sockets, -1 for the OS default (Kafka
+ *     {@code socket.receive.buffer.bytes})
  */
 public record ConnectionLimits(
-        int maxInFlightRequests, long maxQueuedResponseBytes, long queuedMaxRequestBytes, Duration connectionsMaxIdle) {
+        int maxInFlightRequests,
+        long maxQueuedResponseBytes,
+        long queuedMaxRequestBytes,
+        Duration connectionsMaxIdle,
+        int socketSendBufferBytes,
+        int socketReceiveBufferBytes) {
 
     /** The node's request budget when configured as {@code auto}: this share of the maximum heap. */
     public static final double AUTO_HEAP_SHARE = 0.25;
@@ -28,9 +38,19 @@ public record ConnectionLimits(
         }
     }
 
+    /** With the operating system's socket buffer sizes (tests). */
+    public ConnectionLimits(
+            int maxInFlightRequests,
+            long maxQueuedResponseBytes,
+            long queuedMaxRequestBytes,
+            Duration connectionsMaxIdle) {
+        this(maxInFlightRequests, maxQueuedResponseBytes, queuedMaxRequestBytes, connectionsMaxIdle, -1, -1);
+    }
+
     /** The defaults of {@code reference.conf}, for tests that build settings by hand. */
     public static ConnectionLimits defaults(int socketRequestMaxBytes) {
-        return new ConnectionLimits(100, 1024 * 1024, autoBudget(socketRequestMaxBytes), Duration.ofMinutes(10));
+        return new ConnectionLimits(
+                100, 1024 * 1024, autoBudget(socketRequestMaxBytes), Duration.ofMinutes(10), -1, -1);
     }
 
     static ConnectionLimits fromConfig(Config transport, int socketRequestMaxBytes) {
@@ -41,7 +61,9 @@ public record ConnectionLimits(
                 "auto".equals(budget)
                         ? autoBudget(socketRequestMaxBytes)
                         : transport.getBytes("queued-max-request-bytes"),
-                transport.getDuration("connections-max-idle"));
+                transport.getDuration("connections-max-idle"),
+                transport.getInt("socket-send-buffer-bytes"),
+                transport.getInt("socket-receive-buffer-bytes"));
     }
 
     /** A quarter of the heap, and never less than one largest frame. */

@@ -1,6 +1,7 @@
 package io.varve.transport.server;
 
 import io.varve.metadata.LocalOnly;
+import io.varve.transport.ConnectionLimits;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.HandlerRegistry;
@@ -197,6 +198,13 @@ public final class KafkaServer extends AbstractActor {
             // as Kafka: no Nagle delay on answers, keep-alive to notice vanished clients
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            ConnectionLimits limits = services.settings().connectionLimits();
+            if (limits.socketSendBufferBytes() > 0) {
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, limits.socketSendBufferBytes());
+            }
+            if (limits.socketReceiveBufferBytes() > 0) {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, limits.socketReceiveBufferBytes());
+            }
         } catch (IOException e) {
             log.debug("cannot set socket options on {}", channel, e);
         }
