@@ -48,6 +48,7 @@ public final class NodeGuardian {
             NodeSettings settings,
             LogDirectory logDirectory,
             MetadataCache metadata,
+            CompletableFuture<NodeServices> nodeServices,
             CompletableFuture<InetSocketAddress> bound) {
         return Behaviors.setup(context -> {
             Cluster cluster = Cluster.get(context.getSystem());
@@ -87,6 +88,7 @@ public final class NodeGuardian {
             CompletableFuture<InetSocketAddress> listener = new CompletableFuture<>();
             GroupSettings groupSettings = GroupSettings.fromConfig(config);
             GroupCoordinators groups = GroupCoordinators.sharded(context.getSystem(), groupSettings, metadata);
+            nodeServices.complete(new NodeServices(services, groups));
             KafkaListener.start(
                     context,
                     services,

@@ -81,7 +81,7 @@ public final class AppendCpuProbe {
                 throw new IllegalStateException(result.toString());
             }
             if (i % 8192 == 0) {
-                log.deleteOldSegments();
+                log.deleteOldSegments(log.logEndOffset());
                 log.maybeDeleteFilesPastDelay();
                 log.takeRollFlush();
             }

@@ -105,7 +105,7 @@ public class AppendValidationBenchmark {
             throw new IllegalStateException(result.toString());
         }
         if (++appends % 8192 == 0) {
-            log.deleteOldSegments();
+            log.deleteOldSegments(log.logEndOffset());
             log.maybeDeleteFilesPastDelay();
             log.takeRollFlush(); // tmpfs: the rolled segments need no fsync here
         }

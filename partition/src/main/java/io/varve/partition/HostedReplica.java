@@ -183,7 +183,7 @@ final class HostedReplica {
     /** Retention by time, size and log start offset, then removal of files past their delete delay. */
     void applyRetention() {
         try {
-            int deleted = log.deleteOldSegments();
+            int deleted = log.deleteOldSegments(highWatermark);
             if (deleted > 0) {
                 logger.info(
                         "retention deleted {} segment(s) of {}: log start offset {}",

@@ -5,16 +5,16 @@ import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AppendTimedOut;
 import io.varve.partition.PartitionActor.AwaitData;
 import io.varve.partition.PartitionActor.Command;
-import io.varve.partition.PartitionActor.DataAvailable;
+import io.varve.partition.PartitionActor.CountFetchWaiters;
 import io.varve.partition.PartitionActor.DeleteRecords;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
 import io.varve.partition.PartitionActor.ListOffsets;
 import io.varve.partition.PartitionActor.ListOffsetsResponse;
 import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
+import io.varve.partition.PartitionActor.SweepFetchWaiters;
 import io.varve.partition.PartitionActor.UpdateRegistration;
 import io.varve.storage.log.AppendResult;
-import io.varve.storage.log.LogSlice;
 import io.varve.storage.log.PartitionLog;
 import io.varve.storage.log.ReadResult;
 import java.io.IOException;
@@ -33,7 +33,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * The partition's leader: appends producers' batches at the current leader epoch, keeps the ISR and
  * the high watermark ({@link LeaderState}), parks {@code acks=all} appends until the high watermark
  * passes them ({@link DelayedAppends}, one timer each) and long polls until data is readable
- * ({@link FetchWaiters}), and answers reads, ListOffsets and DeleteRecords up to the high watermark.
+ * ({@link FetchWaiters}, answered with the read itself; one sweep timer drops those whose fetch
+ * completed elsewhere or timed out), and answers reads, ListOffsets and DeleteRecords up to the high
+ * watermark.
  *
  * <p>The last stable offset equals the high watermark until transactions write markers. Runs on
  * {@code varve.storage-dispatcher}; becomes a {@link FollowerBehavior} when a registration names
@@ -42,8 +44,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 final class LeaderBehavior extends ReplicaBehavior {
     /**
      * Reads up to this size are answered with the bytes (read here, on the storage dispatcher):
-     * handing a small slice to {@code sendfile} costs a file open and a thread hop, more than
-     * the copy. Larger reads stay zero-copy.
+     * handing a small slice to {@code sendfile} costs a thread hop, more than the copy. Larger reads
+     * stay zero-copy: their slice holds the segment file until the fetch has sent it.
      */
     static final int INLINE_READ_MAX_BYTES = 16 * 1024;
 
@@ -55,7 +57,7 @@ final class LeaderBehavior extends ReplicaBehavior {
 
     private final LeaderState state;
     private final DelayedAppends<ParkedAppend> delayedAppends = new DelayedAppends<>();
-    private final FetchWaiters<ActorRef<DataAvailable>> fetchWaiters = new FetchWaiters<>();
+    private final FetchWaiters<AwaitData> fetchWaiters = new FetchWaiters<>();
 
     LeaderBehavior(
             ActorContext<Command> context,
@@ -87,6 +89,8 @@ final class LeaderBehavior extends ReplicaBehavior {
                 .onMessage(AppendTimedOut.class, this::onAppendTimedOut)
                 .onMessage(Read.class, this::onRead)
                 .onMessage(AwaitData.class, this::onAwaitData)
+                .onMessage(SweepFetchWaiters.class, this::onSweepFetchWaiters)
+                .onMessage(CountFetchWaiters.class, this::onCountFetchWaiters)
                 .onMessage(ListOffsets.class, this::onListOffsets)
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(UpdateRegistration.class, this::onUpdateRegistration)
@@ -201,50 +205,48 @@ final class LeaderBehavior extends ReplicaBehavior {
             timers.cancel(new AppendTimerKey(parked.id()));
             parked.waiter().replyTo().tell(acknowledgeAll(parked.waiter().response()));
         }
-        for (ActorRef<DataAvailable> waiter : fetchWaiters.releaseBelow(fetchableEnd(false))) {
-            waiter.tell(new DataAvailable(tp()));
+        for (AwaitData waiter : fetchWaiters.releaseBelow(fetchableEnd(false))) {
+            if (!isAbandoned(waiter)) {
+                read(waiter.read());
+            }
         }
     }
 
     private Behavior<Command> onRead(Read read) {
+        read(read);
+        return this;
+    }
+
+    /** Answers {@code read} (also a long poll's, when data arrives): records up to the fetchable end. */
+    private void read(Read read) {
         Optional<Rejection> rejected = replica.checkLeaderEpoch(read.currentLeaderEpoch());
         if (rejected.isPresent()) {
             read.replyTo()
                     .tell(readFailed(rejected.get().error(), rejected.get().message()));
-            return this;
+            return;
         }
         ReadResult result = replica.log()
-                .read(read.fetchOffset(), read.maxBytes(), fetchableEnd(read.readCommitted()), read.minOneBatch());
+                .read(
+                        read.fetchOffset(),
+                        read.maxBytes(),
+                        fetchableEnd(read.readCommitted()),
+                        read.minOneBatch(),
+                        INLINE_READ_MAX_BYTES);
         if (result instanceof ReadResult.Failed failed) {
             read.replyTo().tell(readFailed(failed.error(), failed.message()));
         } else {
             ReadResult.Data data = (ReadResult.Data) result;
-            LogSlice slice = data.slice();
-            if (!slice.isEmpty() && slice.length() <= INLINE_READ_MAX_BYTES) {
-                try {
-                    slice = replica.log().withBytes(slice);
-                } catch (IOException e) {
-                    getContext()
-                            .getLog()
-                            .warn(
-                                    "reading {} bytes of {} into memory failed; sending from the file",
-                                    slice.length(),
-                                    tp(),
-                                    e);
-                }
-            }
             read.replyTo()
                     .tell(new ReadResponse(
                             tp(),
                             Errors.NONE,
                             null,
-                            slice,
+                            data.slice(),
                             state.highWatermark(),
                             lastStableOffset(),
                             data.logStartOffset(),
                             List.of()));
         }
-        return this;
     }
 
     private ReadResponse readFailed(Errors error, String message) {
@@ -259,18 +261,56 @@ final class LeaderBehavior extends ReplicaBehavior {
                 List.of());
     }
 
+    /**
+     * A long poll: read now if there is data past what the fetch has seen, or if the read would fail
+     * (offset out of range, fenced epoch, offline log: the fetch must hear it), else park it.
+     */
     private Behavior<Command> onAwaitData(AwaitData await) {
         PartitionLog log = replica.log();
-        long fetchOffset = await.fetchOffset();
-        boolean readableNow = fetchableEnd(await.readCommitted()) > fetchOffset;
-        // an offset the log cannot serve is answered at once, so the fetch reads and reports the error
+        Read read = await.read();
+        long fetchOffset = read.fetchOffset();
+        boolean readableNow = fetchableEnd(read.readCommitted()) > await.awaitOffset();
         boolean outOfRange = fetchOffset < log.logStartOffset() || fetchOffset > log.logEndOffset();
-        if (readableNow || outOfRange || log.isOffline()) {
-            await.replyTo().tell(new DataAvailable(tp()));
+        boolean rejected = replica.checkLeaderEpoch(read.currentLeaderEpoch()).isPresent();
+        if (readableNow || outOfRange || rejected || log.isOffline()) {
+            read(read);
         } else {
-            fetchWaiters.add(fetchOffset, await.replyTo());
+            park(await);
         }
         return this;
+    }
+
+    /**
+     * Parks a long poll, first dropping those whose fetch completed meanwhile, so a consumer polling
+     * an idle partition leaves at most its live poll here; the sweep timer clears the rest.
+     */
+    private void park(AwaitData await) {
+        fetchWaiters.removeAbandoned(LeaderBehavior::isAbandoned);
+        fetchWaiters.add(await.awaitOffset(), await.maxWaitMs(), await);
+        if (!timers.isTimerActive(SweepFetchWaiters.class)) {
+            timers.startSingleTimer(
+                    SweepFetchWaiters.class,
+                    new SweepFetchWaiters(),
+                    Duration.ofMillis(Math.max(1, await.maxWaitMs())));
+        }
+    }
+
+    private Behavior<Command> onSweepFetchWaiters(SweepFetchWaiters sweep) {
+        fetchWaiters
+                .sweep(LeaderBehavior::isAbandoned)
+                .ifPresent(delayMs -> timers.startSingleTimer(
+                        SweepFetchWaiters.class, new SweepFetchWaiters(), Duration.ofMillis(Math.max(1, delayMs))));
+        return this;
+    }
+
+    private Behavior<Command> onCountFetchWaiters(CountFetchWaiters count) {
+        count.replyTo().tell(fetchWaiters.size());
+        return this;
+    }
+
+    /** The fetch answered without this partition: nobody reads what it would be sent. */
+    private static boolean isAbandoned(AwaitData await) {
+        return await.fetchCompleted().getAsBoolean();
     }
 
     private Behavior<Command> onListOffsets(ListOffsets list) {
@@ -346,8 +386,16 @@ final class LeaderBehavior extends ReplicaBehavior {
                             "node " + replica.localNodeId() + " stopped leading " + tp() + " before offset "
                                     + parked.requiredOffset() + " was replicated"));
         }
-        for (ActorRef<DataAvailable> waiter : fetchWaiters.drain()) {
-            waiter.tell(new DataAvailable(tp()));
+        timers.cancel(SweepFetchWaiters.class);
+        for (AwaitData waiter : fetchWaiters.drain()) {
+            if (!isAbandoned(waiter)) {
+                waiter.read()
+                        .replyTo()
+                        .tell(readFailed(
+                                Errors.NOT_LEADER_OR_FOLLOWER,
+                                "node " + replica.localNodeId() + " stopped leading " + tp()
+                                        + " while a fetch waited for data past offset " + waiter.awaitOffset()));
+            }
         }
     }
 }

@@ -4,7 +4,6 @@ import io.varve.partition.PartitionActor.Append;
 import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AwaitData;
 import io.varve.partition.PartitionActor.Command;
-import io.varve.partition.PartitionActor.DataAvailable;
 import io.varve.partition.PartitionActor.DeleteRecords;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
 import io.varve.partition.PartitionActor.DescribeProducers;
@@ -63,7 +62,7 @@ final class RequestFailureInterceptor extends BehaviorInterceptor<Command, Comma
         } else if (msg instanceof Read read) {
             read.replyTo().tell(new ReadResponse(tp, error, message, null, -1L, -1L, -1L, List.of()));
         } else if (msg instanceof AwaitData await) {
-            await.replyTo().tell(new DataAvailable(tp)); // the fetch reads again and meets the error itself
+            await.read().replyTo().tell(new ReadResponse(tp, error, message, null, -1L, -1L, -1L, List.of()));
         } else if (msg instanceof ListOffsets list) {
             list.replyTo()
                     .tell(new ListOffsetsResponse(

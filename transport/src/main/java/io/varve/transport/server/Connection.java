@@ -6,6 +6,7 @@ import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.HandlerRegistry;
 import io.varve.transport.api.RequestContext;
 import io.varve.transport.api.meta.ApiVersionsHandler;
+import io.varve.transport.codec.LogSliceRecords;
 import io.varve.transport.codec.ResponseParts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -217,6 +218,19 @@ final class Connection implements FrameDecoder.Memory {
         }
         if (!closed) {
             network.markDirty(this);
+        } else if (slot != null) {
+            releaseDropped();
+        } else if (response.hasBody()) {
+            LogSliceRecords.release(response.body()); // dropped: its segment files are not sent
+        }
+    }
+
+    /** The connection closed: answers already given are dropped, and their segment files released. */
+    private void releaseDropped() {
+        for (ApiResponse unsent : responses.drainAnswered()) {
+            if (unsent.hasBody()) {
+                LogSliceRecords.release(unsent.body());
+            }
         }
     }
 
@@ -340,6 +354,7 @@ final class Connection implements FrameDecoder.Memory {
         try {
             return encode(slot.header, slot.response.body(), slot.version);
         } catch (RuntimeException e) {
+            LogSliceRecords.release(slot.response.body());
             if (slot.request == null) {
                 throw new IllegalStateException("cannot encode the ApiVersions fallback", e);
             }
@@ -374,6 +389,8 @@ final class Connection implements FrameDecoder.Memory {
             pool.stopWaiting();
         }
         pool.onClosed(this);
+        writer.close();
+        releaseDropped();
         key.cancel();
         NetworkThread.closeQuietly(channel);
         network.onClosed(this);

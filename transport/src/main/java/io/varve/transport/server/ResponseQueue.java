@@ -71,4 +71,20 @@ final class ResponseQueue {
     Iterable<Slot> slots() {
         return slots;
     }
+
+    /**
+     * The connection closed: removes the answered slots and returns their answers. Unanswered slots
+     * stay until their answer arrives (their request memory is released then).
+     */
+    List<ApiResponse> drainAnswered() {
+        List<ApiResponse> answered = new ArrayList<>();
+        for (java.util.Iterator<Slot> it = slots.iterator(); it.hasNext(); ) {
+            Slot slot = it.next();
+            if (slot.response != null) {
+                answered.add(slot.response);
+                it.remove();
+            }
+        }
+        return answered;
+    }
 }

@@ -1,11 +1,11 @@
 package io.varve.transport.server;
 
 import io.varve.transport.codec.ResponseParts;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
@@ -19,6 +19,11 @@ import java.util.function.Consumer;
  * regions, plain writes for the buffers between them — until it is empty or the socket is full, and
  * then hands it back. Disk reads (a page-cache miss under {@code sendfile}) so never stall the
  * network thread, and one hand-off covers every partition of an answer.
+ *
+ * <p>A file region carries an open, retained handle on its segment file (so a segment deleted since
+ * the read still sends its bytes); it is released once the region is sent, or when the writer is
+ * closed with it unsent. A file that now ends before the region does (the segment was truncated)
+ * fails the transfer, which closes the connection: the response's size is already on the wire.
  *
  * <p>Confined to the connection's network thread, except that while {@link #isTransferring()} the
  * queue belongs to the transfer task alone; the hand-offs ({@code Executor.execute} and the network
@@ -34,6 +39,7 @@ final class ResponseWriter {
     private final ArrayDeque<ResponseParts.Part> queue = new ArrayDeque<>();
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private boolean transferring;
+    private boolean closed;
     /** Bytes queued and not yet written; network thread only. */
     private long pendingBytes;
     /** Bytes the running transfer wrote; owned by whoever owns the queue. */
@@ -97,6 +103,30 @@ final class ResponseWriter {
         transferring = false;
         pendingBytes -= transferredBytes;
         transferredBytes = 0;
+        if (closed) {
+            releaseQueued();
+        }
+    }
+
+    /**
+     * The connection closed: unsent file regions give their files back now, or when the transfer
+     * that owns the queue hands it back. Idempotent.
+     */
+    void close() {
+        closed = true;
+        if (!transferring) {
+            releaseQueued();
+        }
+    }
+
+    private void releaseQueued() {
+        for (ResponseParts.Part part : queue) {
+            if (part instanceof ResponseParts.FileRegion region) {
+                region.file().release();
+            }
+        }
+        queue.clear();
+        pendingBytes = 0;
     }
 
     private void startTransfer(Consumer<TransferResult> onTransferDone) {
@@ -128,26 +158,35 @@ final class ResponseWriter {
         }
     }
 
-    /** Sends the head file region; false if the socket filled first (the rest stays queued). */
+    /**
+     * Sends the head file region; false if the socket filled first (the rest stays queued). A file
+     * shorter than the region (truncated since the read) is an error, not a full socket: {@code
+     * transferTo} past the end sends nothing, which would otherwise look the same.
+     */
     private boolean transferFile(ResponseParts.FileRegion region) throws IOException {
+        FileChannel file = region.file().channel();
         long position = region.position();
         long remaining = region.count();
-        try (FileChannel file = FileChannel.open(region.file(), StandardOpenOption.READ)) {
-            while (remaining > 0) {
-                long sent = file.transferTo(position, remaining, channel);
-                if (sent == 0) {
-                    break;
-                }
-                position += sent;
-                remaining -= sent;
-                transferredBytes += sent;
+        long size = file.size();
+        if (position + remaining > size) {
+            throw new EOFException("segment " + region.file().path() + " ends at " + size + ", before the " + remaining
+                    + " bytes from position " + position + " still to send: truncated since the read");
+        }
+        while (remaining > 0) {
+            long sent = file.transferTo(position, remaining, channel);
+            if (sent == 0) {
+                break;
             }
+            position += sent;
+            remaining -= sent;
+            transferredBytes += sent;
         }
         queue.pollFirst();
         if (remaining > 0) {
             queue.addFirst(new ResponseParts.FileRegion(region.file(), position, remaining));
             return false;
         }
+        region.file().release();
         return true;
     }
 
