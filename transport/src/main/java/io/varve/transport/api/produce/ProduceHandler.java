@@ -40,8 +40,9 @@ import org.apache.pekko.actor.typed.ActorRef;
  * each topic as the request named it (name up to v12, topic id from v13). A transactional batch in
  * a request without a transactional id fails the whole request with TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
  * as in Kafka. Per-partition errors: INVALID_REQUIRED_ACKS (acks not -1/0/1), UNKNOWN_TOPIC_OR_PARTITION
- * (UNKNOWN_TOPIC_ID by id), INVALID_RECORD without records, UNSUPPORTED_COMPRESSION_TYPE for zstd before
- * v7 ({@link ProducedRecords}), the partition's validation errors (with per-record errors from v8),
+ * (UNKNOWN_TOPIC_ID by id), Kafka's v3+ request checks before any append ({@link ProducedRecords}:
+ * INVALID_RECORD without records or with other than one magic v2 batch, UNSUPPORTED_COMPRESSION_TYPE
+ * for zstd before v7), the partition's validation errors (with per-record errors from v8),
  * NOT_LEADER_OR_FOLLOWER when the partition is not hosted here (with the KIP-951 leader hint from
  * v10), REQUEST_TIMED_OUT when the partition does not answer in time. acks=0 has no response.
  * Stateless.
