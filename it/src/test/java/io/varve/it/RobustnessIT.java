@@ -113,6 +113,21 @@ class RobustnessIT {
                         .as("valid produce after " + kind.name())
                         .isEqualTo(valid++);
             }
+            long now = System.currentTimeMillis();
+            MemoryRecords oneAhead = MemoryRecords.withRecords(
+                    Compression.NONE,
+                    new SimpleRecord(now, "a".getBytes(StandardCharsets.UTF_8)),
+                    new SimpleRecord(now + Duration.ofHours(2).toMillis(), "b".getBytes(StandardCharsets.UTF_8)),
+                    new SimpleRecord(now, "c".getBytes(StandardCharsets.UTF_8)));
+            PartitionProduceResponse perRecord = produceAnswer(raw, oneAhead);
+            assertThat(Errors.forCode(perRecord.errorCode())).isEqualTo(Errors.INVALID_TIMESTAMP);
+            assertThat(perRecord.recordErrors()) // Produce v8+: the offending record's index and why
+                    .singleElement()
+                    .satisfies(error -> {
+                        assertThat(error.batchIndex()).isEqualTo(1);
+                        assertThat(error.batchIndexErrorMessage()).isNotBlank();
+                    });
+            assertThat(produceValid(raw, valid)).isEqualTo(valid++);
             assertThat(produce(raw, null)).as("null records").isEqualTo(Errors.INVALID_RECORD);
             assertThat(produceValid(raw, valid)).isEqualTo(valid++);
             MemoryRecords transactional = MemoryRecords.withTransactionalRecords(
