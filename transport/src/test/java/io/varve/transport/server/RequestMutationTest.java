@@ -12,6 +12,7 @@ import io.varve.partition.PartitionSettings;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.storage.testing.CorruptBatches;
+import io.varve.storage.testing.RandomCases;
 import io.varve.transport.api.CoreHandlers;
 import io.varve.transport.api.HandlerRegistry;
 import io.varve.transport.testing.ClassicSpawner;
@@ -24,16 +25,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.Random;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -62,16 +57,24 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.pattern.Patterns;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Arbitrary mutations of valid requests, sent over real sockets to a listener whose {@code orders-0}
+ * Random mutations of valid requests, sent over real sockets to a listener whose {@code orders-0}
  * is a real partition (its log in a temp dir): every one is answered (a response kafka-clients
  * decodes, with Kafka error codes for Produce) or its connection is closed, within the test's read
  * timeout; nothing throws in an actor or on a network thread (no ERROR line), and a healthy produce
- * on another connection is appended after each. The decoder alone takes many more mutations.
+ * on another connection is appended after each ({@value #SOCKET_CASES} cases). The decoder alone
+ * takes many more mutations ({@value #DECODER_CASES}). Each case is drawn from a {@link Random} with
+ * its own seed ({@link RandomCases}), which every assertion message names.
  */
-class RequestMutationProperties {
+class RequestMutationTest {
+    private static final int DECODER_CASES = 500;
+    private static final int SOCKET_CASES = 120;
+    private static final List<String> OTHER_APIS = List.of("ApiVersions", "Metadata", "Fetch", "ListOffsets");
     private static final String TOPIC = "orders";
     private static final Uuid TOPIC_ID = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAQ");
     private static final long NOW = System.currentTimeMillis();
@@ -128,7 +131,7 @@ class RequestMutationProperties {
         }
     }
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws Exception {
         testKit = ActorTestKit.create();
         broker = new TestBroker(testKit, TestBroker.settings(0, false, 4 * 1024 * 1024));
@@ -166,7 +169,7 @@ class RequestMutationProperties {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws IOException {
         healthy.close();
         testKit.shutdownTestKit();
@@ -178,76 +181,103 @@ class RequestMutationProperties {
         }
     }
 
-    @Property(tries = 500)
-    void theDecoderNeverThrows(
-            @ForAll("requests") AbstractRequest request, @ForAll("mutations") List<Mutation> damage) {
-        byte[] payload = payload(request, 1);
-        for (Mutation m : damage) {
-            payload = m.apply(payload);
+    /**
+     * One case: a request (Produce three times in four: version 3 to the latest, any codec, catalogue
+     * kind 0-56; else ApiVersions v3, Metadata v12, Fetch v17 or ListOffsets v10, equally likely) and
+     * 1-3 mutations of its bytes. {@code version}, {@code codec} and {@code kind} matter for Produce only.
+     */
+    record Case(String api, short version, CompressionType codec, int kind, List<Mutation> damage) {
+        static Case draw(Random random) {
+            String api = random.nextInt(4) < 3 ? "Produce" : RandomCases.oneOf(random, OTHER_APIS);
+            short version = (short) RandomCases.between(random, 3, ApiKeys.PRODUCE.latestVersion());
+            CompressionType codec = RandomCases.oneOf(random, List.of(CompressionType.values()));
+            int kind = RandomCases.between(random, 0, 56);
+            int size = RandomCases.between(random, 1, 3);
+            List<Mutation> damage = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                damage.add(new Mutation(
+                        RandomCases.between(random, 0, 3), RandomCases.fraction(random), RandomCases.anyByte(random)));
+            }
+            return new Case(api, version, codec, kind, damage);
         }
-        RequestDecoder.Decoded decoded =
-                new RequestDecoder(HandlerRegistry.of(CoreHandlers.list())).decode(ByteBuffer.wrap(payload));
-        assertThat(decoded).isNotNull();
+
+        AbstractRequest request() {
+            return switch (api) {
+                case "Produce" -> produce(version, codec, kind);
+                case "ApiVersions" -> new ApiVersionsRequest(
+                        new ApiVersionsRequestData()
+                                .setClientSoftwareName("props")
+                                .setClientSoftwareVersion("1"),
+                        (short) 3);
+                case "Metadata" -> new MetadataRequest(new MetadataRequestData().setTopics(null), (short) 12);
+                case "Fetch" -> fetch();
+                default -> listOffsets();
+            };
+        }
+
+        byte[] damagedPayload(int correlationId) {
+            byte[] payload = payload(request(), correlationId);
+            for (Mutation m : damage) {
+                payload = m.apply(payload);
+            }
+            return payload;
+        }
     }
 
-    @Property(tries = 120)
-    void everyMutatedRequestIsAnsweredOrItsConnectionClosed(
-            @ForAll("requests") AbstractRequest request, @ForAll("mutations") List<Mutation> damage) throws Exception {
-        byte[] payload = payload(request, 7);
-        for (Mutation m : damage) {
-            payload = m.apply(payload);
+    @Test
+    void theDecoderNeverThrows() {
+        RequestDecoder decoder = new RequestDecoder(HandlerRegistry.of(CoreHandlers.list()));
+        for (long seed : RandomCases.seeds(DECODER_CASES).toArray()) {
+            Case damage = Case.draw(new Random(seed));
+            String where = RandomCases.describe(seed, damage);
+            RequestDecoder.Decoded decoded;
+            try {
+                decoded = decoder.decode(ByteBuffer.wrap(damage.damagedPayload(1)));
+            } catch (RuntimeException e) {
+                throw new AssertionError(where + ": the decoder threw " + e, e);
+            }
+            assertThat(decoded).as(where).isNotNull();
         }
+    }
+
+    @Test
+    void everyMutatedRequestIsAnsweredOrItsConnectionClosed() throws Exception {
+        for (long seed : RandomCases.seeds(SOCKET_CASES).toArray()) {
+            Case damage = Case.draw(new Random(seed));
+            String where = RandomCases.describe(seed, damage);
+            try {
+                sendAndCheck(damage.damagedPayload(7), where);
+                assertHealthyProduceIsAppended(where);
+            } catch (IOException | RuntimeException e) {
+                throw new AssertionError(where + ": threw " + e, e);
+            }
+            assertThat(errors.list.stream()
+                            .filter(e -> e.getLevel() == Level.ERROR)
+                            .map(ILoggingEvent::getFormattedMessage))
+                    .as(where + ": ERROR lines")
+                    .isEmpty();
+        }
+    }
+
+    /** Sends one damaged request on a fresh connection; its answer must decode, or it must be closed. */
+    private static void sendAndCheck(byte[] payload, String where) throws IOException {
         try (WireClient client = new WireClient(address)) {
             client.write(ByteBuffer.allocate(4 + payload.length)
                     .putInt(payload.length)
                     .put(payload)
                     .array());
             RequestHeader header = headerOrNull(payload);
-            ByteBuffer answer = answerOrNull(client);
+            ByteBuffer answer = answerOrNull(client, where);
             if (answer != null && header != null && header.apiKey() == ApiKeys.PRODUCE) {
                 ProduceResponse produce = (ProduceResponse) AbstractResponse.parseResponse(answer, header);
                 produce.data().responses().forEach(topic -> topic.partitionResponses()
-                        .forEach(p -> assertThat(Errors.forCode(p.errorCode())).isIn(PRODUCE_ERRORS)));
+                        .forEach(p -> assertThat(Errors.forCode(p.errorCode()))
+                                .as(where + ": partition error")
+                                .isIn(PRODUCE_ERRORS)));
             } else if (answer != null && header != null) {
                 AbstractResponse.parseResponse(answer, header);
             }
         }
-        assertHealthyProduceIsAppended();
-        assertThat(errors.list.stream()
-                        .filter(e -> e.getLevel() == Level.ERROR)
-                        .map(ILoggingEvent::getFormattedMessage))
-                .isEmpty();
-    }
-
-    @Provide
-    Arbitrary<AbstractRequest> requests() {
-        Arbitrary<AbstractRequest> produce = Combinators.combine(
-                        Arbitraries.shorts().between((short) 3, ApiKeys.PRODUCE.latestVersion()),
-                        Arbitraries.of(CompressionType.values()),
-                        Arbitraries.integers().between(0, 56))
-                .as(RequestMutationProperties::produce);
-        Arbitrary<AbstractRequest> others = Arbitraries.of(
-                new ApiVersionsRequest(
-                        new ApiVersionsRequestData()
-                                .setClientSoftwareName("props")
-                                .setClientSoftwareVersion("1"),
-                        (short) 3),
-                new MetadataRequest(new MetadataRequestData().setTopics(null), (short) 12),
-                fetch(),
-                listOffsets());
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, produce), net.jqwik.api.Tuple.of(1, others));
-    }
-
-    @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        return Combinators.combine(
-                        Arbitraries.integers().between(0, 3),
-                        Arbitraries.doubles().between(0, 1),
-                        Arbitraries.bytes())
-                .as(Mutation::new)
-                .list()
-                .ofMinSize(1)
-                .ofMaxSize(3);
     }
 
     /** A Produce of one valid batch (odd kinds) or of a catalogued corrupt one (even), by name or id. */
@@ -304,9 +334,9 @@ class RequestMutationProperties {
     }
 
     /** The broker's answer, or null when it closed the connection; fails if it stays silent. */
-    private static ByteBuffer answerOrNull(WireClient client) throws IOException {
+    private static ByteBuffer answerOrNull(WireClient client, String where) throws IOException {
         if (client.isSilentFor(10_000)) {
-            throw new AssertionError("neither answered nor closed within 10 s");
+            throw new AssertionError(where + ": neither answered nor closed within 10 s");
         }
         try {
             return client.receiveFrame();
@@ -315,7 +345,7 @@ class RequestMutationProperties {
         }
     }
 
-    private static void assertHealthyProduceIsAppended() throws IOException {
+    private static void assertHealthyProduceIsAppended(String where) throws IOException {
         ProduceRequest request = (ProduceRequest) produce((short) 12, CompressionType.NONE, 1);
         int correlationId = healthyCorrelation++;
         healthy.send(request, correlationId);
@@ -326,8 +356,12 @@ class RequestMutationProperties {
                 .next()
                 .partitionResponses()
                 .get(0);
-        assertThat(Errors.forCode(partition.errorCode())).isEqualTo(Errors.NONE);
-        assertThat(partition.baseOffset()).isGreaterThanOrEqualTo(healthyOffset);
+        assertThat(Errors.forCode(partition.errorCode()))
+                .as(where + ": healthy produce error")
+                .isEqualTo(Errors.NONE);
+        assertThat(partition.baseOffset())
+                .as(where + ": healthy produce base offset")
+                .isGreaterThanOrEqualTo(healthyOffset);
         healthyOffset = partition.baseOffset() + 3;
     }
 }
