@@ -9,6 +9,7 @@ import io.varve.metadata.LocalOnly;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataListener;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.BrokerServices;
@@ -65,6 +66,7 @@ public final class NodeGuardian {
             ActorRef<ProducerIdManager.Command> producerIds =
                     context.spawn(ProducerIdManager.create(controller, settings.nodeId()), "producer-ids");
             HostedPartitions hosted = new HostedPartitions();
+            CleanerSettings cleanerSettings = CleanerSettings.fromConfig(config);
             ActorRef<ReplicaManager.Command> replicaManager = context.spawn(
                     ReplicaManager.create(
                             logDirectory,
@@ -73,6 +75,7 @@ public final class NodeGuardian {
                             hosted,
                             topicConfigs,
                             PartitionSettings.fromConfig(config),
+                            cleanerSettings,
                             settings.checkpointInterval()),
                     "replica-manager",
                     DispatcherSelector.fromConfig("varve.storage-dispatcher"));
@@ -93,6 +96,7 @@ public final class NodeGuardian {
                     context,
                     services,
                     settings.dataDir(),
+                    cleanerSettings,
                     GroupHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()),
                     listener);
             registerShutdown(context, replicaManager, settings);

@@ -77,7 +77,7 @@ class RobustnessIT {
     @BeforeEach
     void start() throws Exception {
         workDir = Files.createTempDirectory("varve-robustness-");
-        node = NodeProcess.start(workDir, 1, HEAP);
+        node = NodeProcess.start(workDir, 1, HEAP, "");
         try (Admin admin = node.admin()) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
         }

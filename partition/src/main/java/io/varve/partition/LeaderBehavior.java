@@ -17,6 +17,7 @@ import io.varve.partition.PartitionActor.UpdateRegistration;
 import io.varve.storage.log.AppendResult;
 import io.varve.storage.log.PartitionLog;
 import io.varve.storage.log.ReadResult;
+import io.varve.storage.log.RecordError;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -106,6 +107,11 @@ final class LeaderBehavior extends ReplicaBehavior {
         return state.highWatermark();
     }
 
+    @Override
+    protected long stableOffset() {
+        return lastStableOffset();
+    }
+
     private Behavior<Command> onAppend(Append append) {
         Optional<Rejection> rejected = checkAppend(append);
         if (rejected.isPresent()) {
@@ -115,15 +121,7 @@ final class LeaderBehavior extends ReplicaBehavior {
         }
         AppendResult result = replica.log().appendAsLeader(append.records(), replica.leaderEpoch());
         if (result instanceof AppendResult.Rejected failed) {
-            append.replyTo()
-                    .tell(new AppendResponse(
-                            tp(),
-                            failed.error(),
-                            failed.message(),
-                            -1L,
-                            RecordBatch.NO_TIMESTAMP,
-                            replica.log().logStartOffset(),
-                            failed.recordErrors()));
+            append.replyTo().tell(appendFailed(failed.error(), failed.message(), failed.recordErrors()));
             return this;
         }
         AppendResult.Appended appended = (AppendResult.Appended) result;
@@ -177,13 +175,18 @@ final class LeaderBehavior extends ReplicaBehavior {
     }
 
     private AppendResponse appendFailed(Errors error, String message) {
+        return appendFailed(error, message, List.of());
+    }
+
+    private AppendResponse appendFailed(Errors error, String message, List<RecordError> recordErrors) {
         return new AppendResponse(
                 tp(),
                 error,
                 message,
                 -1L,
                 RecordBatch.NO_TIMESTAMP,
-                replica.log().logStartOffset());
+                replica.log().logStartOffset(),
+                recordErrors);
     }
 
     private Behavior<Command> onAppendTimedOut(AppendTimedOut timedOut) {

@@ -23,8 +23,10 @@ public sealed interface AppendResult {
             implements AppendResult {}
 
     /**
-     * Nothing was appended; the log is unchanged and stays appendable. {@code recordErrors} names the
-     * offending records when validation pinned the failure on some (empty otherwise).
+     * Nothing was appended; the log is unchanged and stays appendable.
+     *
+     * @param recordErrors the records that caused the rejection (KIP-467), empty when the whole
+     *     append was at fault
      */
     record Rejected(Errors error, String message, List<RecordError> recordErrors) implements AppendResult {
         public Rejected {

@@ -65,8 +65,10 @@ final class RecordWalker {
             }
             maxTimestamp = Math.max(maxTimestamp, timestamp);
             if (rules.compacted() && !hasKey) {
-                errors.add(
-                        new RecordError(index, "a compacted topic cannot accept a record without a key in " + logName));
+                // Kafka's own wording: clients (and librdkafka's test 0011) show it as the record's error
+                errors.add(new RecordError(
+                        index,
+                        "Compacted topic cannot accept message without key in topic partition " + logName + "."));
             } else {
                 String timestampProblem = timestampProblem(rules, timestamp, index);
                 if (timestampProblem != null) {
@@ -174,8 +176,9 @@ final class RecordWalker {
                 .map(e -> e.batchIndex() + ": " + e.message())
                 .toList()
                 .toString();
-        String message = errors.size() + " record(s) rejected in " + logName + " (first " + QUOTED_ERRORS + " at most: "
-                + quoted + ")";
+        String message = "One or more records have been rejected due to " + errors.size()
+                + " record errors in total, and only showing the first " + QUOTED_ERRORS + " errors at most, in "
+                + logName + ": " + quoted;
         return new AppendResult.Rejected(
                 timestampError ? Errors.INVALID_TIMESTAMP : Errors.INVALID_RECORD, message, errors);
     }

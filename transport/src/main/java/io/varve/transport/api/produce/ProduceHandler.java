@@ -44,7 +44,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * INVALID_RECORD without records or with other than one magic v2 batch, UNSUPPORTED_COMPRESSION_TYPE
  * for zstd before v7), the partition's validation errors (with per-record errors from v8),
  * NOT_LEADER_OR_FOLLOWER when the partition is not hosted here (with the KIP-951 leader hint from
- * v10), REQUEST_TIMED_OUT when the partition does not answer in time. acks=0 has no response.
+ * v10), REQUEST_TIMED_OUT when the partition does not answer in time; from v8, the records a partition
+ * rejected (KIP-467, e.g. keyless records on a compacted topic). acks=0 has no response.
  * Stateless.
  */
 public final class ProduceHandler implements ApiHandler {

@@ -100,6 +100,40 @@ class ProduceHandlerTest {
     }
 
     @Test
+    void passesTheRecordsAPartitionRejectedFromV8Only() {
+        List<RecordError> rejected = List.of(new RecordError(1, "no key"), new RecordError(3, "no key"));
+        for (short version : new short[] {12, 7}) {
+            CompletableFuture<ApiResponse> answer =
+                    broker.call(handler, request(version, (short) 1, topicByName("orders", 0)));
+            PartitionActor.Append append = orders0.expectMessageClass(PartitionActor.Append.class);
+            append.replyTo()
+                    .tell(new PartitionActor.AppendResponse(
+                            new TopicPartition("orders", 0),
+                            Errors.INVALID_RECORD,
+                            "2 records",
+                            -1L,
+                            -1L,
+                            0L,
+                            rejected));
+
+            PartitionProduceResponse partition = TestBroker.<ProduceResponseData>body(answer)
+                    .responses()
+                    .iterator()
+                    .next()
+                    .partitionResponses()
+                    .get(0);
+            assertThat(partition.errorCode()).isEqualTo(Errors.INVALID_RECORD.code());
+            if (version >= 8) {
+                assertThat(partition.recordErrors())
+                        .extracting(e -> e.batchIndex() + ":" + e.batchIndexErrorMessage())
+                        .containsExactly("1:no key", "3:no key");
+            } else {
+                assertThat(partition.recordErrors()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void rejectsInvalidAcksForEveryPartition() {
         ProduceResponseData data =
                 TestBroker.body(broker.call(handler, request((short) 12, (short) 2, topicByName("orders", 0, 1))));
