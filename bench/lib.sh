@@ -195,6 +195,7 @@ pekko.remote.artery.canonical.port = $cluster_port
 varve.group.initial-rebalance-delay = 0s
 # as Kafka's log.cleaner.backoff.ms=100 above
 varve.cleaner.backoff = 100ms
+${BENCH_VARVE_CONF:-}
 EOF
   launched_at=$(date +%s%3N)
   # bin/varve execs the JVM, so this PID is the broker's

@@ -8,6 +8,7 @@ import io.varve.it.support.CompactedPartitions;
 import io.varve.it.support.Conditions;
 import io.varve.it.support.KafkaTools;
 import io.varve.it.support.VarveNodeExtension;
+import io.varve.storage.testing.KafkaDumpLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -129,7 +128,7 @@ class CompactionIT {
                 KafkaTools.run(KafkaTools.DUMP_LOG, "--deep-iteration", "--print-data-log", "--files", join(segments));
         assertThat(dump.exitCode()).as(dump.toString()).isZero();
         assertThat(dump.stdout()).doesNotContain("isvalid: false").contains("isvalid: true");
-        assertThat(dumpedRecords(dump.stdout()))
+        assertThat(KafkaDumpLog.records(dump.stdout()))
                 .containsExactlyElementsOf(expected.stream()
                         .map(r -> r.substring(0, r.indexOf(':')) + ":" + r.substring(r.indexOf('=') + 1))
                         .toList());
@@ -377,19 +376,6 @@ class CompactionIT {
         } catch (ExecutionException e) {
             return e.getCause();
         }
-    }
-
-    private static final Pattern RECORD = Pattern.compile("\\| offset: (\\d+) .*payload: (\\S+)");
-
-    private static List<String> dumpedRecords(String dump) {
-        List<String> out = new ArrayList<>();
-        for (String line : dump.split("\n")) {
-            Matcher m = RECORD.matcher(line);
-            if (m.find()) {
-                out.add(m.group(1) + ":" + m.group(2));
-            }
-        }
-        return out;
     }
 
     private static String join(List<Path> files) {

@@ -389,9 +389,10 @@ public final class PartitionActor {
             }
             return ReplicaBehavior.start(context, timers, replica, settings);
         }));
-        // a bug in a handler restarts the replica, which closes and reopens its log (PreRestart); past
-        // the limit the actor stops, and the replica manager (which watches it) puts it offline
-        return Behaviors.supervise(open)
+        // a bug in a handler answers that request UNKNOWN_SERVER_ERROR (RequestFailureInterceptor), then
+        // restarts the replica, which closes and reopens its log (PreRestart); past the limit the actor
+        // stops, and the replica manager (which watches it) puts it offline
+        return Behaviors.supervise(Behaviors.intercept(() -> new RequestFailureInterceptor(tp), open))
                 .onFailure(
                         RuntimeException.class,
                         SupervisorStrategy.restart().withLimit(MAX_RESTARTS, MAX_RESTARTS_WITHIN));

@@ -191,7 +191,10 @@ public record LogConfig(Map<String, Object> values, Map<String, String> override
         return policies.contains(TopicConfig.CLEANUP_POLICY_DELETE);
     }
 
-    /** Whether {@code cleanup.policy} contains {@code compact}: the log cleaner keeps the latest record of each key. */
+    /**
+     * Whether {@code cleanup.policy} contains {@code compact}: the log cleaner keeps the latest record of
+     * each key, so every record needs a key.
+     */
     public boolean isCompacted() {
         @SuppressWarnings("unchecked")
         List<String> policies = (List<String>) values.get(TopicConfig.CLEANUP_POLICY_CONFIG);

@@ -187,10 +187,7 @@ public final class PartitionLog {
             return storageError();
         }
         long nowMs = clock.millis();
-        AppendResult.Rejected rejected = BatchValidator.validate(records, config, nowMs, name());
-        if (rejected == null && config.isCompacted()) {
-            rejected = KeylessRecordCheck.check(records, name());
-        }
+        AppendResult.Rejected rejected = validate(records, nowMs);
         if (rejected != null) {
             return rejected;
         }
@@ -227,6 +224,20 @@ public final class PartitionLog {
         }
         return new AppendResult.Appended(
                 firstOffset, nextOffset - 1, logAppendTime ? nowMs : -1L, logStartOffset, recordCount, false);
+    }
+
+    /** Validation touches no log state: even a bug in it only rejects this append. */
+    private AppendResult.Rejected validate(MemoryRecords records, long nowMs) {
+        try {
+            return BatchValidator.validate(records, config, nowMs, name());
+        } catch (RuntimeException | StackOverflowError e) {
+            log.error(
+                    "validating an append of {} bytes to {} failed unexpectedly; rejecting it",
+                    records.sizeInBytes(),
+                    name(),
+                    e);
+            return new AppendResult.Rejected(Errors.UNKNOWN_SERVER_ERROR, "the batch could not be validated: " + e);
+        }
     }
 
     /**

@@ -2,16 +2,9 @@ package io.varve.storage.cleaner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.varve.storage.testing.KafkaDumpLog;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -57,74 +50,29 @@ class CleanedSegmentDumpLogTest {
                 .filter(r -> !r.endsWith("=∅"))
                 .map(r -> r.substring(0, r.indexOf(':')) + ":" + r.substring(r.indexOf('=') + 1))
                 .toList();
-        List<Path> liveIndexes = files(c.dir, ".index");
+        List<Path> liveIndexes = KafkaDumpLog.files(c.dir, ".index");
         liveIndexes.remove(liveIndexes.size() - 1);
-        String live = dumpLog("--verify-index-only", "--files", join(liveIndexes));
+        String live = KafkaDumpLog.run("--verify-index-only", "--files", KafkaDumpLog.join(liveIndexes));
         assertThat(live).doesNotContainIgnoringCase("mismatch").doesNotContainIgnoringCase("exception");
         c.log.close();
 
-        String dump = dumpLog("--deep-iteration", "--print-data-log", "--files", join(files(c.dir, ".log")));
+        String dump = KafkaDumpLog.run(
+                "--deep-iteration",
+                "--print-data-log",
+                "--files",
+                KafkaDumpLog.join(KafkaDumpLog.files(c.dir, ".log")));
         assertThat(dump).doesNotContain("isvalid: false").contains("isvalid: true");
-        assertThat(valuedRecordsIn(dump)).containsExactlyElementsOf(expected);
+        assertThat(KafkaDumpLog.records(dump)).containsExactlyElementsOf(expected);
         assertThat(dump).contains("deleteHorizonMs: OptionalLong[" + (c.clock.millis() + 86_400_000L) + "]");
 
-        List<Path> indexes = files(c.dir, ".index");
-        indexes.addAll(files(c.dir, ".timeindex"));
-        String check = dumpLog("--verify-index-only", "--files", join(indexes));
+        List<Path> indexes = KafkaDumpLog.files(c.dir, ".index");
+        indexes.addAll(KafkaDumpLog.files(c.dir, ".timeindex"));
+        String check = KafkaDumpLog.run("--verify-index-only", "--files", KafkaDumpLog.join(indexes));
         assertThat(check)
                 .doesNotContainIgnoringCase("mismatch")
                 .doesNotContainIgnoringCase("not in order")
                 .doesNotContainIgnoringCase("exception");
-        String entries = dumpLog("--files", join(files(c.dir, ".index")));
+        String entries = KafkaDumpLog.run("--files", KafkaDumpLog.join(KafkaDumpLog.files(c.dir, ".index")));
         assertThat(entries).containsPattern("offset: \\d+ position: \\d+");
-    }
-
-    private static final Pattern RECORD = Pattern.compile("\\| offset: (\\d+) .*payload: (\\S+)");
-
-    private static List<String> valuedRecordsIn(String dump) {
-        List<String> out = new ArrayList<>();
-        for (String line : dump.split("\n")) {
-            Matcher m = RECORD.matcher(line);
-            if (m.find()) {
-                out.add(m.group(1) + ":" + m.group(2));
-            }
-        }
-        return out;
-    }
-
-    private static List<Path> files(Path dir, String suffix) throws IOException {
-        try (Stream<Path> listing = Files.list(dir)) {
-            return new ArrayList<>(
-                    listing.filter(p -> p.toString().endsWith(suffix)).sorted().toList());
-        }
-    }
-
-    private static String join(List<Path> files) {
-        return String.join(",", files.stream().map(Path::toString).toList());
-    }
-
-    private static String dumpLog(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                Files.readString(kafkaToolsClasspathFile()).trim(),
-                "org.apache.kafka.tools.DumpLogSegments"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(text).isZero();
-        return text;
-    }
-
-    private static Path kafkaToolsClasspathFile() {
-        for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("kafka-tools/target/kafka-tools.classpath");
-            if (Files.exists(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("kafka-tools/target/kafka-tools.classpath not found: kafka-tools builds it first");
     }
 }

@@ -3,15 +3,12 @@ package io.varve.storage.cleaner;
 import io.varve.storage.log.AppendResult;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.PartitionLog;
+import io.varve.storage.testing.ManualClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -180,38 +177,5 @@ final class CompactedLog {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        private long nowMs;
-
-        ManualClock(long nowMs) {
-            this.nowMs = nowMs;
-        }
-
-        void advance(long ms) {
-            nowMs += ms;
-        }
-
-        @Override
-        public long millis() {
-            return nowMs;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(nowMs);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
