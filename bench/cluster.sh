@@ -46,8 +46,11 @@ watchdog_pid=""
 cleanup() {
   trap - EXIT INT TERM
   stop_pid "$tool_pid" 2
-  stop_kafka_cluster
-  stop_varve_cluster
+  # an exit before the brokers' functions are defined (a failed build) has nothing to stop
+  if declare -F stop_kafka_cluster >/dev/null; then
+    stop_kafka_cluster
+    stop_varve_cluster
+  fi
   if [ -n "$watchdog_pid" ]; then
     pkill -P "$watchdog_pid" 2>/dev/null || true
     kill "$watchdog_pid" 2>/dev/null || true
@@ -75,7 +78,7 @@ fail() {
 # ---------------------------------------------------------------- Kafka: three KRaft nodes
 start_kafka_cluster() {  # start_kafka_cluster NAME: sets bootstrap, pids
   local name=$1 n voters="" cluster_id
-  local -a ports cports
+  local -a ports cports formats
   for n in 1 2 3; do ports[$n]=$(free_port); cports[$n]=$(free_port); done
   for n in 1 2 3; do voters="$voters${voters:+,}$n@127.0.0.1:${cports[$n]}"; done
   cluster_id=$(timeout 60 java $tool_jvm -cp "$kafka_cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
@@ -102,9 +105,17 @@ transaction.state.log.min.isr=2
 share.coordinator.state.topic.replication.factor=3
 share.coordinator.state.topic.min.isr=2
 group.initial.rebalance.delay.ms=0
+initial.broker.registration.timeout.ms=300000
 PROPS
-    timeout 120 java $tool_jvm -Dlog4j2.configurationFile="$run/log4j2-tools.properties" -cp "$kafka_cp" \
-      kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >"$logs/kafka-$name-$n-format.log" 2>&1
+    timeout 180 java $tool_jvm -Dlog4j2.configurationFile="$run/log4j2-tools.properties" -cp "$kafka_cp" \
+      kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >"$logs/kafka-$name-$n-format.log" 2>&1 &
+    formats[$n]=$!
+  done
+  for n in 1 2 3; do wait "${formats[$n]}" || log "kafka $name: formatting node $n failed (see its format log)"; done
+  # all three formatted before any starts: a broker that cannot register with the quorum within
+  # initial.broker.registration.timeout.ms shuts down (formatting takes a minute on a loaded machine)
+  for n in 1 2 3; do
+    local dir="$run/kafka-$name-$n"
     java $broker_jvm -Dlog4j2.configurationFile="$run/log4j2-broker.properties" -Dkafka.logs.dir="$dir" \
       -cp "$kafka_cp" kafka.Kafka "$dir/server.properties" >"$logs/kafka-$name-$n-broker.log" 2>&1 &
     kafka_pids[$n]=$!
@@ -123,6 +134,7 @@ stop_kafka_cluster() {
 varve_env() {
   VARVE_CLUSTER_DIR="$varve_dir" VARVE_CLUSTER_KAFKA_PORT="$varve_kafka" VARVE_CLUSTER_PORT_BASE="$varve_cport" \
     VARVE_CLUSTER_PG_PORT="$varve_pg" VARVE_CLUSTER_EXTRA_CONFIG="$run/varve-extra.conf" VARVE_SKIP_BUILD=1 \
+    VARVE_CLUSTER_START_TIMEOUT="${VARVE_CLUSTER_START_TIMEOUT:-600}" \
     JAVA_OPTS="$broker_jvm" "$@"
 }
 

@@ -54,14 +54,32 @@ exec java -XX:TieredStopAtLevel=1 -cp "$(cat "$root/kafka-tools/target/kafka-too
 EOF
 chmod +x "$kafka_path/bin/kafka-topics.sh"
 
+# The node runs from a snapshot of this build (bin/varve, the config and every jar), so rebuilding
+# the repository while the suite runs cannot change the classes under the running node.
+(cd "$root" && mvn -B -q -DskipTests package -pl actors -am)
+snap=$(mktemp -d)
+mkdir -p "$snap/bin" "$snap/actors/target" "$snap/lib"
+cp "$root/bin/varve" "$snap/bin/" && cp "$root/application.conf" "$root/pom.xml" "$snap/"
+cp "$root"/actors/target/varve-actors-*.jar "$snap/actors/target/"
+snap_cp=()
+for jar in $(tr ':' ' ' < "$root/actors/target/node.classpath"); do
+  case "$jar" in
+    "$root"/*) cp "$jar" "$snap/lib/" && snap_cp+=("$snap/lib/$(basename "$jar")") ;;
+    *) snap_cp+=("$jar") ;;
+  esac
+done
+(IFS=:; echo "${snap_cp[*]}") > "$snap/actors/target/node.classpath"
+touch "$snap/actors/target/node.classpath"   # newer than the copied pom.xml: bin/varve must not rebuild
+
 mkdir -p "$results"
 data=$(mktemp -d)
-"$root/bin/varve" start -Dvarve.data-dir="$data" -Dvarve.transport.port="$port" \
+# no class-data archive: the snapshot is deleted afterwards, and writing one at exit takes ~30 s
+VARVE_CDS=off "$snap/bin/varve" start -Dvarve.data-dir="$data" -Dvarve.transport.port="$port" \
   -Dpekko.remote.artery.canonical.port=$((port + 1)) \
   -Dvarve.transport.num-partitions=6 -Dvarve.controller.default-partitions=6 \
   > "$results/varve.log" 2>&1 &
 varve=$!
-trap 'kill $varve 2>/dev/null; wait $varve 2>/dev/null; rm -rf "$data" "$kafka_path"' EXIT
+trap 'kill $varve 2>/dev/null; wait $varve 2>/dev/null; rm -rf "$data" "$kafka_path" "$snap"' EXIT
 for _ in $(seq 1 120); do
   (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
   sleep 1

@@ -31,8 +31,10 @@ import org.apache.pekko.cluster.typed.Subscribe;
  *       lease first. Taken: join the seeds (the first seed may then start the cluster, as Pekko's
  *       seed-node process does) or itself. Held by a live cluster: without seed nodes the node
  *       refuses to start (it would form a second cluster); as first seed it joins the other seeds
- *       but never itself, and tries the lease again every renew interval (a cluster whose holder
- *       died lets the lease expire, and then the first seed may start it anew). Other seeds never
+ *       but never itself (once: Pekko's seed-node process retries on its own, and a repeated
+ *       JoinSeedNodes would restart its handshake), and tries the lease again every renew interval (a
+ *       cluster whose holder died lets the lease expire, and then the first seed may start it anew,
+ *       joining the seeds with itself). Other seeds never
  *       join themselves and need no lease;
  *   <li>once Up: while this node is the oldest Up member (where the controller singleton runs) it
  *       renews the lease every renew interval.
@@ -83,6 +85,7 @@ final class ClusterJoin {
         private boolean up;
         private boolean mayFound;
         private boolean leaseCallInFlight;
+        private boolean joiningOthers;
 
         Joining(
                 ActorContext<Command> context,
@@ -154,6 +157,11 @@ final class ClusterJoin {
                 joinAllowingSelf();
                 return Behaviors.same();
             }
+            if (joiningOthers) {
+                // Pekko's seed-node process retries by itself; a new JoinSeedNodes would restart it and
+                // cut a handshake in progress (under load, every tick: the node took minutes to join)
+                return Behaviors.same();
+            }
             String holder = describeHolder();
             if (settings.seedNodes().isEmpty()) {
                 refuse.accept("a Varve cluster is running on this journal database (" + holder
@@ -168,6 +176,7 @@ final class ClusterJoin {
                             holder,
                             settings.seedNodes());
             cluster.manager().tell(new JoinSeedNodes(seedAddresses(false)));
+            joiningOthers = true;
             return Behaviors.same();
         }
 

@@ -33,6 +33,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 final class LeaderReadiness {
     private final int nodeId;
     private final MetadataCache metadata;
+    private static final Duration ENDPOINT_RETRY = Duration.ofMillis(100);
+
     private final Scheduler scheduler;
     private final Map<String, ActorRef<PartitionReadiness.Command>> endpoints = new ConcurrentHashMap<>();
     private final List<ImageWaiter> imageWaiters = new ArrayList<>();
@@ -88,8 +90,16 @@ final class LeaderReadiness {
         BrokerRegistration registration = image.registrations().get(leader);
         ActorRef<PartitionReadiness.Command> endpoint =
                 registration == null ? null : endpoints.get(registration.memberAddress());
-        if (endpoint == null || timeout.isZero()) {
+        if (timeout.isZero()) {
             return CompletableFuture.completedFuture(false);
+        }
+        if (endpoint == null) {
+            // the receptionist has not listed the leader's endpoint yet (its node registered a moment
+            // ago: a topic created right after a node joined failed at once): look again shortly
+            Duration pause = timeout.compareTo(ENDPOINT_RETRY) < 0 ? timeout : ENDPOINT_RETRY;
+            return CompletableFuture.runAsync(
+                            () -> {}, CompletableFuture.delayedExecutor(pause.toMillis(), TimeUnit.MILLISECONDS))
+                    .thenCompose(later -> remote(metadata.image(), leader, partitions, timeout.minus(pause)));
         }
         return AskPattern.<PartitionReadiness.Command, PartitionReadiness.Hosted>ask(
                         endpoint,

@@ -9,6 +9,7 @@ import io.varve.metadata.LocalOnly;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataListener;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.partition.replication.ReplicaFetchers;
 import io.varve.partition.replication.ReplicationContext;
 import io.varve.partition.replication.ReplicationSettings;
@@ -21,6 +22,7 @@ import io.varve.txn.pid.ProducerIdManager;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -46,6 +48,7 @@ public final class NodeGuardian {
     private record ListenerBound(InetSocketAddress address) implements Command {}
 
     /**
+     * @param serving completes once the node is registered: the Kafka listener accepts connections from then on
      * @param refuse called with the reason when this node must not start (it would form a second
      *     cluster, or its node id is in use); the node then stops
      */
@@ -54,6 +57,7 @@ public final class NodeGuardian {
             LogDirectory logDirectory,
             MetadataCache metadata,
             CompletableFuture<NodeServices> nodeServices,
+            CompletionStage<?> serving,
             CompletableFuture<InetSocketAddress> bound,
             Consumer<String> refuse) {
         return Behaviors.setup(context -> {
@@ -85,6 +89,7 @@ public final class NodeGuardian {
                     ReplicaFetchers.create(settings.nodeId(), metadata, replicationSettings), "replica-fetchers");
             ReplicationContext replication =
                     new ReplicationContext(controller, fetchers, metadata, replicationSettings);
+            CleanerSettings cleanerSettings = CleanerSettings.fromConfig(config);
             ActorRef<ReplicaManager.Command> replicaManager = context.spawn(
                     ReplicaManager.create(
                             logDirectory,
@@ -93,6 +98,7 @@ public final class NodeGuardian {
                             hosted,
                             topicConfigs,
                             PartitionSettings.fromConfig(config),
+                            cleanerSettings,
                             settings.checkpointInterval(),
                             replication),
                     "replica-manager",
@@ -114,7 +120,9 @@ public final class NodeGuardian {
                     context,
                     services,
                     settings.dataDir(),
+                    cleanerSettings,
                     GroupHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()),
+                    serving,
                     listener);
             registerShutdown(context, replicaManager, settings);
             context.pipeToSelf(listener, (address, error) -> {

@@ -31,6 +31,9 @@ final class PekkoConfig {
         settings.put("pekko.remote.artery.canonical.hostname", cluster.host());
         settings.put("pekko.remote.artery.canonical.port", cluster.port());
         settings.put("pekko.cluster.seed-nodes", java.util.List.of());
+        // binding the cluster port took over Pekko's 3 s on a machine with a load average of 100, and
+        // the node exited at start
+        settings.put("pekko.remote.artery.bind.bind-timeout", "20s");
         settings.put(
                 "pekko.cluster.failure-detector.acceptable-heartbeat-pause",
                 cluster.failureDetectorPause().toMillis() + "ms");

@@ -7,6 +7,8 @@ import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicImage;
 import io.varve.partition.PartitionActor;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.cleaner.CleanerSettings;
+import io.varve.partition.cleaner.LogCleaner;
 import io.varve.partition.replication.ReplicaFetchers;
 import io.varve.partition.replication.ReplicationContext;
 import io.varve.storage.log.LogConfig;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
@@ -40,16 +43,19 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * varve.storage-dispatcher}; a partition that left the image (topic deleted) is stopped and its log
  * deleted; a changed registration or topic config is passed on. It also checkpoints the data
  * directory's recovery points, log start offsets and high watermarks, removes stray logs (partitions
- * the first metadata image does not assign here, {@link StrayLogs}), and on {@link StopAll} stops the
- * replica fetchers, closes every log and writes the clean-shutdown marker. Runs on the storage
- * dispatcher (it writes checkpoint files and deletes directories).
+ * the first metadata image does not assign here, {@link StrayLogs}), tells the node's {@link
+ * LogCleaner} (its child) which partitions it hosts, leader or follower, and which are compacted, and
+ * on {@link StopAll} stops the replica fetchers and the cleaner, closes every log and writes the
+ * clean-shutdown marker. Runs on the storage dispatcher (it writes checkpoint files and deletes
+ * directories).
  *
  * <p>Supervision. It watches every partition actor: one that stops without being asked to (it
  * failed past its restart limit) is replaced by an offline replica ({@link PartitionActor#offline})
  * answering {@code KAFKA_STORAGE_ERROR}, so callers get an error code at once rather than a
  * time-out from a dead actor. A bug in the manager itself restarts it without stopping its
  * partitions: the new instance takes them over from {@link HostedPartitions}, starts its checkpoints
- * from what the data directory's checkpoint files hold, and applies the current image again.
+ * from what the data directory's checkpoint files hold, and applies the current image again; the
+ * log cleaner, a child, keeps running too and is taken over.
  */
 public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Command> {
 
@@ -78,6 +84,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private final TopicConfigs topicConfigs;
     private final PartitionSettings partitionSettings;
     private final ReplicationContext replication;
+    private ActorRef<LogCleaner.Command> cleaner;
     private final Map<TopicPartition, Hosted> partitions = new HashMap<>();
     private final Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
     private final Map<TopicPartition, Long> logStartOffsets = new HashMap<>();
@@ -88,9 +95,11 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private ActorRef<Done> stopAllReplyTo;
     private int offlineReplacements;
 
+    private static final String LOG_CLEANER = "log-cleaner";
+
     private record Hosted(ActorRef<PartitionActor.Command> ref, PartitionRegistration registration, LogConfig config) {}
 
-    /** A replica manager whose partitions never replicate (a single node's tests). */
+    /** A replica manager whose partitions never replicate, without a log cleaner (a single node's tests). */
     public static Behavior<Command> create(
             LogDirectory logDirectory,
             int nodeId,
@@ -106,6 +115,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                 hosted,
                 topicConfigs,
                 partitionSettings,
+                CleanerSettings.disabled(),
                 checkpointInterval,
                 ReplicationContext.standalone());
     }
@@ -117,6 +127,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
             PartitionSettings partitionSettings,
+            CleanerSettings cleanerSettings,
             Duration checkpointInterval,
             ReplicationContext replication) {
         Behavior<Command> manager = Behaviors.setup(context -> Behaviors.withTimers(timers -> {
@@ -124,7 +135,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             metadata.subscribe(listener);
             context.getSelf().tell(new ImageChanged(metadata.image()));
             timers.startTimerWithFixedDelay(new CheckpointTick(), checkpointInterval);
-            return new ReplicaManager(
+            ReplicaManager replicaManager = new ReplicaManager(
                     context,
                     logDirectory,
                     nodeId,
@@ -134,6 +145,9 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                     topicConfigs,
                     partitionSettings,
                     replication);
+            replicaManager.cleaner =
+                    cleanerSettings.enabled() ? logCleaner(context, logDirectory, cleanerSettings) : null;
+            return replicaManager;
         }));
         // a bug in handling one message restarts the manager; the partitions go on serving meanwhile
         return Behaviors.supervise(manager)
@@ -163,6 +177,25 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
         logStartOffsets.putAll(logDirectory.checkpointedLogStartOffsets());
         highWatermarks.putAll(logDirectory.checkpointedHighWatermarks());
         adoptHostedPartitions();
+    }
+
+    /** The node's log cleaner: after a restart, the one that kept running. */
+    private static ActorRef<LogCleaner.Command> logCleaner(
+            ActorContext<Command> context, LogDirectory logDirectory, CleanerSettings settings) {
+        Optional<ActorRef<Void>> running = context.getChild(LOG_CLEANER);
+        if (running.isPresent()) {
+            return running.get().unsafeUpcast();
+        }
+        return context.spawn(
+                LogCleaner.create(logDirectory.path(), settings),
+                LOG_CLEANER,
+                DispatcherSelector.fromConfig("varve.storage-dispatcher"));
+    }
+
+    private void tellCleaner(LogCleaner.Command command) {
+        if (cleaner != null) {
+            cleaner.tell(command);
+        }
     }
 
     /**
@@ -262,9 +295,13 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             partitions.put(tp, new Hosted(ref, registration, config));
             hosted.register(tp, ref);
             watch(tp, ref);
+            tellCleaner(new LogCleaner.Track(tp, ref, config.isCompacted()));
         } else if (!registration.equals(current.registration()) || !config.equals(current.config())) {
             current.ref().tell(new PartitionActor.UpdateRegistration(registration, config));
             partitions.put(tp, new Hosted(current.ref(), registration, config));
+            if (current.config() == null || current.config().isCompacted() != config.isCompacted()) {
+                tellCleaner(new LogCleaner.Track(tp, current.ref(), config.isCompacted()));
+            }
         }
     }
 
@@ -281,6 +318,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private void stop(TopicPartition tp, boolean deleteLog) {
         Hosted current = partitions.remove(tp);
         hosted.unregister(tp);
+        tellCleaner(new LogCleaner.Untrack(tp, deleteLog));
         if (deleteLog) {
             recoveryPoints.remove(tp);
             logStartOffsets.remove(tp);
@@ -327,6 +365,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
         partitions.put(tp, new Hosted(ref, failed.registration(), failed.config()));
         hosted.register(tp, ref);
         watch(tp, ref);
+        tellCleaner(new LogCleaner.Untrack(tp, false));
     }
 
     private Behavior<Command> onPartitionStopped(TopicPartition tp) {
@@ -386,6 +425,10 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             replication
                     .fetchers()
                     .tell(new ReplicaFetchers.StopAll(getContext().getSystem().ignoreRef()));
+        }
+        if (cleaner != null) {
+            getContext().stop(cleaner); // cleanings in flight are called off before the logs close
+            cleaner = null;
         }
         ActorRef<PartitionActor.LogDescription> adapter =
                 getContext().messageAdapter(PartitionActor.LogDescription.class, Described::new);

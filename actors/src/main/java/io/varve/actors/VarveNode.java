@@ -58,12 +58,15 @@ public final class VarveNode {
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
         CompletableFuture<InetSocketAddress> refused = new CompletableFuture<>();
         CompletableFuture<NodeServices> services = new CompletableFuture<>();
+        // the listener accepts connections once the node is registered (before, Metadata would list no broker)
+        CompletableFuture<Void> serving = new CompletableFuture<>();
         ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
                 NodeGuardian.create(
                         settings,
                         logDirectory,
                         metadata,
                         services,
+                        serving,
                         bound,
                         reason -> refused.completeExceptionally(new IllegalStateException(reason))),
                 ClusterSettings.SYSTEM_NAME,
@@ -72,6 +75,7 @@ public final class VarveNode {
         CompletableFuture<InetSocketAddress> ready = bound.thenCompose(
                         address -> registered(metadata, settings.nodeId(), incarnation, address))
                 .applyToEither(refused, address -> address);
+        ready.thenRun(() -> serving.complete(null));
         VarveNode node = new VarveNode(system, ready, settings, services);
         ready.whenComplete((address, error) -> {
             if (error != null) {

@@ -8,6 +8,8 @@ import io.varve.group.classic.LeavingMember;
 import io.varve.group.classic.SyncRequest;
 import io.varve.group.classic.SyncResult;
 import io.varve.group.internal.GroupEntity;
+import io.varve.group.internal.GroupIds;
+import io.varve.group.internal.GroupNameRecord;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.VarveSerializable;
 import java.util.List;
@@ -17,6 +19,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.ShardCoordinator;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -24,7 +28,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
  * The coordinator of one consumer group: a Cluster-Sharded, event-sourced entity whose entity id
- * is the group id (docs/architecture.md §4). It runs the classic group protocol and stores the group's
+ * is derived from the group id (docs/architecture.md §4; {@link GroupIds} maps any id a client can
+ * send). It runs the classic group protocol and stores the group's
  * committed offsets and its stable generation. JoinGroup and SyncGroup are answered when the
  * rebalance completes, so callers must wait longer than the group's rebalance timeout.
  */
@@ -87,13 +92,30 @@ public final class GroupCoordinator {
      *     (deleted), as Kafka does when a topic is deleted
      */
     public static Behavior<Command> create(String groupId, GroupSettings settings, MetadataCache metadata) {
-        return GroupEntity.create(groupId, settings, metadata);
+        if (!GroupIds.isHashed(GroupIds.persistenceKey(groupId))) {
+            return GroupEntity.create(groupId, settings, metadata);
+        }
+        // the persistence id is a hash: record the full id where ListGroups finds it
+        return Behaviors.setup(context -> {
+            context.spawn(GroupNameRecord.create(groupId), "name");
+            return GroupEntity.create(groupId, settings, metadata);
+        });
     }
 
-    /** Starts the "group" entity type on this node's sharding. */
+    /**
+     * Starts the "group" entity type on this node's sharding, its shards placed by {@code allocation}.
+     * Entity ids are {@link GroupIds#entityId}: any group id a client can send works, the empty one
+     * included.
+     */
     public static ActorRef<ShardingEnvelope<Command>> initSharding(
-            ActorSystem<?> system, GroupSettings settings, MetadataCache metadata) {
+            ActorSystem<?> system,
+            GroupSettings settings,
+            MetadataCache metadata,
+            ShardCoordinator.ShardAllocationStrategy allocation) {
         return ClusterSharding.get(system)
-                .init(Entity.of(ENTITY_TYPE, context -> create(context.getEntityId(), settings, metadata)));
+                .init(Entity.of(
+                                ENTITY_TYPE,
+                                context -> create(GroupIds.groupIdOfEntity(context.getEntityId()), settings, metadata))
+                        .withAllocationStrategy(allocation));
     }
 }

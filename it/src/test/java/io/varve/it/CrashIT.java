@@ -7,6 +7,7 @@ import io.varve.it.support.ChildJvm;
 import io.varve.it.support.KafkaTools;
 import io.varve.it.support.NodeProcess;
 import io.varve.storage.log.LogDirectory;
+import io.varve.storage.testing.KafkaDumpLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -233,7 +232,7 @@ class CrashIT {
             List<String> expected = served.get(p).stream()
                     .map(r -> r.offset() + ":" + r.value())
                     .toList();
-            assertThat(recordsIn(dump.stdout())).containsExactlyElementsOf(expected);
+            assertThat(KafkaDumpLog.records(dump.stdout())).containsExactlyElementsOf(expected);
         }
     }
 
@@ -275,18 +274,5 @@ class CrashIT {
                     .map(Path::toString)
                     .collect(Collectors.joining(","));
         }
-    }
-
-    private static final Pattern RECORD = Pattern.compile("\\| offset: (\\d+) .*payload: (\\S+)");
-
-    private static List<String> recordsIn(String dump) {
-        List<String> out = new ArrayList<>();
-        for (String line : dump.split("\n")) {
-            Matcher m = RECORD.matcher(line);
-            if (m.find()) {
-                out.add(m.group(1) + ":" + m.group(2));
-            }
-        }
-        return out;
     }
 }

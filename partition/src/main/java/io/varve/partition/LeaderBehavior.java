@@ -21,6 +21,7 @@ import io.varve.partition.PartitionActor.UpdateRegistration;
 import io.varve.storage.log.AppendResult;
 import io.varve.storage.log.PartitionLog;
 import io.varve.storage.log.ReadResult;
+import io.varve.storage.log.RecordError;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -155,6 +156,11 @@ final class LeaderBehavior extends ReplicaBehavior {
         return state.highWatermark();
     }
 
+    @Override
+    protected long stableOffset() {
+        return lastStableOffset();
+    }
+
     private Behavior<Command> onAppend(Append append) {
         Optional<Rejection> rejected = checkAppend(append);
         if (rejected.isPresent()) {
@@ -164,7 +170,7 @@ final class LeaderBehavior extends ReplicaBehavior {
         }
         AppendResult result = replica.log().appendAsLeader(append.records(), replica.leaderEpoch());
         if (result instanceof AppendResult.Rejected failed) {
-            append.replyTo().tell(appendFailed(failed.error(), failed.message()));
+            append.replyTo().tell(appendFailed(failed.error(), failed.message(), failed.recordErrors()));
             return this;
         }
         AppendResult.Appended appended = (AppendResult.Appended) result;
@@ -219,13 +225,18 @@ final class LeaderBehavior extends ReplicaBehavior {
     }
 
     private AppendResponse appendFailed(Errors error, String message) {
+        return appendFailed(error, message, List.of());
+    }
+
+    private AppendResponse appendFailed(Errors error, String message, List<RecordError> recordErrors) {
         return new AppendResponse(
                 tp(),
                 error,
                 message,
                 -1L,
                 RecordBatch.NO_TIMESTAMP,
-                replica.log().logStartOffset());
+                replica.log().logStartOffset(),
+                recordErrors);
     }
 
     private Behavior<Command> onAppendTimedOut(AppendTimedOut timedOut) {

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param defaultPartitions {@code num.partitions} for auto-created topics
  * @param defaultReplicationFactor {@code default.replication.factor}
  * @param networkThreads event-loop threads serving client sockets ({@code num.network.threads})
+ * @param connectionLimits what bounds the memory one connection, and all of them, may hold
  */
 public record TransportSettings(
         String host,
@@ -27,9 +28,22 @@ public record TransportSettings(
         boolean autoCreateTopics,
         int defaultPartitions,
         short defaultReplicationFactor,
-        int networkThreads) {
+        int networkThreads,
+        ConnectionLimits connectionLimits) {
 
-    /** Settings without an advertised address (clients are told the bound one). */
+    public TransportSettings {
+        if (connectionLimits.queuedMaxRequestBytes() < socketRequestMaxBytes) {
+            // as Kafka: a frame the budget cannot hold could never be read
+            throw new IllegalArgumentException("varve.transport.queued-max-request-bytes "
+                    + connectionLimits.queuedMaxRequestBytes() + " is below socket-request-max-bytes "
+                    + socketRequestMaxBytes);
+        }
+    }
+
+    /**
+     * Settings without an advertised address (clients are told the bound one), with the default
+     * connection limits (tests).
+     */
     public TransportSettings(
             String host,
             int port,
@@ -49,21 +63,24 @@ public record TransportSettings(
                 autoCreateTopics,
                 defaultPartitions,
                 defaultReplicationFactor,
-                networkThreads);
+                networkThreads,
+                ConnectionLimits.defaults(socketRequestMaxBytes));
     }
 
     public static TransportSettings fromConfig(Config config) {
         Config c = config.getConfig("varve.transport");
+        int socketRequestMaxBytes = c.getInt("socket-request-max-bytes");
         return new TransportSettings(
                 c.getString("host"),
                 c.getInt("port"),
                 c.getString("advertised-host"),
                 c.getInt("advertised-port"),
-                c.getInt("socket-request-max-bytes"),
+                socketRequestMaxBytes,
                 c.getDuration("ask-timeout"),
                 c.getBoolean("auto-create-topics"),
                 c.getInt("num-partitions"),
                 (short) c.getInt("default-replication-factor"),
-                c.getInt("network-threads"));
+                c.getInt("network-threads"),
+                ConnectionLimits.fromConfig(c, socketRequestMaxBytes));
     }
 }

@@ -86,7 +86,7 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
             ActorRef<Command> self,
             TimerScheduler<Command> timers) {
         super(
-                PersistenceId.of("group", groupId),
+                PersistenceId.of(GroupIds.PERSISTENCE_TYPE, GroupIds.persistenceKey(groupId)),
                 SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
         this.settings = settings;
         this.metadata = metadata;

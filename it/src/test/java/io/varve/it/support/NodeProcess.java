@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * ({@code node-N.conf}, {@code node-N.log}) are written next to the data directory.
  */
 public final class NodeProcess implements AutoCloseable {
+    private static final String DEFAULT_MAX_HEAP = "384m";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final String READY_LINE = "ready: Kafka listener";
@@ -50,17 +51,32 @@ public final class NodeProcess implements AutoCloseable {
      * workDir/data} and waits until it logs that it serves clients.
      */
     public static NodeProcess start(Path workDir, int generation) throws IOException, InterruptedException {
+        return start(workDir, generation, "");
+    }
+
+    /** As {@link #start(Path, int)}, with {@code extraConfig} (HOCON) appended to the node's config file. */
+    public static NodeProcess start(Path workDir, int generation, String extraConfig)
+            throws IOException, InterruptedException {
+        return start(workDir, generation, DEFAULT_MAX_HEAP, extraConfig);
+    }
+
+    /**
+     * As {@link #start(Path, int, String)}, with a maximum heap of {@code maxHeap} ({@code -Xmx}) instead
+     * of {@value #DEFAULT_MAX_HEAP}.
+     */
+    public static NodeProcess start(Path workDir, int generation, String maxHeap, String extraConfig)
+            throws IOException, InterruptedException {
         Path dataDir = workDir.resolve("data");
         int port = freePort();
         Path config = workDir.resolve("node-" + generation + ".conf");
-        Files.writeString(config, config(dataDir, port));
+        Files.writeString(config, config(dataDir, port) + extraConfig);
         Path log = workDir.resolve("node-" + generation + ".log");
         String logback = BuildFiles.logbackClasspath();
         String classpath = BuildFiles.nodeClasspath() + (logback.isEmpty() ? "" : File.pathSeparator + logback);
         Process process = ChildJvm.launch(
                 classpath,
                 List.of(
-                        "-Xmx384m",
+                        "-Xmx" + maxHeap,
                         "-Dlogback.configurationFile="
                                 + BuildFiles.itTarget().resolve("test-classes/child-node-logback.xml")),
                 "io.varve.actors.Main",

@@ -26,7 +26,12 @@ public final class RawKafkaConnection implements AutoCloseable {
     }
 
     public static RawKafkaConnection open(VarveCluster cluster) throws IOException {
-        String[] hostPort = cluster.bootstrapServers().split(":");
+        return open(cluster.bootstrapServers());
+    }
+
+    /** To {@code host:port}. */
+    public static RawKafkaConnection open(String bootstrapServers) throws IOException {
+        String[] hostPort = bootstrapServers.split(":");
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), READ_TIMEOUT_MS);
         socket.setSoTimeout(READ_TIMEOUT_MS);

@@ -59,7 +59,12 @@ public final class ScriptCluster implements AutoCloseable {
         Files.writeString(extra, extraConfig);
         int[] ports = freePortBlocks();
         ScriptCluster cluster = new ScriptCluster(dir, ports[0], ports[1], ports[2], extra);
-        cluster.startMissing();
+        try {
+            cluster.startMissing();
+        } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+            cluster.close(); // the nodes and PostgreSQL that did start would outlive the test run
+            throw e;
+        }
         return cluster;
     }
 
@@ -80,6 +85,25 @@ public final class ScriptCluster implements AutoCloseable {
                 ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("node " + n + " is not running"));
         handle.destroyForcibly();
         handle.onExit().orTimeout(60, TimeUnit.SECONDS).join();
+    }
+
+    /** {@code kill -STOP} of node {@code n}: the process stays, frozen (a long pause, a stopped VM). */
+    public void pause(int n) throws IOException, InterruptedException {
+        signal(n, "STOP");
+    }
+
+    /** {@code kill -CONT} of node {@code n}, paused before. */
+    public void resume(int n) throws IOException, InterruptedException {
+        signal(n, "CONT");
+    }
+
+    private void signal(int n, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid(n)))
+                .redirectErrorStream(true)
+                .start();
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + signal + " of node " + n + " failed");
+        }
     }
 
     public boolean isRunning(int n) {
@@ -193,6 +217,8 @@ public final class ScriptCluster implements AutoCloseable {
         env.put("VARVE_CLUSTER_PG_PORT", Integer.toString(postgresPort));
         env.put("VARVE_CLUSTER_EXTRA_CONFIG", extraConfig.toString());
         env.put("VARVE_SKIP_BUILD", "1");
+        // a CI machine shared by several builds starts three JVMs slowly: wait up to 5.5 of the 6 minutes
+        env.put("VARVE_CLUSTER_START_TIMEOUT", "330");
         env.put("VARVE_CDS", "off");
         env.put(
                 "JAVA_OPTS",
@@ -242,6 +268,15 @@ public final class ScriptCluster implements AutoCloseable {
     /** Stops whatever still runs (a failed test); the directory stays for the logs. */
     @Override
     public void close() {
+        for (int n = 1; n <= NODES; n++) {
+            if (isRunning(n)) {
+                try {
+                    resume(n); // a node a failed test left paused would not stop
+                } catch (IOException | InterruptedException | AssertionError ignored) {
+                    // best effort
+                }
+            }
+        }
         try {
             stopAll();
         } catch (IOException | InterruptedException | AssertionError e) {

@@ -58,6 +58,8 @@ public final class PartitionLog {
     private long recoveryPoint;
     private long lastFlushMs;
     private long pendingRollFlushOffset = -1L;
+    private long truncationCount;
+    private long cleanerTruncationMark = Long.MAX_VALUE;
     private boolean offline;
 
     private record PendingDeletion(LogSegment segment, long dueMs) {}
@@ -185,7 +187,7 @@ public final class PartitionLog {
             return storageError();
         }
         long nowMs = clock.millis();
-        AppendResult.Rejected rejected = BatchValidator.validate(records, config, nowMs, name());
+        AppendResult.Rejected rejected = validate(records, nowMs);
         if (rejected != null) {
             return rejected;
         }
@@ -222,6 +224,20 @@ public final class PartitionLog {
         }
         return new AppendResult.Appended(
                 firstOffset, nextOffset - 1, logAppendTime ? nowMs : -1L, logStartOffset, recordCount, false);
+    }
+
+    /** Validation touches no log state: even a bug in it only rejects this append. */
+    private AppendResult.Rejected validate(MemoryRecords records, long nowMs) {
+        try {
+            return BatchValidator.validate(records, config, nowMs, name());
+        } catch (RuntimeException | StackOverflowError e) {
+            log.error(
+                    "validating an append of {} bytes to {} failed unexpectedly; rejecting it",
+                    records.sizeInBytes(),
+                    name(),
+                    e);
+            return new AppendResult.Rejected(Errors.UNKNOWN_SERVER_ERROR, "the batch could not be validated: " + e);
+        }
     }
 
     /**
@@ -429,7 +445,7 @@ public final class PartitionLog {
     }
 
     static long rollJitterMs(LogConfig config) {
-        long bound = Math.min(config.segmentJitterMs(), config.segmentMs());
+        long bound = Math.min(config.segmentJitterMs(), config.maxSegmentMs());
         return bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound);
     }
 
@@ -662,8 +678,59 @@ public final class PartitionLog {
         return segments;
     }
 
-    Clock clock() {
+    public Clock clock() {
         return clock;
+    }
+
+    /**
+     * How many truncations this log has had since it was opened: the log cleaner refuses to swap in
+     * segments it cleaned from a view taken before one.
+     */
+    public long truncationCount() {
+        return truncationCount;
+    }
+
+    /**
+     * The lowest offset this log was truncated to since the log cleaner last accounted for a truncation
+     * ({@code Long.MAX_VALUE} if none). A follower truncated below the cleaner's checkpoint that grows
+     * back past it holds dirty records below the checkpoint: the cleaner starts there instead (Kafka
+     * moves the checkpoint back on truncation). See {@code CleanableRange.of}.
+     */
+    public long cleanerTruncationMark() {
+        return cleanerTruncationMark;
+    }
+
+    /** The cleaner's checkpoint now accounts for every truncation so far. */
+    public void clearCleanerTruncationMark() {
+        cleanerTruncationMark = Long.MAX_VALUE;
+    }
+
+    /**
+     * Swaps the log cleaner's {@code .cleaned} segment at {@code cleanedBaseOffset} in for {@code
+     * oldSegments}, crash-safely (see {@link SegmentSwap}); refused when the log changed under the
+     * cleaner. Called by the owner; an I/O error takes the log offline.
+     */
+    public SwapResult replaceSegments(
+            long cleanedBaseOffset,
+            List<LogSegment> oldSegments,
+            List<Integer> sizesAtSnapshot,
+            long truncationCountAtSnapshot) {
+        if (offline) {
+            CleanedSegment.deleteFilesQuietly(dir, cleanedBaseOffset);
+            return new SwapResult.Refused(name() + " is offline");
+        }
+        try {
+            return new SegmentSwap(this)
+                    .replace(cleanedBaseOffset, oldSegments, sizesAtSnapshot, truncationCountAtSnapshot);
+        } catch (IOException | UncheckedIOException e) {
+            markOffline("swap in cleaned segment " + cleanedBaseOffset, e);
+            return new SwapResult.Refused(name() + " went offline swapping in cleaned segment " + cleanedBaseOffset);
+        }
+    }
+
+    /** Opens the files of a segment already in the directory (a swapped-in cleaned segment). */
+    LogSegment openSegment(long baseOffset) throws IOException {
+        return LogSegment.open(dir, baseOffset, config, rollJitterMs(config), clock.millis());
     }
 
     /** Deletes the {@code .deleted} files whose {@code file.delete.delay.ms} has passed. */
@@ -699,6 +766,8 @@ public final class PartitionLog {
             truncateFullyAndStartAt(targetOffset);
             return;
         }
+        truncationCount++;
+        cleanerTruncationMark = Math.min(cleanerTruncationMark, targetOffset);
         try {
             for (LogSegment segment :
                     List.copyOf(segments.tailMap(targetOffset, false).values())) {
@@ -721,6 +790,8 @@ public final class PartitionLog {
 
     /** Deletes every segment and starts an empty log at {@code newOffset}. */
     public void truncateFullyAndStartAt(long newOffset) throws IOException {
+        truncationCount++;
+        cleanerTruncationMark = Math.min(cleanerTruncationMark, newOffset);
         try {
             for (LogSegment segment : List.copyOf(segments.values())) {
                 removeSegment(segment);

@@ -2,16 +2,13 @@ package io.varve.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.varve.storage.testing.KafkaDumpLog;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -64,22 +61,22 @@ class KafkaDumpLogCompatibilityTest {
         }
         log.close();
 
-        List<Path> logs = files(fx.dir, ".log");
+        List<Path> logs = KafkaDumpLog.files(fx.dir, ".log");
         assertThat(logs).hasSize(4);
-        String dump = dumpLog("--deep-iteration", "--print-data-log", "--files", join(logs));
+        String dump = KafkaDumpLog.run("--deep-iteration", "--print-data-log", "--files", KafkaDumpLog.join(logs));
 
-        assertThat(recordsIn(dump)).containsExactlyElementsOf(expected);
+        assertThat(KafkaDumpLog.records(dump)).containsExactlyElementsOf(expected);
         assertThat(dump).doesNotContain("isvalid: false");
         assertThat(dump).contains("producerId: " + PID + " producerEpoch: 1", "compresscodec: zstd");
 
-        List<Path> indexes = files(fx.dir, ".index");
-        indexes.addAll(files(fx.dir, ".timeindex"));
-        String indexDump = dumpLog("--verify-index-only", "--files", join(indexes));
+        List<Path> indexes = KafkaDumpLog.files(fx.dir, ".index");
+        indexes.addAll(KafkaDumpLog.files(fx.dir, ".timeindex"));
+        String indexDump = KafkaDumpLog.run("--verify-index-only", "--files", KafkaDumpLog.join(indexes));
         assertThat(indexDump).doesNotContainIgnoringCase("mismatch").doesNotContainIgnoringCase("not in order");
-        String entries = dumpLog("--files", join(files(fx.dir, ".index")));
+        String entries = KafkaDumpLog.run("--files", KafkaDumpLog.join(KafkaDumpLog.files(fx.dir, ".index")));
         assertThat(indexEntriesIn(entries)).isNotEmpty().containsExactlyElementsOf(ourIndexEntries(fx));
 
-        String snapshots = dumpLog("--files", join(files(fx.dir, ".snapshot")));
+        String snapshots = KafkaDumpLog.run("--files", KafkaDumpLog.join(KafkaDumpLog.files(fx.dir, ".snapshot")));
         assertThat(snapshots).contains("producerId: " + PID + " producerEpoch: 1");
         assertThat(snapshots).contains("lastSequence: " + (sequence - 1));
     }
@@ -109,57 +106,5 @@ class KafkaDumpLogCompatibilityTest {
         }
         reopened.close();
         return out;
-    }
-
-    private static final Pattern RECORD = Pattern.compile("\\| offset: (\\d+) .*payload: (\\S+)");
-
-    private static List<String> recordsIn(String dump) {
-        List<String> out = new ArrayList<>();
-        for (String line : dump.split("\n")) {
-            Matcher m = RECORD.matcher(line);
-            if (m.find()) {
-                out.add(m.group(1) + ":" + m.group(2));
-            }
-        }
-        return out;
-    }
-
-    private static List<Path> files(Path dir, String suffix) throws IOException {
-        try (Stream<Path> listing = Files.list(dir)) {
-            return new ArrayList<>(
-                    listing.filter(p -> p.toString().endsWith(suffix)).sorted().toList());
-        }
-    }
-
-    private static String join(List<Path> files) {
-        return String.join(",", files.stream().map(Path::toString).toList());
-    }
-
-    /** Runs kafka-dump-log with Kafka's own classpath and returns what it printed. */
-    static String dumpLog(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                Files.readString(kafkaToolsClasspathFile()).trim(),
-                "org.apache.kafka.tools.DumpLogSegments"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(text).isZero();
-        return text;
-    }
-
-    static Path kafkaToolsClasspathFile() {
-        Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path dir = here; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("kafka-tools/target/kafka-tools.classpath");
-            if (Files.exists(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("kafka-tools/target/kafka-tools.classpath not found above " + here
-                + ": the kafka-tools module builds it before storage's tests");
     }
 }

@@ -2,6 +2,7 @@ package io.varve.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.varve.storage.testing.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.varve.storage.log;
 
+import io.varve.storage.testing.ManualClock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -11,9 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where a handler's unexpected failure (a thrown exception, a failed stage or a
- * missing answer) becomes the request's own {@code getErrorResponse(UNKNOWN_SERVER_ERROR)}, with a
- * log line. Client-caused errors never come here: handlers return them as Kafka error codes.
+ * The one place where a handler's unexpected failure (a thrown exception or error such as a
+ * {@code StackOverflowError}, a failed stage or a missing answer) becomes the request's own {@code
+ * getErrorResponse(UNKNOWN_SERVER_ERROR)}, with a log line. Every request so gets an answer, which
+ * also gives its memory back to the node's budget. Client-caused errors never come here: handlers
+ * return them as Kafka error codes.
  */
 final class HandlerInvoker {
     private static final Logger log = LoggerFactory.getLogger(HandlerInvoker.class);
@@ -25,7 +27,7 @@ final class HandlerInvoker {
         CompletionStage<ApiResponse> stage;
         try {
             stage = handler.handle(context, request);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             stage = CompletableFuture.failedFuture(e);
         }
         return stage.handle((response, failure) -> {

@@ -25,6 +25,8 @@ final class ResponseQueue {
         final AbstractRequest request;
         final RequestContext context;
         ApiResponse response;
+        /** Request-memory bytes the request's frame holds until it is answered. */
+        long reservedBytes;
 
         private Slot(long id, ResponseHeader header, short version, AbstractRequest request, RequestContext context) {
             this.id = id;
@@ -41,13 +43,15 @@ final class ResponseQueue {
         return slot;
     }
 
-    void complete(long id, ApiResponse response) {
+    /** Records the answer of request {@code id}; returns its slot, or {@code null} if it is gone. */
+    Slot complete(long id, ApiResponse response) {
         for (Slot slot : slots) {
             if (slot.id == id) {
                 slot.response = response;
-                return;
+                return slot;
             }
         }
+        return null;
     }
 
     /** Removes and returns the answered slots at the head, in request order. */
@@ -63,15 +67,24 @@ final class ResponseQueue {
         return slots.size();
     }
 
-    /** Removes every slot and returns the answers already given (the connection closed). */
+    /** Every request still queued, in order (answered or not). */
+    Iterable<Slot> slots() {
+        return slots;
+    }
+
+    /**
+     * The connection closed: removes the answered slots and returns their answers. Unanswered slots
+     * stay until their answer arrives (their request memory is released then).
+     */
     List<ApiResponse> drainAnswered() {
         List<ApiResponse> answered = new ArrayList<>();
-        for (Slot slot : slots) {
+        for (java.util.Iterator<Slot> it = slots.iterator(); it.hasNext(); ) {
+            Slot slot = it.next();
             if (slot.response != null) {
                 answered.add(slot.response);
+                it.remove();
             }
         }
-        slots.clear();
         return answered;
     }
 }

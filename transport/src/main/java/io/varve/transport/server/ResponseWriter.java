@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  *
  * <p>Confined to the connection's network thread, except that while {@link #isTransferring()} the
  * queue belongs to the transfer task alone; the hand-offs ({@code Executor.execute} and the network
- * thread's task queue) order the two.
+ * thread's task queue) order the two. {@link #pendingBytes()} (what the connection's backpressure
+ * counts) is kept by the network thread; a transfer's progress is counted when it hands back.
  */
 final class ResponseWriter {
     /** Buffers written per gathering {@code write} call. */
@@ -39,9 +40,15 @@ final class ResponseWriter {
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private boolean transferring;
     private boolean closed;
+    /** Bytes queued and not yet written; network thread only. */
+    private long pendingBytes;
+    /** Bytes the running transfer wrote; owned by whoever owns the queue. */
+    private long transferredBytes;
+    /** Bytes the last gathering write took; owned by whoever owns the queue. */
+    private long lastWrite;
 
     /** What a transfer did: wrote everything, or stopped on a full socket, or failed. */
-    record TransferResult(boolean socketFull, IOException failure) {}
+    record TransferResult(boolean socketFull, Throwable failure) {}
 
     ResponseWriter(SocketChannel channel, Executor sendfileExecutor) {
         this.channel = channel;
@@ -50,6 +57,12 @@ final class ResponseWriter {
 
     void add(ResponseParts parts) {
         queue.addAll(parts.parts());
+        pendingBytes += parts.bufferBytes() + parts.fileBytes();
+    }
+
+    /** Bytes queued and not yet taken by the socket (a running transfer's progress counts when it ends). */
+    long pendingBytes() {
+        return pendingBytes;
     }
 
     /** Something is not yet written (or a transfer is writing it). */
@@ -77,7 +90,9 @@ final class ResponseWriter {
                 startTransfer(onTransferDone);
                 return;
             }
-            if (!writeBuffers()) {
+            boolean drained = writeBuffers();
+            pendingBytes -= lastWrite;
+            if (!drained) {
                 return;
             }
         }
@@ -86,6 +101,8 @@ final class ResponseWriter {
     /** Back on the network thread after a transfer. */
     void onTransferDone() {
         transferring = false;
+        pendingBytes -= transferredBytes;
+        transferredBytes = 0;
         if (closed) {
             releaseQueued();
         }
@@ -109,6 +126,7 @@ final class ResponseWriter {
             }
         }
         queue.clear();
+        pendingBytes = 0;
     }
 
     private void startTransfer(Consumer<TransferResult> onTransferDone) {
@@ -116,19 +134,26 @@ final class ResponseWriter {
         sendfileExecutor.execute(() -> onTransferDone.accept(transfer()));
     }
 
-    /** On the sendfile executor: everything queued, in order, until done or the socket is full. */
+    /**
+     * On the sendfile executor: everything queued, in order, until done or the socket is full. Any
+     * failure (not only I/O) is reported, so the connection is closed rather than left hanging.
+     */
     private TransferResult transfer() {
         try {
             while (!queue.isEmpty()) {
-                boolean done = queue.peekFirst() instanceof ResponseParts.FileRegion region
-                        ? transferFile(region)
-                        : writeBuffers();
+                boolean done;
+                if (queue.peekFirst() instanceof ResponseParts.FileRegion region) {
+                    done = transferFile(region);
+                } else {
+                    done = writeBuffers();
+                    transferredBytes += lastWrite;
+                }
                 if (!done) {
                     return new TransferResult(true, null);
                 }
             }
             return new TransferResult(false, null);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return new TransferResult(false, e);
         }
     }
@@ -154,6 +179,7 @@ final class ResponseWriter {
             }
             position += sent;
             remaining -= sent;
+            transferredBytes += sent;
         }
         queue.pollFirst();
         if (remaining > 0) {
@@ -164,7 +190,7 @@ final class ResponseWriter {
         return true;
     }
 
-    /** Writes the buffer parts at the head; false if the socket filled first. */
+    /** Writes the buffer parts at the head ({@link #lastWrite} says how many bytes); false if the socket filled first. */
     private boolean writeBuffers() throws IOException {
         int n = 0;
         for (ResponseParts.Part part : queue) {
@@ -173,7 +199,7 @@ final class ResponseWriter {
             }
             gather[n++] = bytes.buffer();
         }
-        channel.write(gather, 0, n);
+        lastWrite = channel.write(gather, 0, n);
         for (int i = 0; i < n; i++) {
             if (gather[i].hasRemaining()) {
                 clearGather(n);

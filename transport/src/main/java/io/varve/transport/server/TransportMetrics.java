@@ -14,6 +14,9 @@ public final class TransportMetrics {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong connectionsAccepted = new AtomicLong();
     private final AtomicLong connectionsClosedOnBadInput = new AtomicLong();
+    private final AtomicLong connectionsClosedOnFailure = new AtomicLong();
+    private final AtomicLong networkThreadsReplaced = new AtomicLong();
+    private volatile RequestMemoryPool requestMemory;
 
     public long bytesSentByPath() {
         return bytesSentByPath.get();
@@ -34,6 +37,34 @@ public final class TransportMetrics {
     /** Connections closed for an oversized, negative or undecodable frame. */
     public long connectionsClosedOnBadInput() {
         return connectionsClosedOnBadInput.get();
+    }
+
+    /** Connections closed because serving them threw (a bug, or an error such as OutOfMemoryError). */
+    public long connectionsClosedOnFailure() {
+        return connectionsClosedOnFailure.get();
+    }
+
+    /** Network threads whose loop failed and was replaced. */
+    public long networkThreadsReplaced() {
+        return networkThreadsReplaced.get();
+    }
+
+    /** Bytes of the request memory budget held now: frames being read and requests not yet answered. */
+    public long requestMemoryBytes() {
+        RequestMemoryPool pool = requestMemory;
+        return pool == null ? 0 : pool.used();
+    }
+
+    void watch(RequestMemoryPool pool) {
+        this.requestMemory = pool;
+    }
+
+    void onClosedOnFailure() {
+        connectionsClosedOnFailure.incrementAndGet();
+    }
+
+    void onNetworkThreadReplaced() {
+        networkThreadsReplaced.incrementAndGet();
     }
 
     void onWrite(long byBuffer, long byPath) {

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -29,6 +30,7 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.PoisonPill;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.Patterns;
@@ -64,6 +66,34 @@ class KafkaServerTest {
     @Test
     void bindsAnyFreePortForPortZero() {
         assertThat(address.getPort()).isPositive();
+    }
+
+    @Test
+    void acceptsConnectionsOnlyOnceServingCompletes() throws Exception {
+        CompletableFuture<Void> serving = new CompletableFuture<>();
+        ActorRef gated = ClassicSpawner.spawn(
+                testKit,
+                KafkaServer.props(
+                        broker.services, HandlerRegistry.of(CoreHandlers.list()), new TransportMetrics(), serving));
+        try {
+            Object bound = Patterns.ask(gated, KafkaServer.GetBoundAddress.INSTANCE, Duration.ofSeconds(5))
+                    .toCompletableFuture()
+                    .get();
+            InetSocketAddress gatedAddress = ((KafkaServer.BoundAddress) bound).address();
+            // bound, so the kernel completes the connection; nobody reads the request yet
+            try (WireClient client = new WireClient(gatedAddress)) {
+                ApiVersionsRequest request = apiVersions(ApiKeys.API_VERSIONS.latestVersion());
+                client.send(request, 21);
+                assertThat(client.isSilentFor(300)).isTrue();
+
+                serving.complete(null);
+
+                ApiVersionsResponse response = (ApiVersionsResponse) client.receive(request, 21);
+                assertThat(response.data().errorCode()).isEqualTo(Errors.NONE.code());
+            }
+        } finally {
+            gated.tell(PoisonPill.getInstance(), ActorRef.noSender());
+        }
     }
 
     @Test

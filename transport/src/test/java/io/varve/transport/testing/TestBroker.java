@@ -4,6 +4,7 @@ import io.varve.metadata.BrokerInfo;
 import io.varve.metadata.Controller;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataImage;
+import io.varve.transport.ConnectionLimits;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
@@ -60,6 +61,12 @@ public final class TestBroker {
     public static TransportSettings settings(int port, boolean autoCreateTopics, int socketRequestMaxBytes) {
         return new TransportSettings(
                 "127.0.0.1", port, socketRequestMaxBytes, Duration.ofSeconds(3), autoCreateTopics, 1, (short) 1, 2);
+    }
+
+    /** A listener on any free port with {@code limits} on its connections' memory. */
+    public static TransportSettings settings(int socketRequestMaxBytes, ConnectionLimits limits) {
+        return new TransportSettings(
+                "127.0.0.1", 0, "", 0, socketRequestMaxBytes, Duration.ofSeconds(3), false, 1, (short) 1, 2, limits);
     }
 
     public MetadataImage image() {

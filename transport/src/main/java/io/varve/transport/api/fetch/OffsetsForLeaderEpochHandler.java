@@ -28,15 +28,13 @@ import org.apache.pekko.actor.typed.ActorRef;
  * OffsetsForLeaderEpoch (API 23): for each partition, the end offset of the largest leader epoch at
  * or below the requested one in this replica's lineage — what a consumer validating its position
  * after a leader change (KIP-320) and a follower finding where its log diverged (KIP-101, KIP-279)
- * need. Consumers (replica id -1) and followers are answered by the leader only; Kafka's debugging
- * replica id -2 may read any replica. Per-partition errors: UNKNOWN_TOPIC_OR_PARTITION,
+ * need. Only the leader answers, whoever asks (as Kafka: its replica id, from v3, does not matter; a
+ * v2 request reads as replica id -2, which must not let a consumer read a follower's lineage).
+ * Per-partition errors: UNKNOWN_TOPIC_OR_PARTITION,
  * NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH (the current leader epoch check),
  * REQUEST_TIMED_OUT. Stateless.
  */
 public final class OffsetsForLeaderEpochHandler implements ApiHandler {
-    /** Kafka's replica id of a debugging client, allowed to read followers. */
-    private static final int DEBUGGING_REPLICA_ID = -2;
-
     @Override
     public ApiKeys apiKey() {
         return ApiKeys.OFFSET_FOR_LEADER_EPOCH;
@@ -45,14 +43,13 @@ public final class OffsetsForLeaderEpochHandler implements ApiHandler {
     @Override
     public CompletionStage<ApiResponse> handle(RequestContext context, AbstractRequest request) {
         OffsetsForLeaderEpochRequest offsets = (OffsetsForLeaderEpochRequest) request;
-        boolean onlyLeader = offsets.replicaId() != DEBUGGING_REPLICA_ID;
         MetadataImage image = context.services().metadata().image();
         List<CompletableFuture<OffsetForLeaderTopicResult>> topics = new ArrayList<>();
         for (OffsetForLeaderTopic topic : offsets.data().topics()) {
             List<CompletableFuture<EpochEndOffset>> partitions = new ArrayList<>();
             for (OffsetForLeaderPartition partition : topic.partitions()) {
                 TopicPartition tp = new TopicPartition(topic.topic(), partition.partition());
-                partitions.add(onPartition(context.services(), image, tp, partition, onlyLeader));
+                partitions.add(onPartition(context.services(), image, tp, partition));
             }
             topics.add(CompletableFuture.allOf(partitions.toArray(new CompletableFuture<?>[0]))
                     .thenApply(done -> new OffsetForLeaderTopicResult()
@@ -70,11 +67,7 @@ public final class OffsetsForLeaderEpochHandler implements ApiHandler {
     }
 
     private static CompletableFuture<EpochEndOffset> onPartition(
-            BrokerServices services,
-            MetadataImage image,
-            TopicPartition tp,
-            OffsetForLeaderPartition partition,
-            boolean onlyLeader) {
+            BrokerServices services, MetadataImage image, TopicPartition tp, OffsetForLeaderPartition partition) {
         if (image.partition(tp).isEmpty()) {
             return done(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
         }
@@ -85,7 +78,7 @@ public final class OffsetsForLeaderEpochHandler implements ApiHandler {
         return Ask.<PartitionActor.Command, PartitionActor.EpochEndOffset>ask(
                         actor.get(),
                         replyTo -> new PartitionActor.LastOffsetForLeaderEpoch(
-                                partition.currentLeaderEpoch(), partition.leaderEpoch(), onlyLeader, replyTo),
+                                partition.currentLeaderEpoch(), partition.leaderEpoch(), true, replyTo),
                         services.settings().askTimeout(),
                         services.scheduler())
                 .handle((end, failure) -> failure != null

@@ -20,10 +20,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.LeaderIdAndEpoch;
 import org.apache.kafka.common.message.ProduceResponseData.NodeEndpoint;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
@@ -37,17 +37,22 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * Produce: one {@code PartitionActor.Append} per partition, gathered into one response that echoes
- * each topic as the request named it (name up to v12, topic id from v13). Per-partition errors:
- * INVALID_REQUIRED_ACKS (acks not -1/0/1), UNKNOWN_TOPIC_OR_PARTITION (UNKNOWN_TOPIC_ID by id),
- * INVALID_RECORD / UNSUPPORTED_COMPRESSION_TYPE (Kafka's v3+ request checks: one magic v2 batch per
- * partition, zstd from v7),
+ * each topic as the request named it (name up to v12, topic id from v13). A transactional batch in
+ * a request without a transactional id fails the whole request with TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+ * as in Kafka. Per-partition errors: INVALID_REQUIRED_ACKS (acks not -1/0/1), UNKNOWN_TOPIC_OR_PARTITION
+ * (UNKNOWN_TOPIC_ID by id), Kafka's v3+ request checks before any append ({@link ProducedRecords}:
+ * INVALID_RECORD without records or with other than one magic v2 batch, UNSUPPORTED_COMPRESSION_TYPE
+ * for zstd before v7), the partition's validation errors (with per-record errors from v8),
  * NOT_LEADER_OR_FOLLOWER when the partition is not hosted here (with the KIP-951 leader hint from
- * v10), REQUEST_TIMED_OUT when the partition does not answer in time. acks=0 has no response.
+ * v10), REQUEST_TIMED_OUT when the partition does not answer in time; from v8, the records a partition
+ * rejected (KIP-467, e.g. keyless records on a compacted topic). acks=0 has no response.
  * Stateless.
  */
 public final class ProduceHandler implements ApiHandler {
     /** First version carrying KIP-951's currentLeader and nodeEndpoints. */
     private static final short FIRST_LEADER_HINT_VERSION = 10;
+    /** First version carrying per-record errors (KIP-467). */
+    private static final short FIRST_RECORD_ERRORS_VERSION = 8;
 
     @Override
     public ApiKeys apiKey() {
@@ -58,6 +63,15 @@ public final class ProduceHandler implements ApiHandler {
     public CompletionStage<ApiResponse> handle(RequestContext context, AbstractRequest request) {
         ProduceRequest produce = (ProduceRequest) request;
         short acks = produce.acks();
+        if (ProducedRecords.hasTransactionalBatchWithoutId(produce)) {
+            return CompletableFuture.completedFuture(
+                    acks == 0
+                            ? ApiResponse.NONE
+                            : new ApiResponse(
+                                    produce.getErrorResponse(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.exception(
+                                                    "a transactional batch needs the producer's transactional id"))
+                                            .data()));
+        }
         boolean validAcks = acks == -1 || acks == 0 || acks == 1;
         MetadataImage image = context.services().metadata().image();
         List<CompletableFuture<TopicProduceResponse>> topics = new ArrayList<>();
@@ -115,13 +129,11 @@ public final class ProduceHandler implements ApiHandler {
             MetadataImage image,
             Map<Integer, BrokerInfo> endpoints) {
         BrokerServices services = context.services();
-        if (!(data.records() instanceof MemoryRecords records)) {
-            return done(error(partition, Errors.CORRUPT_MESSAGE, "no record batches for " + tp));
+        ProducedRecords.Problem problem = ProducedRecords.check(data.records(), context.apiVersion());
+        if (problem != null) {
+            return done(error(partition, problem.error(), problem.message() + " for " + tp));
         }
-        Optional<PartitionProduceResponse> invalid = validate(context.apiVersion(), records, partition);
-        if (invalid.isPresent()) {
-            return done(invalid.get());
-        }
+        MemoryRecords records = (MemoryRecords) data.records();
         Optional<ActorRef<PartitionActor.Command>> actor = services.partitions().lookup(tp);
         if (actor.isEmpty()) {
             return done(notLeader(context, partition, tp, image, endpoints));
@@ -145,6 +157,13 @@ public final class ProduceHandler implements ApiHandler {
                     if (appended.error() == Errors.NOT_LEADER_OR_FOLLOWER) {
                         return notLeader(context, partition, tp, image, endpoints);
                     }
+                    if (context.apiVersion() >= FIRST_RECORD_ERRORS_VERSION) {
+                        partition.setRecordErrors(appended.recordErrors().stream()
+                                .map(e -> new BatchIndexAndErrorMessage()
+                                        .setBatchIndex(e.batchIndex())
+                                        .setBatchIndexErrorMessage(e.message()))
+                                .toList());
+                    }
                     return partition
                             .setErrorCode(appended.error().code())
                             .setErrorMessage(appended.error() == Errors.NONE ? null : appended.message())
@@ -153,21 +172,6 @@ public final class ProduceHandler implements ApiHandler {
                             .setLogStartOffset(appended.logStartOffset());
                 })
                 .toCompletableFuture();
-    }
-
-    /**
-     * Kafka's checks of a v3+ request before any append (kafka-clients' own {@code
-     * ProduceRequest.validateRecords}): exactly one batch per partition, magic v2, and no zstd below
-     * v7; INVALID_RECORD or UNSUPPORTED_COMPRESSION_TYPE otherwise.
-     */
-    private static Optional<PartitionProduceResponse> validate(
-            short version, MemoryRecords records, PartitionProduceResponse partition) {
-        try {
-            ProduceRequest.validateRecords(version, records);
-            return Optional.empty();
-        } catch (ApiException e) {
-            return Optional.of(error(partition, Errors.forException(e), e.getMessage()));
-        }
     }
 
     private static PartitionProduceResponse notLeader(

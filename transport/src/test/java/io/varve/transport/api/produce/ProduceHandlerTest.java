@@ -3,6 +3,7 @@ package io.varve.transport.api.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.partition.PartitionActor;
+import io.varve.storage.log.RecordError;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.testing.Images;
 import io.varve.transport.testing.TestBroker;
@@ -99,6 +100,40 @@ class ProduceHandlerTest {
     }
 
     @Test
+    void passesTheRecordsAPartitionRejectedFromV8Only() {
+        List<RecordError> rejected = List.of(new RecordError(1, "no key"), new RecordError(3, "no key"));
+        for (short version : new short[] {12, 7}) {
+            CompletableFuture<ApiResponse> answer =
+                    broker.call(handler, request(version, (short) 1, topicByName("orders", 0)));
+            PartitionActor.Append append = orders0.expectMessageClass(PartitionActor.Append.class);
+            append.replyTo()
+                    .tell(new PartitionActor.AppendResponse(
+                            new TopicPartition("orders", 0),
+                            Errors.INVALID_RECORD,
+                            "2 records",
+                            -1L,
+                            -1L,
+                            0L,
+                            rejected));
+
+            PartitionProduceResponse partition = TestBroker.<ProduceResponseData>body(answer)
+                    .responses()
+                    .iterator()
+                    .next()
+                    .partitionResponses()
+                    .get(0);
+            assertThat(partition.errorCode()).isEqualTo(Errors.INVALID_RECORD.code());
+            if (version >= 8) {
+                assertThat(partition.recordErrors())
+                        .extracting(e -> e.batchIndex() + ":" + e.batchIndexErrorMessage())
+                        .containsExactly("1:no key", "3:no key");
+            } else {
+                assertThat(partition.recordErrors()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void rejectsInvalidAcksForEveryPartition() {
         ProduceResponseData data =
                 TestBroker.body(broker.call(handler, request((short) 12, (short) 2, topicByName("orders", 0, 1))));
@@ -160,6 +195,95 @@ class ProduceHandlerTest {
         assertThat(answer.get().hasBody()).isFalse();
     }
 
+    @Test
+    void aTransactionalBatchWithoutTransactionalIdFailsTheWholeRequest() {
+        TopicProduceData topic = new TopicProduceData().setName("orders");
+        topic.partitionData()
+                .add(new PartitionProduceData()
+                        .setIndex(0)
+                        .setRecords(MemoryRecords.withTransactionalRecords(
+                                Compression.NONE,
+                                5L,
+                                (short) 0,
+                                0,
+                                new SimpleRecord("t".getBytes(StandardCharsets.UTF_8)))));
+
+        ProduceResponseData data = TestBroker.body(broker.call(handler, request((short) 12, (short) 1, topic)));
+
+        assertThat(data.responses()
+                        .iterator()
+                        .next()
+                        .partitionResponses()
+                        .get(0)
+                        .errorCode())
+                .isEqualTo(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
+        orders0.expectNoMessage();
+    }
+
+    @Test
+    void aPartitionWithoutRecordsIsAnInvalidRecord() {
+        TopicProduceData topic = new TopicProduceData().setName("orders");
+        topic.partitionData().add(new PartitionProduceData().setIndex(0).setRecords(null));
+        topic.partitionData().add(new PartitionProduceData().setIndex(1).setRecords(MemoryRecords.EMPTY));
+
+        ProduceResponseData data = TestBroker.body(broker.call(handler, request((short) 12, (short) 1, topic)));
+
+        assertThat(data.responses().iterator().next().partitionResponses())
+                .extracting(PartitionProduceResponse::errorCode)
+                .containsExactly(Errors.INVALID_RECORD.code(), Errors.INVALID_RECORD.code());
+        orders0.expectNoMessage();
+    }
+
+    @Test
+    void zstdBeforeVersion7IsAnUnsupportedCompressionType() {
+        TopicProduceData topic = new TopicProduceData().setName("orders");
+        topic.partitionData()
+                .add(new PartitionProduceData()
+                        .setIndex(0)
+                        .setRecords(MemoryRecords.withRecords(
+                                Compression.zstd().build(), new SimpleRecord("z".getBytes(StandardCharsets.UTF_8)))));
+
+        ProduceResponseData data = TestBroker.body(broker.call(handler, request((short) 6, (short) 1, topic)));
+
+        assertThat(data.responses()
+                        .iterator()
+                        .next()
+                        .partitionResponses()
+                        .get(0)
+                        .errorCode())
+                .isEqualTo(Errors.UNSUPPORTED_COMPRESSION_TYPE.code());
+    }
+
+    @Test
+    void passesThePartitionsRecordErrorsFromV8() {
+        CompletableFuture<ApiResponse> answer =
+                broker.call(handler, request((short) 8, (short) 1, topicByName("orders", 0)));
+
+        PartitionActor.Append append = orders0.expectMessageClass(PartitionActor.Append.class);
+        append.replyTo()
+                .tell(new PartitionActor.AppendResponse(
+                        new TopicPartition("orders", 0),
+                        Errors.INVALID_RECORD,
+                        "record 1 of the batch is malformed",
+                        -1L,
+                        -1L,
+                        -1L,
+                        List.of(new RecordError(1, "offset delta 7 where 1 is expected"))));
+
+        PartitionProduceResponse partition = TestBroker.<ProduceResponseData>body(answer)
+                .responses()
+                .iterator()
+                .next()
+                .partitionResponses()
+                .get(0);
+        assertThat(partition.errorCode()).isEqualTo(Errors.INVALID_RECORD.code());
+        assertThat(partition.errorMessage()).isEqualTo("record 1 of the batch is malformed");
+        assertThat(partition.recordErrors()).singleElement().satisfies(error -> {
+            assertThat(error.batchIndex()).isEqualTo(1);
+            assertThat(error.batchIndexErrorMessage()).isEqualTo("offset delta 7 where 1 is expected");
+        });
+    }
+
     /** Kafka's ProduceRequest.validateRecords, before any append: old clients get what Kafka answers. */
     @Test
     void refusesWhatKafkaRefusesInV3PlusRequests() {
@@ -183,6 +307,25 @@ class ProduceHandlerTest {
         CompletableFuture<ApiResponse> v7 = broker.call(handler, request((short) 7, (short) -1, records(zstd)));
         orders0.expectMessageClass(PartitionActor.Append.class);
         assertThat(v7).isNotDone();
+    }
+
+    /**
+     * kafka-clients' own check throws IllegalArgumentException for a codec id it does not know below
+     * v7 (Kafka answers UNKNOWN_SERVER_ERROR); here such a batch goes on to the partition's validator
+     * (UNSUPPORTED_COMPRESSION_TYPE, storage's CorruptBatches), and the handler never throws.
+     */
+    @Test
+    void anUnknownCodecIdBeforeVersion7GoesToThePartitionsValidator() {
+        ByteBuffer batch = MemoryRecords.withRecords(
+                        Compression.NONE, new SimpleRecord("7".getBytes(StandardCharsets.UTF_8)))
+                .buffer();
+        batch.putShort(21, (short) (batch.getShort(21) | 7));
+
+        CompletableFuture<ApiResponse> answer =
+                broker.call(handler, request((short) 6, (short) -1, records(MemoryRecords.readableRecords(batch))));
+
+        orders0.expectMessageClass(PartitionActor.Append.class);
+        assertThat(answer).isNotDone();
     }
 
     private Errors errorFor(short version, MemoryRecords records) {

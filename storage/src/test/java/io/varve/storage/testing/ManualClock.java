@@ -1,4 +1,4 @@
-package io.varve.storage.log;
+package io.varve.storage.testing;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -6,14 +6,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test moves by hand. */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
     private long nowMs;
 
-    ManualClock(long nowMs) {
+    public ManualClock(long nowMs) {
         this.nowMs = nowMs;
     }
 
-    void advance(long ms) {
+    public void advance(long ms) {
         nowMs += ms;
     }
 
