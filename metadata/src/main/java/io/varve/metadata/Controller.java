@@ -146,6 +146,32 @@ public final class Controller {
     /** Sent by a recovered controller to itself: record the activation and push full images. */
     public record Activate() implements Command {}
 
+    /**
+     * Controlled shutdown (Kafka's ControlledShutdown, or KRaft's heartbeat with wantShutDown): the
+     * broker {@code brokerId}, registered by {@code incarnation}, is about to stop. The controller
+     * stops electing it, takes it out of every ISR it can (an ISR never becomes empty) and moves each
+     * of its leaderships to the first other live in-sync replica (a partition whose only in-sync
+     * replica it is goes leaderless, as in Kafka), then answers with the leaderships it still holds.
+     */
+    public record ControlledShutdown(int brokerId, String incarnation, ActorRef<ControlledShutdownResult> replyTo)
+            implements Command {}
+
+    /** Kafka's two election types for {@link ElectLeaders}. */
+    public enum ElectionType {
+        /** Make each partition's first replica its leader again, if it is live and in sync. */
+        PREFERRED,
+        /** Give a leaderless partition a leader, out of sync if no in-sync replica is live. */
+        UNCLEAN
+    }
+
+    /**
+     * ElectLeaders: {@code partitions} maps topic names to partition indexes; null means every
+     * partition, and then only the partitions that needed an election are answered (as Kafka does).
+     */
+    public record ElectLeaders(
+            ElectionType type, Map<String, List<Integer>> partitions, ActorRef<ElectionResults> replyTo)
+            implements Command {}
+
     // ---- replies ----
 
     public record TopicResults(List<TopicResult> results) implements VarveSerializable {}
@@ -180,6 +206,16 @@ public final class Controller {
 
     /** {@code registration} is the committed one on success, null otherwise. */
     public record AlterPartitionResult(Errors error, String message, PartitionRegistration registration)
+            implements VarveSerializable {}
+
+    /** {@code remainingLeaderships}: the partitions the broker still leads after the elections. */
+    public record ControlledShutdownResult(Errors error, String message, int remainingLeaderships)
+            implements VarveSerializable {}
+
+    public record ElectionResults(List<ElectionResult> results) implements VarveSerializable {}
+
+    /** One partition's election: {@code error} is {@code NONE} when a leader was elected. */
+    public record ElectionResult(String topic, int partition, Errors error, String message)
             implements VarveSerializable {}
 
     /** What the controller pushes to node listeners. */

@@ -1,13 +1,18 @@
 package io.varve.metadata.controller;
 
+import io.varve.metadata.BrokerRegistration;
+import io.varve.metadata.Controller;
 import io.varve.metadata.Controller.Activate;
 import io.varve.metadata.Controller.AllocateProducerIds;
 import io.varve.metadata.Controller.AlterPartition;
 import io.varve.metadata.Controller.AlterPartitionResult;
 import io.varve.metadata.Controller.Command;
+import io.varve.metadata.Controller.ControlledShutdown;
+import io.varve.metadata.Controller.ControlledShutdownResult;
 import io.varve.metadata.Controller.CreatePartitions;
 import io.varve.metadata.Controller.CreateTopics;
 import io.varve.metadata.Controller.DeleteTopics;
+import io.varve.metadata.Controller.ElectLeaders;
 import io.varve.metadata.Controller.GetImage;
 import io.varve.metadata.Controller.ListenersChanged;
 import io.varve.metadata.Controller.LiveMembers;
@@ -28,9 +33,11 @@ import io.varve.metadata.controller.ControllerEvent.PartitionChange;
 import io.varve.metadata.controller.ControllerEvent.ProducerIdsAllocated;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
@@ -75,6 +82,9 @@ public final class ControllerBehavior
     private final Set<ActorRef<MetadataPush>> registered = new LinkedHashSet<>();
     private Set<ActorRef<MetadataPush>> listed = Set.of();
     private Set<String> liveIncarnations = Set.of();
+    /** Brokers in controlled shutdown, by node id, with the incarnation that asked (not persisted). */
+    private final Map<Integer, String> shuttingDown = new HashMap<>();
+
     private boolean active;
 
     private ControllerBehavior(
@@ -142,6 +152,8 @@ public final class ControllerBehavior
                 .onCommand(LiveMembers.class, this::onLiveMembers)
                 .onCommand(ListenersChanged.class, this::onListenersChanged)
                 .onCommand(Activate.class, this::onActivate)
+                .onCommand(ControlledShutdown.class, this::onControlledShutdown)
+                .onCommand(ElectLeaders.class, this::onElectLeaders)
                 .build();
     }
 
@@ -213,6 +225,7 @@ public final class ControllerBehavior
 
     private ReplyEffect<ControllerEvent, ControllerState> onRegisterBroker(
             ControllerState state, RegisterBroker command) {
+        forgetShutdownsOfGoneIncarnations();
         Outcome<Registration> outcome = brokers.register(state.image(), liveIncarnations, command);
         ActorRef<MetadataPush> subscriber = command.subscriber();
         boolean registeredNow = outcome.reply().status() == RegistrationStatus.REGISTERED;
@@ -276,6 +289,18 @@ public final class ControllerBehavior
         PartitionRegistration next = checked.value();
         PartitionRegistration current =
                 state.image().topicsByName().get(command.topic()).partitions().get(command.partition());
+        for (int member : next.isr()) {
+            if (shuttingDown.containsKey(member) && !current.isr().contains(member)) {
+                return Effect()
+                        .reply(
+                                command.replyTo(),
+                                new AlterPartitionResult(
+                                        Errors.INELIGIBLE_REPLICA,
+                                        "broker " + member + " cannot join the ISR of " + command.topic() + "-"
+                                                + command.partition() + ": it is in controlled shutdown",
+                                        null));
+            }
+        }
         if (next.equals(current)) {
             return Effect().reply(command.replyTo(), new AlterPartitionResult(Errors.NONE, null, next));
         }
@@ -297,6 +322,7 @@ public final class ControllerBehavior
 
     private ReplyEffect<ControllerEvent, ControllerState> onLiveMembers(ControllerState state, LiveMembers command) {
         liveIncarnations = Set.copyOf(command.incarnations());
+        forgetShutdownsOfGoneIncarnations();
         List<ControllerEvent> events = brokers.fenceGone(state.image(), liveIncarnations);
         if (events.isEmpty()) {
             return Effect().none().thenNoReply();
@@ -337,6 +363,82 @@ public final class ControllerBehavior
                     subscribers().forEach(listener -> sendImage(listener, s));
                 })
                 .thenNoReply();
+    }
+
+    /**
+     * Controlled shutdown: from now on the broker is never elected nor added to an ISR (until its
+     * incarnation leaves the cluster); its leaderships move and it leaves the ISRs in one batch of
+     * events, and the reply counts the leaderships it still holds once they are persisted (zero:
+     * a partition with no other live in-sync replica becomes leaderless).
+     */
+    private ReplyEffect<ControllerEvent, ControllerState> onControlledShutdown(
+            ControllerState state, ControlledShutdown command) {
+        BrokerRegistration registration = state.image().registrations().get(command.brokerId());
+        if (registration == null
+                || registration.fenced()
+                || !registration.incarnation().equals(command.incarnation())) {
+            return Effect()
+                    .reply(
+                            command.replyTo(),
+                            new ControlledShutdownResult(
+                                    Errors.STALE_BROKER_EPOCH,
+                                    "broker " + command.brokerId() + " is not registered by " + command.incarnation(),
+                                    -1));
+        }
+        if (shuttingDown.put(command.brokerId(), command.incarnation()) == null) {
+            context.getLog().info("broker {} is in controlled shutdown: moving its leaderships", command.brokerId());
+        }
+        elections.shuttingDown(shuttingDown.keySet());
+        List<ControllerEvent> events = EventChunks.changed(elections.onControlledShutdown(
+                state.image(), command.brokerId(), state.image().brokers().keySet()));
+        if (events.isEmpty()) {
+            return Effect()
+                    .reply(
+                            command.replyTo(),
+                            new ControlledShutdownResult(
+                                    Errors.NONE, null, leadershipsOf(state.image(), command.brokerId())));
+        }
+        return Effect()
+                .persist(events)
+                .thenRun(s -> publish(s, events, null))
+                .thenReply(
+                        command.replyTo(),
+                        s -> new ControlledShutdownResult(
+                                Errors.NONE, null, leadershipsOf(s.image(), command.brokerId())));
+    }
+
+    private ReplyEffect<ControllerEvent, ControllerState> onElectLeaders(ControllerState state, ElectLeaders command) {
+        Outcome<Controller.ElectionResults> outcome = ElectLeadersPlanner.plan(
+                state.image(),
+                command,
+                elections.eligible(state.image().brokers().keySet()));
+        if (!outcome.events().isEmpty()) {
+            context.getLog()
+                    .info(
+                            "{} leader election: {}",
+                            command.type(),
+                            outcome.reply().results());
+        }
+        return persistThenReply(outcome, command.replyTo());
+    }
+
+    private static int leadershipsOf(MetadataImage image, int brokerId) {
+        int led = 0;
+        for (var topic : image.topicsByName().values()) {
+            for (PartitionRegistration partition : topic.partitions().values()) {
+                if (partition.leader() == brokerId) {
+                    led++;
+                }
+            }
+        }
+        return led;
+    }
+
+    /** A broker whose shutting-down incarnation left the cluster, or registered anew, is eligible again. */
+    private void forgetShutdownsOfGoneIncarnations() {
+        if (shuttingDown.values().removeIf(incarnation -> !liveIncarnations.contains(incarnation))) {
+            elections.shuttingDown(shuttingDown.keySet());
+        }
     }
 
     private <R> ReplyEffect<ControllerEvent, ControllerState> persistThenReply(

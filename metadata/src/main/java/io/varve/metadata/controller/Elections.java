@@ -29,16 +29,57 @@ import org.slf4j.LoggerFactory;
  *       at every change.
  * </ul>
  *
- * Stateless apart from its policy; used by the controller actor.
+ * Brokers in controlled shutdown ({@link #shuttingDown}) are never elected, as if they were not live.
+ * Holds its policy and that set; used (and confined to) the controller actor.
  */
 final class Elections {
     static final int NO_LEADER = -1;
     private static final Logger log = LoggerFactory.getLogger(Elections.class);
 
     private final TopicPolicy policy;
+    private Set<Integer> shuttingDown = Set.of();
 
     Elections(TopicPolicy policy) {
         this.policy = policy;
+    }
+
+    /** The brokers in controlled shutdown: from now on no election picks them. */
+    void shuttingDown(Set<Integer> brokerIds) {
+        shuttingDown = Set.copyOf(brokerIds);
+    }
+
+    Set<Integer> shuttingDown() {
+        return shuttingDown;
+    }
+
+    /** {@code live} without the brokers in controlled shutdown. */
+    Set<Integer> eligible(Set<Integer> live) {
+        if (shuttingDown.isEmpty()) {
+            return live;
+        }
+        Set<Integer> eligible = new java.util.HashSet<>(live);
+        eligible.removeAll(shuttingDown);
+        return eligible;
+    }
+
+    /**
+     * Controlled shutdown of {@code brokerId}: it leaves every ISR it is in (never emptying one) and
+     * each partition it leads gets the first other live in-sync replica as leader, or none; never an
+     * unclean election (the broker is still running: its data is not lost).
+     */
+    List<PartitionChange> onControlledShutdown(MetadataImage image, int brokerId, Set<Integer> live) {
+        Set<Integer> removed = Set.of(brokerId);
+        Set<Integer> others = new java.util.HashSet<>(eligible(live));
+        others.remove(brokerId);
+        List<PartitionChange> changes = new ArrayList<>();
+        for (TopicImage topic : image.topicsByName().values()) {
+            for (PartitionRegistration partition : topic.partitions().values()) {
+                if (partition.leader() == brokerId || partition.isr().contains(brokerId)) {
+                    elect(partition, removed, others, false).ifPresent(e -> changes.add(change(topic, e)));
+                }
+            }
+        }
+        return changes;
     }
 
     /** One partition's outcome: the new registration, and whether an out-of-sync replica was elected. */
@@ -48,7 +89,8 @@ final class Elections {
      * The changes after {@code removed} brokers stopped being live; {@code live} are the brokers live
      * afterwards.
      */
-    List<PartitionChange> onBrokersRemoved(MetadataImage image, Set<Integer> removed, Set<Integer> live) {
+    List<PartitionChange> onBrokersRemoved(MetadataImage image, Set<Integer> removed, Set<Integer> allLive) {
+        Set<Integer> live = eligible(allLive);
         List<PartitionChange> changes = new ArrayList<>();
         for (TopicImage topic : image.topicsByName().values()) {
             boolean unclean =
@@ -64,7 +106,8 @@ final class Elections {
     }
 
     /** Leaders for partitions without one, now that {@code live} brokers are live. */
-    List<PartitionChange> electLeaderless(MetadataImage image, Set<Integer> live) {
+    List<PartitionChange> electLeaderless(MetadataImage image, Set<Integer> allLive) {
+        Set<Integer> live = eligible(allLive);
         List<PartitionChange> changes = new ArrayList<>();
         for (TopicImage topic : image.topicsByName().values()) {
             boolean unclean =
@@ -78,7 +121,7 @@ final class Elections {
         return changes;
     }
 
-    private static PartitionChange change(TopicImage topic, Election election) {
+    static PartitionChange change(TopicImage topic, Election election) {
         PartitionRegistration next = election.registration();
         if (election.unclean()) {
             log.warn(

@@ -246,6 +246,22 @@ class KryoSerializerTest {
                 new Controller.LiveMembers(Set.of(TestImages.incarnation(1), TestImages.incarnation(2))),
                 new Controller.ListenersChanged(Set.of(probeRef)),
                 new Controller.Activate(),
+                new Controller.ControlledShutdown(
+                        2,
+                        TestImages.incarnation(2),
+                        testKit.<Controller.ControlledShutdownResult>createTestProbe()
+                                .ref()),
+                new Controller.ElectLeaders(
+                        Controller.ElectionType.PREFERRED,
+                        Map.of("orders", List.of(0, 1)),
+                        testKit.<Controller.ElectionResults>createTestProbe().ref()),
+                new Controller.ElectLeaders(
+                        Controller.ElectionType.UNCLEAN,
+                        null,
+                        testKit.<Controller.ElectionResults>createTestProbe().ref()),
+                new Controller.ControlledShutdownResult(Errors.NONE, null, 0),
+                new Controller.ElectionResults(List.of(
+                        new Controller.ElectionResult("orders", 1, Errors.PREFERRED_LEADER_NOT_AVAILABLE, "not live"))),
                 new Controller.Registration(Controller.RegistrationStatus.DUPLICATE, -1L, "taken"),
                 Controller.RegistrationStatus.REGISTERED,
                 new Controller.AlterPartitionResult(Errors.NONE, null, TestImages.partition(0, 1, 2)),
