@@ -262,6 +262,8 @@ class KryoSerializerTest {
                 new Controller.ControlledShutdownResult(Errors.NONE, null, 0),
                 new Controller.ElectionResults(List.of(
                         new Controller.ElectionResult("orders", 1, Errors.PREFERRED_LEADER_NOT_AVAILABLE, "not live"))),
+                new Controller.ElectionResult("orders", 0, Errors.NONE, null),
+                Controller.ElectionType.UNCLEAN,
                 new Controller.Registration(Controller.RegistrationStatus.DUPLICATE, -1L, "taken"),
                 Controller.RegistrationStatus.REGISTERED,
                 new Controller.AlterPartitionResult(Errors.NONE, null, TestImages.partition(0, 1, 2)),
