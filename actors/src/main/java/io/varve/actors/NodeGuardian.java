@@ -125,6 +125,7 @@ public final class NodeGuardian {
                     serving,
                     listener);
             registerShutdown(context, replicaManager, settings);
+            ControlledShutdown.register(context.getSystem(), settings, controller, metadata, serving);
             context.pipeToSelf(listener, (address, error) -> {
                 if (error != null) {
                     bound.completeExceptionally(error);

@@ -18,6 +18,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * @param checkpointInterval how often recovery points and log start offsets are checkpointed
  *     ({@code log.flush.offset.checkpoint.interval.ms})
  * @param shutdownTimeout how long a clean shutdown may take to close every log
+ * @param controlledShutdownTimeout how long a clean shutdown waits for the controller to move this
+ *     node's leaderships to other in-sync replicas before it stops anyway (zero: it does not ask)
  * @param brokerLogDefaults topic-config defaults set for the whole broker, under Kafka's topic
  *     config names (from {@code varve.log.*})
  * @param rack the rack clients see ({@code broker.rack}); null for none
@@ -29,6 +31,7 @@ public record NodeSettings(
         Path dataDir,
         Duration checkpointInterval,
         Duration shutdownTimeout,
+        Duration controlledShutdownTimeout,
         Map<String, String> brokerLogDefaults,
         String rack,
         ClusterSettings cluster,
@@ -73,6 +76,7 @@ public record NodeSettings(
                 Path.of(c.getString("data-dir")).toAbsolutePath().normalize(),
                 c.getDuration("node.checkpoint-interval"),
                 c.getDuration("node.shutdown-timeout"),
+                c.getDuration("node.controlled-shutdown-timeout"),
                 brokerLogDefaults(c.getConfig("log")),
                 c.getString("rack").isEmpty() ? null : c.getString("rack"),
                 ClusterSettings.fromConfig(config),

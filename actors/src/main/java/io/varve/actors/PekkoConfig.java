@@ -21,8 +21,15 @@ final class PekkoConfig {
     static Config apply(Config config) {
         ClusterSettings cluster = ClusterSettings.fromConfig(config);
         JournalSettings journal = JournalSettings.fromConfig(config);
-        Path dataDir = NodeSettings.fromConfig(config).dataDir();
-        return derived(cluster, journal, dataDir).withFallback(config);
+        NodeSettings node = NodeSettings.fromConfig(config);
+        Map<String, Object> shutdown = new HashMap<>();
+        // the controlled shutdown (ControlledShutdown) runs in this phase, bounded by its own timeout
+        shutdown.put(
+                "pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
+                node.controlledShutdownTimeout().plusSeconds(5).toMillis() + "ms");
+        return ConfigFactory.parseMap(shutdown)
+                .withFallback(derived(cluster, journal, node.dataDir()))
+                .withFallback(config);
     }
 
     static Config derived(ClusterSettings cluster, JournalSettings journal, Path dataDir) {

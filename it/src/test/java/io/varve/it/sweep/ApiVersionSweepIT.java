@@ -180,6 +180,7 @@ class ApiVersionSweepIT {
         scenarios.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterSweep());
         scenarios.put(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsSweep());
         scenarios.put(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersSweep());
+        scenarios.put(ApiKeys.ELECT_LEADERS, new ElectLeadersSweep());
         scenarios.put(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsSweep());
         scenarios.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsSweep());
         scenarios.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsSweep());

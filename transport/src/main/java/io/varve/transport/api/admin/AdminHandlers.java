@@ -9,6 +9,7 @@ import io.varve.transport.api.admin.configs.DescribeConfigsHandler;
 import io.varve.transport.api.admin.configs.IncrementalAlterConfigsHandler;
 import io.varve.transport.api.admin.partitions.DeleteRecordsHandler;
 import io.varve.transport.api.admin.partitions.DescribeProducersHandler;
+import io.varve.transport.api.admin.partitions.ElectLeadersHandler;
 import io.varve.transport.api.admin.topics.CreatePartitionsHandler;
 import io.varve.transport.api.admin.topics.CreateTopicsHandler;
 import io.varve.transport.api.admin.topics.DeleteTopicsHandler;
@@ -17,7 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The admin API handlers (topics, configs, cluster, log dirs, records, producers), for the node's
+ * The admin API handlers (topics, configs, cluster, log dirs, records, producers, leader elections), for the node's
  * handler registry. Every handler is stateless and shared by all connections.
  */
 public final class AdminHandlers {
@@ -40,6 +41,7 @@ public final class AdminHandlers {
                 new IncrementalAlterConfigsHandler(),
                 new DeleteRecordsHandler(),
                 new DescribeProducersHandler(),
+                new ElectLeadersHandler(),
                 new DescribeClusterHandler(),
                 new DescribeLogDirsHandler(logDir));
     }

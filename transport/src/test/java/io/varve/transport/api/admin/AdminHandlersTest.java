@@ -26,6 +26,7 @@ class AdminHandlersTest {
                         ApiKeys.INCREMENTAL_ALTER_CONFIGS,
                         ApiKeys.DELETE_RECORDS,
                         ApiKeys.DESCRIBE_PRODUCERS,
+                        ApiKeys.ELECT_LEADERS,
                         ApiKeys.DESCRIBE_CLUSTER,
                         ApiKeys.DESCRIBE_LOG_DIRS));
         for (ApiHandler handler : handlers) {
