@@ -87,6 +87,15 @@ public final class ScriptCluster implements AutoCloseable {
         handle.onExit().orTimeout(60, TimeUnit.SECONDS).join();
     }
 
+    /** {@code kill -TERM} of node {@code n} (a clean stop); returns once the process is gone. */
+    public void terminate(int n) throws IOException, InterruptedException {
+        long pid = pid(n);
+        ProcessHandle handle =
+                ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("node " + n + " is not running"));
+        handle.destroy();
+        handle.onExit().orTimeout(120, TimeUnit.SECONDS).join();
+    }
+
     /** {@code kill -STOP} of node {@code n}: the process stays, frozen (a long pause, a stopped VM). */
     public void pause(int n) throws IOException, InterruptedException {
         signal(n, "STOP");

@@ -46,8 +46,8 @@ public final class ElectLeadersHandler implements ApiHandler {
                 ? ElectionType.PREFERRED
                 : data.electionType() == 1 ? ElectionType.UNCLEAN : null;
         if (type == null) {
-            ApiError invalid = new ApiError(
-                    Errors.INVALID_REQUEST, "unknown election type " + data.electionType() + " (0 or 1)");
+            ApiError invalid =
+                    new ApiError(Errors.INVALID_REQUEST, "unknown election type " + data.electionType() + " (0 or 1)");
             return java.util.concurrent.CompletableFuture.completedFuture(
                     new ApiResponse(failed(named, invalid, version)));
         }

@@ -1,0 +1,279 @@
+package io.varve.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.varve.it.support.BuildFiles;
+import io.varve.it.support.ChildJvm;
+import io.varve.it.support.Conditions;
+import io.varve.it.support.KafkaTools;
+import io.varve.it.support.ScriptCluster;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster operations with Kafka's own tools on three node processes ({@code bin/varve cluster start},
+ * PostgreSQL), one cluster for the tests, in order:
+ *
+ * <ol>
+ *   <li>controlled shutdown: SIGTERM of a partition's leader under an idempotent {@code acks=all}
+ *       producer moves the leadership to another in-sync replica before the node stops; the
+ *       producer's callbacks see no error but retriable ones, and every acknowledged record is in the
+ *       log exactly once, in order, at its offset;
+ *   <li>preferred leader election with {@code kafka-leader-election.sh}'s class: once the stopped
+ *       node is back in sync, it leads its partition again; asked again, the tool reports the valid
+ *       leader already elected, and an UNCLEAN election of a led partition is not needed.
+ * </ol>
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterOperationsIT {
+    private static final Logger log = LoggerFactory.getLogger(ClusterOperationsIT.class);
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final String TOPIC = "operations";
+    private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+    private static final String LEADER_ELECTION = "org.apache.kafka.tools.LeaderElectionCommand";
+    private static final String EXTRA_CONFIG =
+            """
+            varve.replication.replica-lag-time-max = 10s
+            # shared CI machines: see ClusterIT
+            varve.cluster.failure-detector-pause = 10s
+            """;
+
+    static ScriptCluster cluster;
+    static Admin admin;
+    /** The partition's first leader (its preferred replica), stopped by test 1. */
+    static int stopped = -1;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = ScriptCluster.start(BuildFiles.itTarget().resolve("ClusterOperationsIT"), EXTRA_CONFIG);
+        admin = cluster.admin();
+        admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aLeaderStoppedWithSigtermHandsItsLeadershipOverBeforeItStops() throws Exception {
+        TopicDescription before = describe();
+        int leader = before.partitions().get(0).leader().id();
+        assertThat(before.partitions().get(0).replicas().get(0).id())
+                .as("a new partition is led by its preferred replica")
+                .isEqualTo(leader);
+        assertThat(Conditions.awaitTrue(
+                        DEADLINE, () -> describe().partitions().get(0).isr().size() == 3))
+                .as("all three replicas in sync")
+                .isTrue();
+
+        Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
+        List<Exception> errors = new CopyOnWriteArrayList<>();
+        produceStoppingTheLeader(leader, acknowledged, errors);
+
+        assertThat(errors)
+                .as("the producer's callbacks saw only retriable errors")
+                .allMatch(error -> error instanceof RetriableException);
+        int now = describe().partitions().get(0).leader().id();
+        assertThat(now).isNotEqualTo(leader);
+        assertThat(cluster.log(leader))
+                .as("node %d moved its leaderships before it stopped", leader)
+                .containsPattern("controlled shutdown of node " + leader + " done after \\d+ ms: it leads 0 partition");
+        assertExactlyOnceInOrder(readAll(), acknowledged);
+        stopped = leader;
+    }
+
+    @Test
+    @Order(2)
+    void preferredElectionMovesLeadershipBackToTheRestartedNode() throws Exception {
+        assertThat(stopped).as("test 1 stopped the preferred leader").isPositive();
+        cluster.startMissing();
+        assertThat(Conditions.awaitTrue(DEADLINE, () -> describe().partitions().get(0).isr().stream()
+                        .anyMatch(node -> node.id() == stopped)))
+                .as("node %d back in the ISR", stopped)
+                .isTrue();
+        assertThat(describe().partitions().get(0).leader().id()).isNotEqualTo(stopped);
+
+        ChildJvm.Result elected = KafkaTools.run(
+                LEADER_ELECTION,
+                "--bootstrap-server",
+                cluster.bootstrapServers(),
+                "--election-type",
+                "preferred",
+                "--topic",
+                TOPIC,
+                "--partition",
+                "0");
+        assertThat(elected.exitCode()).as(elected.toString()).isZero();
+        assertThat(elected.stdout())
+                .contains("Successfully completed leader election (PREFERRED) for partitions " + TOPIC + "-0");
+        assertThat(Conditions.awaitTrue(
+                        DEADLINE, () -> describe().partitions().get(0).leader().id() == stopped))
+                .as("node %d leads again", stopped)
+                .isTrue();
+
+        ChildJvm.Result again = KafkaTools.run(
+                LEADER_ELECTION,
+                "--bootstrap-server",
+                cluster.bootstrapServers(),
+                "--election-type",
+                "preferred",
+                "--all-topic-partitions");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.stdout()).doesNotContain("Error");
+
+        ChildJvm.Result named = KafkaTools.run(
+                LEADER_ELECTION,
+                "--bootstrap-server",
+                cluster.bootstrapServers(),
+                "--election-type",
+                "preferred",
+                "--topic",
+                TOPIC,
+                "--partition",
+                "0");
+        assertThat(named.exitCode()).as(named.toString()).isZero();
+        assertThat(named.stdout()).contains("Valid replica already elected for partitions " + TOPIC + "-0");
+
+        ExecutionException unclean = org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class,
+                () -> admin.electLeaders(ElectionType.UNCLEAN, Set.of(TP)).all().get());
+        assertThat(unclean.getCause()).isInstanceOf(ElectionNotNeededException.class);
+
+        // the records are all still there, read from the preferred leader
+        try (KafkaProducer<String, String> producer = cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
+            long offset = producer.send(new ProducerRecord<>(TOPIC, 0, "k", "after-election"))
+                    .get()
+                    .offset();
+            assertThat(readAll()).last().extracting(ConsumerRecord::offset).isEqualTo(offset);
+        }
+    }
+
+    // ---- helpers ----
+
+    /**
+     * Idempotent acks=all produce of v0, v1, ... with at most 500 in flight; SIGTERM of the leader
+     * after 1500 acknowledgements, on until 2000 more are acknowledged after the stop.
+     */
+    private static void produceStoppingTheLeader(int leader, Map<Integer, Long> acknowledged, List<Exception> errors)
+            throws Exception {
+        Semaphore inFlight = new Semaphore(500);
+        int sent = 0;
+        int ackedAtStop = -1;
+        try (KafkaProducer<String, String> producer = cluster.producer(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 2,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000))) {
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(240));
+            Thread stopper = null;
+            while ((ackedAtStop < 0 || acknowledged.size() < ackedAtStop + 2000) && Instant.now().isBefore(deadline)) {
+                if (ackedAtStop < 0 && acknowledged.size() >= 1500) {
+                    ackedAtStop = acknowledged.size();
+                    stopper = new Thread(() -> {
+                        try {
+                            cluster.terminate(leader);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    stopper.start();
+                    log.info("SIGTERM to leader {} of {} after {} acknowledged records", leader, TP, ackedAtStop);
+                }
+                if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                int i = sent++;
+                producer.send(new ProducerRecord<>(TOPIC, 0, "k" + i, "v" + i), (metadata, error) -> {
+                    inFlight.release();
+                    if (error == null) {
+                        acknowledged.put(i, metadata.offset());
+                    } else {
+                        errors.add(error);
+                    }
+                });
+            }
+            producer.flush();
+            if (stopper != null) {
+                stopper.join(TimeUnit.SECONDS.toMillis(150));
+            }
+        }
+        assertThat(ackedAtStop).as("the leader was stopped").isPositive();
+        assertThat(cluster.isRunning(leader)).as("node %d stopped", leader).isFalse();
+        assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(ackedAtStop + 2000);
+    }
+
+    /** Every value once, in the order produced, each acknowledged one at its acknowledged offset. */
+    private static void assertExactlyOnceInOrder(
+            List<ConsumerRecord<String, String>> records, Map<Integer, Long> acknowledged) {
+        Map<String, Long> offsetOfValue = new HashMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            assertThat(offsetOfValue.put(record.value(), record.offset()))
+                    .as("%s appears once", record.value())
+                    .isNull();
+        }
+        acknowledged.forEach((i, offset) ->
+                assertThat(offsetOfValue.get("v" + i)).as("acknowledged v%d", i).isEqualTo(offset));
+        assertThat(records.stream()
+                        .map(r -> Integer.parseInt(r.value().substring(1)))
+                        .toList())
+                .isSorted();
+    }
+
+    private static TopicDescription describe() throws Exception {
+        return admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
+    }
+
+    /** Every record of the partition from its start to its end offset. */
+    private static List<ConsumerRecord<String, String>> readAll() {
+        try (KafkaConsumer<String, String> consumer = cluster.consumer(Map.of())) {
+            consumer.assign(List.of(TP));
+            consumer.seekToBeginning(List.of(TP));
+            long end = consumer.endOffsets(List.of(TP), Duration.ofSeconds(60)).get(TP);
+            List<ConsumerRecord<String, String>> records = new ArrayList<>();
+            Instant deadline = Instant.now().plus(DEADLINE);
+            while (consumer.position(TP) < end && Instant.now().isBefore(deadline)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            assertThat(consumer.position(TP)).as("position in %s", TP).isEqualTo(end);
+            return records;
+        }
+    }
+}
