@@ -81,8 +81,7 @@ final class ElectLeadersSweep implements VersionScenario {
             for (PartitionResult partition : topic.partitionResult()) {
                 sorted.put(
                         topic.topic() + "-" + partition.partitionId(),
-                        topic.topic() + "-" + partition.partitionId() + " "
-                                + Errors.forCode(partition.errorCode()));
+                        topic.topic() + "-" + partition.partitionId() + " " + Errors.forCode(partition.errorCode()));
             }
         }
         return new ArrayList<>(sorted.values());
