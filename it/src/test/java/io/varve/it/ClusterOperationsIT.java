@@ -51,7 +51,10 @@ import org.slf4j.LoggerFactory;
  *       log exactly once, in order, at its offset;
  *   <li>preferred leader election with {@code kafka-leader-election.sh}'s class: once the stopped
  *       node is back in sync, it leads its partition again; asked again, the tool reports the valid
- *       leader already elected, and an UNCLEAN election of a led partition is not needed.
+ *       leader already elected, and an UNCLEAN election of a led partition is not needed;
+ *   <li>a rolling restart (SIGTERM, start, back in sync; node by node) into a configuration with
+ *       automatic leader rebalancing: the controller gives every partition its preferred leader back,
+ *       and no record is lost.
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,6 +69,8 @@ class ClusterOperationsIT {
             varve.replication.replica-lag-time-max = 10s
             # shared CI machines: see ClusterIT
             varve.cluster.failure-detector-pause = 10s
+            # test 2 elects by hand; test 3 turns automatic rebalancing on (node-N.extra.conf)
+            varve.controller.auto-leader-rebalance.enable = off
             """;
 
     static ScriptCluster cluster;
@@ -185,7 +190,57 @@ class ClusterOperationsIT {
         }
     }
 
+    @Test
+    @Order(3)
+    void afterARollingRestartAutomaticRebalancingRestoresThePreferredLeaders() throws Exception {
+        String topic = "balanced";
+        admin.createTopics(List.of(new NewTopic(topic, 6, (short) 3))).all().get();
+        List<TopicPartition> partitions = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
+            for (int p = 0; p < 6; p++) {
+                partitions.add(new TopicPartition(topic, p));
+                for (int i = 0; i < 50; i++) {
+                    producer.send(new ProducerRecord<>(topic, p, "k", "b" + i)).get();
+                }
+            }
+        }
+        for (int n = 1; n <= ScriptCluster.NODES; n++) {
+            java.nio.file.Files.writeString(
+                    cluster.dir().resolve("node-" + n + ".extra.conf"),
+                    "varve.controller.auto-leader-rebalance { enable = on, check-interval = 2s }\n");
+        }
+        for (int n = 1; n <= ScriptCluster.NODES; n++) {
+            cluster.terminate(n);
+            cluster.startMissing();
+            assertThat(Conditions.awaitTrue(DEADLINE, () -> allInSync(topic)))
+                    .as("every replica of %s in sync after node %d restarted", topic, n)
+                    .isTrue();
+        }
+        assertThat(Conditions.awaitTrue(DEADLINE, () -> describe(topic).partitions().stream()
+                        .allMatch(p -> p.leader() != null
+                                && p.leader().id() == p.replicas().get(0).id())))
+                .as("every partition of %s led by its preferred replica: %s", topic, describe(topic))
+                .isTrue();
+        boolean rebalanced = false;
+        for (int n = 1; n <= ScriptCluster.NODES; n++) {
+            rebalanced |= cluster.log(n).contains("partition(s) back to their preferred leaders");
+        }
+        assertThat(rebalanced).as("the controller rebalanced the leaders").isTrue();
+        try (KafkaConsumer<String, String> consumer = cluster.consumer(Map.of())) {
+            assertThat(consumer.endOffsets(partitions, Duration.ofSeconds(60)).values())
+                    .containsOnly(50L);
+        }
+    }
+
     // ---- helpers ----
+
+    private static boolean allInSync(String topic) throws Exception {
+        return describe(topic).partitions().stream().allMatch(p -> p.isr().size() == 3 && p.leader() != null);
+    }
+
+    private static TopicDescription describe(String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    }
 
     /**
      * Idempotent acks=all produce of v0, v1, ... with at most 500 in flight; SIGTERM of the leader
@@ -204,7 +259,8 @@ class ClusterOperationsIT {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000))) {
             Instant deadline = Instant.now().plus(Duration.ofSeconds(240));
             Thread stopper = null;
-            while ((ackedAtStop < 0 || acknowledged.size() < ackedAtStop + 2000) && Instant.now().isBefore(deadline)) {
+            while ((ackedAtStop < 0 || acknowledged.size() < ackedAtStop + 2000)
+                    && Instant.now().isBefore(deadline)) {
                 if (ackedAtStop < 0 && acknowledged.size() >= 1500) {
                     ackedAtStop = acknowledged.size();
                     stopper = new Thread(() -> {
@@ -258,7 +314,7 @@ class ClusterOperationsIT {
     }
 
     private static TopicDescription describe() throws Exception {
-        return admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
+        return describe(TOPIC);
     }
 
     /** Every record of the partition from its start to its end offset. */

@@ -172,6 +172,12 @@ public final class Controller {
             ElectionType type, Map<String, List<Integer>> partitions, ActorRef<ElectionResults> replyTo)
             implements Command {}
 
+    /**
+     * Sent by the controller to itself every {@code leader.imbalance.check.interval} when automatic
+     * leader rebalancing is on: preferred elections for the brokers whose leader imbalance is too high.
+     */
+    public record CheckLeaderBalance() implements Command {}
+
     // ---- replies ----
 
     public record TopicResults(List<TopicResult> results) implements VarveSerializable {}

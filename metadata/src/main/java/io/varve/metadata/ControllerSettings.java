@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param snapshotEvery events between two snapshots of the controller state
  * @param registrationRetryInterval how long a node's listener waits for an update before
  *     registering with the controller again
+ * @param leaderBalance automatic preferred-leader rebalancing ({@code auto.leader.rebalance.enable})
  */
 public record ControllerSettings(
         String clusterId,
@@ -22,7 +23,28 @@ public record ControllerSettings(
         short defaultReplicationFactor,
         int producerIdBlockSize,
         int snapshotEvery,
-        Duration registrationRetryInterval) {
+        Duration registrationRetryInterval,
+        LeaderBalanceSettings leaderBalance) {
+
+    /**
+     * Kafka's {@code auto.leader.rebalance.enable}, {@code leader.imbalance.per.broker.percentage} and
+     * {@code leader.imbalance.check.interval.seconds}.
+     */
+    public record LeaderBalanceSettings(boolean enabled, int imbalancePercentage, Duration checkInterval) {
+        public static final LeaderBalanceSettings OFF = new LeaderBalanceSettings(false, 10, Duration.ofMinutes(5));
+
+        public LeaderBalanceSettings {
+            if (imbalancePercentage < 0 || imbalancePercentage > 100) {
+                throw new IllegalArgumentException(
+                        "varve.controller.auto-leader-rebalance.imbalance-per-broker-percentage must be 0-100, got "
+                                + imbalancePercentage);
+            }
+            if (checkInterval.isNegative() || checkInterval.isZero()) {
+                throw new IllegalArgumentException(
+                        "varve.controller.auto-leader-rebalance.check-interval must be positive, got " + checkInterval);
+            }
+        }
+    }
 
     public ControllerSettings {
         requirePositive("default-partitions", defaultPartitions);
@@ -47,7 +69,11 @@ public record ControllerSettings(
                 (short) replicationFactor,
                 c.getInt("producer-id-block-size"),
                 c.getInt("snapshot-every"),
-                c.getDuration("registration-retry-interval"));
+                c.getDuration("registration-retry-interval"),
+                new LeaderBalanceSettings(
+                        c.getBoolean("auto-leader-rebalance.enable"),
+                        c.getInt("auto-leader-rebalance.imbalance-per-broker-percentage"),
+                        c.getDuration("auto-leader-rebalance.check-interval")));
     }
 
     private static void requirePositive(String key, int value) {

@@ -6,6 +6,7 @@ import io.varve.metadata.Controller.Activate;
 import io.varve.metadata.Controller.AllocateProducerIds;
 import io.varve.metadata.Controller.AlterPartition;
 import io.varve.metadata.Controller.AlterPartitionResult;
+import io.varve.metadata.Controller.CheckLeaderBalance;
 import io.varve.metadata.Controller.Command;
 import io.varve.metadata.Controller.ControlledShutdown;
 import io.varve.metadata.Controller.ControlledShutdownResult;
@@ -114,7 +115,11 @@ public final class ControllerBehavior
      */
     public static Behavior<Command> create(
             ControllerSettings settings, TopicPolicy policy, int localNodeId, boolean clusterMode) {
-        return Behaviors.setup(context -> {
+        return Behaviors.withTimers(timers -> Behaviors.setup(context -> {
+            if (clusterMode && settings.leaderBalance().enabled()) {
+                timers.startTimerWithFixedDelay(
+                        new CheckLeaderBalance(), settings.leaderBalance().checkInterval());
+            }
             if (clusterMode) {
                 context.spawn(MembershipWatcher.create(context.getSelf()), "membership");
                 ActorRef<Receptionist.Listing> listings = context.messageAdapter(
@@ -124,7 +129,7 @@ public final class ControllerBehavior
                 context.getSystem().receptionist().tell(Receptionist.subscribe(MetadataListener.SERVICE_KEY, listings));
             }
             return new ControllerBehavior(context, settings, policy, localNodeId, clusterMode);
-        });
+        }));
     }
 
     @Override
@@ -154,6 +159,7 @@ public final class ControllerBehavior
                 .onCommand(Activate.class, this::onActivate)
                 .onCommand(ControlledShutdown.class, this::onControlledShutdown)
                 .onCommand(ElectLeaders.class, this::onElectLeaders)
+                .onCommand(CheckLeaderBalance.class, this::onCheckLeaderBalance)
                 .build();
     }
 
@@ -420,6 +426,24 @@ public final class ControllerBehavior
                             outcome.reply().results());
         }
         return persistThenReply(outcome, command.replyTo());
+    }
+
+    /** Automatic rebalancing: preferred leaders back where a broker's imbalance is too high. */
+    private ReplyEffect<ControllerEvent, ControllerState> onCheckLeaderBalance(
+            ControllerState state, CheckLeaderBalance command) {
+        List<PartitionChange> changes = LeaderBalance.plan(
+                state.image(),
+                elections.eligible(state.image().brokers().keySet()),
+                settings.leaderBalance().imbalancePercentage());
+        if (changes.isEmpty()) {
+            return Effect().none().thenNoReply();
+        }
+        context.getLog()
+                .info(
+                        "leader imbalance above {}%: {} partition(s) back to their preferred leaders",
+                        settings.leaderBalance().imbalancePercentage(), changes.size());
+        List<ControllerEvent> events = EventChunks.changed(changes);
+        return Effect().persist(events).thenRun(s -> publish(s, events, null)).thenNoReply();
     }
 
     private static int leadershipsOf(MetadataImage image, int brokerId) {

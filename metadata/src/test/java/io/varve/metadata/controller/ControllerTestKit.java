@@ -18,8 +18,14 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 /** Builds the controller under Pekko's event-sourced test kit, everything going through Kryo. */
 final class ControllerTestKit {
     static final int SNAPSHOT_EVERY = 3;
-    static final ControllerSettings SETTINGS =
-            new ControllerSettings("test-cluster-id", 1, (short) 1, 1000, SNAPSHOT_EVERY, Duration.ofSeconds(5));
+    static final ControllerSettings SETTINGS = new ControllerSettings(
+            "test-cluster-id",
+            1,
+            (short) 1,
+            1000,
+            SNAPSHOT_EVERY,
+            Duration.ofSeconds(5),
+            ControllerSettings.LeaderBalanceSettings.OFF);
 
     /** Rejects a non-numeric retention.ms the way the storage module's LogConfig would. */
     static final Function<Map<String, String>, Optional<String>> VALIDATOR = configs -> {

@@ -120,10 +120,12 @@ class LeaderMovesTest {
         assertThat(stale.reply().error()).isEqualTo(Errors.STALE_BROKER_EPOCH);
     }
 
-    @Test
-    void preferredElectionAnswersEachPartitionWithKafkasErrors() {
+    /**
+     * Broker 1 fenced (partition 0 goes to 2, partition 2 offline), then back as a new incarnation:
+     * partition 2 gets its leader 1 back, and partition 0's leader 2 takes 1 into its ISR again.
+     */
+    private void brokerOneRestartedAndBackInSync() {
         controller.runCommand(new LiveMembers(Set.of(incarnation(2), incarnation(3))));
-        // broker 1 is fenced: partition 0 is led by 2, partition 2 is offline
         controller.runCommand(new LiveMembers(Set.of("1-again", incarnation(2), incarnation(3))));
         controller.<Controller.Registration>runCommand(replyTo -> new Controller.RegisterBroker(
                 BROKER_1,
@@ -131,7 +133,6 @@ class LeaderMovesTest {
                 -1L,
                 TEST_KIT.<Controller.MetadataPush>createTestProbe().ref(),
                 replyTo));
-        // broker 1 back: partition 2 got its leader 1 back; partition 0 has ISR 2,3 until 1 catches up
         controller.<AlterPartitionResult>runCommand(replyTo -> new AlterPartition(
                 "orders",
                 0,
@@ -141,6 +142,26 @@ class LeaderMovesTest {
                 7,
                 List.of(new IsrMember(2, -1L), new IsrMember(3, -1L), new IsrMember(1, -1L)),
                 replyTo));
+    }
+
+    @Test
+    void automaticRebalancingGivesAnImbalancedBrokerItsPreferredPartitionsBack() {
+        brokerOneRestartedAndBackInSync();
+
+        var result = controller.runCommand(new Controller.CheckLeaderBalance());
+
+        // broker 1 leads 1 of its 2 preferred partitions (50% > 10%); broker 2 leads none of its 1,
+        // but it is not in that partition's ISR
+        assertThat(result.events())
+                .containsExactly(new PartitionsChanged(List.of(new PartitionChange(
+                        "orders", new PartitionRegistration(0, List.of(1, 2, 3), List.of(2, 3, 1), 1, 6, 9)))));
+        assertThat(controller.runCommand(new Controller.CheckLeaderBalance()).events())
+                .isEmpty();
+    }
+
+    @Test
+    void preferredElectionAnswersEachPartitionWithKafkasErrors() {
+        brokerOneRestartedAndBackInSync();
 
         var result = controller.<ElectionResults>runCommand(replyTo -> new ElectLeaders(
                 ElectionType.PREFERRED, Map.of("orders", List.of(0, 1, 2, 9), "missing", List.of(0)), replyTo));

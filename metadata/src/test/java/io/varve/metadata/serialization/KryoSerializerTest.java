@@ -246,6 +246,7 @@ class KryoSerializerTest {
                 new Controller.LiveMembers(Set.of(TestImages.incarnation(1), TestImages.incarnation(2))),
                 new Controller.ListenersChanged(Set.of(probeRef)),
                 new Controller.Activate(),
+                new Controller.CheckLeaderBalance(),
                 new Controller.ControlledShutdown(
                         2,
                         TestImages.incarnation(2),
