@@ -34,15 +34,26 @@ final class HostedReplica {
     private final TopicPartition tp;
     private final int localNodeId;
     private final PartitionLog log;
+    private final TransactionVerifier verifier;
     private PartitionRegistration registration;
     private long highWatermark;
     private boolean closed;
 
     HostedReplica(TopicPartition tp, int localNodeId, PartitionLog log, PartitionRegistration registration) {
+        this(tp, localNodeId, log, registration, TransactionVerifier.DISABLED);
+    }
+
+    HostedReplica(
+            TopicPartition tp,
+            int localNodeId,
+            PartitionLog log,
+            PartitionRegistration registration,
+            TransactionVerifier verifier) {
         this.tp = tp;
         this.localNodeId = localNodeId;
         this.log = log;
         this.registration = registration;
+        this.verifier = verifier;
         this.highWatermark = log.logStartOffset();
     }
 
@@ -59,6 +70,7 @@ final class HostedReplica {
             PartitionRegistration registration,
             int localNodeId,
             long producerIdExpirationMs,
+            TransactionVerifier verifier,
             Clock clock)
             throws IOException {
         PartitionMetadataFile metadataFile =
@@ -76,7 +88,7 @@ final class HostedReplica {
                 throw e;
             }
         }
-        return new HostedReplica(tp, localNodeId, log, registration);
+        return new HostedReplica(tp, localNodeId, log, registration, verifier);
     }
 
     TopicPartition tp() {
@@ -108,8 +120,19 @@ final class HostedReplica {
         return highWatermark;
     }
 
+    /** A new high watermark (either role); transactions whose marker it passed become stable. */
     void highWatermark(long highWatermark) {
         this.highWatermark = highWatermark;
+        log.onHighWatermarkUpdated(highWatermark);
+    }
+
+    /** The last stable offset for the current high watermark (read_committed's end). */
+    long lastStableOffset() {
+        return log.lastStableOffset(highWatermark);
+    }
+
+    TransactionVerifier verifier() {
+        return verifier;
     }
 
     int minInsyncReplicas() {

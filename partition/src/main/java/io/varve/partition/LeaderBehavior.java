@@ -12,7 +12,11 @@ import io.varve.partition.PartitionActor.ListOffsets;
 import io.varve.partition.PartitionActor.ListOffsetsResponse;
 import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
+import io.varve.partition.PartitionActor.TxnMarkerWritten;
+import io.varve.partition.PartitionActor.TxnVerified;
 import io.varve.partition.PartitionActor.UpdateRegistration;
+import io.varve.partition.PartitionActor.WriteTxnMarker;
+import io.varve.storage.index.AbortedTxn;
 import io.varve.storage.log.AppendResult;
 import io.varve.storage.log.LogSlice;
 import io.varve.storage.log.PartitionLog;
@@ -35,9 +39,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * passes them ({@link DelayedAppends}, one timer each) and long polls until data is readable
  * ({@link FetchWaiters}), and answers reads, ListOffsets and DeleteRecords up to the high watermark.
  *
- * <p>The last stable offset equals the high watermark until transactions write markers. Runs on
- * {@code varve.storage-dispatcher}; becomes a {@link FollowerBehavior} when a registration names
- * another leader.
+ * <p>Transactions: a transactional producer's first batch of a transaction waits for its
+ * coordinator's check ({@link TransactionVerifications}, KIP-890); the coordinator's markers are
+ * written like {@code acks=all} appends; read_committed reads and long polls end at the last stable
+ * offset, and reads report the aborted transactions of what they return. Runs on {@code
+ * varve.storage-dispatcher}; becomes a {@link FollowerBehavior} when a registration names another
+ * leader.
  */
 final class LeaderBehavior extends ReplicaBehavior {
     /**
@@ -49,13 +56,20 @@ final class LeaderBehavior extends ReplicaBehavior {
 
     private static final short ACKS_ALL = -1;
 
-    private record ParkedAppend(ActorRef<AppendResponse> replyTo, AppendResponse response) {}
+    /** An {@code acks=all} write waiting for the high watermark: a producer's append or a marker. */
+    private sealed interface Waiting permits ParkedAppend, ParkedMarker {}
+
+    private record ParkedAppend(ActorRef<AppendResponse> replyTo, AppendResponse response) implements Waiting {}
+
+    private record ParkedMarker(ActorRef<TxnMarkerWritten> replyTo, long offset) implements Waiting {}
 
     private record AppendTimerKey(long id) {}
 
     private final LeaderState state;
-    private final DelayedAppends<ParkedAppend> delayedAppends = new DelayedAppends<>();
+    private final DelayedAppends<Waiting> delayedAppends = new DelayedAppends<>();
     private final FetchWaiters<ActorRef<DataAvailable>> fetchWaiters = new FetchWaiters<>();
+    private final FetchWaiters<ActorRef<DataAvailable>> committedWaiters = new FetchWaiters<>();
+    private final TransactionalAppendGate gate;
 
     LeaderBehavior(
             ActorContext<Command> context,
@@ -64,6 +78,7 @@ final class LeaderBehavior extends ReplicaBehavior {
             PartitionSettings settings) {
         super(context, timers, replica, settings);
         PartitionLog log = replica.log();
+        this.gate = new TransactionalAppendGate(context, replica);
         this.state = new LeaderState(
                 replica.localNodeId(),
                 replica.registration().isr(),
@@ -90,6 +105,8 @@ final class LeaderBehavior extends ReplicaBehavior {
                 .onMessage(ListOffsets.class, this::onListOffsets)
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(UpdateRegistration.class, this::onUpdateRegistration)
+                .onMessage(TxnVerified.class, this::onTxnVerified)
+                .onMessage(WriteTxnMarker.class, this::onWriteTxnMarker)
                 .build();
     }
 
@@ -99,7 +116,7 @@ final class LeaderBehavior extends ReplicaBehavior {
     }
 
     private long lastStableOffset() {
-        return state.highWatermark();
+        return replica.lastStableOffset();
     }
 
     private Behavior<Command> onAppend(Append append) {
@@ -109,6 +126,29 @@ final class LeaderBehavior extends ReplicaBehavior {
                     .tell(appendFailed(rejected.get().error(), rejected.get().message()));
             return this;
         }
+        if (!gate.holds(append, this::reject)) {
+            appendToLog(append);
+        }
+        return this;
+    }
+
+    private void reject(Append append, Rejection rejection) {
+        append.replyTo().tell(appendFailed(rejection.error(), rejection.message()));
+    }
+
+    /** The coordinator answered the check of a held transactional append (KIP-890). */
+    private Behavior<Command> onTxnVerified(TxnVerified verified) {
+        TransactionalAppendGate.Verdict verdict = gate.onVerified(verified);
+        if (verdict.rejection().isPresent()) {
+            reject(verified.append(), verdict.rejection().get());
+        } else {
+            appendToLog(verified.append());
+        }
+        verdict.queued().forEach(this::onAppend);
+        return this;
+    }
+
+    private Behavior<Command> appendToLog(Append append) {
         AppendResult result = replica.log().appendAsLeader(append.records(), replica.leaderEpoch());
         if (result instanceof AppendResult.Rejected failed) {
             append.replyTo().tell(appendFailed(failed.error(), failed.message()));
@@ -126,11 +166,73 @@ final class LeaderBehavior extends ReplicaBehavior {
         } else if (state.highWatermark() > appended.lastOffset()) {
             append.replyTo().tell(acknowledgeAll(response));
         } else {
-            long id = delayedAppends.park(appended.lastOffset() + 1, new ParkedAppend(append.replyTo(), response));
-            timers.startSingleTimer(
-                    new AppendTimerKey(id), new AppendTimedOut(id), Duration.ofMillis(Math.max(0, append.timeoutMs())));
+            park(appended.lastOffset() + 1, new ParkedAppend(append.replyTo(), response), append.timeoutMs());
         }
         return this;
+    }
+
+    private void park(long requiredOffset, Waiting waiting, int timeoutMs) {
+        long id = delayedAppends.park(requiredOffset, waiting);
+        timers.startSingleTimer(
+                new AppendTimerKey(id), new AppendTimedOut(id), Duration.ofMillis(Math.max(0, timeoutMs)));
+    }
+
+    /**
+     * A coordinator's commit or abort marker: appended at the leader epoch after the log's fencing
+     * checks, answered once the high watermark passes it, like an {@code acks=all} append.
+     */
+    private Behavior<Command> onWriteTxnMarker(WriteTxnMarker marker) {
+        gate.onMarker(marker.producerId(), marker.producerEpoch());
+        int minIsr = replica.minInsyncReplicas();
+        if (state.isrSize() < minIsr) {
+            marker.replyTo()
+                    .tell(new TxnMarkerWritten(
+                            tp(),
+                            Errors.NOT_ENOUGH_REPLICAS,
+                            "ISR " + state.isr() + " of " + tp() + " is smaller than min.insync.replicas " + minIsr));
+            return this;
+        }
+        AppendResult result = replica.log()
+                .appendTxnMarker(
+                        marker.producerId(),
+                        marker.producerEpoch(),
+                        marker.coordinatorEpoch(),
+                        marker.commit(),
+                        replica.leaderEpoch(),
+                        marker.transactionVersion());
+        if (result instanceof AppendResult.Rejected rejected) {
+            marker.replyTo().tell(new TxnMarkerWritten(tp(), rejected.error(), rejected.message()));
+            return this;
+        }
+        long offset = ((AppendResult.Appended) result).lastOffset();
+        maybeStartRollFlush();
+        if (state.onLeaderLogEnd(replica.log().logEndOffset())) {
+            onHighWatermarkMoved();
+        }
+        if (state.highWatermark() > offset) {
+            answer(new ParkedMarker(marker.replyTo(), offset), null, null);
+        } else {
+            park(offset + 1, new ParkedMarker(marker.replyTo(), offset), marker.timeoutMs());
+        }
+        return this;
+    }
+
+    /**
+     * Answers a write the high watermark covers ({@code error} null) or that failed with {@code
+     * error}.
+     */
+    private void answer(Waiting waiting, Errors error, String message) {
+        if (waiting instanceof ParkedAppend parked) {
+            parked.replyTo().tell(error == null ? acknowledgeAll(parked.response()) : appendFailed(error, message));
+        } else if (waiting instanceof ParkedMarker parked) {
+            int minIsr = replica.minInsyncReplicas();
+            if (error == null && state.isrSize() < minIsr) {
+                error = Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+                message = "marker at offset " + parked.offset() + " of " + tp() + " appended but ISR " + state.isr()
+                        + " is smaller than min.insync.replicas " + minIsr;
+            }
+            parked.replyTo().tell(new TxnMarkerWritten(tp(), error == null ? Errors.NONE : error, message));
+        }
     }
 
     private Optional<Rejection> checkAppend(Append append) {
@@ -175,25 +277,28 @@ final class LeaderBehavior extends ReplicaBehavior {
     }
 
     private Behavior<Command> onAppendTimedOut(AppendTimedOut timedOut) {
-        delayedAppends.remove(timedOut.id()).ifPresent(parked -> parked.waiter()
-                .replyTo()
-                .tell(appendFailed(
+        delayedAppends
+                .remove(timedOut.id())
+                .ifPresent(parked -> answer(
+                        parked.waiter(),
                         Errors.REQUEST_TIMED_OUT,
-                        "acks=all append at offset "
-                                + parked.waiter().response().baseOffset() + " to " + tp()
-                                + " was not replicated to ISR " + state.isr() + " in time: high watermark "
-                                + state.highWatermark() + ", needed " + parked.requiredOffset())));
+                        "acks=all write to " + tp() + " was not replicated to ISR " + state.isr()
+                                + " in time: high watermark " + state.highWatermark() + ", needed "
+                                + parked.requiredOffset()));
         return this;
     }
 
     private void onHighWatermarkMoved() {
         long highWatermark = state.highWatermark();
         replica.highWatermark(highWatermark);
-        for (DelayedAppends.Parked<ParkedAppend> parked : delayedAppends.releaseUpTo(highWatermark)) {
+        for (DelayedAppends.Parked<Waiting> parked : delayedAppends.releaseUpTo(highWatermark)) {
             timers.cancel(new AppendTimerKey(parked.id()));
-            parked.waiter().replyTo().tell(acknowledgeAll(parked.waiter().response()));
+            answer(parked.waiter(), null, null);
         }
         for (ActorRef<DataAvailable> waiter : fetchWaiters.releaseBelow(fetchableEnd(false))) {
+            waiter.tell(new DataAvailable(tp()));
+        }
+        for (ActorRef<DataAvailable> waiter : committedWaiters.releaseBelow(fetchableEnd(true))) {
             waiter.tell(new DataAvailable(tp()));
         }
     }
@@ -225,6 +330,15 @@ final class LeaderBehavior extends ReplicaBehavior {
                                     e);
                 }
             }
+            List<AbortedTxn> aborted = List.of();
+            if (read.readCommitted()) {
+                try {
+                    aborted = replica.log().abortedTransactions(read.fetchOffset(), slice);
+                } catch (IOException e) {
+                    read.replyTo().tell(readFailed(Errors.KAFKA_STORAGE_ERROR, e.getMessage()));
+                    return this;
+                }
+            }
             read.replyTo()
                     .tell(new ReadResponse(
                             tp(),
@@ -234,7 +348,7 @@ final class LeaderBehavior extends ReplicaBehavior {
                             state.highWatermark(),
                             lastStableOffset(),
                             data.logStartOffset(),
-                            List.of()));
+                            aborted));
         }
         return this;
     }
@@ -259,6 +373,8 @@ final class LeaderBehavior extends ReplicaBehavior {
         boolean outOfRange = fetchOffset < log.logStartOffset() || fetchOffset > log.logEndOffset();
         if (readableNow || outOfRange || log.isOffline()) {
             await.replyTo().tell(new DataAvailable(tp()));
+        } else if (await.readCommitted()) {
+            committedWaiters.add(fetchOffset, await.replyTo());
         } else {
             fetchWaiters.add(fetchOffset, await.replyTo());
         }
@@ -329,16 +445,23 @@ final class LeaderBehavior extends ReplicaBehavior {
 
     @Override
     protected void releaseWaiting() {
-        for (DelayedAppends.Parked<ParkedAppend> parked : delayedAppends.drain()) {
+        for (DelayedAppends.Parked<Waiting> parked : delayedAppends.drain()) {
             timers.cancel(new AppendTimerKey(parked.id()));
-            parked.waiter()
-                    .replyTo()
+            answer(
+                    parked.waiter(),
+                    Errors.NOT_LEADER_OR_FOLLOWER,
+                    "node " + replica.localNodeId() + " stopped leading " + tp() + " before offset "
+                            + parked.requiredOffset() + " was replicated");
+        }
+        for (Append queued : gate.drain()) {
+            queued.replyTo()
                     .tell(appendFailed(
-                            Errors.NOT_LEADER_OR_FOLLOWER,
-                            "node " + replica.localNodeId() + " stopped leading " + tp() + " before offset "
-                                    + parked.requiredOffset() + " was replicated"));
+                            replica.notLeader().error(), replica.notLeader().message()));
         }
         for (ActorRef<DataAvailable> waiter : fetchWaiters.drain()) {
+            waiter.tell(new DataAvailable(tp()));
+        }
+        for (ActorRef<DataAvailable> waiter : committedWaiters.drain()) {
             waiter.tell(new DataAvailable(tp()));
         }
     }
