@@ -24,7 +24,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
  * The coordinator of one consumer group: a Cluster-Sharded, event-sourced entity whose entity id
- * is the group id (ARCHITECTURE §4). It runs the classic group protocol and stores the group's
+ * is the group id (docs/architecture.md §4). It runs the classic group protocol and stores the group's
  * committed offsets and its stable generation. JoinGroup and SyncGroup are answered when the
  * rebalance completes, so callers must wait longer than the group's rebalance timeout.
  */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Enforces the module order of ARCHITECTURE §2 ({@code metadata ← storage ← partition ← {group,
+ * Enforces the module order of docs/architecture.md §2 ({@code metadata ← storage ← partition ← {group,
  * txn} ← transport ← actors ← connectors}), that nobody imports another module's {@code internal}
  * package, and that {@code storage} stays plain Java without Pekko.
  */

@@ -18,7 +18,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 /**
  * The coordinator of one transactional id (Kafka's TransactionCoordinator): a Cluster-Sharded,
  * event-sourced entity whose entity id is the transactional id; its journal plays {@code
- * __transaction_state}'s role (ARCHITECTURE §4). It hands out producer ids and epochs, fences old
+ * __transaction_state}'s role (docs/architecture.md §4). It hands out producer ids and epochs, fences old
  * producer instances, records the partitions and consumer groups of the open transaction, decides
  * commit or abort, writes the markers to the partition leaders and group coordinators, aborts
  * transactions that outlive their timeout and forgets ids idle for {@code
