@@ -31,11 +31,11 @@ final class KafkaListener {
             ActorContext<?> context,
             BrokerServices services,
             Path dataDir,
-            List<ApiHandler> groupHandlers,
+            List<ApiHandler> coordinatorHandlers,
             CompletableFuture<InetSocketAddress> bound) {
         List<ApiHandler> handlers = new ArrayList<>(CoreHandlers.list());
         handlers.addAll(AdminHandlers.list(dataDir));
-        handlers.addAll(groupHandlers);
+        handlers.addAll(coordinatorHandlers);
         org.apache.pekko.actor.ActorRef server =
                 Adapter.actorOf(context, KafkaServer.props(services, HandlerRegistry.of(handlers)), "kafka-server");
         Patterns.ask(server, KafkaServer.GetBoundAddress.INSTANCE, Duration.ofSeconds(30))

@@ -7,6 +7,7 @@ import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicImage;
 import io.varve.partition.PartitionActor;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.TransactionVerifier;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.api.TopicConfigs;
@@ -57,6 +58,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private final HostedPartitions hosted;
     private final TopicConfigs topicConfigs;
     private final PartitionSettings partitionSettings;
+    private final TransactionVerifier verifier;
     private final Map<TopicPartition, Hosted> partitions = new HashMap<>();
     private final Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
     private final Map<TopicPartition, Long> logStartOffsets = new HashMap<>();
@@ -73,12 +75,13 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
             PartitionSettings partitionSettings,
+            TransactionVerifier verifier,
             Duration checkpointInterval) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             metadata.subscribe(image -> context.getSelf().tell(new ImageChanged(image)));
             context.getSelf().tell(new ImageChanged(metadata.image()));
             timers.startTimerWithFixedDelay(new CheckpointTick(), checkpointInterval);
-            return new ReplicaManager(context, logDirectory, nodeId, hosted, topicConfigs, partitionSettings);
+            return new ReplicaManager(context, logDirectory, nodeId, hosted, topicConfigs, partitionSettings, verifier);
         }));
     }
 
@@ -88,13 +91,15 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             int nodeId,
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
-            PartitionSettings partitionSettings) {
+            PartitionSettings partitionSettings,
+            TransactionVerifier verifier) {
         super(context);
         this.logDirectory = logDirectory;
         this.nodeId = nodeId;
         this.hosted = hosted;
         this.topicConfigs = topicConfigs;
         this.partitionSettings = partitionSettings;
+        this.verifier = verifier;
     }
 
     @Override
@@ -148,7 +153,14 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             ActorRef<PartitionActor.Command> ref = getContext()
                     .spawn(
                             PartitionActor.create(
-                                    logDirectory, tp, topic.topicId(), config, registration, nodeId, partitionSettings),
+                                    logDirectory,
+                                    tp,
+                                    topic.topicId(),
+                                    config,
+                                    registration,
+                                    nodeId,
+                                    partitionSettings,
+                                    verifier),
                             "partition-" + tp.topic() + "-" + tp.partition() + "-" + topic.topicId(),
                             DispatcherSelector.fromConfig("varve.storage-dispatcher"));
             partitions.put(tp, new Hosted(ref, registration, config));

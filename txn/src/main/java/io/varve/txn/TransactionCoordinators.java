@@ -1,5 +1,6 @@
 package io.varve.txn;
 
+import io.varve.txn.coordinator.CoordinatorServices;
 import io.varve.txn.internal.ShardedTransactionCoordinators;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -21,12 +22,18 @@ public interface TransactionCoordinators {
     /** Every transactional id with a journal (expired ones included). */
     CompletionStage<List<String>> transactionalIds();
 
-    /**
-     * Starts the "txn" entity type on this node's sharding with {@code services} (whose registry is
-     * {@code registry}), listing ids through the read journal of {@code settings}.
-     */
-    static TransactionCoordinators sharded(
-            ActorSystem<?> system, io.varve.txn.coordinator.CoordinatorServices services) {
+    /** Starts the "txn" entity type on this node's sharding with {@code services}. */
+    static TransactionCoordinators sharded(ActorSystem<?> system, CoordinatorServices services) {
         return ShardedTransactionCoordinators.init(system, services);
+    }
+
+    /** The sharded entity of an id, for a registry spawned before {@link #sharded} ran. */
+    static RecipientRef<TransactionCoordinator.Command> entityRef(ActorSystem<?> system, String transactionalId) {
+        return ShardedTransactionCoordinators.entityRef(system, transactionalId);
+    }
+
+    /** The ids with a journal, through the read journal named by {@code settings}. */
+    static CompletionStage<List<String>> journalIds(ActorSystem<?> system, TxnSettings settings) {
+        return ShardedTransactionCoordinators.transactionalIds(system, settings);
     }
 }
