@@ -71,7 +71,10 @@ public final class NodeGuardian {
             ActorRef<ProducerIdManager.Command> producerIds =
                     context.spawn(ProducerIdManager.create(controller, settings.nodeId()), "producer-ids");
             HostedPartitions hosted = new HostedPartitions();
-            TransactionCoordinators transactions = Transactions.start(context, config, producerIds, hosted, metadata);
+            GroupSettings groupSettings = GroupSettings.fromConfig(config);
+            GroupCoordinators groups = GroupCoordinators.sharded(context.getSystem(), groupSettings, metadata);
+            TransactionCoordinators transactions =
+                    Transactions.start(context, config, producerIds, hosted, metadata, groups);
             ActorRef<ReplicaManager.Command> replicaManager = context.spawn(
                     ReplicaManager.create(
                             logDirectory,
@@ -96,8 +99,6 @@ public final class NodeGuardian {
                     transport,
                     transactions);
             CompletableFuture<InetSocketAddress> listener = new CompletableFuture<>();
-            GroupSettings groupSettings = GroupSettings.fromConfig(config);
-            GroupCoordinators groups = GroupCoordinators.sharded(context.getSystem(), groupSettings, metadata);
             List<ApiHandler> coordinatorHandlers =
                     new ArrayList<>(GroupHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()));
             coordinatorHandlers.addAll(TxnHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()));

@@ -19,6 +19,7 @@ public final class TxnHandlers {
                 new AddPartitionsToTxnHandler(),
                 new AddOffsetsToTxnHandler(),
                 new EndTxnHandler(),
+                new TxnOffsetCommitHandler(groups, offsetMetadataMaxBytes),
                 new WriteTxnMarkersHandler(),
                 new DescribeTransactionsHandler(),
                 new ListTransactionsHandler());
