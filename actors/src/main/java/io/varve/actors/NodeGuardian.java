@@ -55,6 +55,7 @@ public final class NodeGuardian {
             NodeSettings settings,
             LogDirectory logDirectory,
             MetadataCache metadata,
+            CompletableFuture<NodeServices> nodeServices,
             CompletableFuture<InetSocketAddress> bound) {
         return Behaviors.setup(context -> {
             Cluster cluster = Cluster.get(context.getSystem());
@@ -99,6 +100,7 @@ public final class NodeGuardian {
                     transport,
                     transactions);
             CompletableFuture<InetSocketAddress> listener = new CompletableFuture<>();
+            nodeServices.complete(new NodeServices(services, groups));
             List<ApiHandler> coordinatorHandlers =
                     new ArrayList<>(GroupHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()));
             coordinatorHandlers.addAll(TxnHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()));

@@ -18,12 +18,16 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -36,6 +40,13 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * deleted; a changed registration or topic config is passed on. It also checkpoints the data
  * directory's recovery points and log start offsets, and on {@link StopAll} closes every log and
  * writes the clean-shutdown marker. Runs on the storage dispatcher (it writes checkpoint files).
+ *
+ * <p>Supervision. It watches every partition actor: one that stops without being asked to (it
+ * failed past its restart limit) is replaced by an offline replica ({@link PartitionActor#offline})
+ * answering {@code KAFKA_STORAGE_ERROR}, so callers get an error code at once rather than a
+ * time-out from a dead actor. A bug in the manager itself restarts it without stopping its
+ * partitions: the new instance takes them over from {@link HostedPartitions}, starts its checkpoints
+ * from what the data directory's checkpoint files hold, and applies the current image again.
  */
 public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Command> {
 
@@ -53,8 +64,13 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
 
     private record Stopped(TopicPartition tp) implements Command {}
 
+    /** A watched partition actor terminated (asked to stop, or failed past its restart limit). */
+    private record PartitionTerminated(TopicPartition tp, ActorRef<PartitionActor.Command> ref) implements Command {}
+
     private final LogDirectory logDirectory;
     private final int nodeId;
+    private final MetadataCache metadata;
+    private final Consumer<MetadataImage> listener;
     private final HostedPartitions hosted;
     private final TopicConfigs topicConfigs;
     private final PartitionSettings partitionSettings;
@@ -65,6 +81,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private final Set<TopicPartition> stopping = new HashSet<>();
     private MetadataImage pendingImage;
     private ActorRef<Done> stopAllReplyTo;
+    private int offlineReplacements;
 
     private record Hosted(ActorRef<PartitionActor.Command> ref, PartitionRegistration registration, LogConfig config) {}
 
@@ -77,18 +94,33 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             PartitionSettings partitionSettings,
             TransactionVerifier verifier,
             Duration checkpointInterval) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-            metadata.subscribe(image -> context.getSelf().tell(new ImageChanged(image)));
+        Behavior<Command> manager = Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            Consumer<MetadataImage> listener = image -> context.getSelf().tell(new ImageChanged(image));
+            metadata.subscribe(listener);
             context.getSelf().tell(new ImageChanged(metadata.image()));
             timers.startTimerWithFixedDelay(new CheckpointTick(), checkpointInterval);
-            return new ReplicaManager(context, logDirectory, nodeId, hosted, topicConfigs, partitionSettings, verifier);
+            return new ReplicaManager(
+                    context,
+                    logDirectory,
+                    nodeId,
+                    metadata,
+                    listener,
+                    hosted,
+                    topicConfigs,
+                    partitionSettings,
+                    verifier);
         }));
+        // a bug in handling one message restarts the manager; the partitions go on serving meanwhile
+        return Behaviors.supervise(manager)
+                .onFailure(RuntimeException.class, SupervisorStrategy.restart().withStopChildren(false));
     }
 
     private ReplicaManager(
             ActorContext<Command> context,
             LogDirectory logDirectory,
             int nodeId,
+            MetadataCache metadata,
+            Consumer<MetadataImage> listener,
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
             PartitionSettings partitionSettings,
@@ -96,10 +128,34 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
         super(context);
         this.logDirectory = logDirectory;
         this.nodeId = nodeId;
+        this.metadata = metadata;
+        this.listener = listener;
         this.hosted = hosted;
         this.topicConfigs = topicConfigs;
         this.partitionSettings = partitionSettings;
         this.verifier = verifier;
+        recoveryPoints.putAll(logDirectory.checkpointedRecoveryPoints());
+        logStartOffsets.putAll(logDirectory.checkpointedLogStartOffsets());
+        adoptHostedPartitions();
+    }
+
+    /**
+     * After a restart: the partition actors kept running; take them over. Their registration and
+     * config are not known here any more, so the next image passes them on again (a partition
+     * ignores an update it already has).
+     */
+    private void adoptHostedPartitions() {
+        hosted.snapshot().forEach((tp, ref) -> {
+            partitions.put(tp, new Hosted(ref, null, null));
+            watch(tp, ref);
+        });
+        if (!partitions.isEmpty()) {
+            getContext().getLog().warn("restarted; took over {} running partition(s)", partitions.size());
+        }
+    }
+
+    private void watch(TopicPartition tp, ActorRef<PartitionActor.Command> ref) {
+        getContext().watchWith(ref, new PartitionTerminated(tp, ref));
     }
 
     @Override
@@ -109,8 +165,17 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                 .onMessage(CheckpointTick.class, this::onCheckpointTick)
                 .onMessage(Described.class, this::onDescribed)
                 .onMessage(Stopped.class, this::onStopped)
+                .onMessage(PartitionTerminated.class, this::onPartitionTerminated)
                 .onMessage(StopAll.class, this::onStopAll)
+                .onSignal(PreRestart.class, signal -> onTerminated())
+                .onSignal(PostStop.class, signal -> onTerminated())
                 .build();
+    }
+
+    /** The next instance (after a restart) subscribes again; this one must not be told twice. */
+    private Behavior<Command> onTerminated() {
+        metadata.unsubscribe(listener);
+        return this;
     }
 
     private Behavior<Command> onImageChanged(ImageChanged changed) {
@@ -165,8 +230,8 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                             DispatcherSelector.fromConfig("varve.storage-dispatcher"));
             partitions.put(tp, new Hosted(ref, registration, config));
             hosted.register(tp, ref);
-        } else if (!current.registration().equals(registration)
-                || !current.config().equals(config)) {
+            watch(tp, ref);
+        } else if (!registration.equals(current.registration()) || !config.equals(current.config())) {
             current.ref().tell(new PartitionActor.UpdateRegistration(registration, config));
             partitions.put(tp, new Hosted(current.ref(), registration, config));
         }
@@ -196,7 +261,46 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     }
 
     private Behavior<Command> onStopped(Stopped stopped) {
-        stopping.remove(stopped.tp());
+        return onPartitionStopped(stopped.tp());
+    }
+
+    /**
+     * A partition actor terminated: the end of a stop (also reported by {@code Stopped}, whichever
+     * comes first), or a failure past its restart limit, which puts an offline replica in its place.
+     */
+    private Behavior<Command> onPartitionTerminated(PartitionTerminated terminated) {
+        TopicPartition tp = terminated.tp();
+        Hosted current = partitions.get(tp);
+        if (current != null && current.ref().equals(terminated.ref())) {
+            replaceWithOffline(tp, current);
+            return this;
+        }
+        return onPartitionStopped(tp);
+    }
+
+    private void replaceWithOffline(TopicPartition tp, Hosted failed) {
+        getContext()
+                .getLog()
+                .error(
+                        "the actor of {} stopped after failing more than {} times in {}: {} is offline, answering "
+                                + "KAFKA_STORAGE_ERROR until the node restarts",
+                        tp,
+                        PartitionActor.MAX_RESTARTS,
+                        PartitionActor.MAX_RESTARTS_WITHIN,
+                        tp);
+        ActorRef<PartitionActor.Command> ref = getContext()
+                .spawn(
+                        PartitionActor.offline(logDirectory, tp, "its actor failed repeatedly"),
+                        "offline-" + tp.topic() + "-" + tp.partition() + "-" + ++offlineReplacements);
+        partitions.put(tp, new Hosted(ref, failed.registration(), failed.config()));
+        hosted.register(tp, ref);
+        watch(tp, ref);
+    }
+
+    private Behavior<Command> onPartitionStopped(TopicPartition tp) {
+        if (!stopping.remove(tp)) {
+            return this; // already handled: both the Stopped reply and the termination report a stop
+        }
         if (stopAllReplyTo != null) {
             if (stopping.isEmpty()) {
                 finishStopAll();

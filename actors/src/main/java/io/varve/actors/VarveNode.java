@@ -30,14 +30,17 @@ public final class VarveNode {
     private final ActorSystem<NodeGuardian.Command> system;
     private final CompletableFuture<InetSocketAddress> ready;
     private final NodeSettings settings;
+    private final CompletableFuture<NodeServices> services;
 
     private VarveNode(
             ActorSystem<NodeGuardian.Command> system,
             CompletableFuture<InetSocketAddress> ready,
-            NodeSettings settings) {
+            NodeSettings settings,
+            CompletableFuture<NodeServices> services) {
         this.system = system;
         this.ready = ready;
         this.settings = settings;
+        this.services = services;
     }
 
     /** Starts a node from a fully resolved configuration. */
@@ -48,11 +51,12 @@ public final class VarveNode {
         LogDirectory logDirectory = LogDirectory.open(settings.dataDir());
         MetadataCache metadata = new MetadataCache(MetadataImage.empty(""));
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
-        ActorSystem<NodeGuardian.Command> system =
-                ActorSystem.create(NodeGuardian.create(settings, logDirectory, metadata, bound), "varve", config);
+        CompletableFuture<NodeServices> services = new CompletableFuture<>();
+        ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
+                NodeGuardian.create(settings, logDirectory, metadata, services, bound), "varve", config);
         CompletableFuture<InetSocketAddress> ready =
                 bound.thenCompose(address -> registered(metadata, settings, address));
-        VarveNode node = new VarveNode(system, ready, settings);
+        VarveNode node = new VarveNode(system, ready, settings, services);
         ready.whenComplete((address, error) -> {
             if (error != null) {
                 log.error("Varve node {} failed to start", settings.nodeId(), error);
@@ -105,6 +109,14 @@ public final class VarveNode {
 
     public NodeSettings settings() {
         return settings;
+    }
+
+    /**
+     * The node's partition actors, metadata, controller and group coordinators, for in-process
+     * users (the connectors module); completes while the node starts, before {@link #ready()}.
+     */
+    public CompletionStage<NodeServices> services() {
+        return services;
     }
 
     /**

@@ -110,7 +110,7 @@ public class StorageAppendBenchmark {
             throw new IllegalStateException(result.toString());
         }
         if (++appends % 4096 == 0) {
-            log.deleteOldSegments();
+            log.deleteOldSegments(log.logEndOffset());
             log.maybeDeleteFilesPastDelay();
             // as in the broker: rolled segments are fsynced on another storage thread
             log.takeRollFlush()

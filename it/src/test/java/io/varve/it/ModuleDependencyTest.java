@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Enforces the module order of docs/architecture.md §2 ({@code metadata ← storage ← partition ← {group,
- * txn} ← transport ← actors ← connectors}), that nobody imports another module's {@code internal}
+ * txn} ← transport ← actors ← connectors ← junit5}), that nobody imports another module's {@code internal}
  * package, and that {@code storage} stays plain Java without Pekko.
  */
 class ModuleDependencyTest {
 
     private static final List<String> MODULES =
-            List.of("metadata", "storage", "partition", "group", "txn", "transport", "actors", "connectors");
+            List.of("metadata", "storage", "partition", "group", "txn", "transport", "actors", "connectors", "junit5");
 
     private static JavaClasses varve;
 
@@ -50,20 +50,24 @@ class ModuleDependencyTest {
                 .definedBy("io.varve.actors..")
                 .layer("connectors")
                 .definedBy("io.varve.connectors..")
-                .whereLayer("connectors")
+                .layer("junit5")
+                .definedBy("io.varve.junit5..")
+                .whereLayer("junit5")
                 .mayNotBeAccessedByAnyLayer()
+                .whereLayer("connectors")
+                .mayOnlyBeAccessedByLayers("junit5")
                 .whereLayer("actors")
-                .mayOnlyBeAccessedByLayers("connectors")
+                .mayOnlyBeAccessedByLayers("connectors", "junit5")
                 .whereLayer("transport")
-                .mayOnlyBeAccessedByLayers("actors", "connectors")
+                .mayOnlyBeAccessedByLayers("actors", "connectors", "junit5")
                 .whereLayer("group")
-                .mayOnlyBeAccessedByLayers("transport", "actors", "connectors")
+                .mayOnlyBeAccessedByLayers("transport", "actors", "connectors", "junit5")
                 .whereLayer("txn")
-                .mayOnlyBeAccessedByLayers("transport", "actors", "connectors")
+                .mayOnlyBeAccessedByLayers("transport", "actors", "connectors", "junit5")
                 .whereLayer("partition")
-                .mayOnlyBeAccessedByLayers("group", "txn", "transport", "actors", "connectors")
+                .mayOnlyBeAccessedByLayers("group", "txn", "transport", "actors", "connectors", "junit5")
                 .whereLayer("storage")
-                .mayOnlyBeAccessedByLayers("partition", "group", "txn", "transport", "actors", "connectors")
+                .mayOnlyBeAccessedByLayers("partition", "group", "txn", "transport", "actors", "connectors", "junit5")
                 .check(varve);
     }
 

@@ -34,4 +34,9 @@ public final class MetadataCache {
     public void subscribe(Consumer<MetadataImage> listener) {
         listeners.add(listener);
     }
+
+    /** Stops telling {@code listener} (the same instance that subscribed) of new images. */
+    public void unsubscribe(Consumer<MetadataImage> listener) {
+        listeners.remove(listener);
+    }
 }

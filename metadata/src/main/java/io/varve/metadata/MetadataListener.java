@@ -5,6 +5,7 @@ import io.varve.metadata.Controller.RegisterBroker;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -63,10 +64,20 @@ public final class MetadataListener extends AbstractBehavior<MetadataListener.Co
         });
     }
 
+    /**
+     * A listener that registers every {@code retryInterval} until updates arrive. A bug in handling
+     * an update restarts it (after a backoff of 200 ms growing to 10 s while it keeps failing): the
+     * new instance registers again and so gets the current image; without it the node's metadata
+     * would silently stop changing.
+     */
     public static Behavior<Command> create(
             BrokerInfo self, ActorRef<Controller.Command> controller, MetadataCache cache, Duration retryInterval) {
-        return Behaviors.setup(context -> Behaviors.withTimers(
+        Behavior<Command> listener = Behaviors.setup(context -> Behaviors.withTimers(
                 timers -> new MetadataListener(context, timers, self, controller, cache, retryInterval)));
+        return Behaviors.supervise(listener)
+                .onFailure(
+                        RuntimeException.class,
+                        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     }
 
     @Override

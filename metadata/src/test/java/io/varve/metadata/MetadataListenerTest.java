@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -83,6 +84,27 @@ class MetadataListenerTest {
 
         awaitOffset(cache, 8L);
         assertThat(cache.image()).isEqualTo(newer);
+    }
+
+    @Test
+    void aFailureRestartsTheListenerWhichRegistersAgain() {
+        TestProbe<Controller.Command> controller = TEST_KIT.createTestProbe();
+        MetadataCache cache = new MetadataCache(MetadataImage.empty("c"));
+        TEST_KIT.spawn(MetadataListener.create(BROKER_1, controller.ref(), cache, RETRY));
+        RegisterBroker first = controller.expectMessageClass(RegisterBroker.class);
+
+        // an update the listener cannot install (a bug's stand-in): it fails while handling it
+        LoggingTestKit.error(NullPointerException.class).expect(TEST_KIT.system(), () -> {
+            first.subscriber().tell(new MetadataUpdate(null));
+            return null;
+        });
+
+        // restarted after its backoff, it registers again and installs what the controller sends
+        TIME.timePasses(Duration.ofMillis(300));
+        RegisterBroker again = controller.expectMessageClass(RegisterBroker.class);
+        assertThat(again.broker()).isEqualTo(BROKER_1);
+        again.subscriber().tell(new MetadataUpdate(TestImages.image()));
+        awaitOffset(cache, 7L);
     }
 
     /** The cache is written on the listener's thread: wait for it with a deadline. */

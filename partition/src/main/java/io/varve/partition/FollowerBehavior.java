@@ -5,13 +5,14 @@ import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AppendTimedOut;
 import io.varve.partition.PartitionActor.AwaitData;
 import io.varve.partition.PartitionActor.Command;
-import io.varve.partition.PartitionActor.DataAvailable;
+import io.varve.partition.PartitionActor.CountFetchWaiters;
 import io.varve.partition.PartitionActor.DeleteRecords;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
 import io.varve.partition.PartitionActor.ListOffsets;
 import io.varve.partition.PartitionActor.ListOffsetsResponse;
 import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
+import io.varve.partition.PartitionActor.SweepFetchWaiters;
 import io.varve.partition.PartitionActor.TxnMarkerWritten;
 import io.varve.partition.PartitionActor.TxnVerified;
 import io.varve.partition.PartitionActor.UpdateRegistration;
@@ -54,6 +55,8 @@ final class FollowerBehavior extends ReplicaBehavior {
                 .onMessage(AppendTimedOut.class, timedOut -> this)
                 .onMessage(Read.class, this::onRead)
                 .onMessage(AwaitData.class, this::onAwaitData)
+                .onMessage(SweepFetchWaiters.class, sweep -> this)
+                .onMessage(CountFetchWaiters.class, this::onCountFetchWaiters)
                 .onMessage(ListOffsets.class, this::onListOffsets)
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(UpdateRegistration.class, this::onUpdateRegistration)
@@ -86,6 +89,11 @@ final class FollowerBehavior extends ReplicaBehavior {
     }
 
     private Behavior<Command> onRead(Read read) {
+        reject(read);
+        return this;
+    }
+
+    private void reject(Read read) {
         Rejection rejected = rejection(read.currentLeaderEpoch());
         read.replyTo()
                 .tell(new ReadResponse(
@@ -97,11 +105,16 @@ final class FollowerBehavior extends ReplicaBehavior {
                         replica.highWatermark(),
                         replica.log().logStartOffset(),
                         List.of()));
+    }
+
+    /** Answered at once, with the read's rejection: the consumer must find the leader. */
+    private Behavior<Command> onAwaitData(AwaitData await) {
+        reject(await.read());
         return this;
     }
 
-    private Behavior<Command> onAwaitData(AwaitData await) {
-        await.replyTo().tell(new DataAvailable(tp()));
+    private Behavior<Command> onCountFetchWaiters(CountFetchWaiters count) {
+        count.replyTo().tell(0);
         return this;
     }
 

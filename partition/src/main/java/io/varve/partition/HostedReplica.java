@@ -1,7 +1,9 @@
 package io.varve.partition;
 
 import io.varve.metadata.PartitionRegistration;
+import io.varve.partition.PartitionActor.WriteTxnMarker;
 import io.varve.storage.checkpoint.PartitionMetadataFile;
+import io.varve.storage.log.AppendResult;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.storage.log.PartitionLog;
@@ -158,6 +160,17 @@ final class HostedReplica {
                 "leader epoch " + currentLeaderEpoch + " is newer than " + epoch + " known for " + tp));
     }
 
+    /** Appends a coordinator's marker as leader, at the current leader epoch, after the log's fencing checks. */
+    AppendResult appendTxnMarker(WriteTxnMarker marker) {
+        return log.appendTxnMarker(
+                marker.producerId(),
+                marker.producerEpoch(),
+                marker.coordinatorEpoch(),
+                marker.commit(),
+                leaderEpoch(),
+                marker.transactionVersion());
+    }
+
     /** Leader-only requests on a follower. */
     Rejection notLeader() {
         return new Rejection(
@@ -206,7 +219,7 @@ final class HostedReplica {
     /** Retention by time, size and log start offset, then removal of files past their delete delay. */
     void applyRetention() {
         try {
-            int deleted = log.deleteOldSegments();
+            int deleted = log.deleteOldSegments(highWatermark);
             if (deleted > 0) {
                 logger.info(
                         "retention deleted {} segment(s) of {}: log start offset {}",

@@ -1,33 +1,33 @@
 package io.varve.partition;
 
+import io.varve.partition.ParkedWrites.ParkedAppend;
+import io.varve.partition.ParkedWrites.ParkedMarker;
 import io.varve.partition.PartitionActor.Append;
 import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AppendTimedOut;
 import io.varve.partition.PartitionActor.AwaitData;
 import io.varve.partition.PartitionActor.Command;
-import io.varve.partition.PartitionActor.DataAvailable;
+import io.varve.partition.PartitionActor.CountFetchWaiters;
 import io.varve.partition.PartitionActor.DeleteRecords;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
 import io.varve.partition.PartitionActor.ListOffsets;
 import io.varve.partition.PartitionActor.ListOffsetsResponse;
 import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
+import io.varve.partition.PartitionActor.SweepFetchWaiters;
 import io.varve.partition.PartitionActor.TxnMarkerWritten;
 import io.varve.partition.PartitionActor.TxnVerified;
 import io.varve.partition.PartitionActor.UpdateRegistration;
 import io.varve.partition.PartitionActor.WriteTxnMarker;
 import io.varve.storage.index.AbortedTxn;
 import io.varve.storage.log.AppendResult;
-import io.varve.storage.log.LogSlice;
 import io.varve.storage.log.PartitionLog;
 import io.varve.storage.log.ReadResult;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Receive;
@@ -36,11 +36,13 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * The partition's leader: appends producers' batches at the current leader epoch, keeps the ISR and
  * the high watermark ({@link LeaderState}), parks {@code acks=all} appends until the high watermark
- * passes them ({@link DelayedAppends}, one timer each) and long polls until data is readable
- * ({@link FetchWaiters}), and answers reads, ListOffsets and DeleteRecords up to the high watermark.
+ * passes them ({@link ParkedWrites}, one timer each) and long polls until data is readable
+ * ({@link LongPolls}, answered with the read itself; one sweep timer drops those whose fetch
+ * completed elsewhere or timed out), and answers reads, ListOffsets and DeleteRecords up to the high
+ * watermark.
  *
  * <p>Transactions: a transactional producer's first batch of a transaction waits for its
- * coordinator's check ({@link TransactionVerifications}, KIP-890); the coordinator's markers are
+ * coordinator's check ({@link TransactionalAppendGate}, KIP-890); the coordinator's markers are
  * written like {@code acks=all} appends; read_committed reads and long polls end at the last stable
  * offset, and reads report the aborted transactions of what they return. Runs on {@code
  * varve.storage-dispatcher}; becomes a {@link FollowerBehavior} when a registration names another
@@ -49,26 +51,16 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 final class LeaderBehavior extends ReplicaBehavior {
     /**
      * Reads up to this size are answered with the bytes (read here, on the storage dispatcher):
-     * handing a small slice to {@code sendfile} costs a file open and a thread hop, more than
-     * the copy. Larger reads stay zero-copy.
+     * handing a small slice to {@code sendfile} costs a thread hop, more than the copy. Larger reads
+     * stay zero-copy: their slice holds the segment file until the fetch has sent it.
      */
     static final int INLINE_READ_MAX_BYTES = 16 * 1024;
 
     private static final short ACKS_ALL = -1;
 
-    /** An {@code acks=all} write waiting for the high watermark: a producer's append or a marker. */
-    private sealed interface Waiting permits ParkedAppend, ParkedMarker {}
-
-    private record ParkedAppend(ActorRef<AppendResponse> replyTo, AppendResponse response) implements Waiting {}
-
-    private record ParkedMarker(ActorRef<TxnMarkerWritten> replyTo, long offset) implements Waiting {}
-
-    private record AppendTimerKey(long id) {}
-
     private final LeaderState state;
-    private final DelayedAppends<Waiting> delayedAppends = new DelayedAppends<>();
-    private final FetchWaiters<ActorRef<DataAvailable>> fetchWaiters = new FetchWaiters<>();
-    private final FetchWaiters<ActorRef<DataAvailable>> committedWaiters = new FetchWaiters<>();
+    private final ParkedWrites parkedWrites;
+    private final LongPolls longPolls;
     private final TransactionalAppendGate gate;
 
     LeaderBehavior(
@@ -78,12 +70,14 @@ final class LeaderBehavior extends ReplicaBehavior {
             PartitionSettings settings) {
         super(context, timers, replica, settings);
         PartitionLog log = replica.log();
-        this.gate = new TransactionalAppendGate(context, replica);
         this.state = new LeaderState(
                 replica.localNodeId(),
                 replica.registration().isr(),
                 log.logEndOffset(),
                 Math.max(replica.highWatermark(), log.logStartOffset()));
+        this.parkedWrites = new ParkedWrites(timers, replica, state);
+        this.longPolls = new LongPolls(timers);
+        this.gate = new TransactionalAppendGate(context, replica);
         replica.highWatermark(state.highWatermark());
         context.getLog()
                 .info(
@@ -102,6 +96,8 @@ final class LeaderBehavior extends ReplicaBehavior {
                 .onMessage(AppendTimedOut.class, this::onAppendTimedOut)
                 .onMessage(Read.class, this::onRead)
                 .onMessage(AwaitData.class, this::onAwaitData)
+                .onMessage(SweepFetchWaiters.class, this::onSweepFetchWaiters)
+                .onMessage(CountFetchWaiters.class, this::onCountFetchWaiters)
                 .onMessage(ListOffsets.class, this::onListOffsets)
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(UpdateRegistration.class, this::onUpdateRegistration)
@@ -122,11 +118,8 @@ final class LeaderBehavior extends ReplicaBehavior {
     private Behavior<Command> onAppend(Append append) {
         Optional<Rejection> rejected = checkAppend(append);
         if (rejected.isPresent()) {
-            append.replyTo()
-                    .tell(appendFailed(rejected.get().error(), rejected.get().message()));
-            return this;
-        }
-        if (!gate.holds(append, this::reject)) {
+            reject(append, rejected.get());
+        } else if (!gate.holds(append, this::reject)) {
             appendToLog(append);
         }
         return this;
@@ -148,33 +141,30 @@ final class LeaderBehavior extends ReplicaBehavior {
         return this;
     }
 
-    private Behavior<Command> appendToLog(Append append) {
+    private void appendToLog(Append append) {
         AppendResult result = replica.log().appendAsLeader(append.records(), replica.leaderEpoch());
         if (result instanceof AppendResult.Rejected failed) {
             append.replyTo().tell(appendFailed(failed.error(), failed.message()));
-            return this;
+            return;
         }
         AppendResult.Appended appended = (AppendResult.Appended) result;
-        maybeStartRollFlush();
-        if (state.onLeaderLogEnd(replica.log().logEndOffset())) {
-            onHighWatermarkMoved();
-        }
+        onAppended();
         AppendResponse response = new AppendResponse(
                 tp(), Errors.NONE, null, appended.firstOffset(), appended.logAppendTimeMs(), appended.logStartOffset());
         if (append.requiredAcks() != ACKS_ALL) {
             append.replyTo().tell(response);
-        } else if (state.highWatermark() > appended.lastOffset()) {
-            append.replyTo().tell(acknowledgeAll(response));
         } else {
-            park(appended.lastOffset() + 1, new ParkedAppend(append.replyTo(), response), append.timeoutMs());
+            parkedWrites.answerOrPark(
+                    appended.lastOffset(), new ParkedAppend(append.replyTo(), response), append.timeoutMs());
         }
-        return this;
     }
 
-    private void park(long requiredOffset, Waiting waiting, int timeoutMs) {
-        long id = delayedAppends.park(requiredOffset, waiting);
-        timers.startSingleTimer(
-                new AppendTimerKey(id), new AppendTimedOut(id), Duration.ofMillis(Math.max(0, timeoutMs)));
+    /** Something was appended: flush a rolled segment, and move the high watermark if it can. */
+    private void onAppended() {
+        maybeStartRollFlush();
+        if (state.onLeaderLogEnd(replica.log().logEndOffset())) {
+            onHighWatermarkMoved();
+        }
     }
 
     /**
@@ -192,47 +182,15 @@ final class LeaderBehavior extends ReplicaBehavior {
                             "ISR " + state.isr() + " of " + tp() + " is smaller than min.insync.replicas " + minIsr));
             return this;
         }
-        AppendResult result = replica.log()
-                .appendTxnMarker(
-                        marker.producerId(),
-                        marker.producerEpoch(),
-                        marker.coordinatorEpoch(),
-                        marker.commit(),
-                        replica.leaderEpoch(),
-                        marker.transactionVersion());
+        AppendResult result = replica.appendTxnMarker(marker);
         if (result instanceof AppendResult.Rejected rejected) {
             marker.replyTo().tell(new TxnMarkerWritten(tp(), rejected.error(), rejected.message()));
             return this;
         }
         long offset = ((AppendResult.Appended) result).lastOffset();
-        maybeStartRollFlush();
-        if (state.onLeaderLogEnd(replica.log().logEndOffset())) {
-            onHighWatermarkMoved();
-        }
-        if (state.highWatermark() > offset) {
-            answer(new ParkedMarker(marker.replyTo(), offset), null, null);
-        } else {
-            park(offset + 1, new ParkedMarker(marker.replyTo(), offset), marker.timeoutMs());
-        }
+        onAppended();
+        parkedWrites.answerOrPark(offset, new ParkedMarker(marker.replyTo(), offset), marker.timeoutMs());
         return this;
-    }
-
-    /**
-     * Answers a write the high watermark covers ({@code error} null) or that failed with {@code
-     * error}.
-     */
-    private void answer(Waiting waiting, Errors error, String message) {
-        if (waiting instanceof ParkedAppend parked) {
-            parked.replyTo().tell(error == null ? acknowledgeAll(parked.response()) : appendFailed(error, message));
-        } else if (waiting instanceof ParkedMarker parked) {
-            int minIsr = replica.minInsyncReplicas();
-            if (error == null && state.isrSize() < minIsr) {
-                error = Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
-                message = "marker at offset " + parked.offset() + " of " + tp() + " appended but ISR " + state.isr()
-                        + " is smaller than min.insync.replicas " + minIsr;
-            }
-            parked.replyTo().tell(new TxnMarkerWritten(tp(), error == null ? Errors.NONE : error, message));
-        }
     }
 
     private Optional<Rejection> checkAppend(Append append) {
@@ -251,106 +209,70 @@ final class LeaderBehavior extends ReplicaBehavior {
         return Optional.empty();
     }
 
-    /**
-     * An {@code acks=all} append the high watermark covers: Kafka still answers {@code
-     * NOT_ENOUGH_REPLICAS_AFTER_APPEND} when the ISR shrank below {@code min.insync.replicas} meanwhile.
-     */
-    private AppendResponse acknowledgeAll(AppendResponse response) {
-        int minIsr = replica.minInsyncReplicas();
-        if (state.isrSize() < minIsr) {
-            return appendFailed(
-                    Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-                    "appended at offset " + response.baseOffset() + " but ISR " + state.isr() + " of " + tp()
-                            + " is smaller than min.insync.replicas " + minIsr);
-        }
-        return response;
-    }
-
     private AppendResponse appendFailed(Errors error, String message) {
-        return new AppendResponse(
-                tp(),
-                error,
-                message,
-                -1L,
-                RecordBatch.NO_TIMESTAMP,
-                replica.log().logStartOffset());
+        return ParkedWrites.appendFailed(replica, error, message);
     }
 
     private Behavior<Command> onAppendTimedOut(AppendTimedOut timedOut) {
-        delayedAppends
-                .remove(timedOut.id())
-                .ifPresent(parked -> answer(
-                        parked.waiter(),
-                        Errors.REQUEST_TIMED_OUT,
-                        "acks=all write to " + tp() + " was not replicated to ISR " + state.isr()
-                                + " in time: high watermark " + state.highWatermark() + ", needed "
-                                + parked.requiredOffset()));
+        parkedWrites.onTimedOut(timedOut);
         return this;
     }
 
+    /** The high watermark moved: so may the last stable offset; answer the writes and polls it passed. */
     private void onHighWatermarkMoved() {
         long highWatermark = state.highWatermark();
         replica.highWatermark(highWatermark);
-        for (DelayedAppends.Parked<Waiting> parked : delayedAppends.releaseUpTo(highWatermark)) {
-            timers.cancel(new AppendTimerKey(parked.id()));
-            answer(parked.waiter(), null, null);
-        }
-        for (ActorRef<DataAvailable> waiter : fetchWaiters.releaseBelow(fetchableEnd(false))) {
-            waiter.tell(new DataAvailable(tp()));
-        }
-        for (ActorRef<DataAvailable> waiter : committedWaiters.releaseBelow(fetchableEnd(true))) {
-            waiter.tell(new DataAvailable(tp()));
+        parkedWrites.releaseUpTo(highWatermark);
+        for (AwaitData waiter : longPolls.releaseBelow(highWatermark, lastStableOffset())) {
+            read(waiter.read());
         }
     }
 
     private Behavior<Command> onRead(Read read) {
+        read(read);
+        return this;
+    }
+
+    /** Answers {@code read} (also a long poll's, when data arrives): records up to the fetchable end. */
+    private void read(Read read) {
         Optional<Rejection> rejected = replica.checkLeaderEpoch(read.currentLeaderEpoch());
         if (rejected.isPresent()) {
             read.replyTo()
                     .tell(readFailed(rejected.get().error(), rejected.get().message()));
-            return this;
+            return;
         }
         ReadResult result = replica.log()
-                .read(read.fetchOffset(), read.maxBytes(), fetchableEnd(read.readCommitted()), read.minOneBatch());
+                .read(
+                        read.fetchOffset(),
+                        read.maxBytes(),
+                        fetchableEnd(read.readCommitted()),
+                        read.minOneBatch(),
+                        INLINE_READ_MAX_BYTES);
         if (result instanceof ReadResult.Failed failed) {
             read.replyTo().tell(readFailed(failed.error(), failed.message()));
-        } else {
-            ReadResult.Data data = (ReadResult.Data) result;
-            LogSlice slice = data.slice();
-            if (!slice.isEmpty() && slice.length() <= INLINE_READ_MAX_BYTES) {
-                try {
-                    slice = replica.log().withBytes(slice);
-                } catch (IOException e) {
-                    getContext()
-                            .getLog()
-                            .warn(
-                                    "reading {} bytes of {} into memory failed; sending from the file",
-                                    slice.length(),
-                                    tp(),
-                                    e);
-                }
-            }
-            List<AbortedTxn> aborted = List.of();
-            if (read.readCommitted()) {
-                try {
-                    aborted = replica.log().abortedTransactions(read.fetchOffset(), slice);
-                } catch (IOException e) {
-                    read.replyTo().tell(readFailed(Errors.KAFKA_STORAGE_ERROR, e.getMessage()));
-                    return this;
-                }
-            }
-            read.replyTo()
-                    .tell(new ReadResponse(
-                            tp(),
-                            Errors.NONE,
-                            null,
-                            slice,
-                            state.highWatermark(),
-                            lastStableOffset(),
-                            data.logStartOffset(),
-                            aborted));
+            return;
         }
-        return this;
+        ReadResult.Data data = (ReadResult.Data) result;
+        List<AbortedTxn> aborted = List.of();
+        if (read.readCommitted()) {
+            try {
+                aborted = replica.log().abortedTransactions(read.fetchOffset(), data.slice());
+            } catch (IOException e) {
+                data.slice().release();
+                read.replyTo().tell(readFailed(Errors.KAFKA_STORAGE_ERROR, e.getMessage()));
+                return;
+            }
+        }
+        read.replyTo()
+                .tell(new ReadResponse(
+                        tp(),
+                        Errors.NONE,
+                        null,
+                        data.slice(),
+                        state.highWatermark(),
+                        lastStableOffset(),
+                        data.logStartOffset(),
+                        aborted));
     }
 
     private ReadResponse readFailed(Errors error, String message) {
@@ -365,19 +287,32 @@ final class LeaderBehavior extends ReplicaBehavior {
                 List.of());
     }
 
+    /**
+     * A long poll: read now if there is data past what the fetch has seen, or if the read would fail
+     * (offset out of range, fenced epoch, offline log: the fetch must hear it), else park it.
+     */
     private Behavior<Command> onAwaitData(AwaitData await) {
         PartitionLog log = replica.log();
-        long fetchOffset = await.fetchOffset();
-        boolean readableNow = fetchableEnd(await.readCommitted()) > fetchOffset;
-        // an offset the log cannot serve is answered at once, so the fetch reads and reports the error
+        Read read = await.read();
+        long fetchOffset = read.fetchOffset();
+        boolean readableNow = fetchableEnd(read.readCommitted()) > await.awaitOffset();
         boolean outOfRange = fetchOffset < log.logStartOffset() || fetchOffset > log.logEndOffset();
-        if (readableNow || outOfRange || log.isOffline()) {
-            await.replyTo().tell(new DataAvailable(tp()));
-        } else if (await.readCommitted()) {
-            committedWaiters.add(fetchOffset, await.replyTo());
+        boolean rejected = replica.checkLeaderEpoch(read.currentLeaderEpoch()).isPresent();
+        if (readableNow || outOfRange || rejected || log.isOffline()) {
+            read(read);
         } else {
-            fetchWaiters.add(fetchOffset, await.replyTo());
+            longPolls.park(await);
         }
+        return this;
+    }
+
+    private Behavior<Command> onSweepFetchWaiters(SweepFetchWaiters sweep) {
+        longPolls.onSweep();
+        return this;
+    }
+
+    private Behavior<Command> onCountFetchWaiters(CountFetchWaiters count) {
+        count.replyTo().tell(longPolls.size());
         return this;
     }
 
@@ -445,24 +380,17 @@ final class LeaderBehavior extends ReplicaBehavior {
 
     @Override
     protected void releaseWaiting() {
-        for (DelayedAppends.Parked<Waiting> parked : delayedAppends.drain()) {
-            timers.cancel(new AppendTimerKey(parked.id()));
-            answer(
-                    parked.waiter(),
-                    Errors.NOT_LEADER_OR_FOLLOWER,
-                    "node " + replica.localNodeId() + " stopped leading " + tp() + " before offset "
-                            + parked.requiredOffset() + " was replicated");
-        }
+        parkedWrites.drain();
         for (Append queued : gate.drain()) {
-            queued.replyTo()
-                    .tell(appendFailed(
-                            replica.notLeader().error(), replica.notLeader().message()));
+            reject(queued, replica.notLeader());
         }
-        for (ActorRef<DataAvailable> waiter : fetchWaiters.drain()) {
-            waiter.tell(new DataAvailable(tp()));
-        }
-        for (ActorRef<DataAvailable> waiter : committedWaiters.drain()) {
-            waiter.tell(new DataAvailable(tp()));
+        for (AwaitData waiter : longPolls.drain()) {
+            waiter.read()
+                    .replyTo()
+                    .tell(readFailed(
+                            Errors.NOT_LEADER_OR_FOLLOWER,
+                            "node " + replica.localNodeId() + " stopped leading " + tp()
+                                    + " while a fetch waited for data past offset " + waiter.awaitOffset()));
         }
     }
 }

@@ -4,7 +4,7 @@ import io.varve.partition.PartitionActor.Append;
 import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AwaitData;
 import io.varve.partition.PartitionActor.Command;
-import io.varve.partition.PartitionActor.DataAvailable;
+import io.varve.partition.PartitionActor.CountFetchWaiters;
 import io.varve.partition.PartitionActor.DeleteRecords;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
 import io.varve.partition.PartitionActor.DescribeLog;
@@ -29,9 +29,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * A replica whose log could not be opened (an I/O error, or a directory of another topic id): every
- * request answers {@code KAFKA_STORAGE_ERROR}, as Kafka answers for a partition in an offline log
- * directory, until the replica manager stops it. Holds no open file.
+ * A replica whose log could not be opened (an I/O error, or a directory of another topic id), or
+ * whose actor stopped after failing ({@link PartitionActor#offline}): every request answers {@code
+ * KAFKA_STORAGE_ERROR}, as Kafka answers for a partition in an offline log directory, until the
+ * replica manager stops it. Holds no open file.
  */
 final class OfflineBehavior extends AbstractBehavior<Command> {
     private static final Errors ERROR = Errors.KAFKA_STORAGE_ERROR;
@@ -54,6 +55,7 @@ final class OfflineBehavior extends AbstractBehavior<Command> {
                 .onMessage(PartitionActor.WriteTxnMarker.class, this::onWriteTxnMarker)
                 .onMessage(Read.class, this::onRead)
                 .onMessage(AwaitData.class, this::onAwaitData)
+                .onMessage(CountFetchWaiters.class, this::onCountFetchWaiters)
                 .onMessage(ListOffsets.class, this::onListOffsets)
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(DescribeProducers.class, this::onDescribeProducers)
@@ -79,7 +81,11 @@ final class OfflineBehavior extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onAwaitData(AwaitData await) {
-        await.replyTo().tell(new DataAvailable(tp));
+        return onRead(await.read());
+    }
+
+    private Behavior<Command> onCountFetchWaiters(CountFetchWaiters count) {
+        count.replyTo().tell(0);
         return this;
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
@@ -29,6 +30,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * nodes, so they do not implement {@code VarveSerializable}.
  */
 public final class PartitionActor {
+    /** Restarts after a bug in a handler allowed within {@link #MAX_RESTARTS_WITHIN}; one more stops the actor. */
+    public static final int MAX_RESTARTS = 3;
+
+    public static final Duration MAX_RESTARTS_WITHIN = Duration.ofMinutes(1);
+
     private PartitionActor() {}
 
     public sealed interface Command extends LocalOnly {}
@@ -111,13 +117,17 @@ public final class PartitionActor {
             implements LocalOnly {}
 
     /**
-     * Long poll: answered as soon as data at or past {@code fetchOffset} is readable (at once if it
-     * already is), or when the partition stops. The fetch handler applies {@code max.wait.ms}.
+     * Long poll (Kafka's DelayedFetch): {@code read} is answered, as a {@link Read} would be, as soon
+     * as data at or past {@code awaitOffset} is readable — at once if it already is, or if the read
+     * would fail (out of range, fenced epoch, offline log) — or with {@code NOT_LEADER_OR_FOLLOWER}
+     * when the partition stops or stops leading. One message answers the wake-up with the data.
+     *
+     * <p>Never answered once {@code fetchCompleted} is true (the fetch answered without this
+     * partition: another one woke it, or its {@code maxWaitMs} passed): such a waiter is dropped on
+     * the partition's next long poll or sweep, and in any case within twice {@code maxWaitMs}.
      */
-    public record AwaitData(long fetchOffset, boolean readCommitted, ActorRef<DataAvailable> replyTo)
+    public record AwaitData(Read read, long awaitOffset, int maxWaitMs, BooleanSupplier fetchCompleted)
             implements Command {}
-
-    public record DataAvailable(TopicPartition tp) implements LocalOnly {}
 
     /** ListOffsets: -2 earliest, -1 latest, -3 max timestamp, -4 earliest local, else a timestamp. */
     public record ListOffsets(
@@ -208,6 +218,12 @@ public final class PartitionActor {
 
     /** Timer: drop idle producers ({@code producer-id-expiration-check-interval}). */
     record ProducerExpirationCheck() implements Command {}
+
+    /** Timer: drop long polls whose fetch completed or whose max wait passed ({@link FetchWaiters#sweep}). */
+    record SweepFetchWaiters() implements Command {}
+
+    /** How many long polls are parked here (tests and diagnostics). */
+    record CountFetchWaiters(ActorRef<Integer> replyTo) implements Command {}
 
     /**
      * The behavior. Opens (and if needed recovers) the log of {@code tp} in {@code logDirectory} on
@@ -304,8 +320,23 @@ public final class PartitionActor {
             }
             return ReplicaBehavior.start(context, timers, replica, settings);
         }));
-        // a bug in a handler restarts the replica, which closes and reopens its log (PreRestart)
+        // a bug in a handler restarts the replica, which closes and reopens its log (PreRestart); past
+        // the limit the actor stops, and the replica manager (which watches it) puts it offline
         return Behaviors.supervise(open)
-                .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)));
+                .onFailure(
+                        RuntimeException.class,
+                        SupervisorStrategy.restart().withLimit(MAX_RESTARTS, MAX_RESTARTS_WITHIN));
+    }
+
+    /**
+     * A replica that answers every command {@code KAFKA_STORAGE_ERROR} (and DescribeLog offline), as
+     * Kafka answers for a partition in an offline log directory, holding no file: what the replica
+     * manager hosts in place of a partition actor that stopped after failing, so callers get an
+     * error code at once instead of waiting for a dead actor. {@code Stop} stops it (deleting the
+     * partition's directory when asked).
+     */
+    public static Behavior<Command> offline(LogDirectory logDirectory, TopicPartition tp, String reason) {
+        return Behaviors.setup(context ->
+                new OfflineBehavior(context, tp, logDirectory.partitionDir(tp), tp + " is offline: " + reason));
     }
 }

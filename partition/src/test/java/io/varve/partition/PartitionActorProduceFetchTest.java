@@ -9,16 +9,18 @@ import io.varve.partition.PartitionActor.Append;
 import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AwaitData;
 import io.varve.partition.PartitionActor.Command;
-import io.varve.partition.PartitionActor.DataAvailable;
 import io.varve.partition.PartitionActor.DescribeProducers;
 import io.varve.partition.PartitionActor.ProducerState;
 import io.varve.partition.PartitionActor.ProducersResponse;
+import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
 import io.varve.partition.PartitionActor.UpdateRegistration;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.protocol.Errors;
@@ -141,23 +143,92 @@ class PartitionActorProduceFetchTest {
     }
 
     @Test
-    void longPollIsAnsweredAfterAnAppend() {
+    void longPollIsAnsweredWithTheDataInOneMessage() {
         ActorRef<Command> partition = fx.spawn();
-        TestProbe<DataAvailable> probe = testKit.createTestProbe();
-        partition.tell(new AwaitData(0, false, probe.ref()));
+        TestProbe<ReadResponse> probe = testKit.createTestProbe();
+        partition.tell(await(0, 0, probe, () -> false));
         fx.describe(partition);
         probe.expectNoMessage(Duration.ofMillis(50));
 
         fx.append(partition, batch("a", 2, NOW), 1);
 
-        assertThat(probe.receiveMessage()).isEqualTo(new DataAvailable(TP));
-        partition.tell(new AwaitData(1, false, probe.ref()));
-        assertThat(probe.receiveMessage()).isEqualTo(new DataAvailable(TP));
-        partition.tell(new AwaitData(2, true, probe.ref()));
+        ReadResponse woken = probe.receiveMessage();
+        assertThat(woken.error()).isEqualTo(Errors.NONE);
+        assertThat(woken.highWatermark()).isEqualTo(2);
+        assertThat(offsetsAndValues(woken.slice())).containsExactly("0:a-0", "1:a-1");
+
+        // data past what the fetch saw is already there: answered at once
+        partition.tell(await(0, 1, probe, () -> false));
+        assertThat(offsetsAndValues(probe.receiveMessage().slice())).containsExactly("0:a-0", "1:a-1");
+
+        partition.tell(await(2, 2, probe, () -> false));
         fx.describe(partition);
         probe.expectNoMessage(Duration.ofMillis(50));
         fx.append(partition, batch("b", 1, NOW), 1);
-        assertThat(probe.receiveMessage()).isEqualTo(new DataAvailable(TP));
+        assertThat(offsetsAndValues(probe.receiveMessage().slice())).containsExactly("2:b-0");
+    }
+
+    @Test
+    void anIdlePartitionHoldsNoLongPollsAfterManyPolls() {
+        ActorRef<Command> partition = fx.spawn();
+        fx.append(partition, batch("a", 2, NOW), 1);
+        TestProbe<ReadResponse> probe = testKit.createTestProbe();
+
+        // a consumer long-polling an idle partition: each poll's fetch gives up at its max wait
+        for (int poll = 0; poll < 100; poll++) {
+            AtomicBoolean fetchCompleted = new AtomicBoolean();
+            partition.tell(await(2, 2, probe, fetchCompleted::get));
+            assertThat(countWaiters(partition)).isEqualTo(1);
+            fetchCompleted.set(true);
+        }
+        assertThat(countWaiters(partition)).isEqualTo(1);
+        manualTime.timePasses(Duration.ofMillis(500));
+        assertThat(countWaiters(partition)).isZero();
+
+        // nobody is answered for a fetch that already answered
+        fx.append(partition, batch("b", 1, NOW), 1);
+        probe.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void aLongPollIsDroppedWithinTwiceItsMaxWaitEvenIfItsFetchNeverSaysSo() {
+        ActorRef<Command> partition = fx.spawn();
+        TestProbe<ReadResponse> probe = testKit.createTestProbe();
+        partition.tell(await(0, 0, probe, () -> false));
+        assertThat(countWaiters(partition)).isEqualTo(1);
+
+        manualTime.timePasses(Duration.ofMillis(500));
+        assertThat(countWaiters(partition)).isEqualTo(1);
+        manualTime.timePasses(Duration.ofMillis(500));
+        assertThat(countWaiters(partition)).isZero();
+    }
+
+    @Test
+    void longPollsParkedWhenLeadershipMovesAreAnsweredNotLeader() {
+        ActorRef<Command> partition = fx.spawn();
+        TestProbe<ReadResponse> probe = testKit.createTestProbe();
+        partition.tell(await(0, 0, probe, () -> false));
+        fx.describe(partition);
+
+        partition.tell(new UpdateRegistration(PartitionFixture.registration(List.of(2), 2, 6, 1), null));
+
+        ReadResponse answer = probe.receiveMessage();
+        assertThat(answer.error()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        assertThat(answer.slice()).isNull();
+        assertThat(countWaiters(partition)).isZero();
+    }
+
+    /** A fetch's long poll from {@code fetchOffset}, for data past {@code awaitOffset}, max wait 500 ms. */
+    private static AwaitData await(
+            long fetchOffset, long awaitOffset, TestProbe<ReadResponse> probe, BooleanSupplier fetchCompleted) {
+        return new AwaitData(
+                new Read(fetchOffset, 1 << 20, false, true, -1, probe.ref()), awaitOffset, 500, fetchCompleted);
+    }
+
+    private int countWaiters(ActorRef<Command> partition) {
+        TestProbe<Integer> probe = testKit.createTestProbe();
+        partition.tell(new PartitionActor.CountFetchWaiters(probe.ref()));
+        return probe.receiveMessage();
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.varve.partition.PartitionActor.Append;
 import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AwaitData;
 import io.varve.partition.PartitionActor.Command;
-import io.varve.partition.PartitionActor.DataAvailable;
 import io.varve.partition.PartitionActor.ListOffsets;
 import io.varve.partition.PartitionActor.ListOffsetsResponse;
 import io.varve.partition.PartitionActor.Read;
@@ -137,18 +136,34 @@ class PartitionActorTransactionsTest {
     @Test
     void readCommittedLongPollWakesWhenTheMarkerMovesTheLastStableOffset() {
         ActorRef<Command> partition = fx.spawn();
-        appendTxn(partition, transactional(PID, (short) 0, 0, "t", 2, NOW), TxnVerification.DEFAULT_ERROR);
-        TestProbe<DataAvailable> committed = testKit.createTestProbe();
-        TestProbe<DataAvailable> uncommitted = testKit.createTestProbe();
+        appendTxn(partition, transactional(PID, (short) 0, 0, "t", 2, NOW), TxnVerification.DEFAULT_ERROR); // 0..1
+        TestProbe<ReadResponse> committed = testKit.createTestProbe();
+        TestProbe<ReadResponse> uncommitted = testKit.createTestProbe();
 
-        partition.tell(new AwaitData(0, true, committed.ref()));
-        partition.tell(new AwaitData(2, false, uncommitted.ref()));
+        // the high watermark (2) is past offset 0, the last stable offset (0) is not
+        partition.tell(longPoll(0, true, committed));
+        partition.tell(longPoll(2, false, uncommitted));
         fx.describe(partition);
         committed.expectNoMessage(Duration.ofMillis(200));
+        uncommitted.expectNoMessage(Duration.ZERO);
 
-        marker(partition, (short) 0, 0, true);
-        committed.expectMessage(new DataAvailable(TP));
-        uncommitted.expectMessage(new DataAvailable(TP));
+        marker(partition, (short) 0, 0, true); // commit marker at 2
+        ReadResponse stable = committed.receiveMessage();
+        assertThat(stable.error()).isEqualTo(Errors.NONE);
+        assertThat(stable.lastStableOffset()).isEqualTo(3);
+        assertThat(stable.abortedTransactions()).isEmpty();
+        assertThat(offsetsAndValues(stable.slice())).startsWith("0:t-0", "1:t-1");
+        ReadResponse marker = uncommitted.receiveMessage();
+        assertThat(marker.error()).isEqualTo(Errors.NONE);
+        assertThat(marker.highWatermark()).isEqualTo(3);
+        assertThat(marker.slice().firstBatchOffset()).isEqualTo(2);
+        marker.slice().release();
+    }
+
+    /** A long poll from {@code offset} waiting for data past it; a long max wait, so only data answers it. */
+    private static AwaitData longPoll(long offset, boolean readCommitted, TestProbe<ReadResponse> probe) {
+        return new AwaitData(
+                new Read(offset, 1 << 20, readCommitted, true, -1, probe.ref()), offset, 60_000, () -> false);
     }
 
     @Test

@@ -18,10 +18,8 @@ import io.varve.storage.log.LogSlice;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -153,19 +151,30 @@ final class PartitionFixture {
         return records;
     }
 
-    /** Every record in {@code slice} as {@code "offset:value"}, read back from the segment file. */
+    /**
+     * Every record in {@code slice} as {@code "offset:value"}: its bytes, or read through the file
+     * it holds; a held file is released.
+     */
     static List<String> offsetsAndValues(LogSlice slice) {
+        if (slice.hasBytes()) {
+            return offsetsAndValues(slice.bytes().duplicate());
+        }
         ByteBuffer buffer = ByteBuffer.allocate(slice.length());
-        try (FileChannel channel = FileChannel.open(slice.file(), StandardOpenOption.READ)) {
+        try {
             while (buffer.hasRemaining()) {
-                if (channel.read(buffer, slice.position() + buffer.position()) < 0) {
+                if (slice.file().channel().read(buffer, slice.position() + buffer.position()) < 0) {
                     throw new IOException("slice " + slice + " runs past the end of the file");
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            slice.release();
         }
-        buffer.flip();
+        return offsetsAndValues(buffer.flip());
+    }
+
+    private static List<String> offsetsAndValues(ByteBuffer buffer) {
         List<String> out = new ArrayList<>();
         for (RecordBatch batch : MemoryRecords.readableRecords(buffer).batches()) {
             for (Record record : batch) {

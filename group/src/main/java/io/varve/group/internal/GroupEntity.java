@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
@@ -41,6 +42,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -57,6 +59,12 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * command on the cleaned state; the flushed commits and the cleanup's events are persisted with the
  * command's. Answers are sent after the events they depend on are persisted. One timer fires at the
  * group's next deadline. All state is confined to this actor.
+ *
+ * <p>Replies are reply effects ({@link #settle(List, ActorRef, Object)}: the command's {@code replyTo}
+ * and its answer), so a command handler that forgets to answer does not compile. The only handlers
+ * without one are those whose answer comes later, and they say so ({@link #answeredLater}):
+ * JoinGroup and SyncGroup (answered by the group when the rebalance completes), an accepted
+ * OffsetCommit (answered when the flush persists it) and the entity's own messages.
  */
 public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, GroupEvent, GroupRecord> {
     private static final int KEEP_SNAPSHOTS = 2;
@@ -144,7 +152,7 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
                 .onCommand(Heartbeat.class, prepared(this::onHeartbeat))
                 .onCommand(LeaveGroup.class, prepared(this::onLeaveGroup))
                 .onCommand(CommitOffsets.class, this::onCommitOffsets)
-                .onCommand(FlushCommits.class, prepared((state, command) -> settle(List.of(), this::onFlushed)))
+                .onCommand(FlushCommits.class, prepared(this::onFlushCommits))
                 .onCommand(FetchOffsets.class, prepared(this::onFetchOffsets))
                 .onCommand(CommitTxnOffsets.class, prepared(this::onCommitTxnOffsets))
                 .onCommand(CompleteTxnOffsets.class, prepared(this::onCompleteTxnOffsets))
@@ -199,28 +207,32 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
         return handler.apply(cleaned, command);
     }
 
-    private void onFlushed() {
+    /** The commits flushed by {@link #prepared} are persisted with this command; each is answered then. */
+    private ReplyEffect<GroupEvent, GroupRecord> onFlushCommits(GroupRecord state, FlushCommits command) {
         flushRequested = false;
+        return answeredLater();
     }
 
+    /** Answered by the group: at once when refused, else when the rebalance completes. */
     private ReplyEffect<GroupEvent, GroupRecord> onJoinGroup(GroupRecord state, JoinGroup command) {
         group.join(command.request(), command.replyTo()::tell);
-        return settle(List.of(), () -> {});
+        return answeredLater();
     }
 
+    /** Answered by the group: at once when refused, else when the leader's assignment is stored. */
     private ReplyEffect<GroupEvent, GroupRecord> onSyncGroup(GroupRecord state, SyncGroup command) {
         group.sync(command.request(), command.replyTo()::tell);
-        return settle(List.of(), () -> {});
+        return answeredLater();
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onHeartbeat(GroupRecord state, Heartbeat command) {
         Errors error = group.heartbeat(command.memberId(), command.groupInstanceId(), command.generationId());
-        return settle(List.of(), () -> command.replyTo().tell(new ErrorResult(error)));
+        return settle(List.of(), command.replyTo(), new ErrorResult(error));
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onLeaveGroup(GroupRecord state, LeaveGroup command) {
         LeaveResult result = group.leave(command.members());
-        return settle(List.of(), () -> command.replyTo().tell(result));
+        return settle(List.of(), command.replyTo(), result);
     }
 
     /** Validates the commit and adds it to the pending commits; answered when they are persisted. */
@@ -237,7 +249,7 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
             error = group.validateOffsetCommit(command.memberId(), command.groupInstanceId(), command.generationId());
         }
         if (error != Errors.NONE) {
-            return settle(List.of(), () -> command.replyTo().tell(new ErrorResult(error)));
+            return settle(List.of(), command.replyTo(), new ErrorResult(error));
         }
         long now = clock.getAsLong();
         Map<TopicPartition, CommittedOffset> stamped = new HashMap<>();
@@ -247,7 +259,7 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
             flushRequested = true;
             self.tell(new FlushCommits());
         }
-        return settle(List.of(), () -> {});
+        return answeredLater();
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onFetchOffsets(GroupRecord state, FetchOffsets command) {
@@ -263,51 +275,50 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
                 }
             }
         }
-        java.util.Set<TopicPartition> unstable = command.requireStable()
+        Set<TopicPartition> unstable = command.requireStable()
                 ? TxnOffsetCommits.unstable(state, command.all(), command.partitions())
-                : java.util.Set.of();
-        OffsetsResult result = new OffsetsResult(Errors.NONE, Map.copyOf(offsets), unstable);
-        return settle(List.of(), () -> command.replyTo().tell(result));
+                : Set.of();
+        return settle(List.of(), command.replyTo(), new OffsetsResult(Errors.NONE, Map.copyOf(offsets), unstable));
     }
 
     /** TxnOffsetCommit: the offsets are staged for the producer's transaction ({@link TxnOffsetCommits}). */
     private ReplyEffect<GroupEvent, GroupRecord> onCommitTxnOffsets(GroupRecord state, CommitTxnOffsets command) {
         Errors error = TxnOffsetCommits.validate(state, group, command);
         if (error != Errors.NONE) {
-            return settle(List.of(), () -> command.replyTo().tell(new ErrorResult(error)));
+            return settle(List.of(), command.replyTo(), new ErrorResult(error));
         }
         GroupEvent staged = TxnOffsetCommits.staged(command, clock.getAsLong());
-        return settle(List.of(staged), () -> command.replyTo().tell(new ErrorResult(Errors.NONE)));
+        return settle(List.of(staged), command.replyTo(), new ErrorResult(Errors.NONE));
     }
 
     /** The transaction coordinator's marker: the producer's staged offsets are committed or dropped. */
     private ReplyEffect<GroupEvent, GroupRecord> onCompleteTxnOffsets(GroupRecord state, CompleteTxnOffsets command) {
-        return settle(TxnOffsetCommits.completed(state, command), () -> command.replyTo()
-                .tell(new ErrorResult(Errors.NONE)));
+        return settle(TxnOffsetCommits.completed(state, command), command.replyTo(), new ErrorResult(Errors.NONE));
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onDescribeGroup(GroupRecord state, DescribeGroup command) {
         GroupDescription description = group.describe(state.exists() || group.hasMembers());
-        return settle(List.of(), () -> command.replyTo().tell(description));
+        return settle(List.of(), command.replyTo(), description);
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onDeleteGroup(GroupRecord state, DeleteGroup command) {
         if (group.hasMembers()) {
-            return settle(List.of(), () -> command.replyTo().tell(new ErrorResult(Errors.NON_EMPTY_GROUP)));
+            return settle(List.of(), command.replyTo(), new ErrorResult(Errors.NON_EMPTY_GROUP));
         }
         if (!state.exists()) {
-            return settle(List.of(), () -> command.replyTo().tell(new ErrorResult(Errors.GROUP_ID_NOT_FOUND)));
+            return settle(List.of(), command.replyTo(), new ErrorResult(Errors.GROUP_ID_NOT_FOUND));
         }
         int generation = group.generationId();
         group.drain().sendReplies();
         group = newGroup();
-        return settle(List.of(new GroupEvent.GroupDeleted(generation)), () -> command.replyTo()
-                .tell(new ErrorResult(Errors.NONE)));
+        return settle(
+                List.of(new GroupEvent.GroupDeleted(generation)), command.replyTo(), new ErrorResult(Errors.NONE));
     }
 
+    /** The entity's own timer: what the deadline changes answers members through the group. */
     private ReplyEffect<GroupEvent, GroupRecord> onDeadlineReached(GroupRecord state, DeadlineReached command) {
         group.onDeadline();
-        return settle(List.of(), () -> {});
+        return answeredLater();
     }
 
     ClassicGroup group() {
@@ -316,10 +327,23 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
 
     /**
      * Persists the flushed commits and the cleanup done before this command, the group metadata the
-     * last call produced and {@code events}, then sends the flushed commits' answers, the group's
-     * queued answers and {@code reply}; reschedules the deadline timer.
+     * last call produced and {@code events}, then sends the flushed commits' answers and the group's
+     * queued answers, and answers the command: {@code reply} to {@code replyTo} (a reply effect).
      */
-    ReplyEffect<GroupEvent, GroupRecord> settle(List<GroupEvent> events, Runnable reply) {
+    <R> ReplyEffect<GroupEvent, GroupRecord> settle(List<GroupEvent> events, ActorRef<R> replyTo, R reply) {
+        return persistAndSendQueued(events).thenReply(replyTo, state -> reply);
+    }
+
+    /**
+     * As {@link #settle(List, ActorRef, Object)}, without events of its own, for a command answered later, by the group
+     * or by a later flush, or that has nobody to answer (the entity's own messages).
+     */
+    ReplyEffect<GroupEvent, GroupRecord> answeredLater() {
+        return persistAndSendQueued(List.of()).thenNoReply();
+    }
+
+    /** Persists what this command settles (nothing, if nothing changed) and then sends the queued answers. */
+    private EffectBuilder<GroupEvent, GroupRecord> persistAndSendQueued(List<GroupEvent> events) {
         Outcome outcome = group.drain();
         List<GroupEvent> toPersist = new ArrayList<>(preceding);
         List<Runnable> flushedReplies = precedingReplies;
@@ -330,16 +354,12 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
         }
         toPersist.addAll(events);
         scheduleDeadline();
-        Runnable sendAll = () -> {
+        EffectBuilder<GroupEvent, GroupRecord> persisted =
+                toPersist.isEmpty() ? Effect().none() : Effect().persist(toPersist);
+        return persisted.thenRun(state -> {
             flushedReplies.forEach(Runnable::run);
             outcome.sendReplies();
-            reply.run();
-        };
-        if (toPersist.isEmpty()) {
-            sendAll.run();
-            return Effect().noReply();
-        }
-        return Effect().persist(toPersist).thenRun(state -> sendAll.run()).thenNoReply();
+        });
     }
 
     private void scheduleDeadline() {

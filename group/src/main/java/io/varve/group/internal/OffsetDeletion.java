@@ -47,11 +47,11 @@ final class OffsetDeletion {
         OffsetDeleteResult result = new OffsetDeleteResult(Errors.NONE, Map.copyOf(results));
         List<GroupEvent> events =
                 deleted.isEmpty() ? List.of() : List.of(new GroupEvent.OffsetsDeleted(List.copyOf(deleted)));
-        return entity.settle(events, () -> command.replyTo().tell(result));
+        return entity.settle(events, command.replyTo(), result);
     }
 
     private static ReplyEffect<GroupEvent, GroupRecord> reply(
             GroupEntity entity, DeleteOffsets command, OffsetDeleteResult result) {
-        return entity.settle(List.of(), () -> command.replyTo().tell(result));
+        return entity.settle(List.of(), command.replyTo(), result);
     }
 }

@@ -41,6 +41,8 @@ public final class LogDirectory {
     private final OffsetCheckpointFile logStartOffsets;
     private final Map<TopicPartition, Long> recoveryPointsAtOpen;
     private final Map<TopicPartition, Long> logStartOffsetsAtOpen;
+    private volatile Map<TopicPartition, Long> checkpointedRecoveryPoints;
+    private volatile Map<TopicPartition, Long> checkpointedLogStartOffsets;
 
     private LogDirectory(Path dir, boolean hadCleanShutdown) throws IOException {
         this.dir = dir;
@@ -49,6 +51,8 @@ public final class LogDirectory {
         this.logStartOffsets = new OffsetCheckpointFile(dir.resolve(LOG_START_OFFSET_CHECKPOINT));
         this.recoveryPointsAtOpen = readOrEmpty(recoveryPoints);
         this.logStartOffsetsAtOpen = readOrEmpty(logStartOffsets);
+        this.checkpointedRecoveryPoints = recoveryPointsAtOpen;
+        this.checkpointedLogStartOffsets = logStartOffsetsAtOpen;
     }
 
     /** Opens (creating) a data directory and consumes its clean-shutdown marker. */
@@ -121,7 +125,22 @@ public final class LogDirectory {
     public void writeCheckpoints(Map<TopicPartition, Long> recoveryPoints, Map<TopicPartition, Long> logStartOffsets)
             throws IOException {
         this.recoveryPoints.write(recoveryPoints);
+        this.checkpointedRecoveryPoints = Map.copyOf(recoveryPoints);
         this.logStartOffsets.write(logStartOffsets);
+        this.checkpointedLogStartOffsets = Map.copyOf(logStartOffsets);
+    }
+
+    /**
+     * What the recovery-point checkpoint holds now (read at open, or last written): where a new
+     * replica manager starts from, so it never writes back less than is on disk.
+     */
+    public Map<TopicPartition, Long> checkpointedRecoveryPoints() {
+        return checkpointedRecoveryPoints;
+    }
+
+    /** What the log-start-offset checkpoint holds now (read at open, or last written). */
+    public Map<TopicPartition, Long> checkpointedLogStartOffsets() {
+        return checkpointedLogStartOffsets;
     }
 
     /** Writes the clean-shutdown marker; call after every log here is closed. */

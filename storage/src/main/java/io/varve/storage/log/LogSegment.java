@@ -4,6 +4,7 @@ import io.varve.storage.index.OffsetIndex;
 import io.varve.storage.index.TimeIndex;
 import io.varve.storage.index.TransactionIndex;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -31,7 +32,9 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * position, as Kafka does, so Kafka's {@code kafka-dump-log} index checks pass.
  *
  * <p>Not thread-safe: confined to the actor that owns the partition log. Readers on other threads
- * only receive file positions ({@link LogSlice}) and read through their own file handles.
+ * receive {@link LogSlice}s holding a reference to the segment's {@link SharedFile} (opened on the
+ * first zero-copy read), which stays open until the segment is closed or deleted and every slice
+ * read from it has been released.
  */
 public final class LogSegment {
     private final long baseOffset;
@@ -49,6 +52,7 @@ public final class LogSegment {
     private long offsetOfMaxTimestampSoFar;
     private OptionalLong rollingBasedTimestamp = OptionalLong.empty();
     private boolean maxTimestampLoaded;
+    private SharedFile shared;
 
     LogSegment(
             long baseOffset,
@@ -198,25 +202,51 @@ public final class LogSegment {
         return log.searchForOffsetFromPosition(offset, start);
     }
 
+    /** Where a read found its batches: {@code length} bytes from {@code position}, starting at {@code firstBatchOffset}. */
+    record Range(int position, int length, long firstBatchOffset) {}
+
     /**
      * Reads from the batch holding {@code startOffset}, up to {@code maxBytes} and not past {@code
      * maxPosition}. With {@code minOneBatch}, a first batch larger than {@code maxBytes} is returned
      * whole (KIP-74). Returns {@code null} when the segment has no batch at or after the offset.
      */
-    LogSlice read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch) {
+    Range read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch) {
         LogOffsetPosition start = translateOffset(startOffset);
         if (start == null) {
             return null;
         }
         int available = maxPosition - start.position;
         if (available <= 0) {
-            return new LogSlice(file(), start.position, 0, start.offset);
+            return new Range(start.position, 0, start.offset);
         }
         int length = Math.min(available, maxBytes);
         if (minOneBatch && start.size > length) {
             length = Math.min(start.size, available);
         }
-        return new LogSlice(file(), start.position, length, start.offset);
+        return new Range(start.position, length, start.offset);
+    }
+
+    /** A new reference to this segment's open file for a zero-copy slice (opening it on first use). */
+    RetainedFile retainFile() throws IOException {
+        if (shared == null) {
+            shared = SharedFile.open(file());
+        }
+        return shared.retain();
+    }
+
+    /** Copies {@code length} bytes from {@code position} into a new buffer, ready to read. */
+    ByteBuffer readBytes(int position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        log.readInto(buffer, position); // leaves the buffer flipped for reading
+        return buffer;
+    }
+
+    /** Gives up the segment's own reference to its shared file; slices still held keep it open. */
+    private void releaseShared() {
+        if (shared != null) {
+            shared.release();
+            shared = null;
+        }
     }
 
     /** The first record here with timestamp ≥ {@code timestamp} and offset ≥ {@code startingOffset}. */
@@ -348,6 +378,7 @@ public final class LogSegment {
     }
 
     void close() throws IOException {
+        releaseShared();
         ensureMaxTimestampLoaded();
         if (maxTimestampSoFar >= 0) {
             timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, true);
@@ -360,6 +391,7 @@ public final class LogSegment {
 
     /** Closes the handles without trimming, for a log going offline after an I/O error. */
     void closeHandlers() {
+        releaseShared();
         closeQuietly(offsetIndex::close);
         closeQuietly(timeIndex::close);
         closeQuietly(txnIndex::close);

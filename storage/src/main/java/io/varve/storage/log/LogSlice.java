@@ -1,33 +1,55 @@
 package io.varve.storage.log;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 
 /**
- * A byte range of a segment file holding whole record batches, ready for zero-copy transfer
- * ({@code sendfile}). The file may be renamed {@code .deleted} while a transfer is in flight;
- * deletion waits {@code file.delete.delay.ms}, so a reader that opened the file keeps reading.
+ * A byte range of a segment holding whole record batches, in one of three forms:
  *
- * @param file the segment's {@code .log} file
- * @param position where the first batch starts
+ * <ul>
+ *   <li>empty ({@code length} 0): nothing to send, no file held;
+ *   <li>in memory ({@code bytes}): small reads, copied on the storage dispatcher;
+ *   <li>zero copy ({@code file}): an open, retained handle on the segment file, sent with {@code
+ *       sendfile}. The handle keeps the bytes readable if the segment is deleted before the send;
+ *       whoever sends or drops the slice calls {@link #release()} once it is done with it.
+ * </ul>
+ *
+ * @param file the retained segment file for a zero-copy slice, else {@code null}
+ * @param position where the first batch starts in the segment file
  * @param length bytes from {@code position}; 0 for an empty read
  * @param firstBatchOffset the base offset of the first batch in the slice (for an empty slice, the
  *     offset the read started at)
  * @param bytes the slice's bytes when it was read into memory, else {@code null}
  */
-public record LogSlice(Path file, int position, int length, long firstBatchOffset, ByteBuffer bytes) {
+public record LogSlice(RetainedFile file, int position, int length, long firstBatchOffset, ByteBuffer bytes) {
 
-    /** A slice to be sent from the file (zero copy). */
-    public LogSlice(Path file, int position, int length, long firstBatchOffset) {
-        this(file, position, length, firstBatchOffset, null);
+    /** A read that found nothing to send at {@code offset}. */
+    public static LogSlice empty(int position, long offset) {
+        return new LogSlice(null, position, 0, offset, null);
+    }
+
+    /** A slice sent from the segment file (zero copy); {@code file} is released after the send. */
+    public static LogSlice ofFile(RetainedFile file, int position, int length, long firstBatchOffset) {
+        return new LogSlice(file, position, length, firstBatchOffset, null);
     }
 
     public boolean isEmpty() {
         return length == 0;
     }
 
-    /** Whether the bytes were read into memory (small reads, see {@link PartitionLog#withBytes}). */
+    /** Whether the bytes were read into memory. */
     public boolean hasBytes() {
         return bytes != null;
+    }
+
+    /** Whether the slice holds a segment file to be sent with {@code sendfile} and released after. */
+    public boolean hasFile() {
+        return file != null;
+    }
+
+    /** Gives back the retained file, if any; idempotent. Call when the slice is sent or dropped. */
+    public void release() {
+        if (file != null) {
+            file.release();
+        }
     }
 }

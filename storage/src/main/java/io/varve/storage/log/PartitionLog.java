@@ -7,7 +7,6 @@ import io.varve.storage.producer.ProducerCheck;
 import io.varve.storage.producer.ProducerStateTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -457,9 +456,19 @@ public final class PartitionLog {
     /**
      * Reads from {@code startOffset}: whole batches, at most {@code maxBytes} (but the first batch
      * whole with {@code minOneBatch}), never past {@code maxOffset} (exclusive: the high watermark or
-     * last stable offset). {@code OFFSET_OUT_OF_RANGE} below the log start or above the log end.
+     * last stable offset). {@code OFFSET_OUT_OF_RANGE} below the log start or above the log end. The
+     * slice holds the segment file for a zero-copy send: the caller releases it ({@link LogSlice#release()}).
      */
     public ReadResult read(long startOffset, int maxBytes, long maxOffset, boolean minOneBatch) {
+        return read(startOffset, maxBytes, maxOffset, minOneBatch, 0);
+    }
+
+    /**
+     * As {@link #read(long, int, long, boolean)}, but a slice of at most {@code copyMaxBytes} comes
+     * back with its bytes read into memory instead of holding the file: for small fetches the copy
+     * costs less than a {@code sendfile} hand-off to another thread; large ones stay zero-copy.
+     */
+    public ReadResult read(long startOffset, int maxBytes, long maxOffset, boolean minOneBatch, int copyMaxBytes) {
         if (offline) {
             return new ReadResult.Failed(Errors.KAFKA_STORAGE_ERROR, name() + " is offline");
         }
@@ -473,16 +482,37 @@ public final class PartitionLog {
         Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
         while (entry != null && startOffset < upper) {
             LogSegment segment = entry.getValue();
-            LogSlice slice = segment.read(startOffset, maxBytes, maxPosition(segment, upper), minOneBatch);
-            if (slice != null) {
-                return new ReadResult.Data(slice, logStartOffset, logEndOffset);
+            LogSegment.Range range = segment.read(startOffset, maxBytes, maxPosition(segment, upper), minOneBatch);
+            if (range != null) {
+                return slice(segment, range, copyMaxBytes);
             }
             entry = segments.higherEntry(entry.getKey());
         }
-        return new ReadResult.Data(
-                new LogSlice(activeSegment().file(), activeSegment().size(), 0, startOffset),
-                logStartOffset,
-                logEndOffset);
+        return new ReadResult.Data(LogSlice.empty(activeSegment().size(), startOffset), logStartOffset, logEndOffset);
+    }
+
+    private ReadResult slice(LogSegment segment, LogSegment.Range range, int copyMaxBytes) {
+        int position = range.position();
+        int length = range.length();
+        LogSlice slice;
+        try {
+            if (length == 0) {
+                slice = LogSlice.empty(position, range.firstBatchOffset());
+            } else if (length <= copyMaxBytes) {
+                slice = new LogSlice(
+                        null, position, length, range.firstBatchOffset(), segment.readBytes(position, length));
+            } else {
+                slice = LogSlice.ofFile(segment.retainFile(), position, length, range.firstBatchOffset());
+            }
+        } catch (IOException e) {
+            // e.g. no file descriptor left: this read fails (consumers retry), the log stays online
+            log.warn("reading {} bytes at position {} of {} failed", length, position, segment, e);
+            return new ReadResult.Failed(
+                    Errors.KAFKA_STORAGE_ERROR,
+                    "reading " + length + " bytes of segment " + segment.baseOffset() + " of " + name() + " failed: "
+                            + e.getMessage());
+        }
+        return new ReadResult.Data(slice, logStartOffset, logEndOffset);
     }
 
     /** The file position in {@code segment} where batches at or above {@code upper} begin. */
@@ -502,25 +532,14 @@ public final class PartitionLog {
      * Reads batches into memory (replication and compaction paths), same bounds as {@link #read}.
      */
     public MemoryRecords readRecords(long startOffset, int maxBytes, long maxOffset) throws IOException {
-        ReadResult result = read(startOffset, maxBytes, maxOffset, true);
+        ReadResult result = read(startOffset, maxBytes, maxOffset, true, Integer.MAX_VALUE);
+        if (result instanceof ReadResult.Failed failed && failed.error() == Errors.KAFKA_STORAGE_ERROR) {
+            throw new IOException(failed.message());
+        }
         if (!(result instanceof ReadResult.Data data) || data.slice().isEmpty()) {
             return MemoryRecords.EMPTY;
         }
-        return MemoryRecords.readableRecords(withBytes(data.slice()).bytes());
-    }
-
-    /**
-     * The same slice with its bytes read into memory. For small fetches the copy costs less than a
-     * {@code sendfile} hand-off to another thread; large ones stay zero-copy.
-     */
-    public LogSlice withBytes(LogSlice slice) throws IOException {
-        if (slice.hasBytes()) {
-            return slice;
-        }
-        LogSegment segment = segments.floorEntry(slice.firstBatchOffset()).getValue();
-        ByteBuffer buffer = ByteBuffer.allocate(slice.length());
-        segment.records().readInto(buffer, slice.position()); // leaves the buffer flipped for reading
-        return new LogSlice(slice.file(), slice.position(), slice.length(), slice.firstBatchOffset(), buffer);
+        return MemoryRecords.readableRecords(data.slice().bytes());
     }
 
     /**
@@ -614,9 +633,12 @@ public final class PartitionLog {
         return new LogRetention(this);
     }
 
-    /** Applies retention by time and size and the log start offset; see {@link LogRetention}. */
-    public int deleteOldSegments() throws IOException {
-        return retention().deleteOldSegments();
+    /**
+     * Applies retention by time and size and the log start offset to the segments wholly below
+     * {@code highWatermark}, the active one included; see {@link LogRetention}.
+     */
+    public int deleteOldSegments(long highWatermark) throws IOException {
+        return retention().deleteOldSegments(highWatermark);
     }
 
     /**

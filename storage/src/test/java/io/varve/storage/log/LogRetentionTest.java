@@ -38,20 +38,72 @@ class LogRetentionTest {
     void deletesSegmentsOlderThanRetentionMsByLargestTimestamp() throws IOException {
         fx = new LogFixture(root).with(TopicConfig.RETENTION_MS_CONFIG, 5_400_000);
         PartitionLog log = threeSegmentsAnHourApart();
-        assertThat(log.deleteOldSegments()).isEqualTo(1);
+        assertThat(log.deleteOldSegments(log.logEndOffset())).isEqualTo(1);
         assertThat(log.segments()).extracting(LogSegment::baseOffset).containsExactly(2L, 4L);
         assertThat(log.logStartOffset()).isEqualTo(2);
     }
 
     @Test
-    void neverDeletesTheActiveSegment() throws IOException {
+    void rollsAndDeletesTheActiveSegmentOnceEveryRecordExpired() throws IOException {
+        fx = new LogFixture(root).with(TopicConfig.RETENTION_MS_CONFIG, 60_000);
+        PartitionLog log = fx.open();
+        fx.append("a", 3);
+        fx.clock.advance(60_001);
+
+        assertThat(log.deleteOldSegments(log.logEndOffset())).isEqualTo(1);
+
+        // Kafka rolls an expired active segment and deletes it: the log is empty from its old end on
+        assertThat(log.logStartOffset()).isEqualTo(3);
+        assertThat(log.logEndOffset()).isEqualTo(3);
+        assertThat(log.segments()).extracting(LogSegment::baseOffset).containsExactly(3L);
+        assertThat(log.segments().get(0).size()).isZero();
+        assertThat(fx.append("b", 1).firstOffset()).isEqualTo(3);
+        assertThat(Batches.offsetsAndValues(log.readRecords(3, 1 << 20, Long.MAX_VALUE)))
+                .containsExactly("3:b-0");
+    }
+
+    @Test
+    void expiredClosedSegmentsAndActiveSegmentAreAllDeleted() throws IOException {
         fx = new LogFixture(root).with(TopicConfig.RETENTION_MS_CONFIG, 1);
         PartitionLog log = threeSegmentsAnHourApart();
         fx.clock.advance(86_400_000);
-        assertThat(log.deleteOldSegments()).isEqualTo(2);
+        assertThat(log.deleteOldSegments(log.logEndOffset())).isEqualTo(3);
+        assertThat(log.segments()).extracting(LogSegment::baseOffset).containsExactly(6L);
+        assertThat(log.logStartOffset()).isEqualTo(6);
+    }
+
+    @Test
+    void keepsTheActiveSegmentWhileItHoldsAnUnexpiredRecord() throws IOException {
+        fx = new LogFixture(root).with(TopicConfig.RETENTION_MS_CONFIG, 5_400_000);
+        PartitionLog log = threeSegmentsAnHourApart();
+        fx.clock.advance(3_600_000);
+        assertThat(log.deleteOldSegments(log.logEndOffset())).isEqualTo(2);
         assertThat(log.segments()).extracting(LogSegment::baseOffset).containsExactly(4L);
         assertThat(Batches.offsetsAndValues(log.readRecords(4, 1 << 20, Long.MAX_VALUE)))
                 .containsExactly("4:c-0", "5:c-1");
+    }
+
+    @Test
+    void keepsAnEmptyActiveSegment() throws IOException {
+        fx = new LogFixture(root).with(TopicConfig.RETENTION_MS_CONFIG, 1);
+        PartitionLog log = fx.open();
+        fx.clock.advance(86_400_000);
+        assertThat(log.deleteOldSegments(log.logEndOffset())).isZero();
+        assertThat(log.segments()).extracting(LogSegment::baseOffset).containsExactly(0L);
+    }
+
+    @Test
+    void neverDeletesWhatIsNotBelowTheHighWatermark() throws IOException {
+        fx = new LogFixture(root).with(TopicConfig.RETENTION_MS_CONFIG, 1);
+        PartitionLog log = threeSegmentsAnHourApart();
+        fx.clock.advance(86_400_000);
+        // offsets 3.. not yet replicated: the segment [2..3] and the active one must stay
+        assertThat(log.deleteOldSegments(3)).isEqualTo(1);
+        assertThat(log.segments()).extracting(LogSegment::baseOffset).containsExactly(2L, 4L);
+        assertThat(log.deleteOldSegments(5)).isEqualTo(1);
+        assertThat(log.segments()).extracting(LogSegment::baseOffset).containsExactly(4L);
+        assertThat(log.deleteOldSegments(6)).isEqualTo(1);
+        assertThat(log.segments()).extracting(LogSegment::baseOffset).containsExactly(6L);
     }
 
     @Test
@@ -65,7 +117,7 @@ class LogRetentionTest {
 
         fx = new LogFixture(root).with(TopicConfig.RETENTION_BYTES_CONFIG, 2 * segmentBytes);
         PartitionLog log = threeSegmentsAnHourApart();
-        assertThat(log.deleteOldSegments()).isEqualTo(1);
+        assertThat(log.deleteOldSegments(log.logEndOffset())).isEqualTo(1);
         assertThat(log.segments()).extracting(LogSegment::baseOffset).containsExactly(2L, 4L);
     }
 
@@ -75,7 +127,7 @@ class LogRetentionTest {
                 .with(TopicConfig.RETENTION_MS_CONFIG, 5_400_000)
                 .with(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, 60_000);
         PartitionLog log = threeSegmentsAnHourApart();
-        log.deleteOldSegments();
+        log.deleteOldSegments(log.logEndOffset());
         assertThat(Files.exists(fx.dir.resolve("00000000000000000000.log"))).isFalse();
         assertThat(Files.exists(fx.dir.resolve("00000000000000000000.log.deleted")))
                 .isTrue();
@@ -95,7 +147,7 @@ class LogRetentionTest {
                 .with(TopicConfig.RETENTION_MS_CONFIG, 1)
                 .with(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         PartitionLog log = threeSegmentsAnHourApart();
-        assertThat(log.deleteOldSegments()).isZero();
+        assertThat(log.deleteOldSegments(log.logEndOffset())).isZero();
         assertThat(log.segments()).hasSize(3);
     }
 }

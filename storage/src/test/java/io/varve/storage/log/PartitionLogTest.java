@@ -63,13 +63,15 @@ class PartitionLogTest {
         ReadResult.Data upToHighWatermark = (ReadResult.Data) log.read(0, 1 << 20, 4, false);
         LogSlice slice = upToHighWatermark.slice();
         assertThat(slice.firstBatchOffset()).isEqualTo(0);
-        assertThat(slice.file()).isEqualTo(fx.dir.resolve("00000000000000000000.log"));
+        assertThat(slice.file().path()).isEqualTo(fx.dir.resolve("00000000000000000000.log"));
         int batchBytes = Batches.batch("a", 2, fx.clock.millis()).sizeInBytes();
         assertThat(slice.position()).isZero();
         assertThat(slice.length()).isEqualTo(2 * batchBytes);
+        slice.release();
 
         ReadResult.Data atEnd = (ReadResult.Data) log.read(6, 1 << 20, Long.MAX_VALUE, false);
         assertThat(atEnd.slice().isEmpty()).isTrue();
+        assertThat(atEnd.slice().hasFile()).isFalse();
         assertThat(atEnd.logEndOffset()).isEqualTo(6);
     }
 
@@ -244,17 +246,88 @@ class PartitionLogTest {
     }
 
     @Test
-    void aSliceCanBeReadIntoMemory() throws IOException {
+    void aSmallSliceIsReadIntoMemoryAndHoldsNoFile() throws IOException {
         PartitionLog log = fixture().open();
         fx.append("a", 2);
         fx.append("b", 3);
-        LogSlice slice = ((ReadResult.Data) log.read(2, 1 << 20, Long.MAX_VALUE, false)).slice();
-        assertThat(slice.hasBytes()).isFalse();
-        LogSlice inMemory = log.withBytes(slice);
+        int batchBytes = Batches.batch("b", 3, fx.clock.millis()).sizeInBytes();
+        LogSlice inMemory = ((ReadResult.Data) log.read(2, 1 << 20, Long.MAX_VALUE, false, batchBytes)).slice();
         assertThat(inMemory.hasBytes()).isTrue();
-        assertThat(inMemory.bytes().remaining()).isEqualTo(slice.length());
+        assertThat(inMemory.hasFile()).isFalse();
+        assertThat(inMemory.bytes().remaining()).isEqualTo(batchBytes);
         assertThat(Batches.offsetsAndValues(
                         MemoryRecords.readableRecords(inMemory.bytes().duplicate())))
                 .containsExactly("2:b-0", "3:b-1", "4:b-2");
+
+        LogSlice zeroCopy = ((ReadResult.Data) log.read(2, 1 << 20, Long.MAX_VALUE, false, batchBytes - 1)).slice();
+        assertThat(zeroCopy.hasBytes()).isFalse();
+        assertThat(zeroCopy.hasFile()).isTrue();
+        assertThat(readThroughHandle(zeroCopy)).containsExactly("2:b-0", "3:b-1", "4:b-2");
+        zeroCopy.release();
+    }
+
+    @Test
+    void aZeroCopySliceStaysReadableAfterRetentionDeletedItsSegmentFromDisk() throws IOException {
+        fx = new LogFixture(root)
+                .with(TopicConfig.RETENTION_MS_CONFIG, 60_000)
+                .with(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, 0);
+        PartitionLog log = fx.open();
+        fx.append("a", 3);
+        LogSlice slice = ((ReadResult.Data) log.read(0, 1 << 20, Long.MAX_VALUE, false)).slice();
+        Path segmentFile = fx.dir.resolve("00000000000000000000.log");
+
+        fx.clock.advance(60_001);
+        assertThat(log.deleteOldSegments(log.logEndOffset())).isEqualTo(1);
+        assertThat(log.maybeDeleteFilesPastDelay()).isEqualTo(1);
+        assertThat(Files.exists(segmentFile)).isFalse();
+        assertThat(Files.exists(fx.dir.resolve("00000000000000000000.log.deleted")))
+                .isFalse();
+
+        assertThat(slice.file().channel().isOpen()).isTrue();
+        assertThat(readThroughHandle(slice)).containsExactly("0:a-0", "1:a-1", "2:a-2");
+        slice.release();
+        assertThat(slice.file().channel().isOpen()).isFalse();
+    }
+
+    @Test
+    void aSegmentFileClosesWithItsLastSliceNotWithTheLog() throws IOException {
+        PartitionLog log = fixture().open();
+        fx.append("a", 2);
+        LogSlice first = ((ReadResult.Data) log.read(0, 1 << 20, Long.MAX_VALUE, false)).slice();
+        LogSlice second = ((ReadResult.Data) log.read(0, 1 << 20, Long.MAX_VALUE, false)).slice();
+        log.close();
+        fx.log = null;
+
+        assertThat(readThroughHandle(first)).containsExactly("0:a-0", "1:a-1");
+        first.release();
+        first.release(); // idempotent: the second slice's reference is not given back twice
+        assertThat(second.file().channel().isOpen()).isTrue();
+        assertThat(readThroughHandle(second)).containsExactly("0:a-0", "1:a-1");
+        second.release();
+        assertThat(second.file().channel().isOpen()).isFalse();
+    }
+
+    @Test
+    void aTruncatedSegmentEndsBeforeASliceReadEarlier() throws IOException {
+        PartitionLog log = fixture().open();
+        fx.append("a", 2);
+        fx.append("b", 2);
+        LogSlice slice = ((ReadResult.Data) log.read(0, 1 << 20, Long.MAX_VALUE, false)).slice();
+        log.truncateTo(2);
+        // what the sender checks before every transfer: the bytes are gone, so the send must fail
+        assertThat(slice.file().channel().size()).isLessThan((long) slice.position() + slice.length());
+        slice.release();
+    }
+
+    /** The slice's records, read through its retained channel (not by opening the path). */
+    private static List<String> readThroughHandle(LogSlice slice) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(slice.length());
+        while (buffer.hasRemaining()) {
+            int n = slice.file().channel().read(buffer, slice.position() + buffer.position());
+            if (n < 0) {
+                throw new IOException("slice " + slice + " runs past the end of its file");
+            }
+        }
+        return Batches.offsetsAndValues(MemoryRecords.readableRecords(buffer.flip()));
     }
 }

@@ -1,6 +1,8 @@
 package io.varve.transport.codec;
 
 import io.varve.storage.log.LogSlice;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.RecordsSend;
 
@@ -10,7 +12,9 @@ import org.apache.kafka.common.record.internal.RecordsSend;
  * into {@link ResponseParts} that send becomes a {@link ResponseParts.FileRegion}, which the
  * connection transfers with {@code sendfile} on {@code varve.sendfile-dispatcher}.
  *
- * <p>Immutable; the file is opened at transfer time, not by the handler or the encoder.
+ * <p>Immutable. The slice holds its segment file open and retained (see {@code SharedFile}): the
+ * connection releases it once the section is sent; an answer that is dropped instead is released
+ * with {@link #release(ApiMessage)}.
  */
 public final class LogSliceRecords implements BaseRecords {
     private final LogSlice slice;
@@ -31,6 +35,19 @@ public final class LogSliceRecords implements BaseRecords {
     @Override
     public RecordsSend<LogSliceRecords> toSend() {
         return new LogSliceSend(this);
+    }
+
+    /** Releases the files held by the record sections of {@code body}, an answer that will not be sent. */
+    public static void release(ApiMessage body) {
+        if (body instanceof FetchResponseData fetch) {
+            for (FetchResponseData.FetchableTopicResponse topic : fetch.responses()) {
+                for (FetchResponseData.PartitionData partition : topic.partitions()) {
+                    if (partition.records() instanceof LogSliceRecords records) {
+                        records.slice().release();
+                    }
+                }
+            }
+        }
     }
 
     @Override

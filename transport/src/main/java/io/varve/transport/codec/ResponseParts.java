@@ -1,9 +1,9 @@
 package io.varve.transport.codec;
 
+import io.varve.storage.log.RetainedFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.network.Send;
@@ -20,7 +20,9 @@ import org.apache.kafka.common.network.TransferableChannel;
  *   parts:  Bytes                    FileRegion    Bytes        FileRegion  ...
  * </pre>
  *
- * <p>Not thread-safe: one instance per response, filled and then handed to one connection.
+ * <p>Not thread-safe: one instance per response, filled and then handed to one connection, which
+ * owns the retained files of its file regions from then on: it releases each once sent, or when it
+ * closes with the region unsent.
  */
 public final class ResponseParts implements TransferableChannel {
     private final List<Part> parts = new ArrayList<>();
@@ -33,8 +35,11 @@ public final class ResponseParts implements TransferableChannel {
     /** Bytes from the heap; the buffer's position advances as they are written. */
     public record Bytes(ByteBuffer buffer) implements Part {}
 
-    /** {@code count} bytes of a segment file from {@code position}, sent with {@code sendfile}. */
-    public record FileRegion(Path file, long position, long count) implements Part {}
+    /**
+     * {@code count} bytes of a segment file from {@code position}, sent with {@code sendfile} from
+     * the open, retained {@code file}; the sender releases it when the region is sent or dropped.
+     */
+    public record FileRegion(RetainedFile file, long position, long count) implements Part {}
 
     /** The parts of {@code send}, drained completely. */
     public static ResponseParts of(Send send) throws IOException {
@@ -61,10 +66,19 @@ public final class ResponseParts implements TransferableChannel {
     }
 
     /** Appends a file range; called by {@link LogSliceSend}. */
-    void transferPath(Path file, long position, long count) {
+    void transferFile(RetainedFile file, long position, long count) {
         if (count > 0) {
             parts.add(new FileRegion(file, position, count));
             fileBytes += count;
+        }
+    }
+
+    /** Releases the files of every file region: the response will not be sent. */
+    public void release() {
+        for (Part part : parts) {
+            if (part instanceof FileRegion region) {
+                region.file().release();
+            }
         }
     }
 
@@ -93,7 +107,7 @@ public final class ResponseParts implements TransferableChannel {
         return write(srcs, 0, srcs.length);
     }
 
-    /** File sections must come as {@link LogSliceRecords}: a {@code FileChannel} has no path. */
+    /** File sections must come as {@link LogSliceRecords}, which carry a retained file. */
     @Override
     public long transferFrom(FileChannel fileChannel, long position, long count) {
         throw new UnsupportedOperationException("file record sections must be LogSliceRecords, not FileRecords");

@@ -5,6 +5,7 @@ import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.HandlerRegistry;
 import io.varve.transport.api.RequestContext;
 import io.varve.transport.api.meta.ApiVersionsHandler;
+import io.varve.transport.codec.LogSliceRecords;
 import io.varve.transport.codec.ResponseParts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -168,6 +169,8 @@ final class Connection {
         if (!closed) {
             responses.complete(slotId, response);
             network.markDirty(this);
+        } else if (response.hasBody()) {
+            LogSliceRecords.release(response.body()); // dropped: its segment files are not sent
         }
     }
 
@@ -229,6 +232,7 @@ final class Connection {
         try {
             return encode(slot.header, slot.response.body(), slot.version);
         } catch (RuntimeException e) {
+            LogSliceRecords.release(slot.response.body());
             if (slot.request == null) {
                 throw new IllegalStateException("cannot encode the ApiVersions fallback", e);
             }
@@ -254,6 +258,12 @@ final class Connection {
         }
         closed = true;
         log.debug("Connection from {} closed: {}", remote, reason);
+        writer.close();
+        for (ApiResponse unsent : responses.drainAnswered()) {
+            if (unsent.hasBody()) {
+                LogSliceRecords.release(unsent.body());
+            }
+        }
         key.cancel();
         NetworkThread.closeQuietly(channel);
         network.onClosed(this);

@@ -62,4 +62,16 @@ final class ResponseQueue {
     int size() {
         return slots.size();
     }
+
+    /** Removes every slot and returns the answers already given (the connection closed). */
+    List<ApiResponse> drainAnswered() {
+        List<ApiResponse> answered = new ArrayList<>();
+        for (Slot slot : slots) {
+            if (slot.response != null) {
+                answered.add(slot.response);
+            }
+        }
+        slots.clear();
+        return answered;
+    }
 }

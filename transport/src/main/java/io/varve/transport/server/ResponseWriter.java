@@ -1,11 +1,11 @@
 package io.varve.transport.server;
 
 import io.varve.transport.codec.ResponseParts;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
@@ -20,6 +20,11 @@ import java.util.function.Consumer;
  * then hands it back. Disk reads (a page-cache miss under {@code sendfile}) so never stall the
  * network thread, and one hand-off covers every partition of an answer.
  *
+ * <p>A file region carries an open, retained handle on its segment file (so a segment deleted since
+ * the read still sends its bytes); it is released once the region is sent, or when the writer is
+ * closed with it unsent. A file that now ends before the region does (the segment was truncated)
+ * fails the transfer, which closes the connection: the response's size is already on the wire.
+ *
  * <p>Confined to the connection's network thread, except that while {@link #isTransferring()} the
  * queue belongs to the transfer task alone; the hand-offs ({@code Executor.execute} and the network
  * thread's task queue) order the two.
@@ -33,6 +38,7 @@ final class ResponseWriter {
     private final ArrayDeque<ResponseParts.Part> queue = new ArrayDeque<>();
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private boolean transferring;
+    private boolean closed;
 
     /** What a transfer did: wrote everything, or stopped on a full socket, or failed. */
     record TransferResult(boolean socketFull, IOException failure) {}
@@ -80,6 +86,29 @@ final class ResponseWriter {
     /** Back on the network thread after a transfer. */
     void onTransferDone() {
         transferring = false;
+        if (closed) {
+            releaseQueued();
+        }
+    }
+
+    /**
+     * The connection closed: unsent file regions give their files back now, or when the transfer
+     * that owns the queue hands it back. Idempotent.
+     */
+    void close() {
+        closed = true;
+        if (!transferring) {
+            releaseQueued();
+        }
+    }
+
+    private void releaseQueued() {
+        for (ResponseParts.Part part : queue) {
+            if (part instanceof ResponseParts.FileRegion region) {
+                region.file().release();
+            }
+        }
+        queue.clear();
     }
 
     private void startTransfer(Consumer<TransferResult> onTransferDone) {
@@ -104,25 +133,34 @@ final class ResponseWriter {
         }
     }
 
-    /** Sends the head file region; false if the socket filled first (the rest stays queued). */
+    /**
+     * Sends the head file region; false if the socket filled first (the rest stays queued). A file
+     * shorter than the region (truncated since the read) is an error, not a full socket: {@code
+     * transferTo} past the end sends nothing, which would otherwise look the same.
+     */
     private boolean transferFile(ResponseParts.FileRegion region) throws IOException {
+        FileChannel file = region.file().channel();
         long position = region.position();
         long remaining = region.count();
-        try (FileChannel file = FileChannel.open(region.file(), StandardOpenOption.READ)) {
-            while (remaining > 0) {
-                long sent = file.transferTo(position, remaining, channel);
-                if (sent == 0) {
-                    break;
-                }
-                position += sent;
-                remaining -= sent;
+        long size = file.size();
+        if (position + remaining > size) {
+            throw new EOFException("segment " + region.file().path() + " ends at " + size + ", before the " + remaining
+                    + " bytes from position " + position + " still to send: truncated since the read");
+        }
+        while (remaining > 0) {
+            long sent = file.transferTo(position, remaining, channel);
+            if (sent == 0) {
+                break;
             }
+            position += sent;
+            remaining -= sent;
         }
         queue.pollFirst();
         if (remaining > 0) {
             queue.addFirst(new ResponseParts.FileRegion(region.file(), position, remaining));
             return false;
         }
+        region.file().release();
         return true;
     }
 

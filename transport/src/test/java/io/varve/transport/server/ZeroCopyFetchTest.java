@@ -1,28 +1,39 @@
 package io.varve.transport.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.varve.partition.PartitionActor;
+import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogSlice;
+import io.varve.storage.log.PartitionLog;
+import io.varve.storage.log.ReadResult;
+import io.varve.storage.log.SharedFile;
 import io.varve.transport.api.CoreHandlers;
 import io.varve.transport.api.HandlerRegistry;
 import io.varve.transport.testing.ClassicSpawner;
 import io.varve.transport.testing.Images;
 import io.varve.transport.testing.TestBroker;
 import io.varve.transport.testing.WireClient;
+import java.io.EOFException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -36,6 +47,7 @@ import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.Patterns;
@@ -46,7 +58,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A Fetch whose partition answers with a slice of a real segment file: the record bytes must go out
  * as a file transfer (sendfile), not through the heap, and kafka-clients must decode the records
- * from the response, also when the transfer fills the socket and resumes when it drains.
+ * from the response, also when the transfer fills the socket and resumes when it drains. The slice
+ * holds its segment file open: a segment deleted from disk between the read and the send still
+ * sends its records; one truncated meanwhile fails that connection at once.
  */
 class ZeroCopyFetchTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
@@ -61,7 +75,7 @@ class ZeroCopyFetchTest {
     }
 
     @Test
-    void sendsRecordSectionByPathAndClientDecodesRecords() throws Exception {
+    void sendsRecordSectionFromTheFileAndClientDecodesRecords() throws Exception {
         Path segment = dir.resolve("00000000000000000000.log");
         MemoryRecords batch =
                 MemoryRecords.withRecords(Compression.NONE, record("first"), record("second"), record("third"));
@@ -71,7 +85,7 @@ class ZeroCopyFetchTest {
                 .put(bytes)
                 .flip();
         Files.write(segment, file.array());
-        LogSlice slice = new LogSlice(segment, 13, batch.sizeInBytes(), 0L);
+        LogSlice slice = sliceOf(segment, 13, batch.sizeInBytes());
 
         TransportMetrics metrics = new TransportMetrics();
         InetSocketAddress address = serving(slice, metrics);
@@ -87,17 +101,95 @@ class ZeroCopyFetchTest {
                 response.data().responses().get(0).partitions().get(0);
         assertThat(partition.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(partition.highWatermark()).isEqualTo(3L);
-        Records records = FetchResponse.recordsOrFail(partition);
-        List<String> values = new ArrayList<>();
-        List<Long> offsets = new ArrayList<>();
-        for (Record record : records.records()) {
-            offsets.add(record.offset());
-            values.add(StandardCharsets.UTF_8.decode(record.value()).toString());
-        }
-        assertThat(values).containsExactly("first", "second", "third");
-        assertThat(offsets).containsExactly(0L, 1L, 2L);
+        assertThat(offsetsAndValues(partition)).containsExactly("0:first", "1:second", "2:third");
         assertThat(metrics.bytesSentByPath()).isEqualTo(batch.sizeInBytes());
         assertThat(metrics.bytesSentByBuffer()).isPositive();
+        assertThat(released(slice)).as("the slice's file is released once sent").isTrue();
+    }
+
+    @Test
+    void sendsTheRecordsOfASegmentRetentionDeletedFromDiskBetweenReadAndSend() throws Exception {
+        PartitionLog log = PartitionLog.open(
+                dir.resolve("orders-0"),
+                new TopicPartition("orders", 0),
+                LogConfig.fromMap(Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG, "3600000", TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0")),
+                0L,
+                0L,
+                false,
+                86_400_000L,
+                Clock.systemUTC());
+        long twoHoursAgo = System.currentTimeMillis() - 7_200_000L;
+        log.appendAsLeader(
+                MemoryRecords.withRecords(
+                        Compression.NONE, record(twoHoursAgo, "first"), record(twoHoursAgo, "second")),
+                0);
+        LogSlice slice = ((ReadResult.Data) log.read(0, 1 << 20, log.logEndOffset(), true)).slice();
+        assertThat(slice.hasFile()).isTrue();
+
+        assertThat(log.deleteOldSegments(log.logEndOffset())).isEqualTo(1);
+        assertThat(log.maybeDeleteFilesPastDelay()).isEqualTo(1);
+        try (Stream<Path> files = Files.list(dir.resolve("orders-0"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .as("the read segment's files are gone from disk")
+                    .noneMatch(name -> name.startsWith("00000000000000000000.log"));
+        }
+
+        TransportMetrics metrics = new TransportMetrics();
+        InetSocketAddress address = serving(slice, metrics);
+        FetchRequest request = fetchFromZero(1 << 20);
+        FetchResponse response;
+        try (WireClient client = new WireClient(address)) {
+            client.send(request, 3);
+            response = (FetchResponse) client.receive(request, 3);
+        }
+
+        PartitionData partition =
+                response.data().responses().get(0).partitions().get(0);
+        assertThat(partition.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(offsetsAndValues(partition)).containsExactly("0:first", "1:second");
+        assertThat(metrics.bytesSentByPath()).isEqualTo(slice.length());
+        assertThat(released(slice)).isTrue();
+        assertThat(slice.file().channel().isOpen())
+                .as("the last reference to a deleted segment closes its file")
+                .isFalse();
+        log.close();
+    }
+
+    @Test
+    void aSegmentTruncatedBetweenReadAndSendClosesThatConnectionOnly() throws Exception {
+        PartitionLog log = PartitionLog.open(
+                dir.resolve("orders-0"),
+                new TopicPartition("orders", 0),
+                LogConfig.fromMap(Map.of()),
+                0L,
+                0L,
+                false,
+                86_400_000L,
+                Clock.systemUTC());
+        long now = System.currentTimeMillis();
+        log.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, record(now, "kept")), 0);
+        log.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, record(now, "truncated")), 0);
+        LogSlice slice = ((ReadResult.Data) log.read(0, 1 << 20, log.logEndOffset(), true)).slice();
+        log.truncateTo(1); // as a follower truncates to its leader's log
+
+        TransportMetrics metrics = new TransportMetrics();
+        InetSocketAddress address = serving(slice, metrics);
+        FetchRequest request = fetchFromZero(1 << 20);
+        try (WireClient client = new WireClient(address)) {
+            client.send(request, 3);
+            // the response's size is already written: the only honest end is closing the connection
+            assertThatThrownBy(() -> client.receive(request, 3)).isInstanceOf(EOFException.class);
+        }
+        assertThat(released(slice)).isTrue();
+
+        ApiVersionsRequest versions = new ApiVersionsRequest.Builder().build((short) 3);
+        try (WireClient other = new WireClient(address)) {
+            other.send(versions, 4);
+            ApiVersionsResponse answer = (ApiVersionsResponse) other.receive(versions, 4);
+            assertThat(answer.data().errorCode()).isEqualTo(Errors.NONE.code());
+        }
+        log.close();
     }
 
     @Test
@@ -115,7 +207,7 @@ class ZeroCopyFetchTest {
         byte[] content = new byte[bytes.remaining()];
         bytes.get(content);
         Files.write(segment, content);
-        LogSlice slice = new LogSlice(segment, 0, content.length, 0L);
+        LogSlice slice = sliceOf(segment, 0, content.length);
 
         TransportMetrics metrics = new TransportMetrics();
         InetSocketAddress address = serving(slice, metrics);
@@ -144,6 +236,33 @@ class ZeroCopyFetchTest {
         assertThat(expected).isEqualTo(count);
         assertThat(afterwards.data().errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(metrics.bytesSentByPath()).isEqualTo(content.length);
+    }
+
+    @Test
+    void aClientGoneBeforeItsFetchIsAnsweredLeavesNoSegmentFileHeld() throws Exception {
+        Path segment = dir.resolve("00000000000000000000.log");
+        MemoryRecords batch = MemoryRecords.withRecords(Compression.NONE, record("first"));
+        Files.write(segment, batch.buffer().array());
+        LogSlice slice = sliceOf(segment, 0, batch.sizeInBytes());
+        TestProbe<PartitionActor.Command> partition = testKit.createTestProbe();
+        TestBroker broker = new TestBroker(testKit, false);
+        broker.update(Images.withTopic(broker.image(), "orders", TOPIC_ID, 1, 1, 0));
+        broker.partitions.host(new TopicPartition("orders", 0), partition.ref());
+        InetSocketAddress address = start(broker, new TransportMetrics());
+
+        FetchRequest request = fetchFromZero(1 << 20);
+        PartitionActor.Read read;
+        try (WireClient client = new WireClient(address)) {
+            client.send(request, 3);
+            read = partition.expectMessageClass(PartitionActor.Read.class);
+            // the client leaves while the partition is still reading
+        }
+        // answered after the client left: the answer is dropped, and its segment file with it
+        read.replyTo()
+                .tell(new PartitionActor.ReadResponse(
+                        new TopicPartition("orders", 0), Errors.NONE, null, slice, 1L, 1L, 0L, List.of()));
+        assertThat(released(slice)).isTrue();
+        assertThat(slice.file().channel().isOpen()).isFalse();
     }
 
     /** A listener whose only partition, orders-0, answers every Read with {@code slice}. */
@@ -189,5 +308,34 @@ class ZeroCopyFetchTest {
 
     private static SimpleRecord record(String value) {
         return new SimpleRecord(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static SimpleRecord record(long timestamp, String value) {
+        return new SimpleRecord(timestamp, null, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A zero-copy slice of {@code file} that holds the only reference to it. */
+    private static LogSlice sliceOf(Path file, int position, int length) throws IOException {
+        SharedFile shared = SharedFile.open(file);
+        LogSlice slice = LogSlice.ofFile(shared.retain(), position, length, 0L);
+        shared.release();
+        return slice;
+    }
+
+    /** Whether the connection released the slice's file (it does so right after the send). */
+    private static boolean released(LogSlice slice) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!slice.file().isReleased() && System.nanoTime() < deadline) {
+            Thread.sleep(10); // polled against a deadline; the outcome is the condition
+        }
+        return slice.file().isReleased();
+    }
+
+    private static List<String> offsetsAndValues(PartitionData partition) {
+        List<String> out = new ArrayList<>();
+        for (Record record : FetchResponse.recordsOrFail(partition).records()) {
+            out.add(record.offset() + ":" + StandardCharsets.UTF_8.decode(record.value()));
+        }
+        return out;
     }
 }

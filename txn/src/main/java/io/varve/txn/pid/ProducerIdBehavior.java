@@ -13,6 +13,8 @@ import java.util.Queue;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Receive;
@@ -59,7 +61,21 @@ final class ProducerIdBehavior extends AbstractBehavior<Command> {
                 .onMessage(GenerateProducerId.class, this::onGenerateProducerId)
                 .onMessage(BlockReceived.class, this::onBlockReceived)
                 .onMessage(RetryFetch.class, this::onRetryFetch)
+                .onSignal(PreRestart.class, signal -> onTerminated())
+                .onSignal(PostStop.class, signal -> onTerminated())
                 .build();
+    }
+
+    /** Restarting or stopping: the waiting requests are answered now (producers retry), not left to time out. */
+    private Behavior<Command> onTerminated() {
+        answerUnavailable();
+        return this;
+    }
+
+    private void answerUnavailable() {
+        while (!waiting.isEmpty()) {
+            waiting.poll().tell(new GeneratedProducerId(-1L, Errors.COORDINATOR_LOAD_IN_PROGRESS));
+        }
     }
 
     private boolean isUnavailable() {
@@ -136,9 +152,7 @@ final class ProducerIdBehavior extends AbstractBehavior<Command> {
                 .getLog()
                 .warn("producer id block for broker {} failed ({} in a row): {}", brokerId, failures, reason);
         if (isUnavailable()) {
-            while (!waiting.isEmpty()) {
-                waiting.poll().tell(new GeneratedProducerId(-1L, Errors.COORDINATOR_LOAD_IN_PROGRESS));
-            }
+            answerUnavailable();
         }
         timers.startSingleTimer(RETRY_TIMER, new RetryFetch(), timing.backoff(failures));
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -58,8 +59,18 @@ public final class ProducerIdManager {
         return create(controller, brokerId, Timing.DEFAULT);
     }
 
+    /**
+     * A bug in a handler restarts the manager after a backoff (1 s, growing to 30 s while it keeps
+     * failing, so a failure on every block does not burn blocks quickly): the requests waiting are
+     * answered {@code COORDINATOR_LOAD_IN_PROGRESS} (producers retry), those arriving meanwhile wait,
+     * and the new instance asks the controller for a fresh block.
+     */
     static Behavior<Command> create(ActorRef<Controller.Command> controller, int brokerId, Timing timing) {
-        return Behaviors.setup(context -> Behaviors.withTimers(
+        Behavior<Command> manager = Behaviors.setup(context -> Behaviors.withTimers(
                 timers -> new ProducerIdBehavior(context, timers, controller, brokerId, timing).start()));
+        return Behaviors.supervise(manager)
+                .onFailure(
+                        RuntimeException.class,
+                        SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
     }
 }

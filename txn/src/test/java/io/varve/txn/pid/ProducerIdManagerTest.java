@@ -165,6 +165,26 @@ class ProducerIdManagerTest {
     }
 
     @Test
+    void aFailureAnswersTheWaitingRequestsAndTheRestartedManagerServesAFreshBlock() {
+        expectAllocate(); // never answered: the request below waits for it
+        manager.tell(new GenerateProducerId(client.ref()));
+        client.expectNoMessage(QUIET);
+
+        // a bug's stand-in: an answer the manager fails to handle
+        manager.tell(new ProducerIdManager.BlockReceived(null, null));
+
+        assertThat(client.receiveMessage()).isEqualTo(new GeneratedProducerId(-1, Errors.COORDINATOR_LOAD_IN_PROGRESS));
+        manager.tell(new GenerateProducerId(client.ref())); // waits while the manager restarts
+        AllocateProducerIds fresh = controller.awaitAssert(() -> {
+            manualTime.timePasses(Duration.ofSeconds(1));
+            return controller.expectMessageClass(AllocateProducerIds.class, Duration.ofMillis(50));
+        });
+        grant(fresh, 9_000, 10);
+        assertThat(client.receiveMessage()).isEqualTo(new GeneratedProducerId(9_000, Errors.NONE));
+        assertThat(generate()).isEqualTo(9_001);
+    }
+
+    @Test
     void backoffDoublesUpToItsLimit() {
         assertThat(TIMING.backoff(1)).isEqualTo(Duration.ofMillis(100));
         assertThat(TIMING.backoff(2)).isEqualTo(Duration.ofMillis(200));

@@ -5,11 +5,13 @@ import io.varve.partition.PartitionActor;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.internal.Ask;
 import io.varve.transport.internal.LeaderHint;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -69,17 +71,42 @@ final class FetchReader {
         }
         CompletionStage<PartitionActor.ReadResponse> answer = Ask.ask(
                 actor.get(),
-                replyTo -> new PartitionActor.Read(
-                        fetch.fetchOffset(),
-                        fetch.maxBytes(),
-                        readCommitted,
-                        true,
-                        fetch.currentLeaderEpoch(),
-                        replyTo),
+                replyTo -> readOf(fetch, replyTo),
                 services.settings().askTimeout(),
                 services.scheduler());
         return answer.handle((read, failure) -> toResult(image, fetch, read, failure))
                 .toCompletableFuture();
+    }
+
+    /**
+     * Parks a long poll on the partition of {@code seen} (its last read, without error): completes
+     * with the partition's fresh read once it has data past that read's high watermark (last stable
+     * offset for read_committed), or with its error; exceptionally if it does not answer within
+     * {@code maxWaitMs}. {@code fetchCompleted} tells the partition when the fetch stopped waiting.
+     */
+    CompletableFuture<PartitionResult> await(PartitionResult seen, int maxWaitMs, BooleanSupplier fetchCompleted) {
+        PartitionFetch fetch = seen.fetch();
+        TopicPartition tp = fetch.partition().topicPartition();
+        MetadataImage image = services.metadata().image();
+        Optional<ActorRef<PartitionActor.Command>> actor = services.partitions().lookup(tp);
+        if (actor.isEmpty()) {
+            return CompletableFuture.completedFuture(
+                    PartitionResult.failed(fetch, Errors.NOT_LEADER_OR_FOLLOWER, LeaderHint.of(image, tp)));
+        }
+        long seenEnd = readCommitted ? seen.lastStableOffset() : seen.highWatermark();
+        long awaitOffset = Math.max(fetch.fetchOffset(), seenEnd);
+        return Ask.ask(
+                        actor.get(),
+                        (ActorRef<PartitionActor.ReadResponse> replyTo) -> new PartitionActor.AwaitData(
+                                readOf(fetch, replyTo), awaitOffset, maxWaitMs, fetchCompleted),
+                        Duration.ofMillis(maxWaitMs),
+                        services.scheduler())
+                .thenApply(read -> toResult(image, fetch, read, null));
+    }
+
+    private PartitionActor.Read readOf(PartitionFetch fetch, ActorRef<PartitionActor.ReadResponse> replyTo) {
+        return new PartitionActor.Read(
+                fetch.fetchOffset(), fetch.maxBytes(), readCommitted, true, fetch.currentLeaderEpoch(), replyTo);
     }
 
     private PartitionResult toResult(

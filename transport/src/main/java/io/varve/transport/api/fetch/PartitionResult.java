@@ -41,9 +41,20 @@ record PartitionResult(
         return slice == null ? 0 : slice.length();
     }
 
-    /** The same answer with its records left out (they did not fit the response's max bytes). */
+    /** Gives back the segment file the records hold, if any: this answer will not be sent. */
+    void release() {
+        if (slice != null) {
+            slice.release();
+        }
+    }
+
+    /**
+     * The same answer with its records left out (they did not fit the response's max bytes); the
+     * records' segment file is released.
+     */
     PartitionResult withoutRecords() {
-        LogSlice empty = new LogSlice(slice.file(), slice.position(), 0, fetch.fetchOffset());
+        slice.release();
+        LogSlice empty = LogSlice.empty(slice.position(), fetch.fetchOffset());
         return new PartitionResult(
                 fetch, error, empty, highWatermark, lastStableOffset, logStartOffset, List.of(), leaderHint);
     }

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.varve.partition.PartitionActor;
 import io.varve.storage.index.AbortedTxn;
 import io.varve.storage.log.LogSlice;
+import io.varve.storage.log.SharedFile;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.codec.LogSliceRecords;
 import io.varve.transport.testing.Images;
 import io.varve.transport.testing.TestBroker;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,14 +32,16 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FetchHandlerTest {
     private static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config());
     private static final ManualTime manualTime = ManualTime.get(testKit.system());
     private static final Uuid ORDERS_ID = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAQ");
     private static final Uuid REMOTE_ID = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAg");
-    private static final Path SEGMENT = Path.of("/data/orders-0/00000000000000000000.log");
+    private static SharedFile segment;
 
     private final FetchSessionCache sessions = new FetchSessionCache();
     private final FetchHandler handler = new FetchHandler(sessions);
@@ -51,8 +56,17 @@ class FetchHandlerTest {
         broker.partitions.host(new TopicPartition("orders", 1), orders1.ref());
     }
 
+    /** A segment file of 2000 bytes that every zero-copy slice of these tests points into. */
+    @BeforeAll
+    static void openSegment(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("00000000000000000000.log");
+        Files.write(file, new byte[2000]);
+        segment = SharedFile.open(file);
+    }
+
     @AfterAll
     static void shutdown() {
+        segment.release();
         testKit.shutdownTestKit();
     }
 
@@ -81,7 +95,15 @@ class FetchHandlerTest {
         assertThat(partition.logStartOffset()).isEqualTo(2L);
         assertThat(partition.abortedTransactions()).isEmpty();
         assertThat(partition.records()).isInstanceOf(LogSliceRecords.class);
-        assertThat(((LogSliceRecords) partition.records()).slice()).isEqualTo(new LogSlice(SEGMENT, 0, 100, 5L));
+        LogSlice slice = ((LogSliceRecords) partition.records()).slice();
+        assertThat(slice.file().path()).isEqualTo(segment.path());
+        assertThat(slice.position()).isZero();
+        assertThat(slice.length()).isEqualTo(100);
+        assertThat(slice.firstBatchOffset()).isEqualTo(5L);
+        assertThat(slice.file().isReleased())
+                .as("released by the connection once sent")
+                .isFalse();
+        slice.release();
     }
 
     @Test
@@ -124,13 +146,17 @@ class FetchHandlerTest {
                 .build((short) 17);
         CompletableFuture<ApiResponse> answer = broker.call(handler, request);
         orders0.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(0, 1200, 30L, 30L, 0L));
-        orders1.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(1, 300, 40L, 40L, 0L));
+        PartitionActor.ReadResponse dropped = readResponse(1, 300, 40L, 40L, 0L);
+        orders1.expectMessageClass(PartitionActor.Read.class).replyTo().tell(dropped);
 
         List<PartitionData> partitions =
                 TestBroker.<FetchResponseData>body(answer).responses().get(0).partitions();
         assertThat(partitions.get(0).records().sizeInBytes()).isEqualTo(1200);
         assertThat(partitions.get(1).records()).isEqualTo(MemoryRecords.EMPTY);
         assertThat(partitions.get(1).highWatermark()).isEqualTo(40L);
+        assertThat(dropped.slice().file().isReleased())
+                .as("records left out of the response give their segment file back")
+                .isTrue();
     }
 
     @Test
@@ -170,7 +196,7 @@ class FetchHandlerTest {
                         new TopicPartition("orders", 0),
                         Errors.NONE,
                         null,
-                        new LogSlice(SEGMENT, 0, 10, 0L),
+                        LogSlice.ofFile(segment.retain(), 0, 10, 0L),
                         9L,
                         4L,
                         0L,
@@ -188,16 +214,20 @@ class FetchHandlerTest {
     }
 
     @Test
-    void longPollReadsAgainWhenDataArrives() {
+    void longPollIsAnsweredWithThePartitionsReadInOneMessage() {
         CompletableFuture<ApiResponse> answer =
                 broker.call(handler, request(17, 500, 1, FetchMetadata.LEGACY, orders(0, 5L)));
         orders0.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(0, 0, 5L, 5L, 0L));
 
         PartitionActor.AwaitData await = orders0.expectMessageClass(PartitionActor.AwaitData.class);
-        assertThat(await.fetchOffset()).isEqualTo(5L);
+        assertThat(await.read().fetchOffset()).isEqualTo(5L);
+        assertThat(await.read().maxBytes()).isEqualTo(1 << 20);
+        assertThat(await.read().currentLeaderEpoch()).isEqualTo(3);
+        assertThat(await.awaitOffset()).isEqualTo(5L);
+        assertThat(await.maxWaitMs()).isEqualTo(500);
+        assertThat(await.fetchCompleted().getAsBoolean()).isFalse();
         assertThat(answer).isNotDone();
-        await.replyTo().tell(new PartitionActor.DataAvailable(new TopicPartition("orders", 0)));
-        orders0.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(0, 64, 6L, 6L, 0L));
+        await.read().replyTo().tell(readResponse(0, 64, 6L, 6L, 0L));
 
         PartitionData partition = TestBroker.<FetchResponseData>body(answer)
                 .responses()
@@ -206,6 +236,8 @@ class FetchHandlerTest {
                 .get(0);
         assertThat(partition.records().sizeInBytes()).isEqualTo(64);
         assertThat(partition.highWatermark()).isEqualTo(6L);
+        orders0.expectNoMessage(Duration.ofMillis(100)); // no second Read: the wake-up carried the data
+        release(answer);
     }
 
     @Test
@@ -214,17 +246,13 @@ class FetchHandlerTest {
                 broker.call(handler, request(17, 500, 1, FetchMetadata.LEGACY, orders(0, 5L, 1, 7L)));
         orders0.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(0, 0, 5L, 5L, 0L));
         orders1.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(1, 0, 7L, 7L, 0L));
-        orders0.expectMessageClass(PartitionActor.AwaitData.class);
+        PartitionActor.AwaitData await0 = orders0.expectMessageClass(PartitionActor.AwaitData.class);
         PartitionActor.AwaitData await1 = orders1.expectMessageClass(PartitionActor.AwaitData.class);
-        assertThat(await1.fetchOffset()).isEqualTo(7L);
+        assertThat(await1.read().fetchOffset()).isEqualTo(7L);
 
-        await1.replyTo().tell(new PartitionActor.DataAvailable(new TopicPartition("orders", 1)));
-        PartitionActor.Read again = orders1.expectMessageClass(PartitionActor.Read.class);
-        assertThat(again.fetchOffset()).isEqualTo(7L);
-        again.replyTo().tell(readResponse(1, 64, 8L, 8L, 0L));
+        await1.read().replyTo().tell(readResponse(1, 64, 8L, 8L, 0L));
 
         // orders-0 said nothing new: its first read (high watermark 5, no records) is its answer
-        orders0.expectNoMessage(Duration.ofMillis(100));
         List<PartitionData> partitions =
                 TestBroker.<FetchResponseData>body(answer).responses().get(0).partitions();
         assertThat(partitions).extracting(PartitionData::partitionIndex).containsExactly(0, 1);
@@ -232,6 +260,63 @@ class FetchHandlerTest {
         assertThat(partitions.get(0).records()).isEqualTo(MemoryRecords.EMPTY);
         assertThat(partitions.get(1).highWatermark()).isEqualTo(8L);
         assertThat(partitions.get(1).records().sizeInBytes()).isEqualTo(64);
+        orders0.expectNoMessage(Duration.ofMillis(100));
+        orders1.expectNoMessage(Duration.ofMillis(100));
+        // the fetch has answered: orders-0 drops the waiter instead of reading for nobody
+        assertThat(await0.fetchCompleted().getAsBoolean()).isTrue();
+        release(answer);
+    }
+
+    @Test
+    void belowMinBytesParksAgainOnlyOnThePartitionThatAnswered() {
+        CompletableFuture<ApiResponse> answer =
+                broker.call(handler, request(17, 500, 100, FetchMetadata.LEGACY, orders(0, 5L, 1, 7L)));
+        orders0.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(0, 0, 5L, 5L, 0L));
+        orders1.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(1, 0, 7L, 7L, 0L));
+        orders0.expectMessageClass(PartitionActor.AwaitData.class);
+        PartitionActor.AwaitData first = orders1.expectMessageClass(PartitionActor.AwaitData.class);
+        PartitionActor.ReadResponse small = readResponse(1, 64, 8L, 8L, 0L);
+        first.read().replyTo().tell(small);
+
+        PartitionActor.AwaitData second = orders1.expectMessageClass(PartitionActor.AwaitData.class);
+        assertThat(second.read().fetchOffset()).isEqualTo(7L);
+        assertThat(second.awaitOffset()).isEqualTo(8L);
+        orders0.expectNoMessage(Duration.ofMillis(100)); // its waiter is still parked
+        assertThat(answer).isNotDone();
+        second.read().replyTo().tell(readResponse(1, 128, 9L, 9L, 0L));
+
+        List<PartitionData> partitions =
+                TestBroker.<FetchResponseData>body(answer).responses().get(0).partitions();
+        assertThat(partitions.get(1).records().sizeInBytes()).isEqualTo(128);
+        assertThat(partitions.get(1).highWatermark()).isEqualTo(9L);
+        assertThat(small.slice().file().isReleased())
+                .as("the superseded read gives its file back")
+                .isTrue();
+        release(answer);
+    }
+
+    @Test
+    void aLongPollAnswerArrivingAfterTheFetchAnsweredGivesItsFileBack() {
+        CompletableFuture<ApiResponse> answer =
+                broker.call(handler, request(17, 500, 1, FetchMetadata.LEGACY, orders(0, 5L, 1, 7L)));
+        orders0.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(0, 0, 5L, 5L, 0L));
+        orders1.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(1, 0, 7L, 7L, 0L));
+        PartitionActor.AwaitData await0 = orders0.expectMessageClass(PartitionActor.AwaitData.class);
+        orders1.expectMessageClass(PartitionActor.AwaitData.class)
+                .read()
+                .replyTo()
+                .tell(readResponse(1, 64, 8L, 8L, 0L));
+        TestBroker.<FetchResponseData>body(answer);
+
+        PartitionActor.ReadResponse late = readResponse(0, 32, 6L, 6L, 0L);
+        await0.read().replyTo().tell(late);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!late.slice().file().isReleased() && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // bounded by the deadline; the outcome is the condition
+        }
+        assertThat(late.slice().file().isReleased()).isTrue();
+        release(answer);
     }
 
     @Test
@@ -239,12 +324,14 @@ class FetchHandlerTest {
         CompletableFuture<ApiResponse> answer =
                 broker.call(handler, request(17, 500, 1, FetchMetadata.LEGACY, orders(0, 5L)));
         orders0.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(0, 0, 5L, 5L, 0L));
-        orders0.expectMessageClass(PartitionActor.AwaitData.class);
+        PartitionActor.AwaitData await = orders0.expectMessageClass(PartitionActor.AwaitData.class);
 
         manualTime.timePasses(Duration.ofMillis(499));
         orders0.expectNoMessage(Duration.ofMillis(50));
         assertThat(answer).isNotDone();
+        assertThat(await.fetchCompleted().getAsBoolean()).isFalse();
         manualTime.timePasses(Duration.ofMillis(1));
+        assertThat(await.fetchCompleted().getAsBoolean()).isTrue();
         orders0.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(0, 0, 5L, 5L, 0L));
 
         PartitionData partition = TestBroker.<FetchResponseData>body(answer)
@@ -256,13 +343,18 @@ class FetchHandlerTest {
         assertThat(partition.records()).isEqualTo(MemoryRecords.EMPTY);
     }
 
+    /** What the connection does after sending an answer: give its segment files back. */
+    private static void release(CompletableFuture<ApiResponse> answer) {
+        LogSliceRecords.release(answer.join().body());
+    }
+
     private static PartitionActor.ReadResponse readResponse(
             int partition, int bytes, long hw, long lso, long logStart) {
         return new PartitionActor.ReadResponse(
                 new TopicPartition("orders", partition),
                 Errors.NONE,
                 null,
-                new LogSlice(SEGMENT, 0, bytes, 5L),
+                bytes == 0 ? LogSlice.empty(0, 5L) : LogSlice.ofFile(segment.retain(), 0, bytes, 5L),
                 hw,
                 lso,
                 logStart,

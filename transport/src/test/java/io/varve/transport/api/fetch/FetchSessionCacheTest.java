@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.storage.log.LogSlice;
 import io.varve.transport.internal.LeaderHint;
-import java.nio.file.Path;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -140,7 +140,7 @@ class FetchSessionCacheTest {
         return new PartitionResult(
                 fetch,
                 Errors.NONE,
-                new LogSlice(Path.of("/data/t-0/00000000000000000000.log"), 0, bytes, fetch.fetchOffset()),
+                new LogSlice(null, 0, bytes, fetch.fetchOffset(), ByteBuffer.allocate(bytes)),
                 highWatermark,
                 highWatermark,
                 0L,

@@ -1,0 +1,58 @@
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * Startup probe for bench/startup-embedded.sh: Apache Kafka 4.3.1's own in-JVM test broker
+ * (KafkaClusterTestKit, one combined broker+controller, as Kafka's own tests start it) from its
+ * build to the first acknowledged produce (acks=1) on a topic created through its Admin, in this
+ * fresh JVM. Prints {@code start-to-ack-ms=N} (from the start of the build, the moment a test's
+ * setup would begin) and {@code launch-to-ack-ms=N} (from the JVM's launch, given in epoch ms by
+ * the script) and {@code cpu-to-ack-ms=N} (CPU time of the whole JVM until the ack). Compiled and run by the script on Kafka 4.3.1's class path only; not Varve code.
+ */
+public final class KafkaTestKitProbe {
+    public static void main(String[] args) throws Exception {
+        long launchedAt = Long.parseLong(args[0]);
+        long start = System.nanoTime();
+        try (KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .build())
+                .build()) {
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            try (Admin admin = cluster.admin()) {
+                admin.createTopics(List.of(new NewTopic("startup-probe", 1, (short) 1))).all().get();
+            }
+            long acked;
+            long ackedEpochMs;
+            long ackedCpuNanos;
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "1",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                producer.send(new ProducerRecord<>("startup-probe", new byte[] {1})).get(60, TimeUnit.SECONDS);
+                acked = System.nanoTime();
+                ackedEpochMs = System.currentTimeMillis();
+                ackedCpuNanos = ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime();
+            }
+            System.out.println("start-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(acked - start));
+            System.out.println("launch-to-ack-ms=" + (ackedEpochMs - launchedAt));
+            System.out.println("cpu-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(ackedCpuNanos));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.varve.bench;
+
+import io.varve.junit5.BootstrapServers;
+import io.varve.junit5.Topic;
+import io.varve.junit5.VarveTest;
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+
+/**
+ * Startup probe for bench/startup-embedded.sh (issue 16): in a fresh JVM, runs a test class that
+ * uses the {@code varve-junit5} extension ({@link VarveTest}, one topic) through the JUnit Platform
+ * launcher, as a build would, and measures from the extension's start (its {@code beforeAll}: the
+ * node starts there) to the first acknowledged produce (acks=1) from the test method. Prints
+ * {@code start-to-ack-ms=N}, {@code launch-to-ack-ms=N} (from the JVM's launch, given in epoch
+ * ms by the script) and {@code cpu-to-ack-ms=N}, the CPU time the whole JVM used until the ack: on a
+ * loaded machine the wall-clock figures stretch with everyone else's load, the CPU time does not.
+ */
+public final class EmbeddedStartupProbe {
+    private static volatile long extensionStartNanos;
+    private static volatile long ackedNanos;
+    private static volatile long ackedEpochMs;
+    private static volatile long ackedCpuNanos;
+
+    private EmbeddedStartupProbe() {}
+
+    public static void main(String[] args) {
+        long launchedAt = Long.parseLong(args[0]);
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(FirstProduceTest.class))
+                .build();
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener summary = new SummaryGeneratingListener();
+        launcher.execute(request, summary);
+        if (summary.getSummary().getTotalFailureCount() > 0 || ackedNanos == 0) {
+            summary.getSummary().getFailures().forEach(f -> f.getException().printStackTrace());
+            System.out.println("start-to-ack-ms=failed");
+            System.exit(1);
+        }
+        System.out.println("start-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(ackedNanos - extensionStartNanos));
+        System.out.println("launch-to-ack-ms=" + (ackedEpochMs - launchedAt));
+        System.out.println("cpu-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(ackedCpuNanos));
+        System.exit(0);
+    }
+
+    /** CPU time of the whole JVM so far (every thread, user and system), independent of the machine's load. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Registered before the Varve extension, so its beforeAll runs first: the extension's start. */
+    public static final class StartClock implements BeforeAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            extensionStartNanos = System.nanoTime();
+        }
+    }
+
+    /** What a user's test looks like: a node with one topic, one produce. */
+    @ExtendWith(StartClock.class)
+    @VarveTest(topics = @Topic(name = "startup-probe"))
+    public static final class FirstProduceTest {
+        @Test
+        void firstProduce(@BootstrapServers String servers) throws Exception {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    servers,
+                    ProducerConfig.ACKS_CONFIG,
+                    "1",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    "false",
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                    ByteArraySerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    ByteArraySerializer.class))) {
+                producer.send(new ProducerRecord<>("startup-probe", new byte[] {1}))
+                        .get(60, TimeUnit.SECONDS);
+                ackedNanos = System.nanoTime();
+                ackedEpochMs = System.currentTimeMillis();
+                ackedCpuNanos = processCpuNanos();
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Issue 16: time to the first acknowledged produce of
+#   varve    a test class using the varve-junit5 extension (@VarveTest, one topic), from the
+#            extension's start (its beforeAll) in a fresh JVM (EmbeddedStartupProbe);
+#   testkit  Apache Kafka 4.3.1's own in-JVM test broker, KafkaClusterTestKit (one combined
+#            broker+controller), from its build in a fresh JVM (kafka-testkit/src/KafkaTestKitProbe.java);
+#   process  Apache Kafka 4.3.1 started as a process (bench/lib.sh's start_kafka, storage formatted
+#            before the launch), from the launch (FirstProduceProbe).
+# Each in-JVM probe also reports the time from its JVM's launch. The three alternate in rotating
+# order for BENCH_ROUNDS rounds (default 5). Results: bench/target/startup-embedded.md.
+# Usage: bench/startup-embedded.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+run="$root/bench/target/startup-embedded"
+rounds=${BENCH_ROUNDS:-5}
+# shellcheck source=lib.sh
+source "$root/bench/lib.sh"
+
+cleanup() { stop_broker >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+bench_prepare
+testkit_cp_file="$target/kafka-testkit.classpath"
+if [ ! -s "$testkit_cp_file" ] || [ "$root/bench/kafka-testkit/pom.xml" -nt "$testkit_cp_file" ]; then
+  log "resolving Kafka 4.3.1's test kit (KafkaClusterTestKit) with Maven into $target"
+  timeout 900 mvn -B -q -o -f "$root/bench/kafka-testkit/pom.xml" generate-resources >/dev/null 2>&1 \
+    || timeout 900 mvn -B -q -f "$root/bench/kafka-testkit/pom.xml" generate-resources
+  touch "$testkit_cp_file"
+fi
+testkit_cp="$target/kafka-testkit-classes:$(cat "$testkit_cp_file")"
+mkdir -p "$target/kafka-testkit-classes"
+javac -d "$target/kafka-testkit-classes" -cp "$(cat "$testkit_cp_file")" \
+  "$root/bench/kafka-testkit/src/KafkaTestKitProbe.java"
+
+probe_jvm="-Xmx1g -XX:+UseG1GC"
+results="$run/results.tsv"
+: >"$results"
+
+measure_varve() {
+  local out="$logs/varve-r$1.log"
+  timeout 300 java $probe_jvm -cp "$probe_cp" io.varve.bench.EmbeddedStartupProbe "$(date +%s%3N)" >"$out" 2>&1 || true
+  record varve "$1" "$out"
+}
+
+measure_testkit() {
+  local out="$logs/testkit-r$1.log"
+  timeout 300 java $probe_jvm -Dlog4j2.configurationFile="$run/log4j2-tools.properties" -cp "$testkit_cp" \
+    KafkaTestKitProbe "$(date +%s%3N)" >"$out" 2>&1 || true
+  record testkit "$1" "$out"
+}
+
+measure_process() {
+  start_kafka "r$1"
+  wait_first_produce kafka "r$1" || true
+  local ms
+  ms=$(sed -n 's/^first-produce-ms=//p' "$logs/kafka-r$1-startup.log")
+  printf 'process\t%s\tlaunch-to-ack\t%s\n' "$1" "${ms:-n/a}" >>"$results"
+  log "round $1 process: launch-to-ack ${ms:-n/a} ms"
+  stop_broker
+}
+
+record() {  # record SYSTEM ROUND LOG
+  local start launch cpu
+  start=$(sed -n 's/^start-to-ack-ms=//p' "$3"); launch=$(sed -n 's/^launch-to-ack-ms=//p' "$3")
+  cpu=$(sed -n 's/^cpu-to-ack-ms=//p' "$3")
+  printf '%s\t%s\tstart-to-ack\t%s\n%s\t%s\tlaunch-to-ack\t%s\n%s\t%s\tcpu-to-ack\t%s\n' \
+    "$1" "$2" "${start:-n/a}" "$1" "$2" "${launch:-n/a}" "$1" "$2" "${cpu:-n/a}" >>"$results"
+  log "round $2 $1: start-to-ack ${start:-n/a} ms, launch-to-ack ${launch:-n/a} ms, JVM CPU ${cpu:-n/a} ms"
+}
+
+order=(varve testkit process)
+for ((r = 1; r <= rounds; r++)); do
+  for ((i = 0; i < 3; i++)); do
+    "measure_${order[(i + r - 1) % 3]}" "$r"
+  done
+done
+
+python3 - "$results" "$rounds" >"$target/startup-embedded.md" <<'PY'
+import statistics, sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
+def values(system, metric):
+    return [int(v) for s, _, m, v in rows if s == system and m == metric and v.isdigit()]
+def med(system, metric):
+    v = values(system, metric)
+    return statistics.median(v) if v else float("nan")
+print(f"{sys.argv[2]} rounds, medians in ms (per-round values in brackets)\n")
+print("| system | from its start | from the JVM launch | JVM CPU time until the ack |")
+print("|---|---|---|---|")
+names = {"varve": "Varve, varve-junit5 extension", "testkit": "Kafka 4.3.1 KafkaClusterTestKit (in-JVM)", "process": "Kafka 4.3.1 as a process"}
+for s in ("varve", "testkit", "process"):
+    start = f"{med(s, 'start-to-ack'):,.0f} {values(s, 'start-to-ack')}" if s != "process" else "—"
+    cpu = f"{med(s, 'cpu-to-ack'):,.0f} {values(s, 'cpu-to-ack')}" if s != "process" else "—"
+    print(f"| {names[s]} | {start} | {med(s, 'launch-to-ack'):,.0f} {values(s, 'launch-to-ack')} | {cpu} |")
+fastest_kafka = min(med("testkit", "start-to-ack"), med("process", "launch-to-ack"))
+print(f"\nVarve (from the extension's start) / fastest Kafka (test kit from its start, process from its launch): "
+      f"{med('varve', 'start-to-ack') / fastest_kafka:.2f} (target <= 0.5)")
+fastest_launch = min(med("testkit", "launch-to-ack"), med("process", "launch-to-ack"))
+print(f"Varve / fastest Kafka, all from the JVM launch: {med('varve', 'launch-to-ack') / fastest_launch:.2f}")
+print(f"Varve / Kafka test kit, JVM CPU time until the ack: {med('varve', 'cpu-to-ack') / med('testkit', 'cpu-to-ack'):.2f}")
+PY
+cat "$target/startup-embedded.md"

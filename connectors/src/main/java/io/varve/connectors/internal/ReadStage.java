@@ -1,0 +1,348 @@
+package io.varve.connectors.internal;
+
+import io.varve.connectors.stream.OffsetReset;
+import io.varve.connectors.stream.SourceSettings;
+import io.varve.connectors.stream.StartOffset;
+import io.varve.partition.PartitionActor;
+import io.varve.storage.log.LogSlice;
+import io.varve.storage.log.RetainedFile;
+import io.varve.transport.api.BrokerServices;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.Terminated;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.SourceShape;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.GraphStageLogic.StageActor;
+import org.apache.pekko.stream.stage.OutHandler;
+import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+import scala.Tuple2;
+import scala.runtime.BoxedUnit;
+
+/**
+ * The in-process source of one partition: reads the partition actor the Kafka listener's fetches
+ * use ({@link PartitionActor.Read} up to the high watermark), decodes the batches into {@link
+ * ConsumerRecord}s ({@link RecordDecoder}) and emits them on demand. Small reads come back as bytes;
+ * larger ones as a retained range of a segment file, read (then released) on the storage dispatcher,
+ * never on the stream's thread.
+ *
+ * <p>Backpressure: one read is outstanding at most, and the next is sent only when fewer than half
+ * of the last read's records are left. Caught up, the stage parks an {@link PartitionActor.AwaitData}
+ * long poll in the partition, which answers with the data as soon as the high watermark moves; a
+ * long poll not answered within {@link #LONG_POLL_MS} is abandoned (the partition drops it) and
+ * parked again, so the stage never depends on a dropped waiter. The stage watches the partition actor: a deleted topic, a moved partition or a stopping
+ * node fails it with the reason ({@link PartitionRoutes}); a read unanswered for the timeout fails it
+ * with a {@code TimeoutException}.
+ */
+public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord<K, V>>> {
+    private static final Object TIMEOUT_CHECK = "timeout-check";
+    private static final Object RENEW_LONG_POLL = "renew-long-poll";
+    /** How long one parked long poll lasts before the stage parks a new one. */
+    static final int LONG_POLL_MS = 5_000;
+
+    private static final long EARLIEST = -2L;
+    private static final long LATEST = -1L;
+
+    private enum Outstanding {
+        NOTHING,
+        LIST_OFFSETS,
+        READ,
+        FILE,
+        AWAIT
+    }
+
+    private final Outlet<ConsumerRecord<K, V>> out;
+    private final SourceShape<ConsumerRecord<K, V>> shape;
+    private final BrokerServices services;
+    private final TopicPartition tp;
+    private final StartOffset start;
+    private final SourceSettings<K, V> settings;
+    private final Executor fileReads;
+
+    /** @param fileReads where segment ranges are read (the node's storage dispatcher) */
+    public ReadStage(
+            BrokerServices services,
+            TopicPartition tp,
+            StartOffset start,
+            SourceSettings<K, V> settings,
+            Executor fileReads) {
+        this.services = services;
+        this.tp = tp;
+        this.start = start;
+        this.settings = settings;
+        this.fileReads = fileReads;
+        this.out = Outlet.create("VarveRead(" + tp + ").out");
+        this.shape = SourceShape.of(out);
+    }
+
+    @Override
+    public SourceShape<ConsumerRecord<K, V>> shape() {
+        return shape;
+    }
+
+    @Override
+    public GraphStageLogic createLogic(Attributes attributes) {
+        return new Logic();
+    }
+
+    private record FileRead(ByteBuffer bytes, Throwable failure) {}
+
+    /**
+     * Reads a zero-copy slice's range from the retained segment file and gives the file back, on the
+     * storage dispatcher. The retained descriptor stays readable even if retention deleted the segment.
+     */
+    private static ByteBuffer readAndRelease(LogSlice slice) {
+        RetainedFile file = slice.file();
+        try {
+            ByteBuffer buffer = ByteBuffer.allocate(slice.length());
+            while (buffer.hasRemaining()) {
+                int read = file.channel().read(buffer, slice.position() + (long) buffer.position());
+                if (read < 0) {
+                    throw new IOException(
+                            "segment " + file.path() + " ends before byte " + (slice.position() + slice.length()));
+                }
+            }
+            return buffer.flip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            slice.release();
+        }
+    }
+
+    private final class Logic extends TimerGraphStageLogic implements OutHandler {
+        private final ArrayDeque<ConsumerRecord<K, V>> buffer = new ArrayDeque<>();
+        private final RecordDecoder<K, V> decoder =
+                new RecordDecoder<>(tp, settings.keyDeserializer(), settings.valueDeserializer());
+        private AtomicBoolean longPollAbandoned = new AtomicBoolean();
+        private org.apache.pekko.actor.typed.ActorRef<PartitionActor.Command> partition;
+        private ActorRef partitionClassic;
+        private Uuid topicId;
+        private org.apache.pekko.actor.typed.ActorRef<Object> replyTo;
+        private AsyncCallback<FileRead> onFileRead;
+        private Outstanding outstanding = Outstanding.NOTHING;
+        private long deadlineNanos;
+        private long nextOffset = -1L;
+        private int lastReadCount;
+
+        Logic() {
+            super(shape);
+            setHandler(out, this);
+        }
+
+        @Override
+        public void preStart() {
+            StageActor self = getStageActor(this::onMessage);
+            replyTo = Adapter.toTyped(self.ref());
+            onFileRead = createAsyncCallback(this::onFileRead);
+            topicId = services.metadata()
+                    .image()
+                    .topic(tp.topic())
+                    .map(t -> t.topicId())
+                    .orElse(null);
+            var actor = services.partitions().lookup(tp);
+            if (actor.isEmpty()) {
+                failStage(PartitionRoutes.unavailable(services, tp, null, "reading"));
+                return;
+            }
+            partition = actor.get();
+            partitionClassic = Adapter.toClassic(partition);
+            self.watch(partitionClassic);
+            if (start instanceof StartOffset.At at) {
+                nextOffset = at.offset();
+                maybeRead();
+            } else {
+                listOffsets(start instanceof StartOffset.Earliest ? EARLIEST : LATEST);
+            }
+        }
+
+        private void listOffsets(long which) {
+            nextOffset = -1L;
+            send(Outstanding.LIST_OFFSETS, new PartitionActor.ListOffsets(which, false, -1, narrow()));
+        }
+
+        private void send(Outstanding what, PartitionActor.Command command) {
+            outstanding = what;
+            deadlineNanos = System.nanoTime() + settings.timeout().toNanos();
+            partition.tell(command);
+            if (what != Outstanding.AWAIT) {
+                scheduleOnce(TIMEOUT_CHECK, settings.timeout().plus(Duration.ofMillis(10)));
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private <T> org.apache.pekko.actor.typed.ActorRef<T> narrow() {
+            return (org.apache.pekko.actor.typed.ActorRef<T>) (org.apache.pekko.actor.typed.ActorRef<?>) replyTo;
+        }
+
+        private void maybeRead() {
+            if (outstanding != Outstanding.NOTHING || nextOffset < 0) {
+                return;
+            }
+            if (buffer.isEmpty() || buffer.size() < lastReadCount / 2) {
+                send(
+                        Outstanding.READ,
+                        new PartitionActor.Read(nextOffset, settings.maxBytesPerRead(), false, true, -1, narrow()));
+            }
+        }
+
+        private BoxedUnit onMessage(Tuple2<ActorRef, Object> envelope) {
+            Object message = envelope._2();
+            if (message instanceof PartitionActor.ReadResponse read) {
+                if (outstanding == Outstanding.READ || outstanding == Outstanding.AWAIT) {
+                    // a long poll abandoned just as it was answered may answer late: any answer is
+                    // data from the log at or before nextOffset, and the decoder skips what was read
+                    longPollAbandoned.set(true);
+                    onRead(read);
+                } else if (read.slice() != null) {
+                    read.slice().release();
+                }
+            } else if (message instanceof PartitionActor.ListOffsetsResponse list
+                    && outstanding == Outstanding.LIST_OFFSETS) {
+                onListOffsets(list);
+            } else if (message instanceof Terminated terminated
+                    && terminated.actor().equals(partitionClassic)) {
+                failStage(PartitionRoutes.unavailable(services, tp, topicId, "reading"));
+            }
+            return BoxedUnit.UNIT;
+        }
+
+        private void onListOffsets(PartitionActor.ListOffsetsResponse list) {
+            outstanding = Outstanding.NOTHING;
+            if (list.error() != Errors.NONE) {
+                failStage(error(
+                        list.error(),
+                        "listing offsets of " + tp + " failed with " + list.error(),
+                        "node " + services.nodeId() + " answered that it does not lead " + tp));
+                return;
+            }
+            nextOffset = list.offset();
+            maybeRead();
+        }
+
+        private void onRead(PartitionActor.ReadResponse read) {
+            outstanding = Outstanding.NOTHING;
+            if (read.error() == Errors.OFFSET_OUT_OF_RANGE) {
+                onOutOfRange(read);
+            } else if (read.error() != Errors.NONE) {
+                failStage(error(
+                        read.error(),
+                        "reading " + tp + " at offset " + nextOffset + " failed with " + read.error(),
+                        read.message()));
+            } else if (read.slice().isEmpty()) {
+                awaitData();
+            } else if (read.slice().hasBytes()) {
+                onBytes(read.slice().bytes());
+            } else {
+                readFile(read.slice());
+            }
+        }
+
+        /** Parks a long poll that answers with the read once data past {@code nextOffset} is there. */
+        private void awaitData() {
+            AtomicBoolean abandoned = new AtomicBoolean();
+            longPollAbandoned = abandoned;
+            PartitionActor.Read read =
+                    new PartitionActor.Read(nextOffset, settings.maxBytesPerRead(), false, true, -1, narrow());
+            send(Outstanding.AWAIT, new PartitionActor.AwaitData(read, nextOffset, LONG_POLL_MS, abandoned::get));
+            scheduleOnce(RENEW_LONG_POLL, Duration.ofMillis(LONG_POLL_MS));
+        }
+
+        private void onOutOfRange(PartitionActor.ReadResponse read) {
+            String facts = "offset " + nextOffset + " of " + tp + " is outside the log [log start offset "
+                    + read.logStartOffset() + ", high watermark " + read.highWatermark() + "]";
+            OffsetReset reset = settings.autoOffsetReset();
+            if (reset == OffsetReset.NONE) {
+                failStage(new OffsetOutOfRangeException(
+                        facts + " and auto offset reset is none", Map.of(tp, nextOffset)));
+            } else {
+                listOffsets(reset == OffsetReset.EARLIEST ? EARLIEST : LATEST);
+            }
+        }
+
+        private void readFile(LogSlice slice) {
+            outstanding = Outstanding.FILE;
+            CompletableFuture.supplyAsync(() -> readAndRelease(slice), fileReads)
+                    .whenComplete((bytes, failure) -> onFileRead.invoke(new FileRead(bytes, failure)));
+        }
+
+        private void onFileRead(FileRead read) {
+            outstanding = Outstanding.NOTHING;
+            if (read.failure() == null) {
+                onBytes(read.bytes());
+                return;
+            }
+            Throwable cause = read.failure().getCause() != null ? read.failure().getCause() : read.failure();
+            failStage(new KafkaException("reading a segment of " + tp + " at offset " + nextOffset + " failed", cause));
+        }
+
+        private void onBytes(ByteBuffer bytes) {
+            int before = buffer.size();
+            try {
+                nextOffset = decoder.decode(bytes, nextOffset, buffer);
+            } catch (RuntimeException e) {
+                failStage(e instanceof KafkaException ? e : new KafkaException("decoding records of " + tp, e));
+                return;
+            }
+            lastReadCount = buffer.size() - before;
+            if (isAvailable(out) && !buffer.isEmpty()) {
+                push(out, buffer.poll());
+            }
+            maybeRead();
+        }
+
+        @Override
+        public void onPull() {
+            if (!buffer.isEmpty()) {
+                push(out, buffer.poll());
+            }
+            maybeRead();
+        }
+
+        @Override
+        public void onTimer(Object key) {
+            if (key == RENEW_LONG_POLL) {
+                if (outstanding == Outstanding.AWAIT) {
+                    longPollAbandoned.set(true);
+                    awaitData();
+                }
+                return;
+            }
+            boolean waiting = outstanding == Outstanding.READ || outstanding == Outstanding.LIST_OFFSETS;
+            if (waiting && System.nanoTime() - deadlineNanos >= 0) {
+                failStage(new TimeoutException(
+                        "no answer from " + tp + " within " + settings.timeout().toMillis() + " ms"));
+            }
+        }
+
+        @Override
+        public void postStop() {
+            longPollAbandoned.set(true);
+        }
+
+        private RuntimeException error(Errors error, String what, String partitionSays) {
+            if (error == Errors.NOT_LEADER_OR_FOLLOWER) {
+                return PartitionRoutes.unavailable(services, tp, topicId, "reading", partitionSays);
+            }
+            return error.exception(partitionSays == null ? what : what + ": " + partitionSays);
+        }
+    }
+}

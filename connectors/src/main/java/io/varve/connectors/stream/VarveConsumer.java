@@ -1,0 +1,119 @@
+package io.varve.connectors.stream;
+
+import io.varve.connectors.embedded.EmbeddedVarve;
+import io.varve.connectors.internal.GroupOffsets;
+import io.varve.connectors.internal.ReadStage;
+import io.varve.group.CommittedOffset;
+import io.varve.metadata.TopicImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * In-process Pekko Streams sources that read an embedded node's partitions with no socket in
+ * between: the partition actors the Kafka listener's fetches read, the same log a Kafka consumer
+ * sees. They emit on demand, wait in the partition (a long poll, no timer) when caught up, and
+ * never end by themselves: cancel them, or use {@code take}/{@code takeWhile}. docs/embedded.md.
+ *
+ * <p>Each fails with the Kafka exception a consumer would see: {@code
+ * UnknownTopicOrPartitionException} for a missing or deleted topic, {@code
+ * NotLeaderOrFollowerException} when the partition moves to another node, {@code
+ * OffsetOutOfRangeException} with {@link OffsetReset#NONE}, {@code TimeoutException} when the
+ * partition does not answer within {@link SourceSettings#timeout()}. Wrap one in {@code
+ * RestartSource} to start it again.
+ */
+public final class VarveConsumer {
+    private VarveConsumer() {}
+
+    /** The records of one partition from {@code start}. */
+    public static <K, V> Source<ConsumerRecord<K, V>, NotUsed> partitionSource(
+            EmbeddedVarve varve, SourceSettings<K, V> settings, TopicPartition tp, StartOffset start) {
+        Executor fileReads =
+                varve.system().dispatchers().lookup(DispatcherSelector.fromConfig("varve.storage-dispatcher"));
+        return Source.fromGraph(new ReadStage<>(varve.services().broker(), tp, start, settings, fileReads));
+    }
+
+    /**
+     * The records of every partition of {@code topic} (its partitions when the source is
+     * materialized), each from {@code start}, merged: order holds within a partition only.
+     */
+    public static <K, V> Source<ConsumerRecord<K, V>, NotUsed> topicSource(
+            EmbeddedVarve varve, SourceSettings<K, V> settings, String topic, StartOffset start) {
+        return Source.lazySource(() -> {
+                    List<TopicPartition> partitions = partitionsOf(varve, topic);
+                    return Source.from(partitions)
+                            .flatMapMerge(partitions.size(), tp -> partitionSource(varve, settings, tp, start));
+                })
+                .mapMaterializedValue(ignored -> NotUsed.notUsed());
+    }
+
+    /**
+     * The records of every partition of {@code topic}, each from the offset the settings' group
+     * committed (else per {@link SourceSettings#autoOffsetReset()}), with the offset to commit
+     * through {@link VarveCommitter} once handled. The group must have no Kafka consumers as
+     * members while this source commits (standalone commits; see {@link VarveCommitter}).
+     */
+    public static <K, V> Source<CommittableRecord<K, V>, NotUsed> committableSource(
+            EmbeddedVarve varve, SourceSettings<K, V> settings, String topic) {
+        String groupId = settings.groupId()
+                .orElseThrow(() -> new IllegalArgumentException("a committable source needs a group id (withGroupId)"));
+        return Source.lazyCompletionStageSource(() -> {
+                    List<TopicPartition> partitions = partitionsOf(varve, topic);
+                    TopicImage image = varve.services()
+                            .broker()
+                            .metadata()
+                            .image()
+                            .topic(topic)
+                            .orElseThrow(() -> unknownTopic(varve, topic));
+                    CompletionStage<Source<CommittableRecord<K, V>, NotUsed>> sources = GroupOffsets.fetch(
+                                    varve.services(), groupId, partitions, settings.timeout())
+                            .thenApply(committed -> Source.from(partitions)
+                                    .flatMapMerge(partitions.size(), tp -> partitionSource(
+                                                    varve, settings, tp, startOf(tp, committed, settings))
+                                            .map(record -> new CommittableRecord<>(
+                                                    record,
+                                                    new CommittableOffset(
+                                                            groupId,
+                                                            tp,
+                                                            record.offset() + 1,
+                                                            record.leaderEpoch().orElse(-1),
+                                                            image.topicId())))));
+                    return sources;
+                })
+                .mapMaterializedValue(ignored -> NotUsed.notUsed());
+    }
+
+    private static StartOffset startOf(
+            TopicPartition tp, Map<TopicPartition, CommittedOffset> committed, SourceSettings<?, ?> settings) {
+        CommittedOffset offset = committed.get(tp);
+        if (offset != null && offset.offset() >= 0) {
+            return StartOffset.at(offset.offset());
+        }
+        return switch (settings.autoOffsetReset()) {
+            case EARLIEST -> StartOffset.earliest();
+            case LATEST -> StartOffset.latest();
+            case NONE -> throw new NoOffsetForPartitionException(tp);
+        };
+    }
+
+    private static List<TopicPartition> partitionsOf(EmbeddedVarve varve, String topic) {
+        TopicImage image =
+                varve.services().broker().metadata().image().topic(topic).orElseThrow(() -> unknownTopic(varve, topic));
+        List<TopicPartition> partitions = new ArrayList<>();
+        image.partitions().keySet().stream().sorted().forEach(p -> partitions.add(new TopicPartition(topic, p)));
+        return partitions;
+    }
+
+    private static UnknownTopicOrPartitionException unknownTopic(EmbeddedVarve varve, String topic) {
+        return new UnknownTopicOrPartitionException("topic '" + topic + "' does not exist on node " + varve.nodeId());
+    }
+}

@@ -1,0 +1,33 @@
+package io.varve.connectors.support;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Collects Pekko's reports of messages dropped by {@code serialize-messages} verification (Pekko
+ * only logs "swallowing exception during message send"); {@link TestNode} fails a test class
+ * that dropped any.
+ */
+public final class SerializationCheckAppender extends AppenderBase<ILoggingEvent> {
+    private static final List<String> FAILURES = new CopyOnWriteArrayList<>();
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        String message = event.getFormattedMessage();
+        if (message != null && message.contains("swallowing exception during message send")) {
+            Object cause = event.getThrowableProxy() == null
+                    ? ""
+                    : event.getThrowableProxy().getMessage();
+            FAILURES.add(message + ": " + cause);
+        }
+    }
+
+    /** Failures seen so far, cleared by the call. */
+    public static List<String> drain() {
+        List<String> copy = List.copyOf(FAILURES);
+        FAILURES.clear();
+        return copy;
+    }
+}
