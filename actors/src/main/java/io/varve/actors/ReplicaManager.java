@@ -243,7 +243,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
      */
     private LogConfig effectiveConfig(MetadataImage image, TopicImage topic) {
         Map<String, String> brokerDefaults = new HashMap<>(topicConfigs.brokerDefaults());
-        brokerDefaults.putAll(BrokerConfigNames.topicDefaults(image.brokerConfigs()));
+        brokerDefaults.putAll(BrokerConfigNames.topicDefaults(image.brokerConfigsOf(nodeId)));
         return LogConfig.fromMap(brokerDefaults).with(topic.configs());
     }
 

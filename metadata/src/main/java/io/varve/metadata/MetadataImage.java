@@ -2,6 +2,7 @@ package io.varve.metadata;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
@@ -9,6 +10,10 @@ import org.apache.kafka.common.Uuid;
  * The immutable cluster metadata at one point of the metadata log: {@code offset} is the sequence
  * number of the last controller event applied. Built by the controller, copied to every node's
  * {@link MetadataCache}; readers never see it change.
+ *
+ * @param brokerConfigs the dynamic broker configs (AlterConfigs on a broker resource) by entity, as
+ *     Kafka keeps them: a node id for that broker's own, {@link #CLUSTER_LEVEL} ("") for the
+ *     cluster-wide defaults
  */
 public record MetadataImage(
         long offset,
@@ -17,8 +22,11 @@ public record MetadataImage(
         Map<Integer, BrokerInfo> brokers,
         Map<String, TopicImage> topicsByName,
         Map<Uuid, String> topicNamesById,
-        Map<String, String> brokerConfigs)
+        Map<String, Map<String, String>> brokerConfigs)
         implements VarveSerializable {
+
+    /** The entity of the cluster-wide dynamic broker defaults, Kafka's empty resource name. */
+    public static final String CLUSTER_LEVEL = "";
 
     public static MetadataImage empty(String clusterId) {
         return new MetadataImage(-1L, clusterId, -1, Map.of(), Map.of(), Map.of(), Map.of());
@@ -31,6 +39,18 @@ public record MetadataImage(
     public Optional<TopicImage> topic(Uuid topicId) {
         String name = topicNamesById.get(topicId);
         return name == null ? Optional.empty() : topic(name);
+    }
+
+    /** The dynamic configs stored for {@code entity}: a node id, or {@link #CLUSTER_LEVEL}. */
+    public Map<String, String> brokerConfigs(String entity) {
+        return brokerConfigs.getOrDefault(entity, Map.of());
+    }
+
+    /** The dynamic configs in force on {@code nodeId}: its own, over the cluster-wide ones (Kafka's order). */
+    public Map<String, String> brokerConfigsOf(int nodeId) {
+        Map<String, String> inForce = new TreeMap<>(brokerConfigs(CLUSTER_LEVEL));
+        inForce.putAll(brokerConfigs(Integer.toString(nodeId)));
+        return inForce;
     }
 
     public Optional<PartitionRegistration> partition(TopicPartition tp) {

@@ -32,6 +32,6 @@ public final class TestImages {
                 Map.of(1, BROKER_1, 2, BROKER_2),
                 Map.of("orders", orders()),
                 Map.of(ORDERS_ID, "orders"),
-                Map.of("log.retention.ms", "1000"));
+                Map.of("", Map.of("log.retention.ms", "1000"), "1", Map.of("background.threads", "9")));
     }
 }

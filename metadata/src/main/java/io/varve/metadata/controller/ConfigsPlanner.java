@@ -65,7 +65,7 @@ final class ConfigsPlanner {
         if (configs.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)) {
             return reject(Errors.INVALID_CONFIG, "Null value not supported for broker configs of '" + name + "'.");
         }
-        if (request.validateOnly() || configs.equals(image.brokerConfigs())) {
+        if (request.validateOnly() || configs.equals(image.brokerConfigs(name))) {
             return accepted(List.of());
         }
         return accepted(List.of(new BrokerConfigsReplaced(name, Immutables.sortedCopy(configs))));

@@ -35,7 +35,7 @@ public final class MetadataImageTransition {
         } else if (event instanceof TopicConfigsReplaced replaced) {
             return onTopicConfigsReplaced(image, replaced);
         } else if (event instanceof BrokerConfigsReplaced replaced) {
-            return withBrokerConfigs(image, replaced.configs());
+            return withBrokerConfigs(image, replaced.resourceName(), replaced.configs());
         } else if (event instanceof BrokerRegistered registered) {
             return onBrokerRegistered(image, registered.broker());
         } else if (event instanceof ProducerIdsAllocated) {
@@ -120,7 +120,15 @@ public final class MetadataImageTransition {
                 image.brokerConfigs());
     }
 
-    private static MetadataImage withBrokerConfigs(MetadataImage image, Map<String, String> configs) {
+    /** {@code entity}'s dynamic broker configs replaced; an empty set removes the entity. */
+    private static MetadataImage withBrokerConfigs(MetadataImage image, String entity, Map<String, String> configs) {
+        Map<String, Map<String, String>> byEntity = new HashMap<>(image.brokerConfigs());
+        String key = entity == null ? MetadataImage.CLUSTER_LEVEL : entity;
+        if (configs.isEmpty()) {
+            byEntity.remove(key);
+        } else {
+            byEntity.put(key, Immutables.sortedCopy(configs));
+        }
         return new MetadataImage(
                 image.offset() + 1,
                 image.clusterId(),
@@ -128,6 +136,6 @@ public final class MetadataImageTransition {
                 image.brokers(),
                 image.topicsByName(),
                 image.topicNamesById(),
-                Immutables.sortedCopy(configs));
+                Immutables.sortedCopy(byEntity));
     }
 }

@@ -153,7 +153,7 @@ class ControllerOperationsTest {
 
         assertThat(validateOnly.events()).isEmpty();
         assertThat(replaced.events()).containsExactly(new BrokerConfigsReplaced("", Map.of("log.retention.ms", "1")));
-        assertThat(replaced.state().image().brokerConfigs()).isEqualTo(Map.of("log.retention.ms", "1"));
+        assertThat(replaced.state().image().brokerConfigs("")).isEqualTo(Map.of("log.retention.ms", "1"));
         assertThat(badName.reply().error()).isEqualTo(Errors.INVALID_REQUEST);
     }
 

@@ -73,7 +73,25 @@ class MetadataImageTransitionTest {
         image = MetadataImageTransition.apply(image, new BrokerConfigsReplaced("1", Map.of("log.retention.ms", "9")));
 
         assertThat(image.topic("orders").orElseThrow().configs()).isEqualTo(Map.of("segment.ms", "5"));
-        assertThat(image.brokerConfigs()).isEqualTo(Map.of("log.retention.ms", "9"));
+        assertThat(image.brokerConfigs("1")).isEqualTo(Map.of("log.retention.ms", "9"));
+        assertThat(image.brokerConfigs(MetadataImage.CLUSTER_LEVEL)).isEmpty();
+        assertThat(image.brokerConfigsOf(1)).isEqualTo(Map.of("log.retention.ms", "9"));
+    }
+
+    /** Kafka keeps a broker's own dynamic configs apart from the cluster level's; its own win. */
+    @Test
+    void brokerConfigsAreKeptPerEntity() {
+        MetadataImage image = MetadataImageTransition.apply(
+                EMPTY, new BrokerConfigsReplaced("", Map.of("log.retention.ms", "1", "message.max.bytes", "2")));
+        image = MetadataImageTransition.apply(image, new BrokerConfigsReplaced("1", Map.of("log.retention.ms", "3")));
+
+        assertThat(image.brokerConfigs("")).isEqualTo(Map.of("log.retention.ms", "1", "message.max.bytes", "2"));
+        assertThat(image.brokerConfigs("1")).isEqualTo(Map.of("log.retention.ms", "3"));
+        assertThat(image.brokerConfigsOf(1)).isEqualTo(Map.of("log.retention.ms", "3", "message.max.bytes", "2"));
+        assertThat(image.brokerConfigsOf(2)).isEqualTo(Map.of("log.retention.ms", "1", "message.max.bytes", "2"));
+
+        image = MetadataImageTransition.apply(image, new BrokerConfigsReplaced("1", Map.of()));
+        assertThat(image.brokerConfigs()).containsOnlyKeys("");
     }
 
     @Test

@@ -19,11 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pass over a Fetch's partitions: a {@code PartitionActor.Read} to each, in parallel, then the
- * response's max bytes applied in request order (KIP-74): the first partition with records is kept
- * whole even if larger than the limits; a later one is kept only if it fits both its partition max
- * bytes and what is left of the response's, otherwise it answers with offsets and no records. A
- * Read returns whole batches, so the answer never carries a partial batch. One instance per request.
+ * One pass over a Fetch's partitions: a {@code PartitionActor.Read} to each, in parallel, each for at
+ * most the smaller of its partition max bytes and the response's max bytes, then the response's max
+ * bytes applied in request order as Kafka's ReplicaManager does (KIP-74): the first partition with
+ * records keeps what it read, which is at most the limit, or one whole batch when its first batch is
+ * larger; each later one keeps at most what is left of the response's max bytes, cut where the
+ * limit falls (a partial last batch, which clients discard, as Kafka sends it), or no records when
+ * nothing is left. One instance per request.
  */
 final class FetchReader {
     private static final Logger log = LoggerFactory.getLogger(FetchReader.class);
@@ -104,9 +106,15 @@ final class FetchReader {
                 .thenApply(read -> toResult(image, fetch, read, null));
     }
 
+    /** A read of at most the partition's max bytes and the response's (KIP-74, as Kafka reads). */
     private PartitionActor.Read readOf(PartitionFetch fetch, ActorRef<PartitionActor.ReadResponse> replyTo) {
         return new PartitionActor.Read(
-                fetch.fetchOffset(), fetch.maxBytes(), readCommitted, true, fetch.currentLeaderEpoch(), replyTo);
+                fetch.fetchOffset(),
+                Math.min(fetch.maxBytes(), responseMaxBytes),
+                readCommitted,
+                true,
+                fetch.currentLeaderEpoch(),
+                replyTo);
     }
 
     private PartitionResult toResult(
@@ -140,19 +148,16 @@ final class FetchReader {
     /** KIP-74 over results in request order (see the class comment). */
     List<PartitionResult> applyMaxBytes(List<PartitionResult> results) {
         List<PartitionResult> limited = new ArrayList<>(results.size());
-        long remaining = responseMaxBytes;
+        int remaining = responseMaxBytes;
         boolean first = true;
         for (PartitionResult result : results) {
-            int bytes = result.recordBytes();
-            if (bytes == 0) {
-                limited.add(result);
-            } else if (first || (bytes <= result.fetch().maxBytes() && bytes <= remaining)) {
-                limited.add(result);
-                remaining = Math.max(0, remaining - bytes);
-                first = false;
-            } else {
-                limited.add(result.withoutRecords());
+            PartitionResult kept = result;
+            if (result.recordBytes() > 0 && !first) {
+                kept = result.withRecordsUpTo(Math.min(remaining, result.fetch().maxBytes()));
             }
+            first &= kept.recordBytes() == 0;
+            remaining = Math.max(0, remaining - kept.recordBytes());
+            limited.add(kept);
         }
         return limited;
     }

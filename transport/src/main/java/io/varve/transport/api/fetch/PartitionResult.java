@@ -3,6 +3,7 @@ package io.varve.transport.api.fetch;
 import io.varve.storage.index.AbortedTxn;
 import io.varve.storage.log.LogSlice;
 import io.varve.transport.internal.LeaderHint;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.protocol.Errors;
@@ -46,6 +47,25 @@ record PartitionResult(
         if (slice != null) {
             slice.release();
         }
+    }
+
+    /**
+     * The same answer with only the first {@code length} bytes of its records (the rest did not fit
+     * the response's max bytes): as in Kafka, the cut may fall inside a batch, whose partial tail the
+     * client discards and fetches again. The cut keeps the records' segment file, for its send.
+     */
+    PartitionResult withRecordsUpTo(int length) {
+        if (length >= recordBytes()) {
+            return this;
+        }
+        if (length <= 0) {
+            return withoutRecords();
+        }
+        ByteBuffer bytes =
+                slice.hasBytes() ? slice.bytes().duplicate().limit(slice.bytes().position() + length) : null;
+        LogSlice cut = new LogSlice(slice.file(), slice.position(), length, slice.firstBatchOffset(), bytes);
+        return new PartitionResult(
+                fetch, error, cut, highWatermark, lastStableOffset, logStartOffset, abortedTransactions, leaderHint);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.varve.group.classic.GroupDescription;
 import io.varve.group.classic.MemberDescription;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
+import io.varve.transport.api.AuthorizedOperations;
 import io.varve.transport.api.RequestContext;
 import java.util.HashMap;
 import java.util.List;
@@ -19,9 +20,12 @@ import org.apache.kafka.common.requests.DescribeGroupsRequest;
 
 /**
  * DescribeGroups: state, protocol and members (metadata and assignment once stable). A group that
- * does not exist is "Dead", with GROUP_ID_NOT_FOUND from v6 as in Kafka 4. Stateless.
+ * does not exist is "Dead", with GROUP_ID_NOT_FOUND from v6 as in Kafka 4. The authorized operations,
+ * asked for from v3, are all of a group's (no authorizer), for groups answered without error, as
+ * Kafka. Stateless.
  */
 public final class DescribeGroupsHandler implements ApiHandler {
+    private static final short FIRST_OPERATIONS_VERSION = 3;
     private final GroupCoordinators coordinators;
 
     public DescribeGroupsHandler(GroupCoordinators coordinators) {
@@ -42,8 +46,13 @@ public final class DescribeGroupsHandler implements ApiHandler {
             Map<String, GroupDescription> byId = new HashMap<>();
             described.forEach(d -> byId.put(d.groupId(), d.description()));
             DescribeGroupsResponseData body = new DescribeGroupsResponseData();
+            boolean operations = version >= FIRST_OPERATIONS_VERSION && data.includeAuthorizedOperations();
             for (String groupId : groupIds) {
-                body.groups().add(describedGroup(version, groupId, byId.get(groupId)));
+                DescribeGroupsResponseData.DescribedGroup group = describedGroup(version, groupId, byId.get(groupId));
+                if (operations && group.errorCode() == Errors.NONE.code()) {
+                    group.setAuthorizedOperations(AuthorizedOperations.GROUP);
+                }
+                body.groups().add(group);
             }
             return new ApiResponse(body);
         });

@@ -27,7 +27,8 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
  * minimum ({@code 3.3-IV3}), 30 is {@code 4.3-IV0}, the newest production level we verified in
  * Kafka 4.3.1's {@code server-common}. The finalized-features epoch is the metadata image offset.
  *
- * <p>Stateless; an invalid v3+ request (bad client software name/version) gets INVALID_REQUEST.
+ * <p>Stateless; an invalid v3+ request (bad client software name/version) gets INVALID_REQUEST and no
+ * key ranges, as from Kafka.
  */
 public final class ApiVersionsHandler implements ApiHandler {
     public static final String METADATA_VERSION_FEATURE = "metadata.version";
@@ -51,7 +52,8 @@ public final class ApiVersionsHandler implements ApiHandler {
     public CompletionStage<ApiResponse> handle(RequestContext context, AbstractRequest request) {
         ApiVersionsRequest apiVersionsRequest = (ApiVersionsRequest) request;
         if (!apiVersionsRequest.isValid()) {
-            ApiVersionsResponseData invalid = response(Errors.INVALID_REQUEST, registry);
+            // as Kafka: the error alone, without the key ranges
+            ApiVersionsResponseData invalid = new ApiVersionsResponseData().setErrorCode(Errors.INVALID_REQUEST.code());
             return CompletableFuture.completedFuture(new ApiResponse(invalid));
         }
         short transactionVersion = context.services().transactions() == null

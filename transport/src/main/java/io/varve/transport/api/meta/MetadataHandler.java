@@ -3,6 +3,7 @@ package io.varve.transport.api.meta;
 import io.varve.metadata.MetadataImage;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
+import io.varve.transport.api.AuthorizedOperations;
 import io.varve.transport.api.RequestContext;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,9 +27,12 @@ import org.apache.kafka.common.requests.MetadataRequest;
  * UNKNOWN_TOPIC_OR_PARTITION (UNKNOWN_TOPIC_ID when asked by id, INVALID_TOPIC_EXCEPTION for an
  * illegal name), unless auto-creation is on and the request allows it: then {@link TopicAutoCreator}
  * creates it and the answer waits until its partitions are hosted, so it describes a ready topic
- * (where Kafka answers LEADER_NOT_AVAILABLE while creating). Stateless.
+ * (where Kafka answers LEADER_NOT_AVAILABLE while creating). Authorized operations, when asked for,
+ * are all of them (no authorizer). Stateless.
  */
 public final class MetadataHandler implements ApiHandler {
+    /** v11 dropped the cluster's authorized operations (KIP-700: DescribeCluster carries them). */
+    private static final short LAST_CLUSTER_OPERATIONS_VERSION = 10;
 
     @Override
     public ApiKeys apiKey() {
@@ -42,7 +46,7 @@ public final class MetadataHandler implements ApiHandler {
         if (metadata.isAllTopics()) {
             List<MetadataResponseTopic> topics = new ArrayList<>();
             image.topicsByName().values().forEach(topic -> topics.add(TopicDescriber.describe(topic)));
-            return CompletableFuture.completedFuture(response(context, image, topics));
+            return CompletableFuture.completedFuture(response(context, metadata, image, topics));
         }
         List<String> toCreate = new ArrayList<>();
         for (MetadataRequestTopic topic : metadata.data().topics()) {
@@ -57,7 +61,8 @@ public final class MetadataHandler implements ApiHandler {
                 && metadata.allowAutoTopicCreation()
                 && !toCreate.isEmpty();
         if (!create) {
-            return CompletableFuture.completedFuture(response(context, image, describe(metadata, image, Map.of())));
+            return CompletableFuture.completedFuture(
+                    response(context, metadata, image, describe(metadata, image, Map.of())));
         }
         return new TopicAutoCreator(context.services()).create(toCreate).thenApply(errors -> {
             MetadataImage fresh = context.services().metadata().image();
@@ -66,7 +71,7 @@ public final class MetadataHandler implements ApiHandler {
             toCreate.stream()
                     .filter(name -> fresh.topic(name).isEmpty())
                     .forEach(name -> notReady.putIfAbsent(name, Errors.LEADER_NOT_AVAILABLE));
-            return response(context, fresh, describe(metadata, fresh, notReady));
+            return response(context, metadata, fresh, describe(metadata, fresh, notReady));
         });
     }
 
@@ -107,8 +112,12 @@ public final class MetadataHandler implements ApiHandler {
         return Topic.isValid(name) ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.INVALID_TOPIC_EXCEPTION;
     }
 
+    /**
+     * The answer; authorized operations (no authorizer: all of them) as Kafka reports them when asked:
+     * for every named topic from v8, for the cluster in v8–10 only.
+     */
     private static ApiResponse response(
-            RequestContext context, MetadataImage image, List<MetadataResponseTopic> topics) {
+            RequestContext context, MetadataRequest request, MetadataImage image, List<MetadataResponseTopic> topics) {
         MetadataResponseData data = new MetadataResponseData()
                 .setClusterId(image.clusterId())
                 .setControllerId(
@@ -121,7 +130,18 @@ public final class MetadataHandler implements ApiHandler {
                         .setHost(broker.host())
                         .setPort(broker.port())
                         .setRack(broker.rack())));
-        topics.forEach(topic -> data.topics().add(topic));
+        boolean topicOperations = request.data().includeTopicAuthorizedOperations();
+        for (MetadataResponseTopic topic : topics) {
+            if (topicOperations && topic.name() != null) {
+                topic.setTopicAuthorizedOperations(AuthorizedOperations.TOPIC);
+            }
+            data.topics().add(topic);
+        }
+        short version = context.apiVersion();
+        if (version >= 8 && version <= LAST_CLUSTER_OPERATIONS_VERSION) {
+            data.setClusterAuthorizedOperations(AuthorizedOperations.ifRequested(
+                    request.data().includeClusterAuthorizedOperations(), AuthorizedOperations.CLUSTER));
+        }
         return new ApiResponse(data);
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -38,6 +39,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * Produce: one {@code PartitionActor.Append} per partition, gathered into one response that echoes
  * each topic as the request named it (name up to v12, topic id from v13). Per-partition errors:
  * INVALID_REQUIRED_ACKS (acks not -1/0/1), UNKNOWN_TOPIC_OR_PARTITION (UNKNOWN_TOPIC_ID by id),
+ * INVALID_RECORD / UNSUPPORTED_COMPRESSION_TYPE (Kafka's v3+ request checks: one magic v2 batch per
+ * partition, zstd from v7),
  * NOT_LEADER_OR_FOLLOWER when the partition is not hosted here (with the KIP-951 leader hint from
  * v10), REQUEST_TIMED_OUT when the partition does not answer in time. acks=0 has no response.
  * Stateless.
@@ -112,12 +115,16 @@ public final class ProduceHandler implements ApiHandler {
             MetadataImage image,
             Map<Integer, BrokerInfo> endpoints) {
         BrokerServices services = context.services();
+        if (!(data.records() instanceof MemoryRecords records)) {
+            return done(error(partition, Errors.CORRUPT_MESSAGE, "no record batches for " + tp));
+        }
+        Optional<PartitionProduceResponse> invalid = validate(context.apiVersion(), records, partition);
+        if (invalid.isPresent()) {
+            return done(invalid.get());
+        }
         Optional<ActorRef<PartitionActor.Command>> actor = services.partitions().lookup(tp);
         if (actor.isEmpty()) {
             return done(notLeader(context, partition, tp, image, endpoints));
-        }
-        if (!(data.records() instanceof MemoryRecords records)) {
-            return done(error(partition, Errors.CORRUPT_MESSAGE, "no record batches for " + tp));
         }
         // acks=all waits up to the request's timeout in the partition; the ask must outlive it.
         Duration timeout = produce.acks() == -1
@@ -152,6 +159,21 @@ public final class ProduceHandler implements ApiHandler {
                             .setLogStartOffset(appended.logStartOffset());
                 })
                 .toCompletableFuture();
+    }
+
+    /**
+     * Kafka's checks of a v3+ request before any append (kafka-clients' own {@code
+     * ProduceRequest.validateRecords}): exactly one batch per partition, magic v2, and no zstd below
+     * v7; INVALID_RECORD or UNSUPPORTED_COMPRESSION_TYPE otherwise.
+     */
+    private static Optional<PartitionProduceResponse> validate(
+            short version, MemoryRecords records, PartitionProduceResponse partition) {
+        try {
+            ProduceRequest.validateRecords(version, records);
+            return Optional.empty();
+        } catch (ApiException e) {
+            return Optional.of(error(partition, Errors.forException(e), e.getMessage()));
+        }
     }
 
     private static PartitionProduceResponse notLeader(

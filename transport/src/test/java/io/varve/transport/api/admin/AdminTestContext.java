@@ -102,7 +102,7 @@ public final class AdminTestContext {
         private final Map<Integer, BrokerInfo> brokers = new LinkedHashMap<>();
         private final Map<String, TopicImage> topics = new LinkedHashMap<>();
         private final Map<Uuid, String> names = new HashMap<>();
-        private final Map<String, String> brokerConfigs = new HashMap<>();
+        private final Map<String, Map<String, String>> brokerConfigs = new HashMap<>();
         private int controllerId = NODE_ID;
         private long offset = 10L;
 
@@ -126,8 +126,14 @@ public final class AdminTestContext {
             return this;
         }
 
+        /** A cluster-level dynamic broker config (the broker resource ""). */
         public ImageBuilder brokerConfig(String name, String value) {
-            brokerConfigs.put(name, value);
+            return brokerConfig(MetadataImage.CLUSTER_LEVEL, name, value);
+        }
+
+        /** A dynamic broker config of {@code entity}: a node id, or "" for the cluster level. */
+        public ImageBuilder brokerConfig(String entity, String name, String value) {
+            brokerConfigs.computeIfAbsent(entity, e -> new HashMap<>()).put(name, value);
             return this;
         }
 

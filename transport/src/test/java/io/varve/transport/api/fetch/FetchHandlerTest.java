@@ -159,6 +159,50 @@ class FetchHandlerTest {
                 .isTrue();
     }
 
+    /** librdkafka 0082: fetch.max.bytes 1 MB with max.partition.fetch.bytes 20 MB got 20 MB. */
+    @Test
+    void readsEachPartitionForAtMostTheResponseMaxBytes() {
+        FetchRequest request = FetchRequest.Builder.forConsumer((short) 17, 0, 0, orders(0, 0L, 1, 0L))
+                .metadata(FetchMetadata.LEGACY)
+                .setMaxBytes(1_000)
+                .build((short) 17);
+        CompletableFuture<ApiResponse> answer = broker.call(handler, request);
+        PartitionActor.Read read0 = orders0.expectMessageClass(PartitionActor.Read.class);
+        PartitionActor.Read read1 = orders1.expectMessageClass(PartitionActor.Read.class);
+        assertThat(read0.maxBytes()).isEqualTo(1_000);
+        assertThat(read1.maxBytes()).isEqualTo(1_000);
+        read0.replyTo().tell(readResponse(0, 1_000, 30L, 30L, 0L));
+        read1.replyTo().tell(readResponse(1, 1_000, 40L, 40L, 0L));
+
+        List<PartitionData> partitions =
+                TestBroker.<FetchResponseData>body(answer).responses().get(0).partitions();
+        assertThat(partitions.get(0).records().sizeInBytes()).isEqualTo(1_000);
+        assertThat(partitions.get(1).records()).isEqualTo(MemoryRecords.EMPTY);
+        release(answer);
+    }
+
+    /** Kafka fills the response up to its max bytes: a later partition is cut where the limit falls. */
+    @Test
+    void cutsLaterPartitionAtWhatIsLeftOfResponseMaxBytes() {
+        FetchRequest request = FetchRequest.Builder.forConsumer((short) 17, 0, 0, orders(0, 0L, 1, 0L))
+                .metadata(FetchMetadata.LEGACY)
+                .setMaxBytes(1_000)
+                .build((short) 17);
+        CompletableFuture<ApiResponse> answer = broker.call(handler, request);
+        orders0.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(0, 600, 30L, 30L, 0L));
+        orders1.expectMessageClass(PartitionActor.Read.class).replyTo().tell(readResponse(1, 700, 40L, 40L, 0L));
+
+        List<PartitionData> partitions =
+                TestBroker.<FetchResponseData>body(answer).responses().get(0).partitions();
+        LogSlice first = ((LogSliceRecords) partitions.get(0).records()).slice();
+        LogSlice cut = ((LogSliceRecords) partitions.get(1).records()).slice();
+        assertThat(List.of(first.position(), first.length(), cut.position(), cut.length()))
+                .containsExactly(0, 600, 0, 400);
+        assertThat(cut.file().isReleased()).as("the cut is still to be sent").isFalse();
+        assertThat(partitions.get(1).highWatermark()).isEqualTo(40L);
+        release(answer);
+    }
+
     @Test
     void answersUnknownTopicIdAndNotLeaderWithLeaderHint() {
         Uuid unknownId = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAcw");

@@ -6,11 +6,13 @@ import io.varve.partition.PartitionActor;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.testing.Images;
 import io.varve.transport.testing.TestBroker;
+import io.varve.transport.testing.Wire;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
@@ -85,6 +87,67 @@ class ListOffsetsHandlerTest {
         orders0.expectNoMessage();
     }
 
+    /** kafka-clients refuses to encode a leader epoch below v4: librdkafka and kafkajs ask v2/v3. */
+    @Test
+    void answersWithoutLeaderEpochBeforeV4() {
+        for (short version = 1; version <= 5; version++) {
+            CompletableFuture<ApiResponse> answer = broker.call(
+                    handler,
+                    request(
+                            version,
+                            IsolationLevel.READ_UNCOMMITTED,
+                            partition(0, ListOffsetsRequest.LATEST_TIMESTAMP, -1)));
+            orders0.expectMessageClass(PartitionActor.ListOffsets.class)
+                    .replyTo()
+                    .tell(new PartitionActor.ListOffsetsResponse(
+                            new TopicPartition("orders", 0), Errors.NONE, -1L, 42L, 3));
+
+            ListOffsetsPartitionResponse partition = only(Wire.roundTrip(TestBroker.body(answer), version));
+            assertThat(partition.offset()).isEqualTo(42L);
+            assertThat(partition.leaderEpoch()).as("v%d", version).isEqualTo(version >= 4 ? 3 : -1);
+        }
+    }
+
+    /** Kafka's ReplicaManager: a special timestamp before the version that introduced it. */
+    @Test
+    void answersUnsupportedVersionForSpecialTimestampsTheVersionLacks() {
+        ListOffsetsResponseData v6 = TestBroker.body(broker.call(
+                handler,
+                request(
+                        (short) 6,
+                        IsolationLevel.READ_UNCOMMITTED,
+                        partition(0, ListOffsetsRequest.MAX_TIMESTAMP, -1))));
+        assertThat(only(v6).errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
+        ListOffsetsResponseData unknownNegative = TestBroker.body(
+                broker.call(handler, request((short) 11, IsolationLevel.READ_UNCOMMITTED, partition(0, -7L, -1))));
+        assertThat(only(unknownNegative).errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
+        orders0.expectNoMessage();
+
+        CompletableFuture<ApiResponse> v7 = broker.call(
+                handler,
+                request(
+                        (short) 7,
+                        IsolationLevel.READ_UNCOMMITTED,
+                        partition(0, ListOffsetsRequest.MAX_TIMESTAMP, -1)));
+        assertThat(orders0.expectMessageClass(PartitionActor.ListOffsets.class).timestamp())
+                .isEqualTo(ListOffsetsRequest.MAX_TIMESTAMP);
+        assertThat(v7).isNotDone();
+    }
+
+    @Test
+    void downgradesOffsetNotAvailableBeforeV5() {
+        for (short version : new short[] {4, 5}) {
+            CompletableFuture<ApiResponse> answer =
+                    broker.call(handler, request(version, IsolationLevel.READ_UNCOMMITTED, partition(0, -1L, -1)));
+            orders0.expectMessageClass(PartitionActor.ListOffsets.class)
+                    .replyTo()
+                    .tell(new PartitionActor.ListOffsetsResponse(
+                            new TopicPartition("orders", 0), Errors.OFFSET_NOT_AVAILABLE, -1L, -1L, -1));
+            assertThat(Errors.forCode(only(TestBroker.body(answer)).errorCode()))
+                    .isEqualTo(version >= 5 ? Errors.OFFSET_NOT_AVAILABLE : Errors.LEADER_NOT_AVAILABLE);
+        }
+    }
+
     private static ListOffsetsPartitionResponse only(ListOffsetsResponseData data) {
         assertThat(data.topics()).hasSize(1);
         assertThat(data.topics().get(0).name()).isEqualTo("orders");
@@ -100,9 +163,16 @@ class ListOffsetsHandlerTest {
     }
 
     private static ListOffsetsRequest request(IsolationLevel isolation, ListOffsetsPartition... partitions) {
+        return request((short) 10, isolation, partitions);
+    }
+
+    private static ListOffsetsRequest request(
+            short version, IsolationLevel isolation, ListOffsetsPartition... partitions) {
         ListOffsetsTopic topic = new ListOffsetsTopic().setName("orders").setPartitions(List.of(partitions));
-        return ListOffsetsRequest.Builder.forConsumer(true, isolation)
-                .setTargetTimes(List.of(topic))
-                .build((short) 10);
+        ListOffsetsRequestData data = new ListOffsetsRequestData()
+                .setReplicaId(-1)
+                .setIsolationLevel(isolation.id())
+                .setTopics(List.of(topic));
+        return Wire.request(data, version);
     }
 }

@@ -8,9 +8,11 @@ import io.varve.group.classic.GroupDescription;
 import io.varve.group.classic.GroupState;
 import io.varve.group.classic.MemberDescription;
 import io.varve.transport.api.ApiResponse;
+import io.varve.transport.api.AuthorizedOperations;
 import io.varve.transport.testing.TestBroker;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
@@ -84,6 +86,34 @@ class DescribeGroupsHandlerTest {
         assertThat(group.errorMessage()).isEqualTo("Group missing not found.");
         assertThat(group.groupState()).isEqualTo("Dead");
         assertThat(group.members()).isEmpty();
+    }
+
+    /** No authorizer: every operation Kafka 4 defines on groups, for groups answered without error. */
+    @Test
+    void reportsAuthorizedOperationsFromV3WhenAsked() {
+        CompletableFuture<ApiResponse> answer = groups.broker.call(
+                handler,
+                new DescribeGroupsRequest.Builder(new DescribeGroupsRequestData()
+                                .setGroups(List.of("g", "missing"))
+                                .setIncludeAuthorizedOperations(true))
+                        .build((short) 6));
+        groups.expect("g", GroupCoordinator.DescribeGroup.class)
+                .replyTo()
+                .tell(new GroupDescription(true, GroupState.EMPTY, "consumer", "", List.of()));
+        groups.expect("missing", GroupCoordinator.DescribeGroup.class)
+                .replyTo()
+                .tell(new GroupDescription(false, GroupState.DEAD, "", "", List.of()));
+
+        List<DescribedGroup> described =
+                TestBroker.<DescribeGroupsResponseData>body(answer).groups();
+        assertThat(AuthorizedOperations.codes(described.get(0).authorizedOperations()))
+                .containsExactlyInAnyOrder(
+                        AclOperation.READ.code(),
+                        AclOperation.DESCRIBE.code(),
+                        AclOperation.DELETE.code(),
+                        AclOperation.DESCRIBE_CONFIGS.code(),
+                        AclOperation.ALTER_CONFIGS.code());
+        assertThat(described.get(1).authorizedOperations()).isEqualTo(Integer.MIN_VALUE);
     }
 
     private static DescribeGroupsRequest request(int version, String... groupIds) {

@@ -6,6 +6,7 @@ import io.varve.partition.PartitionActor;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.testing.Images;
 import io.varve.transport.testing.TestBroker;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -156,6 +158,44 @@ class ProduceHandlerTest {
                 .tell(new PartitionActor.AppendResponse(
                         new TopicPartition("orders", 0), Errors.NONE, null, 0L, -1L, 0L));
         assertThat(answer.get().hasBody()).isFalse();
+    }
+
+    /** Kafka's ProduceRequest.validateRecords, before any append: old clients get what Kafka answers. */
+    @Test
+    void refusesWhatKafkaRefusesInV3PlusRequests() {
+        MemoryRecords magicV1 = MemoryRecords.withRecords(
+                RecordBatch.MAGIC_VALUE_V1, Compression.NONE, new SimpleRecord("old".getBytes(StandardCharsets.UTF_8)));
+        MemoryRecords zstd = MemoryRecords.withRecords(
+                Compression.zstd().build(), new SimpleRecord("z".getBytes(StandardCharsets.UTF_8)));
+        ByteBuffer one = MemoryRecords.withRecords(
+                        Compression.NONE, new SimpleRecord("1".getBytes(StandardCharsets.UTF_8)))
+                .buffer();
+        ByteBuffer two = ByteBuffer.allocate(one.remaining() * 2)
+                .put(one.duplicate())
+                .put(one.duplicate())
+                .flip();
+
+        assertThat(errorFor((short) 3, magicV1)).isEqualTo(Errors.INVALID_RECORD);
+        assertThat(errorFor((short) 9, MemoryRecords.readableRecords(two))).isEqualTo(Errors.INVALID_RECORD);
+        assertThat(errorFor((short) 6, zstd)).isEqualTo(Errors.UNSUPPORTED_COMPRESSION_TYPE);
+        orders0.expectNoMessage();
+
+        CompletableFuture<ApiResponse> v7 = broker.call(handler, request((short) 7, (short) -1, records(zstd)));
+        orders0.expectMessageClass(PartitionActor.Append.class);
+        assertThat(v7).isNotDone();
+    }
+
+    private Errors errorFor(short version, MemoryRecords records) {
+        ProduceResponseData data =
+                TestBroker.body(broker.call(handler, request(version, (short) -1, records(records))));
+        return Errors.forCode(
+                data.responses().iterator().next().partitionResponses().get(0).errorCode());
+    }
+
+    private static TopicProduceData records(MemoryRecords records) {
+        TopicProduceData topic = new TopicProduceData().setName("orders");
+        topic.partitionData().add(new PartitionProduceData().setIndex(0).setRecords(records));
+        return topic;
     }
 
     private static ProduceRequest request(short version, short acks, TopicProduceData topic) {

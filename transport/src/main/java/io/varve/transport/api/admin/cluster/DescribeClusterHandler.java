@@ -4,14 +4,11 @@ import io.varve.metadata.BrokerInfo;
 import io.varve.metadata.MetadataImage;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
+import io.varve.transport.api.AuthorizedOperations;
 import io.varve.transport.api.RequestContext;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
@@ -19,7 +16,6 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * DescribeCluster: the brokers, cluster id and controller id of the metadata image. Only the broker
@@ -29,18 +25,6 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class DescribeClusterHandler implements ApiHandler {
     static final byte BROKER_ENDPOINT = 1;
-
-    /** Kafka's operations on the CLUSTER resource; all allowed without an authorizer. */
-    static final int CLUSTER_OPERATIONS = Utils.to32BitField(Stream.of(
-                    AclOperation.CREATE,
-                    AclOperation.CLUSTER_ACTION,
-                    AclOperation.DESCRIBE_CONFIGS,
-                    AclOperation.ALTER_CONFIGS,
-                    AclOperation.IDEMPOTENT_WRITE,
-                    AclOperation.ALTER,
-                    AclOperation.DESCRIBE)
-            .map(AclOperation::code)
-            .collect(Collectors.toSet()));
 
     @Override
     public ApiKeys apiKey() {
@@ -75,11 +59,7 @@ public final class DescribeClusterHandler implements ApiHandler {
         return CompletableFuture.completedFuture(new ApiResponse(response.setErrorCode(Errors.NONE.code())
                 .setClusterId(image.clusterId())
                 .setControllerId(controllerId)
-                .setClusterAuthorizedOperations(
-                        data.includeClusterAuthorizedOperations() ? CLUSTER_OPERATIONS : Integer.MIN_VALUE)));
-    }
-
-    static Set<Byte> operations() {
-        return Utils.from32BitField(CLUSTER_OPERATIONS);
+                .setClusterAuthorizedOperations(AuthorizedOperations.ifRequested(
+                        data.includeClusterAuthorizedOperations(), AuthorizedOperations.CLUSTER))));
     }
 }

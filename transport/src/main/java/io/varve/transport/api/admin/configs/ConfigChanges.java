@@ -9,12 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 
@@ -99,27 +97,24 @@ final class ConfigChanges {
     }
 
     /**
-     * Validates new dynamic broker defaults and stores them. Only the {@code log.*}-style defaults of
-     * topic configs can change at run time; any other key is refused as Kafka refuses a read-only
-     * broker config.
+     * Validates the new set of dynamic configs of a broker resource ({@code name}: this node's id, or
+     * "" for the cluster level) as Kafka does, and stores it. Kafka's table decides what may change
+     * and where ({@link KafkaBrokerConfigs}); the {@code log.*} defaults of topic configs must also be
+     * valid topic config values. Every refusal is INVALID_REQUEST, as from Kafka. Keys Kafka does not
+     * know are kept as given, as Kafka keeps custom configs. Only the {@code log.*} defaults take
+     * effect in Varve (on the partitions of the nodes they apply to); the others are stored and
+     * described.
      */
     static CompletionStage<ApiError> replaceBrokerConfigs(
             BrokerServices services, String name, Map<String, String> configs, boolean validateOnly) {
-        Set<String> readOnly = new TreeSet<>();
-        configs.keySet().stream()
-                .filter(key -> BrokerConfigNames.topicName(key).isEmpty())
-                .forEach(readOnly::add);
-        if (!readOnly.isEmpty()) {
-            return CompletableFuture.completedFuture(new ApiError(
-                    Errors.INVALID_REQUEST,
-                    "Invalid config value for resource " + new ConfigResource(ConfigResource.Type.BROKER, name)
-                            + ": Cannot update these configs dynamically: Set(" + String.join(", ", readOnly)
-                            + ")"));
+        Optional<ApiError> refused = KafkaBrokerConfigs.validate(configs, !name.isEmpty());
+        if (refused.isPresent()) {
+            return CompletableFuture.completedFuture(refused.get());
         }
         try {
             services.topicConfigs().effective(BrokerConfigNames.topicDefaults(configs));
         } catch (ConfigException e) {
-            return CompletableFuture.completedFuture(new ApiError(Errors.INVALID_CONFIG, e.getMessage()));
+            return CompletableFuture.completedFuture(new ApiError(Errors.INVALID_REQUEST, e.getMessage()));
         }
         return replace(services, BROKER, name, configs, validateOnly);
     }

@@ -9,7 +9,7 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 /**
  * One config as DescribeConfigs (and CreateTopics v5+) reports it: its effective value and where
  * that value comes from, with the synonyms in Kafka's order of precedence (the first synonym is the
- * value in force). Immutable.
+ * value in force). A sensitive config's value is never shown (null), as from Kafka. Immutable.
  */
 public record ConfigView(
         String name,
@@ -18,7 +18,19 @@ public record ConfigView(
         boolean readOnly,
         List<Synonym> synonyms,
         ConfigType type,
-        String documentation) {
+        String documentation,
+        boolean sensitive) {
+
+    public ConfigView(
+            String name,
+            String value,
+            ConfigSource source,
+            boolean readOnly,
+            List<Synonym> synonyms,
+            ConfigType type,
+            String documentation) {
+        this(name, value, source, readOnly, synonyms, type, documentation, false);
+    }
 
     /** A source of a config's value, under the name it has at that source. */
     public record Synonym(String name, String value, ConfigSource source) {}
@@ -26,17 +38,17 @@ public record ConfigView(
     public DescribeConfigsResourceResult toDescribeResult(boolean includeSynonyms, boolean includeDocumentation) {
         DescribeConfigsResourceResult result = new DescribeConfigsResourceResult()
                 .setName(name)
-                .setValue(value)
+                .setValue(sensitive ? null : value)
                 .setReadOnly(readOnly)
                 .setConfigSource(source.id())
-                .setIsSensitive(false)
+                .setIsSensitive(sensitive)
                 .setConfigType(type.id())
                 .setDocumentation(includeDocumentation ? documentation : null);
         if (includeSynonyms) {
             result.setSynonyms(synonyms.stream()
                     .map(s -> new DescribeConfigsSynonym()
                             .setName(s.name())
-                            .setValue(s.value())
+                            .setValue(sensitive ? null : s.value())
                             .setSource(s.source().id()))
                     .toList());
         }

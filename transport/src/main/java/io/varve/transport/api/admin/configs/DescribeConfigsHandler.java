@@ -50,8 +50,7 @@ public final class DescribeConfigsHandler implements ApiHandler {
         DescribeConfigsRequestData data = ((DescribeConfigsRequest) request).data();
         BrokerServices services = context.services();
         MetadataImage image = services.metadata().image();
-        TopicConfigDescriber topics =
-                new TopicConfigDescriber(services.topicConfigs().brokerDefaults(), image.brokerConfigs());
+        TopicConfigDescriber topics = TopicConfigDescriber.of(services);
         DescribeConfigsResponseData response = new DescribeConfigsResponseData();
         for (DescribeConfigsResource resource : data.resources()) {
             Described described = describe(resource, services, image, topics);
@@ -92,9 +91,14 @@ public final class DescribeConfigsHandler implements ApiHandler {
                 if (wrongNode.isPresent()) {
                     return Described.failed(wrongNode.get());
                 }
-                BrokerConfigDescriber brokers = new BrokerConfigDescriber(topics, image.brokerConfigs());
+                BrokerConfigDescriber brokers = new BrokerConfigDescriber(
+                        topics,
+                        image.brokerConfigs(Integer.toString(services.nodeId())),
+                        image.brokerConfigs(MetadataImage.CLUSTER_LEVEL));
                 return new Described(
-                        name.isEmpty() ? brokers.describeClusterDefault() : brokers.describeNode(services, logDir),
+                        name.isEmpty()
+                                ? brokers.describeClusterDefault()
+                                : brokers.describeNode(services, logDir, resource.configurationKeys()),
                         ApiError.NONE);
             default:
                 return Described.failed(new ApiError(Errors.INVALID_REQUEST, "Unsupported resource type: " + type));

@@ -2,7 +2,6 @@ package io.varve.transport.api.admin.configs;
 
 import io.varve.metadata.MetadataImage;
 import io.varve.metadata.TopicImage;
-import io.varve.storage.log.LogConfig;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
@@ -80,10 +79,8 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
             if (topic.isEmpty()) {
                 return CompletableFuture.completedFuture(ConfigChanges.unknownTopic(name));
             }
-            IncrementalChanges changes = new IncrementalChanges(
-                    topic.get().configs(),
-                    key -> LogConfig.names().contains(key) ? Optional.of(key) : Optional.empty(),
-                    key -> listString(defaults.get(key)));
+            IncrementalChanges changes =
+                    IncrementalChanges.forTopic(topic.get().configs(), key -> listString(defaults.get(key)));
             IncrementalChanges.Outcome outcome = changes.apply(resource.configs());
             return outcome.error() != null
                     ? CompletableFuture.completedFuture(outcome.error())
@@ -94,8 +91,8 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
             if (wrongNode.isPresent()) {
                 return CompletableFuture.completedFuture(wrongNode.get());
             }
-            IncrementalChanges changes = new IncrementalChanges(
-                    image.brokerConfigs(), BrokerConfigNames::topicName, key -> listString(defaults.get(key)));
+            IncrementalChanges changes =
+                    IncrementalChanges.forBroker(image.brokerConfigs(name), key -> listString(defaults.get(key)));
             IncrementalChanges.Outcome outcome = changes.apply(resource.configs());
             return outcome.error() != null
                     ? CompletableFuture.completedFuture(outcome.error())

@@ -1,30 +1,68 @@
 package io.varve.transport.api.admin.configs;
 
+import io.varve.storage.log.LogConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 
 /**
- * Applies IncrementalAlterConfigs operations to a resource's current overrides, as Kafka's
- * controller does: SET puts, DELETE removes, APPEND/SUBTRACT edit a list-typed config starting from
- * its current value (the override, else its default). Pure; the caller validates the result.
+ * Applies IncrementalAlterConfigs operations to a resource's current overrides, as Kafka does: SET
+ * puts, DELETE removes, APPEND/SUBTRACT edit a list-typed config starting from its current value (the
+ * override, else its default). Pure; the caller validates the result.
  *
  * @param current the resource's overrides now
- * @param topicNameOf the topic config a key stands for (itself for a topic; its synonym for a broker)
- * @param defaultOf the value a list-typed topic config has without an override
+ * @param isList whether a key is list-typed (only those may be appended to or subtracted from)
+ * @param defaultOf the value a list-typed key has without an override
+ * @param notAList the message refusing APPEND/SUBTRACT on another key (INVALID_CONFIG)
  */
 record IncrementalChanges(
         Map<String, String> current,
-        Function<String, Optional<String>> topicNameOf,
-        Function<String, String> defaultOf) {
+        Predicate<String> isList,
+        Function<String, String> defaultOf,
+        BiFunction<OpType, String, String> notAList) {
+
+    /** Topic configs, with the controller's words for a non-list key. */
+    static IncrementalChanges forTopic(Map<String, String> current, Function<String, String> defaultOf) {
+        return new IncrementalChanges(
+                current,
+                key -> LogConfig.names().contains(key) && TopicConfigDescriber.isList(key),
+                defaultOf,
+                (type, key) -> "Can't " + type + " to key " + key + " because its type is not LIST.");
+    }
+
+    /**
+     * A broker resource's dynamic configs: a {@code log.*} default takes the list type and default of
+     * its topic config ({@code topicDefaultOf}, by topic config name), any other key Kafka's broker
+     * table's; Kafka's words for a key that is not a list or that it does not know.
+     */
+    static IncrementalChanges forBroker(Map<String, String> current, Function<String, String> topicDefaultOf) {
+        return new IncrementalChanges(
+                current,
+                key -> BrokerConfigNames.topicName(key)
+                        .map(TopicConfigDescriber::isList)
+                        .orElseGet(() -> KafkaBrokerConfigs.find(key)
+                                .map(d -> d.type() == ConfigDef.Type.LIST)
+                                .orElse(false)),
+                key -> BrokerConfigNames.topicName(key).map(topicDefaultOf).orElseGet(() -> KafkaBrokerConfigs.find(key)
+                        .map(KafkaBrokerConfigs.Definition::defaultValue)
+                        .orElse(null)),
+                (type, key) -> BrokerConfigNames.topicName(key).isEmpty()
+                                && KafkaBrokerConfigs.find(key).isEmpty()
+                        ? "Unknown config name: " + key
+                        : "Config value " + type.name().toLowerCase(Locale.ROOT) + " is not allowed for config key: "
+                                + key);
+    }
 
     /** The new overrides, or the error that refuses the whole resource. */
     record Outcome(Map<String, String> overrides, ApiError error) {}
@@ -40,13 +78,10 @@ record IncrementalChanges(
                 case SET -> next.put(op.name(), op.value());
                 case DELETE -> next.remove(op.name());
                 case APPEND, SUBTRACT -> {
-                    Optional<String> topicName = topicNameOf.apply(op.name());
-                    if (topicName.isEmpty() || !TopicConfigDescriber.isList(topicName.get())) {
-                        return failed(
-                                Errors.INVALID_CONFIG,
-                                "Can't " + type + " to key " + op.name() + " because its type is not LIST.");
+                    if (!isList.test(op.name())) {
+                        return failed(Errors.INVALID_CONFIG, notAList.apply(type, op.name()));
                     }
-                    String base = next.containsKey(op.name()) ? next.get(op.name()) : defaultOf.apply(topicName.get());
+                    String base = next.containsKey(op.name()) ? next.get(op.name()) : defaultOf.apply(op.name());
                     next.put(op.name(), edit(base, op.value(), type == OpType.APPEND));
                 }
             }

@@ -1,5 +1,6 @@
 package io.varve.transport.api.admin.configs;
 
+import io.varve.metadata.MetadataImage;
 import io.varve.storage.log.LogConfig;
 import io.varve.transport.api.BrokerServices;
 import java.util.ArrayList;
@@ -11,8 +12,9 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
 /**
  * Describes topic configs as Kafka does: every topic config with its effective value, taken from
- * the first of the topic's override ({@code TOPIC_CONFIG}, Kafka's DYNAMIC_TOPIC_CONFIG), the cluster's dynamic broker
- * default ({@code DYNAMIC_DEFAULT_BROKER_CONFIG}, stored under the broker name), the broker's static
+ * the first of the topic's override ({@code TOPIC_CONFIG}, Kafka's DYNAMIC_TOPIC_CONFIG), this
+ * broker's own dynamic config ({@code DYNAMIC_BROKER_CONFIG}) and the cluster's dynamic default
+ * ({@code DYNAMIC_DEFAULT_BROKER_CONFIG}), both stored under the broker name, the broker's static
  * config ({@code STATIC_BROKER_CONFIG}) and Kafka's default ({@code DEFAULT_CONFIG}). Built per
  * request from one metadata image; immutable.
  */
@@ -20,21 +22,27 @@ public final class TopicConfigDescriber {
     private static final LogConfig KAFKA_DEFAULTS = LogConfig.defaults();
 
     private final Map<String, String> staticDefaults;
-    private final Map<String, String> dynamicBrokerDefaults;
+    private final Map<String, String> brokerDynamic;
+    private final Map<String, String> clusterDynamic;
 
     /**
      * @param staticDefaults topic config name → the broker's static default
-     * @param dynamicBrokerDefaults broker config name → the cluster's dynamic default
+     * @param brokerDynamic broker config name → this broker's own dynamic value
+     * @param clusterDynamic broker config name → the cluster's dynamic default
      */
-    public TopicConfigDescriber(Map<String, String> staticDefaults, Map<String, String> dynamicBrokerDefaults) {
+    public TopicConfigDescriber(
+            Map<String, String> staticDefaults, Map<String, String> brokerDynamic, Map<String, String> clusterDynamic) {
         this.staticDefaults = staticDefaults;
-        this.dynamicBrokerDefaults = dynamicBrokerDefaults;
+        this.brokerDynamic = brokerDynamic;
+        this.clusterDynamic = clusterDynamic;
     }
 
     public static TopicConfigDescriber of(BrokerServices services) {
+        MetadataImage image = services.metadata().image();
         return new TopicConfigDescriber(
                 services.topicConfigs().brokerDefaults(),
-                services.metadata().image().brokerConfigs());
+                image.brokerConfigs(Integer.toString(services.nodeId())),
+                image.brokerConfigs(MetadataImage.CLUSTER_LEVEL));
     }
 
     /** Every topic config of a topic with {@code overrides}, in Kafka's order. */
@@ -56,9 +64,13 @@ public final class TopicConfigDescriber {
     List<ConfigView.Synonym> brokerSynonyms(String topicName) {
         String brokerName = BrokerConfigNames.brokerName(topicName);
         List<ConfigView.Synonym> synonyms = new ArrayList<>();
-        String dynamic = dynamicBrokerDefaults.get(brokerName);
-        if (dynamic != null) {
-            synonyms.add(new ConfigView.Synonym(brokerName, dynamic, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG));
+        String own = brokerDynamic.get(brokerName);
+        if (own != null) {
+            synonyms.add(new ConfigView.Synonym(brokerName, own, ConfigSource.DYNAMIC_BROKER_CONFIG));
+        }
+        String clusterLevel = clusterDynamic.get(brokerName);
+        if (clusterLevel != null) {
+            synonyms.add(new ConfigView.Synonym(brokerName, clusterLevel, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG));
         }
         String staticValue = staticDefaults.get(topicName);
         if (staticValue != null) {

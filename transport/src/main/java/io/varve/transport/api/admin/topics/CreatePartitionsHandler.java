@@ -32,7 +32,8 @@ import org.apache.kafka.common.requests.CreatePartitionsRequest;
 /**
  * CreatePartitions: raises topics' partition counts through {@code Controller.CreatePartitions}
  * (which checks counts and assignments) and, unless {@code validateOnly}, answers a topic once its
- * new partitions are hosted here. A name given twice is refused as Kafka does.
+ * new partitions are hosted here. A name given twice is refused as Kafka does, and so is an empty
+ * (rather than absent) assignment list (INVALID_REPLICA_ASSIGNMENT).
  */
 public final class CreatePartitionsHandler implements ApiHandler {
     @Override
@@ -55,7 +56,13 @@ public final class CreatePartitionsHandler implements ApiHandler {
         CreatePartitionsResponseData response = new CreatePartitionsResponseData();
         List<Controller.PartitionsIncrease> increases = new ArrayList<>();
         for (CreatePartitionsTopic topic : data.topics()) {
-            if (!duplicates.contains(topic.name())) {
+            if (duplicates.contains(topic.name())) {
+                continue;
+            }
+            ApiError noAssignments = emptyAssignments(before, topic);
+            if (noAssignments != null) {
+                response.results().add(result(topic.name(), noAssignments));
+            } else {
                 increases.add(increase(topic));
             }
         }
@@ -78,6 +85,24 @@ public final class CreatePartitionsHandler implements ApiHandler {
                 })
                 .thenCompose(stage -> stage)
                 .thenApply(ApiResponse::new);
+    }
+
+    /**
+     * An empty (not absent) assignment list for a real increase: Kafka's controller refuses it, where
+     * the controller here reads "no assignments" for both. Null when that is not the case.
+     */
+    private static ApiError emptyAssignments(MetadataImage image, CreatePartitionsTopic topic) {
+        if (topic.assignments() == null || !topic.assignments().isEmpty()) {
+            return null;
+        }
+        int current = image.topic(topic.name()).map(t -> t.partitions().size()).orElse(-1);
+        if (current < 0 || topic.count() <= current) {
+            return null; // the controller answers UNKNOWN_TOPIC_OR_PARTITION or INVALID_PARTITIONS first
+        }
+        return new ApiError(
+                Errors.INVALID_REPLICA_ASSIGNMENT,
+                "Attempted to add " + (topic.count() - current)
+                        + " additional partition(s), but only 0 assignment(s) were specified.");
     }
 
     private static Controller.PartitionsIncrease increase(CreatePartitionsTopic topic) {

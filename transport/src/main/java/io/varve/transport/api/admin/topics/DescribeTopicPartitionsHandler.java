@@ -5,6 +5,7 @@ import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicImage;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
+import io.varve.transport.api.AuthorizedOperations;
 import io.varve.transport.api.RequestContext;
 import java.util.ArrayList;
 import java.util.Optional;
@@ -28,8 +29,9 @@ import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
  * DescribeTopicPartitions (KIP-966): the named topics (or all) sorted by name, their partitions
  * from the metadata image, paginated by {@code responsePartitionLimit} (at most {@value
  * #MAX_PARTITION_LIMIT}, Kafka's {@code max.request.partition.size.limit} default) with a cursor.
- * Varve has no eligible leader replicas (ELR), so those lists are empty. Answers on the caller's
- * thread.
+ * Varve has no eligible leader replicas (ELR), so those lists are empty. Every topic carries its
+ * authorized operations (all of them: no authorizer), as Kafka's handler sets them. Answers on the
+ * caller's thread.
  */
 public final class DescribeTopicPartitionsHandler implements ApiHandler {
     static final int MAX_PARTITION_LIMIT = 2000;
@@ -96,7 +98,8 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
                 .setName(name)
                 .setTopicId(Uuid.ZERO_UUID)
                 .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
-                .setIsInternal(Topic.isInternal(name));
+                .setIsInternal(Topic.isInternal(name))
+                .setTopicAuthorizedOperations(AuthorizedOperations.TOPIC);
     }
 
     private static DescribeTopicPartitionsResponseTopic described(TopicImage topic) {
@@ -104,7 +107,8 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
                 .setName(topic.name())
                 .setTopicId(topic.topicId())
                 .setErrorCode(Errors.NONE.code())
-                .setIsInternal(Topic.isInternal(topic.name()));
+                .setIsInternal(Topic.isInternal(topic.name()))
+                .setTopicAuthorizedOperations(AuthorizedOperations.TOPIC);
     }
 
     private static DescribeTopicPartitionsResponsePartition partition(PartitionRegistration registration) {

@@ -3,6 +3,7 @@ package io.varve.transport.api.admin.cluster;
 import static io.varve.transport.api.admin.AdminTestContext.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.varve.transport.api.AuthorizedOperations;
 import io.varve.transport.api.admin.AdminTestContext;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
@@ -78,7 +79,7 @@ class DescribeClusterHandlerTest {
         // CREATE(5), ALTER(7), DESCRIBE(8), CLUSTER_ACTION(9), DESCRIBE_CONFIGS(10), ALTER_CONFIGS(11),
         // IDEMPOTENT_WRITE(12)
         assertThat(response.clusterAuthorizedOperations()).isEqualTo(0b1_1111_1010_0000);
-        assertThat(DescribeClusterHandler.operations())
+        assertThat(AuthorizedOperations.codes(AuthorizedOperations.CLUSTER))
                 .contains(AclOperation.IDEMPOTENT_WRITE.code())
                 .doesNotContain(AclOperation.READ.code());
     }

@@ -105,9 +105,7 @@ class AlterConfigsHandlerTest {
         assertThat(results.get(2).errorMessage()).isEqualTo("Null value not supported for : retention.ms");
         assertThat(results.get(3).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         assertThat(results.get(4).errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(results.get(4).errorMessage())
-                .isEqualTo("Invalid config value for resource ConfigResource(type=BROKER, name='1'): "
-                        + "Cannot update these configs dynamically: Set(log.dirs)");
+        assertThat(results.get(4).errorMessage()).isEqualTo("Cannot update these configs dynamically: [log.dirs]");
         assertThat(results.get(5).errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
         assertThat(results.get(5).errorMessage())
                 .isEqualTo("AlterConfigs is only supported for topics and brokers, but resource type is BROKER_LOGGER");
@@ -134,5 +132,60 @@ class AlterConfigsHandlerTest {
         replace.replyTo().tell(new Controller.OperationResult(Errors.NONE, null));
         assertThat(((AlterConfigsResponseData) body(answer)).responses().get(0).errorCode())
                 .isEqualTo(Errors.NONE.code());
+    }
+
+    /**
+     * What Kafka 4.3 answers for a broker resource (librdkafka 0081 sets {@code
+     * sasl.kerberos.min.time.before.relogin} on its broker): per-broker configs for the node's id, a
+     * custom key kept, and INVALID_REQUEST with Kafka's words for a wrong type, a per-broker config at
+     * the cluster level, and a TLS store config without a listener prefix.
+     */
+    @Test
+    void takesDynamicBrokerConfigsAsKafkaDoes() {
+        CompletionStage<ApiResponse> answer = send(
+                false,
+                resource(
+                        ConfigResource.Type.BROKER,
+                        "1",
+                        "sasl.kerberos.min.time.before.relogin",
+                        "58000",
+                        "background.threads",
+                        "9",
+                        "custom.setting",
+                        "x"));
+        Controller.ReplaceConfigs replace = ctx.controller.expectMessageClass(Controller.ReplaceConfigs.class);
+        assertThat(replace.resourceName()).isEqualTo("1");
+        assertThat(replace.configs())
+                .isEqualTo(Map.of(
+                        "sasl.kerberos.min.time.before.relogin", "58000",
+                        "background.threads", "9",
+                        "custom.setting", "x"));
+        replace.replyTo().tell(new Controller.OperationResult(Errors.NONE, null));
+        assertThat(((AlterConfigsResponseData) body(answer)).responses().get(0).errorCode())
+                .isEqualTo(Errors.NONE.code());
+
+        List<AlterConfigsResourceResponse> refused = List.of(
+                refusal(resource(ConfigResource.Type.BROKER, "1", "background.threads", "abc")),
+                refusal(resource(ConfigResource.Type.BROKER, "", "sasl.kerberos.min.time.before.relogin", "1")),
+                refusal(resource(ConfigResource.Type.BROKER, "1", "ssl.keystore.location", "/k")),
+                refusal(resource(ConfigResource.Type.BROKER, "", "log.retention.ms", "-5")));
+        assertThat(refused)
+                .extracting(AlterConfigsResourceResponse::errorCode)
+                .containsOnly(Errors.INVALID_REQUEST.code());
+        assertThat(refused)
+                .extracting(AlterConfigsResourceResponse::errorMessage)
+                .containsExactly(
+                        "Invalid value abc for configuration background.threads: Not a number of type INT",
+                        "Cannot update these configs at default cluster level, broker id must be specified: "
+                                + "[sasl.kerberos.min.time.before.relogin]",
+                        "These security configs can be dynamically updated only per-listener using the listener "
+                                + "prefix: [ssl.keystore.location]",
+                        "Invalid value -5 for configuration retention.ms: Value must be at least -1");
+    }
+
+    private AlterConfigsResourceResponse refusal(AlterConfigsResource resource) {
+        AlterConfigsResponseData response = body(send(false, resource));
+        ctx.controller.expectNoMessage(Duration.ofMillis(50));
+        return response.responses().get(0);
     }
 }

@@ -2,6 +2,7 @@ package io.varve.transport.api.admin.configs;
 
 import static io.varve.transport.api.admin.AdminTestContext.body;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.varve.transport.api.admin.AdminTestContext;
 import java.nio.file.Path;
@@ -222,5 +223,68 @@ class DescribeConfigsHandlerTest {
         assertThat(segment.value()).isEqualTo("2097152");
         assertThat(segment.configSource()).isEqualTo(ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id());
         assertThat(segment.configType()).isEqualTo(ConfigType.INT.id());
+    }
+
+    /**
+     * Kafka keeps a broker's own dynamic configs apart from the cluster level's and reports them with
+     * their own source; a key of Kafka's table the request names has Kafka's default; a password or a
+     * custom key is sensitive (no value shown).
+     */
+    @Test
+    void describesPerBrokerAndClusterLevelDynamicConfigsWithTheirSources() {
+        ctx = new AdminTestContext(
+                KIT,
+                AdminTestContext.image()
+                        .brokerConfig("", "log.retention.ms", "7200000")
+                        .brokerConfig("", "background.threads", "12")
+                        .brokerConfig("1", "log.retention.ms", "3600000")
+                        .brokerConfig("1", "sasl.kerberos.min.time.before.relogin", "58000")
+                        .brokerConfig("1", "custom.setting", "x")
+                        .build(),
+                Map.of(),
+                Duration.ofSeconds(5));
+        DescribeConfigsResult node = send(
+                        (short) 4,
+                        true,
+                        false,
+                        resource(ConfigResource.Type.BROKER, "1", null),
+                        resource(ConfigResource.Type.BROKER, "1", List.of("num.io.threads", "sasl.jaas.config")))
+                .results()
+                .get(0);
+        DescribeConfigsResourceResult retention = entry(node, "log.retention.ms");
+        assertThat(retention.value()).isEqualTo("3600000");
+        assertThat(retention.configSource()).isEqualTo(ConfigSource.DYNAMIC_BROKER_CONFIG.id());
+        assertThat(retention.synonyms())
+                .extracting(DescribeConfigsSynonym::value, DescribeConfigsSynonym::source)
+                .startsWith(
+                        tuple("3600000", ConfigSource.DYNAMIC_BROKER_CONFIG.id()),
+                        tuple("7200000", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id()));
+        DescribeConfigsResourceResult threads = entry(node, "background.threads");
+        assertThat(threads.value()).isEqualTo("12");
+        assertThat(threads.configSource()).isEqualTo(ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id());
+        assertThat(threads.readOnly()).isFalse();
+        assertThat(entry(node, "sasl.kerberos.min.time.before.relogin").value()).isEqualTo("58000");
+        DescribeConfigsResourceResult custom = entry(node, "custom.setting");
+        assertThat(custom.isSensitive()).isTrue();
+        assertThat(custom.value()).isNull();
+        assertThat(custom.configSource()).isEqualTo(ConfigSource.DYNAMIC_BROKER_CONFIG.id());
+
+        DescribeConfigsResult named = send(
+                        (short) 4,
+                        false,
+                        false,
+                        resource(ConfigResource.Type.BROKER, "1", List.of("num.io.threads", "sasl.jaas.config")))
+                .results()
+                .get(0);
+        assertThat(named.configs())
+                .extracting(
+                        DescribeConfigsResourceResult::name,
+                        DescribeConfigsResourceResult::value,
+                        DescribeConfigsResourceResult::configSource,
+                        DescribeConfigsResourceResult::readOnly,
+                        DescribeConfigsResourceResult::isSensitive)
+                .containsExactlyInAnyOrder(
+                        tuple("num.io.threads", "8", ConfigSource.DEFAULT_CONFIG.id(), false, false),
+                        tuple("sasl.jaas.config", null, ConfigSource.DEFAULT_CONFIG.id(), false, true));
     }
 }

@@ -201,8 +201,7 @@ class IncrementalAlterConfigsHandlerTest {
         ctx.controller.expectNoMessage(Duration.ofMillis(100));
         assertThat(refused.responses().get(0).errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
         assertThat(refused.responses().get(0).errorMessage())
-                .isEqualTo("Invalid config value for resource ConfigResource(type=BROKER, name='1'): "
-                        + "Cannot update these configs dynamically: Set(num.partitions)");
+                .isEqualTo("Cannot update these configs dynamically: [num.partitions]");
         assertThat(refused.responses().get(1).errorMessage())
                 .isEqualTo("Unexpected broker id, expected 1, but received 2");
     }

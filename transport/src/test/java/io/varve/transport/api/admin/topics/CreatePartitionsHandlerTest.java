@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.varve.metadata.Controller;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.admin.AdminTestContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -120,11 +121,25 @@ class CreatePartitionsHandlerTest {
         assertThat(ctx.partitions.awaited).isEmpty();
     }
 
+    /** Clients send null for "no assignments"; an empty list is an assignment of nothing (Kafka). */
+    @Test
+    void refusesAnEmptyAssignmentListForNewPartitions() {
+        CompletionStage<ApiResponse> answer = send(
+                false, new CreatePartitionsTopic().setName("orders").setCount(5).setAssignments(new ArrayList<>()));
+
+        CreatePartitionsTopicResult result =
+                ((CreatePartitionsResponseData) body(answer)).results().get(0);
+        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REPLICA_ASSIGNMENT.code());
+        assertThat(result.errorMessage())
+                .isEqualTo("Attempted to add 3 additional partition(s), but only 0 assignment(s) were specified.");
+        ctx.controller.expectNoMessage();
+    }
+
     @Test
     void validateOnlyDoesNotWait() {
         ctx.partitions.hostedAnswer = new CompletableFuture<>();
-        CompletionStage<ApiResponse> answer =
-                send(true, new CreatePartitionsTopic().setName("orders").setCount(3));
+        CompletionStage<ApiResponse> answer = send(
+                true, new CreatePartitionsTopic().setName("orders").setCount(3).setAssignments(null));
         Controller.CreatePartitions increase = ctx.controller.expectMessageClass(Controller.CreatePartitions.class);
         assertThat(increase.validateOnly()).isTrue();
         increase.replyTo().tell(new Controller.TopicResults(List.of(ok("orders", 3))));

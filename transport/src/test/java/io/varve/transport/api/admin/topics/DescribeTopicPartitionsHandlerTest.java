@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicImage;
 import io.varve.transport.api.ApiResponse;
+import io.varve.transport.api.AuthorizedOperations;
 import io.varve.transport.api.admin.AdminTestContext;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,8 @@ class DescribeTopicPartitionsHandlerTest {
         DescribeTopicPartitionsResponseTopic b = response.topics().find("b");
         assertThat(b.topicId()).isEqualTo(B_ID);
         assertThat(b.isInternal()).isFalse();
-        assertThat(b.topicAuthorizedOperations()).isEqualTo(Integer.MIN_VALUE);
+        // Kafka reports every topic's operations, all of them without an authorizer
+        assertThat(b.topicAuthorizedOperations()).isEqualTo(AuthorizedOperations.TOPIC);
         DescribeTopicPartitionsResponsePartition p0 = b.partitions().get(0);
         assertThat(p0.partitionIndex()).isZero();
         assertThat(p0.errorCode()).isEqualTo(Errors.NONE.code());

@@ -1,0 +1,64 @@
+package io.varve.it.matrix;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * confluent-kafka-python 1.7.0 on librdkafka 2.0.2 (Debian 12's {@code python3-confluent-kafka}),
+ * through {@code it/clients/python/confluent_probe.py}.
+ */
+class ConfluentKafkaPythonMatrixIT extends ClientMatrix {
+    private static final ClientProbe CONFLUENT = new ScriptProbe() {
+        @Override
+        protected List<String> command() {
+            return List.of(ClientPrograms.DEBIAN_PYTHON, ClientPrograms.script("python/confluent_probe.py"));
+        }
+
+        @Override
+        public String name() {
+            return "confluent-kafka";
+        }
+
+        @Override
+        public String expectedVersion() {
+            return "client confluent-kafka 1.7.0 librdkafka 2.0.2";
+        }
+
+        @Override
+        public List<String> codecs() {
+            return ClientPrograms.EVERY_CODEC;
+        }
+
+        @Override
+        public String expectedBatchCodec(String codec) {
+            return ClientPrograms.librdkafka202BatchCodec(codec);
+        }
+
+        @Override
+        public boolean idempotence() {
+            return true;
+        }
+
+        @Override
+        public Set<Report> reports() {
+            return EnumSet.allOf(Report.class);
+        }
+
+        @Override
+        public List<String> expectedUnknownTopic() {
+            return List.of("error UNKNOWN_TOPIC_OR_PART");
+        }
+
+        @Override
+        public List<String> expectedOutOfRange(String firstRecord) {
+            // librdkafka reports the broker's OFFSET_OUT_OF_RANGE as the reset it may not do
+            return List.of("error _AUTO_OFFSET_RESET True");
+        }
+    };
+
+    @Override
+    ClientProbe probe() {
+        return CONFLUENT;
+    }
+}
