@@ -4,6 +4,7 @@ import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.RequestContext;
+import io.varve.transport.api.txn.FencedError;
 import io.varve.transport.internal.Ask;
 import io.varve.txn.TransactionCoordinator;
 import io.varve.txn.pid.ProducerIdManager;
@@ -82,7 +83,8 @@ public final class InitProducerIdHandler implements ApiHandler {
                 return failed(Errors.COORDINATOR_NOT_AVAILABLE);
             }
             return new ApiResponse(new InitProducerIdResponseData()
-                    .setErrorCode(ids.error().code())
+                    .setErrorCode(FencedError.forVersion(ids.error(), context.apiVersion(), 4)
+                            .code())
                     .setProducerId(ids.producerId())
                     .setProducerEpoch(ids.producerEpoch()));
         });

@@ -39,8 +39,10 @@ public final class AddOffsetsToTxnHandler implements ApiHandler {
                         data.transactionalId(),
                         replyTo -> new TransactionCoordinator.AddOffsets(
                                 data.producerId(), data.producerEpoch(), data.groupId(), false, (short) 0, replyTo))
-                .handle((result, failure) ->
-                        answer(failure != null ? Errors.COORDINATOR_NOT_AVAILABLE : result.error()));
+                .handle((result, failure) -> answer(
+                        failure != null
+                                ? Errors.COORDINATOR_NOT_AVAILABLE
+                                : FencedError.forVersion(result.error(), context.apiVersion(), 2)));
     }
 
     private static ApiResponse answer(Errors error) {

@@ -86,7 +86,15 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
         return answer.handle((errors, failure) -> failure != null
                 ? AddPartitionsToTxnResponse.resultForTransaction(
                         id, sameError(partitions, Errors.COORDINATOR_NOT_AVAILABLE))
-                : AddPartitionsToTxnResponse.resultForTransaction(id, errors.errors()));
+                : AddPartitionsToTxnResponse.resultForTransaction(
+                        id, forVersion(errors.errors(), context.apiVersion())));
+    }
+
+    /** PRODUCER_FENCED is INVALID_PRODUCER_EPOCH for v0–1 producers, as Kafka answers them. */
+    private static Map<TopicPartition, Errors> forVersion(Map<TopicPartition, Errors> errors, short version) {
+        Map<TopicPartition, Errors> mapped = new HashMap<>();
+        errors.forEach((tp, error) -> mapped.put(tp, FencedError.forVersion(error, version, 2)));
+        return mapped;
     }
 
     private static Map<TopicPartition, Errors> unknownTopics(MetadataImage image, List<TopicPartition> partitions) {

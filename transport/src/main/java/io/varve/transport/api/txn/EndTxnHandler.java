@@ -47,7 +47,11 @@ public final class EndTxnHandler implements ApiHandler {
                                 replyTo))
                 .handle((ids, failure) -> failure != null
                         ? answer(v2, Errors.COORDINATOR_NOT_AVAILABLE, -1L, (short) -1)
-                        : answer(v2, ids.error(), ids.producerId(), ids.producerEpoch()));
+                        : answer(
+                                v2,
+                                FencedError.forVersion(ids.error(), context.apiVersion(), 2),
+                                ids.producerId(),
+                                ids.producerEpoch()));
     }
 
     private static ApiResponse answer(boolean v2, Errors error, long producerId, short producerEpoch) {

@@ -42,7 +42,9 @@ class AddOffsetsToTxnHandlerTest {
             add.replyTo().tell(new TransactionCoordinator.ErrorResult(Errors.PRODUCER_FENCED));
 
             AddOffsetsToTxnResponseData data = TestBroker.body(answer);
-            assertThat(data.errorCode()).isEqualTo(Errors.PRODUCER_FENCED.code());
+            // KIP-588: clients older than v2 know only INVALID_PRODUCER_EPOCH
+            Errors expected = version < 2 ? Errors.INVALID_PRODUCER_EPOCH : Errors.PRODUCER_FENCED;
+            assertThat(data.errorCode()).isEqualTo(expected.code());
             TxnTestContext.serializes(data, version);
         }
     }

@@ -69,7 +69,9 @@ class EndTxnHandlerTest {
                     .tell(new TransactionCoordinator.ProducerIdAndEpoch(Errors.PRODUCER_FENCED, -1, (short) -1));
 
             EndTxnResponseData data = TestBroker.body(answer);
-            assertThat(data.errorCode()).isEqualTo(Errors.PRODUCER_FENCED.code());
+            // KIP-588: clients older than v2 know only INVALID_PRODUCER_EPOCH
+            Errors expected = version < 2 ? Errors.INVALID_PRODUCER_EPOCH : Errors.PRODUCER_FENCED;
+            assertThat(data.errorCode()).isEqualTo(expected.code());
             TxnTestContext.serializes(data, version);
         }
     }
