@@ -15,7 +15,6 @@ import io.varve.txn.TransactionCoordinator.ProducerIdFetched;
 import io.varve.txn.TransactionCoordinator.RetryMarkers;
 import io.varve.txn.TransactionCoordinator.VerifyPartitions;
 import io.varve.txn.TransactionRegistry;
-import io.varve.txn.TransactionState;
 import io.varve.txn.pid.ProducerIdManager;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -362,43 +360,7 @@ public final class TransactionEntity
 
     /** Sends the markers still owed, in parallel; the answers come back as {@link MarkersWritten}. */
     private void sendMarkers(TransactionRecord state) {
-        TransactionMetadata metadata = state.metadata();
-        boolean commit = metadata.state() == TransactionState.PREPARE_COMMIT;
-        long round = markers.round();
-        Map<TopicPartition, CompletableFuture<Errors>> partitions = new HashMap<>();
-        for (TopicPartition tp : markers.partitions()) {
-            partitions.put(
-                    tp,
-                    services.partitionMarkers()
-                            .writeMarker(
-                                    tp,
-                                    metadata.producerId(),
-                                    metadata.producerEpoch(),
-                                    state.coordinatorEpoch(),
-                                    commit,
-                                    metadata.clientTransactionVersion())
-                            .toCompletableFuture());
-        }
-        Map<String, CompletableFuture<Errors>> groups = new HashMap<>();
-        for (String group : markers.groups()) {
-            groups.put(
-                    group,
-                    services.groupMarkers()
-                            .writeMarker(group, metadata.producerId(), metadata.producerEpoch(), commit)
-                            .toCompletableFuture());
-        }
-        List<CompletableFuture<Errors>> all = new ArrayList<>(partitions.values());
-        all.addAll(groups.values());
-        context.pipeToSelf(
-                CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])),
-                (done, failure) -> new MarkersWritten(round, joined(partitions), joined(groups)));
-    }
-
-    private static <K> Map<K, Errors> joined(Map<K, CompletableFuture<Errors>> answers) {
-        Map<K, Errors> errors = new HashMap<>();
-        answers.forEach((key, answer) ->
-                errors.put(key, answer.isCompletedExceptionally() ? Errors.REQUEST_TIMED_OUT : answer.join()));
-        return Map.copyOf(errors);
+        context.pipeToSelf(MarkerDispatch.send(services, state, markers), (written, failure) -> written);
     }
 
     private ReplyEffect<TransactionEvent, TransactionRecord> onMarkersWritten(
