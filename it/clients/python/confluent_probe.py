@@ -227,6 +227,10 @@ def transactions(bootstrap, input_topic, output, group_id, transactional_id, cou
             producer.produce(output, key="k%d" % i, value=value, partition=0)
         if offset is not None:
             producer.send_offsets_to_transaction([TopicPartition(input_topic, 0, offset)], metadata, DEADLINE_S)
+        # every record written before the transaction ends: librdkafka's abort purges what it has not
+        # sent yet, which would leave fewer aborted records in the log than the scenario expects
+        if producer.flush(DEADLINE_S) != 0:
+            fail("records still unsent after %ss" % DEADLINE_S)
         if commit:
             producer.commit_transaction(DEADLINE_S)
             out("committed", size)
