@@ -89,6 +89,16 @@ appender.err.layout.pattern = [%d] %p %m (%c)%n
 EOF
 }
 
+tool_java() {  # tool_java SECONDS LOG MAINCLASS ARGS...: one of bench/'s own tools (kafka-clients 4.4.0), bounded
+  local seconds=$1 out=$2 rc=0
+  shift 2
+  timeout "$seconds" java $tool_jvm -cp "$probe_cp" "$@" >"$out" 2>&1 &
+  tool_pid=$!
+  wait "$tool_pid" || rc=$?
+  tool_pid=""
+  return "$rc"
+}
+
 tool() {  # tool SECONDS LOG MAINCLASS ARGS...: one Kafka tool JVM, bounded, output to LOG
   local seconds=$1 out=$2 rc=0
   shift 2
@@ -121,6 +131,8 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
+# the compaction workload measures cleaning, not the wait for the next look (Varve gets the same)
+log.cleaner.backoff.ms=100
 EOF
   local cluster_id
   cluster_id=$(timeout 60 java $tool_jvm -cp "$kafka_cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
@@ -147,6 +159,8 @@ varve.transport.port = $port
 pekko.remote.artery.canonical.port = $(free_port)
 # as Kafka's group.initial.rebalance.delay.ms=0 above
 varve.group.initial-rebalance-delay = 0s
+# as Kafka's log.cleaner.backoff.ms=100 above
+varve.cleaner.backoff = 100ms
 EOF
   launched_at=$(date +%s%3N)
   # bin/varve execs the JVM, so this PID is the broker's

@@ -2,14 +2,16 @@
 # Varve against Apache Kafka 4.3.1, single node each, side by side on loopback, measured with Kafka's
 # own load tools. Documented in docs/benchmarks.md; results in bench/target/results.md.
 #
-#   bench/run.sh [--quick] [--rounds N] [--only produce,consume,e2e]
+#   bench/run.sh [--quick] [--rounds N] [--only produce,consume,e2e,compaction]
 #
 #   --quick     one round with small record counts: checks the harness in a few minutes
 #   --rounds N  rounds of "Kafka then Varve" (default 3); each round starts both brokers afresh
 #   --only W    only these workloads (startup, RSS are always measured; consume also produces the
-#               100-byte acks=1 records it reads); for quick A/B runs while tuning one metric
+#               100-byte acks=1 records it reads); for quick A/B runs while tuning one metric.
+#               compaction (issue 15) is not in the default set: run it as --only compaction
 #
-# Record counts can be overridden with BENCH_N100, BENCH_N1K, BENCH_CONSUME, BENCH_E2E;
+# Record counts can be overridden with BENCH_N100, BENCH_N1K, BENCH_CONSUME, BENCH_E2E, BENCH_COMPACT
+# (1 KiB records of the compaction workload, 10% distinct keys; BENCH_COMPACT_SEGMENT its segment.bytes);
 # BENCH_MAX_SECONDS bounds the whole run. BENCH_BASELINE=DIR (another checkout, built) adds its Varve
 # as a third system, "base", to every round, to measure what a change bought in the same run. Every step runs under `timeout`; brokers are killed on
 # exit, whatever the exit path.
@@ -21,7 +23,7 @@ args="$*"
 quick=0
 rounds=3
 only="produce,consume,e2e"
-usage() { echo "usage: bench/run.sh [--quick] [--rounds N] [--only produce,consume,e2e]" >&2; exit 64; }
+usage() { echo "usage: bench/run.sh [--quick] [--rounds N] [--only produce,consume,e2e,compaction]" >&2; exit 64; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; rounds=1; shift ;;
@@ -34,11 +36,12 @@ wants() { [[ ",$only," == *",$1,"* ]]; }
 
 if [ "$quick" = 1 ]; then
   n100=${BENCH_N100:-300000}; n1k=${BENCH_N1K:-60000}; nconsume=${BENCH_CONSUME:-300000}
-  ne2e=${BENCH_E2E:-500}; max_seconds=${BENCH_MAX_SECONDS:-900}
+  ne2e=${BENCH_E2E:-500}; ncompact=${BENCH_COMPACT:-100000}; max_seconds=${BENCH_MAX_SECONDS:-900}
 else
   n100=${BENCH_N100:-4000000}; n1k=${BENCH_N1K:-800000}; nconsume=${BENCH_CONSUME:-2000000}
-  ne2e=${BENCH_E2E:-5000}; max_seconds=${BENCH_MAX_SECONDS:-5400}
+  ne2e=${BENCH_E2E:-5000}; ncompact=${BENCH_COMPACT:-1000000}; max_seconds=${BENCH_MAX_SECONDS:-5400}
 fi
+compact_segment=${BENCH_COMPACT_SEGMENT:-67108864}
 [ "$nconsume" -le "$n100" ] || { echo "bench: BENCH_CONSUME must not exceed BENCH_N100" >&2; exit 64; }
 
 run="$root/bench/target/run"
@@ -135,6 +138,7 @@ measure() {  # measure SYSTEM ROUND
 
   wants consume && consume "$sys" "$r"
   wants e2e && e2e "$sys" "$r"
+  wants compaction && compaction "$sys" "$r"
   finish "$sys" "$r"
 }
 
@@ -177,6 +181,34 @@ e2e() {  # e2e SYSTEM ROUND
   fi
 }
 
+compaction() {  # compaction SYSTEM ROUND: the same 1 KiB keyed records compacted by each broker
+  local sys=$1 r=$2 bootstrap="127.0.0.1:$port" out rc line data="$run/$1-r$2/data"
+  out="$logs/$sys-r$r-compaction.log"
+  log "$sys round $r: compaction of $ncompact x 1 KiB over $((ncompact / 10)) keys, producing to 'other' meanwhile"
+  rc=0
+  tool_java 1200 "$out" io.varve.bench.CompactionBench fill "$bootstrap" compacted "$ncompact" 1024 \
+    $((ncompact / 10)) "$compact_segment" || rc=$?
+  [ "$rc" = 0 ] && { tool_java 1200 "$out.clean" io.varve.bench.CompactionBench clean "$bootstrap" compacted "$data" \
+    1024 900 || rc=$?; }
+  cat "$out.clean" >>"$out" 2>/dev/null || true
+  if [ "$rc" != 0 ] || ! grep -q '^compact-seconds=[0-9]' "$out"; then
+    fail "$sys" "$r" compaction "$out" "$rc"
+    return 0
+  fi
+  local key
+  for key in fill-mbs compact-seconds compact-mbs other-idle-mbs other-during-mbs; do
+    record "$sys" "$r" "$(tr - _ <<<"$key")" "$(grep -m1 "^$key=" "$out" | cut -d= -f2)"
+  done
+  # the broker's own figure for that cleaning: Kafka logs MiB ("1,024.3 MB of log processed in 7.1 seconds
+  # (144.3 MB/sec)") on the line after "cleaned log compacted-0"; Varve logs MB on the same line
+  line=$(awk '/cleaned log compacted-0|cleaned compacted-0 / { want = 1 } want && /MB of log processed in/ { print; want = 0 }' \
+    "$logs/$sys-r$r-broker.log" | tail -1)
+  if [ -n "$line" ]; then
+    record "$sys" "$r" cleaner_mbs "$(sed -E 's/.*\(([0-9.,]+) MB\/s(ec)?\).*/\1/; s/,//g' <<<"$line" \
+      | awk -v kafka="$([ "$sys" = kafka ] && echo 1)" '{ printf "%.1f", kafka ? $1 * 1.048576 : $1 }')"
+  fi
+}
+
 finish() {  # finish SYSTEM ROUND: the broker's RSS after the workloads, then stop it
   local sys=$1 r=$2
 
@@ -216,6 +248,6 @@ ${BENCH_BASELINE:+; base: $(git -C "$BENCH_BASELINE" rev-parse --short HEAD 2>/d
   echo "- load average at start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg) (shared machine)"
   echo
   python3 "$root/bench/summarize.py" "$metrics" "$failures" \
-    "rounds=$rounds, 100 B records: $n100, 1 KiB records: $n1k, consumed: $nconsume, e2e records: $ne2e"
+    "rounds=$rounds, 100 B records: $n100, 1 KiB records: $n1k, consumed: $nconsume, e2e records: $ne2e, compaction: $ncompact x 1 KiB in $compact_segment-byte segments"
 } >"$target/results.md"
 cat "$target/results.md"

@@ -1,5 +1,6 @@
 package io.varve.actors;
 
+import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.CoreHandlers;
@@ -31,10 +32,11 @@ final class KafkaListener {
             ActorContext<?> context,
             BrokerServices services,
             Path dataDir,
+            CleanerSettings cleaner,
             List<ApiHandler> coordinatorHandlers,
             CompletableFuture<InetSocketAddress> bound) {
         List<ApiHandler> handlers = new ArrayList<>(CoreHandlers.list());
-        handlers.addAll(AdminHandlers.list(dataDir));
+        handlers.addAll(AdminHandlers.list(dataDir, cleaner));
         handlers.addAll(coordinatorHandlers);
         org.apache.pekko.actor.ActorRef server =
                 Adapter.actorOf(context, KafkaServer.props(services, HandlerRegistry.of(handlers)), "kafka-server");

@@ -36,7 +36,9 @@ public final class Main {
         Config fromFile = file.exists() ? ConfigFactory.parseFile(file) : ConfigFactory.empty();
         return ConfigFactory.systemProperties()
                 .withFallback(fromFile)
-                .withFallback(ConfigFactory.defaultReference())
+                // unresolved: reference.conf values defined from other settings (the cleaner dispatcher's
+                // threads from varve.cleaner.threads) must see this file's and -D's values of those settings
+                .withFallback(ConfigFactory.defaultReferenceUnresolved())
                 .resolve();
     }
 }

@@ -9,6 +9,7 @@ import io.varve.metadata.LocalOnly;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataListener;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.ApiHandler;
@@ -76,6 +77,7 @@ public final class NodeGuardian {
             GroupCoordinators groups = GroupCoordinators.sharded(context.getSystem(), groupSettings, metadata);
             TransactionCoordinators transactions =
                     Transactions.start(context, config, producerIds, hosted, metadata, groups);
+            CleanerSettings cleanerSettings = CleanerSettings.fromConfig(config);
             ActorRef<ReplicaManager.Command> replicaManager = context.spawn(
                     ReplicaManager.create(
                             logDirectory,
@@ -86,6 +88,7 @@ public final class NodeGuardian {
                             PartitionSettings.fromConfig(config),
                             new CoordinatorTransactionVerifier(
                                     transactions, context.getSystem().scheduler()),
+                            cleanerSettings,
                             settings.checkpointInterval()),
                     "replica-manager",
                     DispatcherSelector.fromConfig("varve.storage-dispatcher"));
@@ -104,7 +107,7 @@ public final class NodeGuardian {
             List<ApiHandler> coordinatorHandlers =
                     new ArrayList<>(GroupHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()));
             coordinatorHandlers.addAll(TxnHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()));
-            KafkaListener.start(context, services, settings.dataDir(), coordinatorHandlers, listener);
+            KafkaListener.start(context, services, settings.dataDir(), cleanerSettings, coordinatorHandlers, listener);
             registerShutdown(context, replicaManager, settings);
             context.pipeToSelf(listener, (address, error) -> {
                 if (error != null) {

@@ -48,7 +48,11 @@ public record NodeSettings(
             Map.entry("message-timestamp-after-max", TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG),
             Map.entry("compression-type", TopicConfig.COMPRESSION_TYPE_CONFIG),
             Map.entry("unclean-leader-election", TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG),
-            Map.entry("preallocate", TopicConfig.PREALLOCATE_CONFIG));
+            Map.entry("preallocate", TopicConfig.PREALLOCATE_CONFIG),
+            Map.entry("delete-retention", TopicConfig.DELETE_RETENTION_MS_CONFIG),
+            Map.entry("min-cleanable-dirty-ratio", TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG),
+            Map.entry("min-compaction-lag", TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG),
+            Map.entry("max-compaction-lag", TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG));
 
     public static NodeSettings fromConfig(Config config) {
         Config c = config.getConfig("varve");

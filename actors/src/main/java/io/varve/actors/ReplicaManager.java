@@ -8,6 +8,8 @@ import io.varve.metadata.TopicImage;
 import io.varve.partition.PartitionActor;
 import io.varve.partition.PartitionSettings;
 import io.varve.partition.TransactionVerifier;
+import io.varve.partition.cleaner.CleanerSettings;
+import io.varve.partition.cleaner.LogCleaner;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.api.TopicConfigs;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
@@ -38,15 +41,18 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * ReplicaManager role): a partition whose replicas include this node gets an actor on {@code
  * varve.storage-dispatcher}; a partition that left the image (topic deleted) is stopped and its log
  * deleted; a changed registration or topic config is passed on. It also checkpoints the data
- * directory's recovery points and log start offsets, and on {@link StopAll} closes every log and
- * writes the clean-shutdown marker. Runs on the storage dispatcher (it writes checkpoint files).
+ * directory's recovery points and log start offsets, tells the node's {@link LogCleaner} (its child)
+ * which partitions it hosts and which are compacted, and on {@link StopAll} stops the cleaner, closes
+ * every log and writes the clean-shutdown marker. Runs on the storage dispatcher (it writes checkpoint
+ * files).
  *
  * <p>Supervision. It watches every partition actor: one that stops without being asked to (it
  * failed past its restart limit) is replaced by an offline replica ({@link PartitionActor#offline})
  * answering {@code KAFKA_STORAGE_ERROR}, so callers get an error code at once rather than a
  * time-out from a dead actor. A bug in the manager itself restarts it without stopping its
  * partitions: the new instance takes them over from {@link HostedPartitions}, starts its checkpoints
- * from what the data directory's checkpoint files hold, and applies the current image again.
+ * from what the data directory's checkpoint files hold, and applies the current image again; the
+ * log cleaner, a child, keeps running too and is taken over.
  */
 public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Command> {
 
@@ -75,6 +81,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private final TopicConfigs topicConfigs;
     private final PartitionSettings partitionSettings;
     private final TransactionVerifier verifier;
+    private ActorRef<LogCleaner.Command> cleaner;
     private final Map<TopicPartition, Hosted> partitions = new HashMap<>();
     private final Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
     private final Map<TopicPartition, Long> logStartOffsets = new HashMap<>();
@@ -83,8 +90,11 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private ActorRef<Done> stopAllReplyTo;
     private int offlineReplacements;
 
+    private static final String LOG_CLEANER = "log-cleaner";
+
     private record Hosted(ActorRef<PartitionActor.Command> ref, PartitionRegistration registration, LogConfig config) {}
 
+    /** A replica manager without a log cleaner. */
     public static Behavior<Command> create(
             LogDirectory logDirectory,
             int nodeId,
@@ -94,12 +104,34 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             PartitionSettings partitionSettings,
             TransactionVerifier verifier,
             Duration checkpointInterval) {
+        return create(
+                logDirectory,
+                nodeId,
+                metadata,
+                hosted,
+                topicConfigs,
+                partitionSettings,
+                verifier,
+                CleanerSettings.disabled(),
+                checkpointInterval);
+    }
+
+    public static Behavior<Command> create(
+            LogDirectory logDirectory,
+            int nodeId,
+            MetadataCache metadata,
+            HostedPartitions hosted,
+            TopicConfigs topicConfigs,
+            PartitionSettings partitionSettings,
+            TransactionVerifier verifier,
+            CleanerSettings cleanerSettings,
+            Duration checkpointInterval) {
         Behavior<Command> manager = Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             Consumer<MetadataImage> listener = image -> context.getSelf().tell(new ImageChanged(image));
             metadata.subscribe(listener);
             context.getSelf().tell(new ImageChanged(metadata.image()));
             timers.startTimerWithFixedDelay(new CheckpointTick(), checkpointInterval);
-            return new ReplicaManager(
+            ReplicaManager replicaManager = new ReplicaManager(
                     context,
                     logDirectory,
                     nodeId,
@@ -109,6 +141,9 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                     topicConfigs,
                     partitionSettings,
                     verifier);
+            replicaManager.cleaner =
+                    cleanerSettings.enabled() ? logCleaner(context, logDirectory, cleanerSettings) : null;
+            return replicaManager;
         }));
         // a bug in handling one message restarts the manager; the partitions go on serving meanwhile
         return Behaviors.supervise(manager)
@@ -137,6 +172,25 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
         recoveryPoints.putAll(logDirectory.checkpointedRecoveryPoints());
         logStartOffsets.putAll(logDirectory.checkpointedLogStartOffsets());
         adoptHostedPartitions();
+    }
+
+    /** The node's log cleaner: after a restart, the one that kept running. */
+    private static ActorRef<LogCleaner.Command> logCleaner(
+            ActorContext<Command> context, LogDirectory logDirectory, CleanerSettings settings) {
+        Optional<ActorRef<Void>> running = context.getChild(LOG_CLEANER);
+        if (running.isPresent()) {
+            return running.get().unsafeUpcast();
+        }
+        return context.spawn(
+                LogCleaner.create(logDirectory.path(), settings),
+                LOG_CLEANER,
+                DispatcherSelector.fromConfig("varve.storage-dispatcher"));
+    }
+
+    private void tellCleaner(LogCleaner.Command command) {
+        if (cleaner != null) {
+            cleaner.tell(command);
+        }
     }
 
     /**
@@ -231,9 +285,13 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             partitions.put(tp, new Hosted(ref, registration, config));
             hosted.register(tp, ref);
             watch(tp, ref);
+            tellCleaner(new LogCleaner.Track(tp, ref, config.isCompacted()));
         } else if (!registration.equals(current.registration()) || !config.equals(current.config())) {
             current.ref().tell(new PartitionActor.UpdateRegistration(registration, config));
             partitions.put(tp, new Hosted(current.ref(), registration, config));
+            if (current.config() == null || current.config().isCompacted() != config.isCompacted()) {
+                tellCleaner(new LogCleaner.Track(tp, current.ref(), config.isCompacted()));
+            }
         }
     }
 
@@ -250,6 +308,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private void stop(TopicPartition tp, boolean deleteLog) {
         Hosted current = partitions.remove(tp);
         hosted.unregister(tp);
+        tellCleaner(new LogCleaner.Untrack(tp, deleteLog));
         if (deleteLog) {
             recoveryPoints.remove(tp);
             logStartOffsets.remove(tp);
@@ -295,6 +354,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
         partitions.put(tp, new Hosted(ref, failed.registration(), failed.config()));
         hosted.register(tp, ref);
         watch(tp, ref);
+        tellCleaner(new LogCleaner.Untrack(tp, false));
     }
 
     private Behavior<Command> onPartitionStopped(TopicPartition tp) {
@@ -347,6 +407,10 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
      */
     private Behavior<Command> onStopAll(StopAll stopAll) {
         stopAllReplyTo = stopAll.replyTo();
+        if (cleaner != null) {
+            getContext().stop(cleaner); // cleanings in flight are called off before the logs close
+            cleaner = null;
+        }
         ActorRef<PartitionActor.LogDescription> adapter =
                 getContext().messageAdapter(PartitionActor.LogDescription.class, Described::new);
         partitions.values().forEach(h -> h.ref().tell(new PartitionActor.DescribeLog(adapter)));

@@ -20,6 +20,7 @@ class ConfigurationDocsTest {
                 .filter(key -> !key.startsWith("varve.kryo.classes."))
                 .map(key -> key.startsWith("varve.storage-dispatcher.") ? "varve.storage-dispatcher" : key)
                 .map(key -> key.startsWith("varve.sendfile-dispatcher.") ? "varve.sendfile-dispatcher" : key)
+                .map(key -> key.startsWith("varve.cleaner-dispatcher.") ? "varve.cleaner-dispatcher" : key)
                 .distinct()
                 .sorted()
                 .toList();

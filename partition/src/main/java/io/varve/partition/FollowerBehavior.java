@@ -49,6 +49,11 @@ final class FollowerBehavior extends ReplicaBehavior {
     }
 
     @Override
+    protected long stableOffset() {
+        return replica.highWatermark();
+    }
+
+    @Override
     public Receive<Command> createReceive() {
         return commonReceive()
                 .onMessage(Append.class, this::onAppend)

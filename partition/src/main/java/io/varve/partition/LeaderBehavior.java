@@ -108,10 +108,12 @@ final class LeaderBehavior extends ReplicaBehavior {
 
     /** The end of what consumers may read: the high watermark or, read_committed, the last stable offset. */
     private long fetchableEnd(boolean readCommitted) {
-        return readCommitted ? lastStableOffset() : state.highWatermark();
+        return readCommitted ? stableOffset() : state.highWatermark();
     }
 
-    private long lastStableOffset() {
+    /** The last stable offset: consumers read_committed and the log cleaner stop before open transactions. */
+    @Override
+    protected long stableOffset() {
         return replica.lastStableOffset();
     }
 
@@ -144,7 +146,8 @@ final class LeaderBehavior extends ReplicaBehavior {
     private void appendToLog(Append append) {
         AppendResult result = replica.log().appendAsLeader(append.records(), replica.leaderEpoch());
         if (result instanceof AppendResult.Rejected failed) {
-            append.replyTo().tell(appendFailed(failed.error(), failed.message()));
+            append.replyTo()
+                    .tell(ParkedWrites.appendFailed(replica, failed.error(), failed.message(), failed.recordErrors()));
             return;
         }
         AppendResult.Appended appended = (AppendResult.Appended) result;
@@ -210,7 +213,7 @@ final class LeaderBehavior extends ReplicaBehavior {
     }
 
     private AppendResponse appendFailed(Errors error, String message) {
-        return ParkedWrites.appendFailed(replica, error, message);
+        return ParkedWrites.appendFailed(replica, error, message, List.of());
     }
 
     private Behavior<Command> onAppendTimedOut(AppendTimedOut timedOut) {
@@ -223,7 +226,7 @@ final class LeaderBehavior extends ReplicaBehavior {
         long highWatermark = state.highWatermark();
         replica.highWatermark(highWatermark);
         parkedWrites.releaseUpTo(highWatermark);
-        for (AwaitData waiter : longPolls.releaseBelow(highWatermark, lastStableOffset())) {
+        for (AwaitData waiter : longPolls.releaseBelow(highWatermark, stableOffset())) {
             read(waiter.read());
         }
     }
@@ -270,7 +273,7 @@ final class LeaderBehavior extends ReplicaBehavior {
                         null,
                         data.slice(),
                         state.highWatermark(),
-                        lastStableOffset(),
+                        stableOffset(),
                         data.logStartOffset(),
                         aborted));
     }
@@ -282,7 +285,7 @@ final class LeaderBehavior extends ReplicaBehavior {
                 message,
                 null,
                 state.highWatermark(),
-                lastStableOffset(),
+                stableOffset(),
                 replica.log().logStartOffset(),
                 List.of());
     }

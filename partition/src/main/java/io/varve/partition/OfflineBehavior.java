@@ -3,10 +3,13 @@ package io.varve.partition;
 import io.varve.partition.PartitionActor.Append;
 import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AwaitData;
+import io.varve.partition.PartitionActor.CleanableDescription;
+import io.varve.partition.PartitionActor.CleaningStarted;
 import io.varve.partition.PartitionActor.Command;
 import io.varve.partition.PartitionActor.CountFetchWaiters;
 import io.varve.partition.PartitionActor.DeleteRecords;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
+import io.varve.partition.PartitionActor.DescribeCleanable;
 import io.varve.partition.PartitionActor.DescribeLog;
 import io.varve.partition.PartitionActor.DescribeProducers;
 import io.varve.partition.PartitionActor.ListOffsets;
@@ -15,8 +18,10 @@ import io.varve.partition.PartitionActor.LogDescription;
 import io.varve.partition.PartitionActor.ProducersResponse;
 import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
+import io.varve.partition.PartitionActor.StartCleaning;
 import io.varve.partition.PartitionActor.Stop;
 import io.varve.partition.PartitionActor.Stopped;
+import io.varve.partition.PartitionActor.SwapCleaned;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
@@ -61,6 +66,9 @@ final class OfflineBehavior extends AbstractBehavior<Command> {
                 .onMessage(DescribeProducers.class, this::onDescribeProducers)
                 .onMessage(DescribeLog.class, this::onDescribeLog)
                 .onMessage(Stop.class, this::onStop)
+                .onMessage(DescribeCleanable.class, this::onDescribeCleanable)
+                .onMessage(StartCleaning.class, this::onStartCleaning)
+                .onMessage(SwapCleaned.class, this::onSwapCleaned)
                 .onMessage(Command.class, ignored -> this)
                 .build();
     }
@@ -108,6 +116,21 @@ final class OfflineBehavior extends AbstractBehavior<Command> {
 
     private Behavior<Command> onDescribeLog(DescribeLog describe) {
         describe.replyTo().tell(new LogDescription(tp, 0L, -1L, -1L, -1L, -1L, true));
+        return this;
+    }
+
+    private Behavior<Command> onDescribeCleanable(DescribeCleanable describe) {
+        describe.replyTo().tell(new CleanableDescription(tp, null, 0.0));
+        return this;
+    }
+
+    private Behavior<Command> onStartCleaning(StartCleaning start) {
+        start.replyTo().tell(new CleaningStarted(tp, null, message));
+        return this;
+    }
+
+    private Behavior<Command> onSwapCleaned(SwapCleaned swap) {
+        CleaningHandler.refuseSwap(tp, swap, message);
         return this;
     }
 

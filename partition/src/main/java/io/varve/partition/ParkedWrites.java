@@ -4,7 +4,9 @@ import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AppendTimedOut;
 import io.varve.partition.PartitionActor.Command;
 import io.varve.partition.PartitionActor.TxnMarkerWritten;
+import io.varve.storage.log.RecordError;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -113,17 +115,19 @@ final class ParkedWrites {
     }
 
     /** A failed append's answer for {@code replica}. */
-    static AppendResponse appendFailed(HostedReplica replica, Errors error, String message) {
+    static AppendResponse appendFailed(
+            HostedReplica replica, Errors error, String message, List<RecordError> recordErrors) {
         return new AppendResponse(
                 replica.tp(),
                 error,
                 message,
                 -1L,
                 RecordBatch.NO_TIMESTAMP,
-                replica.log().logStartOffset());
+                replica.log().logStartOffset(),
+                recordErrors);
     }
 
     private AppendResponse appendFailed(Errors error, String message) {
-        return appendFailed(replica, error, message);
+        return appendFailed(replica, error, message, List.of());
     }
 }

@@ -2,10 +2,15 @@ package io.varve.partition;
 
 import io.varve.metadata.LocalOnly;
 import io.varve.metadata.PartitionRegistration;
+import io.varve.storage.cleaner.CleanableRange;
+import io.varve.storage.cleaner.CleaningResult;
+import io.varve.storage.cleaner.CleaningSnapshot;
+import io.varve.storage.cleaner.SwapOutcome;
 import io.varve.storage.index.AbortedTxn;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.storage.log.LogSlice;
+import io.varve.storage.log.RecordError;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,9 +92,30 @@ public final class PartitionActor {
         }
     }
 
+    /** {@code recordErrors}: the records that caused {@code error} (KIP-467), empty if the whole append did. */
     public record AppendResponse(
-            TopicPartition tp, Errors error, String message, long baseOffset, long logAppendTimeMs, long logStartOffset)
-            implements LocalOnly {}
+            TopicPartition tp,
+            Errors error,
+            String message,
+            long baseOffset,
+            long logAppendTimeMs,
+            long logStartOffset,
+            List<RecordError> recordErrors)
+            implements LocalOnly {
+        public AppendResponse {
+            recordErrors = List.copyOf(recordErrors);
+        }
+
+        public AppendResponse(
+                TopicPartition tp,
+                Errors error,
+                String message,
+                long baseOffset,
+                long logAppendTimeMs,
+                long logStartOffset) {
+            this(tp, error, message, baseOffset, logAppendTimeMs, logStartOffset, List.of());
+        }
+    }
 
     /**
      * Reads from {@code fetchOffset} up to the high watermark ({@code readCommitted}: the last stable
@@ -198,6 +224,35 @@ public final class PartitionActor {
     public record Stop(boolean deleteLog, ActorRef<Stopped> replyTo) implements Command {}
 
     public record Stopped(TopicPartition tp) implements LocalOnly {}
+
+    // ---- the log cleaner's protocol (see docs/storage.md, "Compaction") ----
+
+    /**
+     * How dirty is the log? {@code checkpoint} is the offset the cleaner last cleaned it up to ({@code
+     * CleanableRange.NO_CHECKPOINT} if never).
+     */
+    public record DescribeCleanable(long checkpoint, ActorRef<CleanableDescription> replyTo) implements Command {}
+
+    /**
+     * {@code range} is null when the log is not compacted or is offline; {@code minCleanableDirtyRatio} is
+     * the topic's {@code min.cleanable.dirty.ratio}.
+     */
+    public record CleanableDescription(TopicPartition tp, CleanableRange range, double minCleanableDirtyRatio)
+            implements LocalOnly {}
+
+    /**
+     * The cleaner picked this log: the replica snapshots the closed segments to clean (with their own
+     * file handles) and hands the snapshot over.
+     */
+    public record StartCleaning(long checkpoint, ActorRef<CleaningStarted> replyTo) implements Command {}
+
+    /** {@code snapshot} (owned by the receiver, who closes it) is null when {@code refusal} says why not. */
+    public record CleaningStarted(TopicPartition tp, CleaningSnapshot snapshot, String refusal) implements LocalOnly {}
+
+    /** The cleaned segments are on disk: the replica swaps them in (or removes them if the log changed). */
+    public record SwapCleaned(CleaningResult result, ActorRef<CleanedSwapped> replyTo) implements Command {}
+
+    public record CleanedSwapped(TopicPartition tp, CleaningResult result, SwapOutcome outcome) implements LocalOnly {}
 
     // ---- private messages: timer ticks and pipeToSelf results ----
 

@@ -1,6 +1,7 @@
 package io.varve.partition;
 
 import io.varve.partition.PartitionActor.Command;
+import io.varve.partition.PartitionActor.DescribeCleanable;
 import io.varve.partition.PartitionActor.DescribeLog;
 import io.varve.partition.PartitionActor.DescribeProducers;
 import io.varve.partition.PartitionActor.FlushCheck;
@@ -9,8 +10,10 @@ import io.varve.partition.PartitionActor.ProducerExpirationCheck;
 import io.varve.partition.PartitionActor.ProducerState;
 import io.varve.partition.PartitionActor.ProducersResponse;
 import io.varve.partition.PartitionActor.RetentionCheck;
+import io.varve.partition.PartitionActor.StartCleaning;
 import io.varve.partition.PartitionActor.Stop;
 import io.varve.partition.PartitionActor.Stopped;
+import io.varve.partition.PartitionActor.SwapCleaned;
 import io.varve.storage.log.SegmentFlush;
 import io.varve.storage.producer.ProducerEntry;
 import java.io.IOException;
@@ -92,12 +95,36 @@ abstract class ReplicaBehavior extends AbstractBehavior<Command> {
                 .onMessage(FlushCheck.class, this::onFlushCheck)
                 .onMessage(ProducerExpirationCheck.class, this::onProducerExpirationCheck)
                 .onMessage(Flushed.class, this::onFlushed)
+                .onMessage(DescribeCleanable.class, this::onDescribeCleanable)
+                .onMessage(StartCleaning.class, this::onStartCleaning)
+                .onMessage(SwapCleaned.class, this::onSwapCleaned)
                 .onSignal(PostStop.class, signal -> onTerminated())
                 .onSignal(PreRestart.class, signal -> onTerminated());
     }
 
     /** Answers whatever this role has parked: the replica is stopping or changing role. */
     protected abstract void releaseWaiting();
+
+    /**
+     * The offset below which records are stable, which the log cleaner may not pass: the leader's last
+     * stable offset, a follower's last known high watermark.
+     */
+    protected abstract long stableOffset();
+
+    private Behavior<Command> onDescribeCleanable(DescribeCleanable describe) {
+        CleaningHandler.onDescribe(replica, describe, stableOffset());
+        return this;
+    }
+
+    private Behavior<Command> onStartCleaning(StartCleaning start) {
+        CleaningHandler.onStart(replica, start, stableOffset());
+        return this;
+    }
+
+    private Behavior<Command> onSwapCleaned(SwapCleaned swap) {
+        CleaningHandler.onSwap(replica, swap);
+        return this;
+    }
 
     private Behavior<Command> onDescribeLog(DescribeLog describe) {
         describe.replyTo().tell(replica.describe());

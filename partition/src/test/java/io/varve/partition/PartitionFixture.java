@@ -75,7 +75,7 @@ final class PartitionFixture {
         return this;
     }
 
-    ActorRef<Command> spawn() {
+    LogDirectory logDirectory() {
         try {
             if (logDirectory == null) {
                 logDirectory = LogDirectory.open(dataDir);
@@ -83,6 +83,11 @@ final class PartitionFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return logDirectory;
+    }
+
+    ActorRef<Command> spawn() {
+        logDirectory();
         return testKit.spawn(
                 PartitionActor.create(
                         logDirectory,
@@ -156,10 +161,29 @@ final class PartitionFixture {
      * it holds; a held file is released.
      */
     static List<String> offsetsAndValues(LogSlice slice) {
+        return offsetsAndValues(bytesOf(slice));
+    }
+
+    /** Every record in {@code slice} as {@code "offset:key=value"}; a held file is released. */
+    static List<String> keysOffsetsAndValues(LogSlice slice) {
+        List<String> out = new ArrayList<>();
+        for (RecordBatch batch : MemoryRecords.readableRecords(bytesOf(slice)).batches()) {
+            for (Record record : batch) {
+                out.add(record.offset() + ":" + StandardCharsets.UTF_8.decode(record.key()) + "="
+                        + StandardCharsets.UTF_8.decode(record.value()));
+            }
+        }
+        return out;
+    }
+
+    private static ByteBuffer bytesOf(LogSlice slice) {
         if (slice.hasBytes()) {
-            return offsetsAndValues(slice.bytes().duplicate());
+            return slice.bytes().duplicate();
         }
         ByteBuffer buffer = ByteBuffer.allocate(slice.length());
+        if (!slice.hasFile()) {
+            return buffer;
+        }
         try {
             while (buffer.hasRemaining()) {
                 if (slice.file().channel().read(buffer, slice.position() + buffer.position()) < 0) {
@@ -171,7 +195,7 @@ final class PartitionFixture {
         } finally {
             slice.release();
         }
-        return offsetsAndValues(buffer.flip());
+        return buffer.flip();
     }
 
     private static List<String> offsetsAndValues(ByteBuffer buffer) {

@@ -128,7 +128,7 @@ public final class VarveBuilder {
         return ConfigFactory.parseMap(own)
                 .withFallback(config)
                 .withFallback(ConfigFactory.parseResources(VarveBuilder.class.getClassLoader(), BASE_CONFIG))
-                .withFallback(ConfigFactory.defaultReference(VarveBuilder.class.getClassLoader()))
+                .withFallback(ConfigFactory.defaultReferenceUnresolved(VarveBuilder.class.getClassLoader()))
                 .resolve();
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
@@ -24,6 +25,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Terminated;
+import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Outlet;
@@ -35,6 +37,7 @@ import org.apache.pekko.stream.stage.GraphStageLogic.StageActor;
 import org.apache.pekko.stream.stage.OutHandler;
 import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 import scala.Tuple2;
+import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
 
 /**
@@ -42,7 +45,8 @@ import scala.runtime.BoxedUnit;
  * use ({@link PartitionActor.Read} up to the high watermark), decodes the batches into {@link
  * ConsumerRecord}s ({@link RecordDecoder}) and emits them on demand. Small reads come back as bytes;
  * larger ones as a retained range of a segment file, read (then released) on the storage dispatcher,
- * never on the stream's thread.
+ * never on the stream's thread. An answer that arrives after the stage stopped (cancelled with a read
+ * in flight) goes to dead letters, where {@link DroppedReads} releases its segment file.
  *
  * <p>Backpressure: one read is outstanding at most, and the next is sent only when fewer than half
  * of the last read's records are left. Caught up, the stage parks an {@link PartitionActor.AwaitData}
@@ -53,7 +57,6 @@ import scala.runtime.BoxedUnit;
  * with a {@code TimeoutException}.
  */
 public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord<K, V>>> {
-    private static final Object TIMEOUT_CHECK = "timeout-check";
     private static final Object RENEW_LONG_POLL = "renew-long-poll";
     /** How long one parked long poll lasts before the stage parks a new one. */
     static final int LONG_POLL_MS = 5_000;
@@ -76,14 +79,20 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
     private final StartOffset start;
     private final SourceSettings<K, V> settings;
     private final Executor fileReads;
+    private final org.apache.pekko.actor.typed.ActorSystem<?> node;
 
-    /** @param fileReads where segment ranges are read (the node's storage dispatcher) */
+    /**
+     * @param node the node's ActorSystem (where the partition actors run)
+     * @param fileReads where segment ranges are read (the node's storage dispatcher)
+     */
     public ReadStage(
+            org.apache.pekko.actor.typed.ActorSystem<?> node,
             BrokerServices services,
             TopicPartition tp,
             StartOffset start,
             SourceSettings<K, V> settings,
             Executor fileReads) {
+        this.node = node;
         this.services = services;
         this.tp = tp;
         this.start = start;
@@ -128,6 +137,22 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
         }
     }
 
+    /** A partition's answer (or the ask's failure) to request number {@code request} of the stage. */
+    private record Answer(int request, Object message, Throwable failure) {}
+
+    @SuppressWarnings("unchecked")
+    private static <T> org.apache.pekko.actor.typed.ActorRef<T> narrow(
+            org.apache.pekko.actor.typed.ActorRef<Object> replyTo) {
+        return (org.apache.pekko.actor.typed.ActorRef<T>) (org.apache.pekko.actor.typed.ActorRef<?>) replyTo;
+    }
+
+    /** Gives back the segment file of a read answer nobody will use. */
+    private static void release(Object answer) {
+        if (answer instanceof PartitionActor.ReadResponse read && read.slice() != null) {
+            read.slice().release();
+        }
+    }
+
     private final class Logic extends TimerGraphStageLogic implements OutHandler {
         private final ArrayDeque<ConsumerRecord<K, V>> buffer = new ArrayDeque<>();
         private final RecordDecoder<K, V> decoder =
@@ -135,11 +160,12 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
         private AtomicBoolean longPollAbandoned = new AtomicBoolean();
         private org.apache.pekko.actor.typed.ActorRef<PartitionActor.Command> partition;
         private ActorRef partitionClassic;
+        private Scheduler scheduler;
         private Uuid topicId;
-        private org.apache.pekko.actor.typed.ActorRef<Object> replyTo;
+        private AsyncCallback<Answer> onAnswer;
         private AsyncCallback<FileRead> onFileRead;
         private Outstanding outstanding = Outstanding.NOTHING;
-        private long deadlineNanos;
+        private int request;
         private long nextOffset = -1L;
         private int lastReadCount;
 
@@ -151,7 +177,7 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
         @Override
         public void preStart() {
             StageActor self = getStageActor(this::onMessage);
-            replyTo = Adapter.toTyped(self.ref());
+            onAnswer = createAsyncCallback(this::onAnswer);
             onFileRead = createAsyncCallback(this::onFileRead);
             topicId = services.metadata()
                     .image()
@@ -165,6 +191,10 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
             }
             partition = actor.get();
             partitionClassic = Adapter.toClassic(partition);
+            // asks are answered through temporary refs of the partition's system: answers that come
+            // too late go to that system's dead letters, where their segment files are released
+            DroppedReads.watch(Adapter.toClassic(node));
+            scheduler = Adapter.toTyped(materializer().system()).scheduler();
             self.watch(partitionClassic);
             if (start instanceof StartOffset.At at) {
                 nextOffset = at.offset();
@@ -176,21 +206,36 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
 
         private void listOffsets(long which) {
             nextOffset = -1L;
-            send(Outstanding.LIST_OFFSETS, new PartitionActor.ListOffsets(which, false, -1, narrow()));
+            send(
+                    Outstanding.LIST_OFFSETS,
+                    replyTo -> new PartitionActor.ListOffsets(which, false, -1, narrow(replyTo)),
+                    settings.timeout());
         }
 
-        private void send(Outstanding what, PartitionActor.Command command) {
+        /**
+         * Asks the partition; the answer comes back through {@link #onAnswer} with its request number,
+         * or, when this stage has stopped meanwhile, is released here (a read's segment file).
+         */
+        private void send(
+                Outstanding what,
+                Function<org.apache.pekko.actor.typed.ActorRef<Object>, PartitionActor.Command> command,
+                Duration timeout) {
             outstanding = what;
-            deadlineNanos = System.nanoTime() + settings.timeout().toNanos();
-            partition.tell(command);
-            if (what != Outstanding.AWAIT) {
-                scheduleOnce(TIMEOUT_CHECK, settings.timeout().plus(Duration.ofMillis(10)));
-            }
+            int number = ++request;
+            Asks.<PartitionActor.Command, Object>ask(partition, command::apply, timeout, scheduler)
+                    .whenComplete((message, failure) -> FutureConverters.asJava(
+                                    onAnswer.invokeWithFeedback(new Answer(number, message, failure)))
+                            .whenComplete((delivered, detached) -> {
+                                if (detached != null) {
+                                    release(message);
+                                }
+                            }));
         }
 
-        @SuppressWarnings("unchecked")
-        private <T> org.apache.pekko.actor.typed.ActorRef<T> narrow() {
-            return (org.apache.pekko.actor.typed.ActorRef<T>) (org.apache.pekko.actor.typed.ActorRef<?>) replyTo;
+        private Function<org.apache.pekko.actor.typed.ActorRef<Object>, PartitionActor.Read> read() {
+            long offset = nextOffset;
+            return replyTo ->
+                    new PartitionActor.Read(offset, settings.maxBytesPerRead(), false, true, -1, narrow(replyTo));
         }
 
         private void maybeRead() {
@@ -198,31 +243,42 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
                 return;
             }
             if (buffer.isEmpty() || buffer.size() < lastReadCount / 2) {
-                send(
-                        Outstanding.READ,
-                        new PartitionActor.Read(nextOffset, settings.maxBytesPerRead(), false, true, -1, narrow()));
+                send(Outstanding.READ, read()::apply, settings.timeout());
             }
         }
 
         private BoxedUnit onMessage(Tuple2<ActorRef, Object> envelope) {
-            Object message = envelope._2();
-            if (message instanceof PartitionActor.ReadResponse read) {
-                if (outstanding == Outstanding.READ || outstanding == Outstanding.AWAIT) {
-                    // a long poll abandoned just as it was answered may answer late: any answer is
-                    // data from the log at or before nextOffset, and the decoder skips what was read
-                    longPollAbandoned.set(true);
-                    onRead(read);
-                } else if (read.slice() != null) {
-                    read.slice().release();
-                }
-            } else if (message instanceof PartitionActor.ListOffsetsResponse list
-                    && outstanding == Outstanding.LIST_OFFSETS) {
-                onListOffsets(list);
-            } else if (message instanceof Terminated terminated
+            if (envelope._2() instanceof Terminated terminated
                     && terminated.actor().equals(partitionClassic)) {
                 failStage(PartitionRoutes.unavailable(services, tp, topicId, "reading"));
             }
             return BoxedUnit.UNIT;
+        }
+
+        private void onAnswer(Answer answer) {
+            if (answer.request() != request) {
+                // an abandoned long poll answered after all: the current one reads the same data
+                release(answer.message());
+                return;
+            }
+            if (answer.failure() != null) {
+                onFailedAsk(answer.failure());
+            } else if (answer.message() instanceof PartitionActor.ReadResponse read) {
+                longPollAbandoned.set(true);
+                onRead(read);
+            } else if (answer.message() instanceof PartitionActor.ListOffsetsResponse list) {
+                onListOffsets(list);
+            }
+        }
+
+        private void onFailedAsk(Throwable failure) {
+            if (outstanding == Outstanding.AWAIT) {
+                // the partition dropped the long poll (it lasts LONG_POLL_MS): park another one
+                awaitData();
+            } else {
+                failStage(new TimeoutException(
+                        "no answer from " + tp + " within " + settings.timeout().toMillis() + " ms"));
+            }
         }
 
         private void onListOffsets(PartitionActor.ListOffsetsResponse list) {
@@ -260,9 +316,13 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
         private void awaitData() {
             AtomicBoolean abandoned = new AtomicBoolean();
             longPollAbandoned = abandoned;
-            PartitionActor.Read read =
-                    new PartitionActor.Read(nextOffset, settings.maxBytesPerRead(), false, true, -1, narrow());
-            send(Outstanding.AWAIT, new PartitionActor.AwaitData(read, nextOffset, LONG_POLL_MS, abandoned::get));
+            long awaitOffset = nextOffset;
+            var read = read();
+            send(
+                    Outstanding.AWAIT,
+                    replyTo -> new PartitionActor.AwaitData(
+                            read.apply(replyTo), awaitOffset, LONG_POLL_MS, abandoned::get),
+                    Duration.ofMillis(LONG_POLL_MS).plus(settings.timeout()));
             scheduleOnce(RENEW_LONG_POLL, Duration.ofMillis(LONG_POLL_MS));
         }
 
@@ -280,8 +340,15 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
 
         private void readFile(LogSlice slice) {
             outstanding = Outstanding.FILE;
-            CompletableFuture.supplyAsync(() -> readAndRelease(slice), fileReads)
-                    .whenComplete((bytes, failure) -> onFileRead.invoke(new FileRead(bytes, failure)));
+            try {
+                CompletableFuture.supplyAsync(() -> readAndRelease(slice), fileReads)
+                        .whenComplete((bytes, failure) -> onFileRead.invoke(new FileRead(bytes, failure)));
+            } catch (RuntimeException rejected) {
+                // the storage dispatcher is shutting down: the slice is ours to give back
+                slice.release();
+                failStage(new KafkaException(
+                        "reading a segment of " + tp + " at offset " + nextOffset + " failed", rejected));
+            }
         }
 
         private void onFileRead(FileRead read) {
@@ -319,17 +386,9 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
 
         @Override
         public void onTimer(Object key) {
-            if (key == RENEW_LONG_POLL) {
-                if (outstanding == Outstanding.AWAIT) {
-                    longPollAbandoned.set(true);
-                    awaitData();
-                }
-                return;
-            }
-            boolean waiting = outstanding == Outstanding.READ || outstanding == Outstanding.LIST_OFFSETS;
-            if (waiting && System.nanoTime() - deadlineNanos >= 0) {
-                failStage(new TimeoutException(
-                        "no answer from " + tp + " within " + settings.timeout().toMillis() + " ms"));
+            if (key == RENEW_LONG_POLL && outstanding == Outstanding.AWAIT) {
+                longPollAbandoned.set(true);
+                awaitData();
             }
         }
 

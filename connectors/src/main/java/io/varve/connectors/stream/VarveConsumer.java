@@ -6,13 +6,19 @@ import io.varve.connectors.internal.ReadStage;
 import io.varve.group.CommittedOffset;
 import io.varve.metadata.TopicImage;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -39,7 +45,8 @@ public final class VarveConsumer {
             EmbeddedVarve varve, SourceSettings<K, V> settings, TopicPartition tp, StartOffset start) {
         Executor fileReads =
                 varve.system().dispatchers().lookup(DispatcherSelector.fromConfig("varve.storage-dispatcher"));
-        return Source.fromGraph(new ReadStage<>(varve.services().broker(), tp, start, settings, fileReads));
+        return Source.fromGraph(
+                new ReadStage<>(varve.system(), varve.services().broker(), tp, start, settings, fileReads));
     }
 
     /**
@@ -57,6 +64,39 @@ public final class VarveConsumer {
     }
 
     /**
+     * Kafka's {@code assign()} and {@code seek()}: the records of the given partitions (of any
+     * topics), each from its own start, merged (order holds within a partition only). No consumer
+     * group is involved: nothing is committed and no group sees this reader. A partition that does
+     * not exist fails the source with {@code UnknownTopicOrPartitionException} when it starts.
+     */
+    public static <K, V> Source<ConsumerRecord<K, V>, NotUsed> assignedSource(
+            EmbeddedVarve varve, SourceSettings<K, V> settings, Map<TopicPartition, StartOffset> assignment) {
+        List<Map.Entry<TopicPartition, StartOffset>> partitions = assigned(assignment);
+        return Source.from(partitions)
+                .flatMapMerge(
+                        partitions.size(), entry -> partitionSource(varve, settings, entry.getKey(), entry.getValue()));
+    }
+
+    /**
+     * Kafka's {@code assign()} with commits: the records of the given partitions (of any topics),
+     * each from the offset the settings' group committed for it (else per {@link
+     * SourceSettings#autoOffsetReset()}), with the offset to commit through {@link VarveCommitter}.
+     * As with {@link #committableSource(EmbeddedVarve, SourceSettings, String)}, the source does not
+     * join the group: the commits are standalone ones, accepted while the group has no members.
+     */
+    public static <K, V> Source<CommittableRecord<K, V>, NotUsed> committableAssignedSource(
+            EmbeddedVarve varve, SourceSettings<K, V> settings, Collection<TopicPartition> assignment) {
+        String groupId = groupOf(settings);
+        List<TopicPartition> partitions = assigned(assignment.stream()
+                        .collect(Collectors.toMap(tp -> tp, tp -> StartOffset.earliest(), (a, b) -> a)))
+                .stream()
+                .map(Map.Entry::getKey)
+                .toList();
+        return Source.lazyCompletionStageSource(() -> committable(varve, settings, groupId, partitions))
+                .mapMaterializedValue(ignored -> NotUsed.notUsed());
+    }
+
+    /**
      * The records of every partition of {@code topic}, each from the offset the settings' group
      * committed (else per {@link SourceSettings#autoOffsetReset()}), with the offset to commit
      * through {@link VarveCommitter} once handled. The group must have no Kafka consumers as
@@ -64,32 +104,46 @@ public final class VarveConsumer {
      */
     public static <K, V> Source<CommittableRecord<K, V>, NotUsed> committableSource(
             EmbeddedVarve varve, SourceSettings<K, V> settings, String topic) {
-        String groupId = settings.groupId()
-                .orElseThrow(() -> new IllegalArgumentException("a committable source needs a group id (withGroupId)"));
-        return Source.lazyCompletionStageSource(() -> {
-                    List<TopicPartition> partitions = partitionsOf(varve, topic);
-                    TopicImage image = varve.services()
-                            .broker()
-                            .metadata()
-                            .image()
-                            .topic(topic)
-                            .orElseThrow(() -> unknownTopic(varve, topic));
-                    CompletionStage<Source<CommittableRecord<K, V>, NotUsed>> sources = GroupOffsets.fetch(
-                                    varve.services(), groupId, partitions, settings.timeout())
-                            .thenApply(committed -> Source.from(partitions)
-                                    .flatMapMerge(partitions.size(), tp -> partitionSource(
-                                                    varve, settings, tp, startOf(tp, committed, settings))
-                                            .map(record -> new CommittableRecord<>(
-                                                    record,
-                                                    new CommittableOffset(
-                                                            groupId,
-                                                            tp,
-                                                            record.offset() + 1,
-                                                            record.leaderEpoch().orElse(-1),
-                                                            image.topicId())))));
-                    return sources;
-                })
+        String groupId = groupOf(settings);
+        return Source.lazyCompletionStageSource(() -> committable(varve, settings, groupId, partitionsOf(varve, topic)))
                 .mapMaterializedValue(ignored -> NotUsed.notUsed());
+    }
+
+    private static String groupOf(SourceSettings<?, ?> settings) {
+        return settings.groupId()
+                .orElseThrow(() -> new IllegalArgumentException("a committable source needs a group id (withGroupId)"));
+    }
+
+    /** Fetches the group's offsets of {@code partitions}, then reads each from there. */
+    private static <K, V> CompletionStage<Source<CommittableRecord<K, V>, NotUsed>> committable(
+            EmbeddedVarve varve, SourceSettings<K, V> settings, String groupId, List<TopicPartition> partitions) {
+        Map<String, Uuid> topicIds = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            topicIds.computeIfAbsent(tp.topic(), topic -> image(varve, topic).topicId());
+        }
+        return GroupOffsets.fetch(varve.services(), groupId, partitions, settings.timeout())
+                .thenApply(committed -> Source.from(partitions).flatMapMerge(partitions.size(), tp -> partitionSource(
+                                varve, settings, tp, startOf(tp, committed, settings))
+                        .map(record -> new CommittableRecord<>(
+                                record,
+                                new CommittableOffset(
+                                        groupId,
+                                        tp,
+                                        record.offset() + 1,
+                                        record.leaderEpoch().orElse(-1),
+                                        topicIds.get(tp.topic()))))));
+    }
+
+    /** The assignment in a stable order (by topic, then partition); it must not be empty. */
+    private static List<Map.Entry<TopicPartition, StartOffset>> assigned(Map<TopicPartition, StartOffset> assignment) {
+        if (assignment.isEmpty()) {
+            throw new IllegalArgumentException("an assigned source needs at least one partition");
+        }
+        return assignment.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(
+                        Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition)))
+                .map(e -> Map.entry(e.getKey(), Objects.requireNonNull(e.getValue(), "start offset of " + e.getKey())))
+                .toList();
     }
 
     private static StartOffset startOf(
@@ -105,9 +159,12 @@ public final class VarveConsumer {
         };
     }
 
+    private static TopicImage image(EmbeddedVarve varve, String topic) {
+        return varve.services().broker().metadata().image().topic(topic).orElseThrow(() -> unknownTopic(varve, topic));
+    }
+
     private static List<TopicPartition> partitionsOf(EmbeddedVarve varve, String topic) {
-        TopicImage image =
-                varve.services().broker().metadata().image().topic(topic).orElseThrow(() -> unknownTopic(varve, topic));
+        TopicImage image = image(varve, topic);
         List<TopicPartition> partitions = new ArrayList<>();
         image.partitions().keySet().stream().sorted().forEach(p -> partitions.add(new TopicPartition(topic, p)));
         return partitions;

@@ -20,11 +20,13 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -248,6 +250,106 @@ class VarveConsumerTest {
                         30))
                 .extracting(ConsumerRecord::offset)
                 .containsExactlyElementsOf(LongStreamOf(20, 50));
+    }
+
+    @Test
+    void assignedSourceReadsEachPartitionFromItsOwnOffsetWithoutAGroup() throws Exception {
+        node.createTopic("assign-a", 2);
+        node.createTopic("assign-b", 1);
+        produce("assign-a", 0, 0, 100, 10);
+        produce("assign-a", 1, 100, 100, 10);
+        produce("assign-b", 0, 200, 100, 10);
+        TopicPartition a0 = new TopicPartition("assign-a", 0);
+        TopicPartition a1 = new TopicPartition("assign-a", 1);
+        TopicPartition b0 = new TopicPartition("assign-b", 0);
+        List<ConsumerRecord<String, String>> read = collect(
+                VarveConsumer.assignedSource(
+                        node,
+                        strings(),
+                        Map.of(a0, StartOffset.at(30), a1, StartOffset.earliest(), b0, StartOffset.at(90))),
+                70 + 100 + 10);
+        // each partition from its own start, in order, exactly the records a Kafka producer wrote there
+        assertThat(read.stream().filter(r -> r.partition() == 0 && r.topic().equals("assign-a")))
+                .extracting(ConsumerRecord::offset, ConsumerRecord::key)
+                .containsExactlyElementsOf(IntStream.range(30, 100)
+                        .mapToObj(i -> org.assertj.core.groups.Tuple.tuple((long) i, "k" + i))
+                        .toList());
+        assertThat(read.stream().filter(r -> r.partition() == 1))
+                .extracting(ConsumerRecord::offset, ConsumerRecord::key)
+                .containsExactlyElementsOf(IntStream.range(0, 100)
+                        .mapToObj(i -> org.assertj.core.groups.Tuple.tuple((long) i, "k" + (100 + i)))
+                        .toList());
+        assertThat(read.stream().filter(r -> r.topic().equals("assign-b")))
+                .extracting(ConsumerRecord::offset, ConsumerRecord::value)
+                .containsExactlyElementsOf(IntStream.range(90, 100)
+                        .mapToObj(i ->
+                                org.assertj.core.groups.Tuple.tuple((long) i, "v" + (200 + i) + "-" + "x".repeat(10)))
+                        .toList());
+    }
+
+    @Test
+    void committableAssignedSourceStartsAtTheGroupsOffsetsAndCommitsWithoutJoining() throws Exception {
+        node.createTopic("assign-c", 2);
+        node.createTopic("assign-d", 1);
+        produce("assign-c", 1, 0, 100, 10);
+        produce("assign-d", 0, 100, 100, 10);
+        TopicPartition c1 = new TopicPartition("assign-c", 1);
+        TopicPartition d0 = new TopicPartition("assign-d", 0);
+        admin.alterConsumerGroupOffsets("assigned", Map.of(c1, new OffsetAndMetadata(40)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        SourceSettings<String, String> settings =
+                strings().withGroupId("assigned").withAutoOffsetReset(OffsetReset.EARLIEST);
+        List<CommittableOffset> handled = new ArrayList<>();
+        VarveConsumer.committableAssignedSource(node, settings, List.of(d0, c1))
+                .take(60 + 100)
+                .map(record -> {
+                    handled.add(record.committableOffset());
+                    return record.committableOffset();
+                })
+                .runWith(VarveCommitter.sink(node, CommitSettings.defaults()), node.system())
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        // c-1 from the committed 40, d-0 (nothing committed) from the earliest
+        assertThat(handled.stream().filter(o -> o.tp().equals(c1)).map(CommittableOffset::offset))
+                .containsExactlyElementsOf(LongStreamOf(41, 101));
+        assertThat(handled.stream().filter(o -> o.tp().equals(d0)).map(CommittableOffset::offset))
+                .containsExactlyElementsOf(LongStreamOf(1, 101));
+        assertThat(handled).allMatch(o -> o.groupId().equals("assigned"));
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("assigned")
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(committed).containsOnlyKeys(c1, d0);
+        assertThat(committed.get(c1).offset()).isEqualTo(100);
+        assertThat(committed.get(d0).offset()).isEqualTo(100);
+        // standalone commits: the group has no members
+        assertThat(admin.describeConsumerGroups(List.of("assigned"))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get("assigned")
+                        .members())
+                .isEmpty();
+    }
+
+    @Test
+    void anAssignedPartitionThatDoesNotExistFailsTheSource() {
+        node.createTopic("assign-e", 1);
+        var failed = VarveConsumer.assignedSource(
+                        node,
+                        strings(),
+                        Map.of(
+                                new TopicPartition("assign-e", 0), StartOffset.earliest(),
+                                new TopicPartition("assign-e", 3), StartOffset.earliest()))
+                .runWith(Sink.seq(), node.system())
+                .toCompletableFuture();
+        assertThatThrownBy(() -> failed.get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(UnknownTopicOrPartitionException.class)
+                .hasMessageContaining("assign-e-3");
+        assertThatThrownBy(() -> VarveConsumer.assignedSource(node, strings(), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("an assigned source needs at least one partition");
     }
 
     private static List<Long> LongStreamOf(long from, long to) {

@@ -50,10 +50,16 @@ public final class NodeProcess implements AutoCloseable {
      * workDir/data} and waits until it logs that it serves clients.
      */
     public static NodeProcess start(Path workDir, int generation) throws IOException, InterruptedException {
+        return start(workDir, generation, "");
+    }
+
+    /** As {@link #start(Path, int)}, with {@code extraConfig} (HOCON) appended to the node's config file. */
+    public static NodeProcess start(Path workDir, int generation, String extraConfig)
+            throws IOException, InterruptedException {
         Path dataDir = workDir.resolve("data");
         int port = freePort();
         Path config = workDir.resolve("node-" + generation + ".conf");
-        Files.writeString(config, config(dataDir, port));
+        Files.writeString(config, config(dataDir, port) + extraConfig);
         Path log = workDir.resolve("node-" + generation + ".log");
         String logback = BuildFiles.logbackClasspath();
         String classpath = BuildFiles.nodeClasspath() + (logback.isEmpty() ? "" : File.pathSeparator + logback);

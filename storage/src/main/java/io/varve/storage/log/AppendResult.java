@@ -1,5 +1,6 @@
 package io.varve.storage.log;
 
+import java.util.List;
 import org.apache.kafka.common.protocol.Errors;
 
 /** The outcome of appending to a {@link PartitionLog}: offsets on success, a Kafka error otherwise. */
@@ -21,6 +22,19 @@ public sealed interface AppendResult {
             boolean duplicate)
             implements AppendResult {}
 
-    /** Nothing was appended; the log is unchanged and stays appendable. */
-    record Rejected(Errors error, String message) implements AppendResult {}
+    /**
+     * Nothing was appended; the log is unchanged and stays appendable.
+     *
+     * @param recordErrors the records that caused the rejection (KIP-467), empty when the whole
+     *     append was at fault
+     */
+    record Rejected(Errors error, String message, List<RecordError> recordErrors) implements AppendResult {
+        public Rejected {
+            recordErrors = List.copyOf(recordErrors);
+        }
+
+        public Rejected(Errors error, String message) {
+            this(error, message, List.of());
+        }
+    }
 }

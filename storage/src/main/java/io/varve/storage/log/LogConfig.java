@@ -94,7 +94,8 @@ public record LogConfig(Map<String, Object> values, Map<String, String> override
     /**
      * Parses and validates topic overrides over Kafka's defaults.
      *
-     * @throws ConfigException with Kafka's message when a value is unknown or out of bounds; the
+     * @throws ConfigException with Kafka's message when a value is unknown or out of bounds, or {@code
+     *     min.compaction.lag.ms} is above {@code max.compaction.lag.ms}; the
      *     broker answers {@code INVALID_CONFIG} with that message.
      */
     public static LogConfig fromMap(Map<String, String> overrides) {
@@ -104,6 +105,12 @@ public record LogConfig(Map<String, Object> values, Map<String, String> override
             }
         }
         Map<String, Object> parsed = DEFINITION.parse(overrides);
+        long minLag = (Long) parsed.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG);
+        long maxLag = (Long) parsed.get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG);
+        if (minLag > maxLag) {
+            throw new ConfigException("conflict topic config setting " + TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG + " ("
+                    + minLag + ") > " + TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG + " (" + maxLag + ")");
+        }
         return new LogConfig(Map.copyOf(withoutNulls(parsed)), Map.copyOf(overrides));
     }
 
@@ -130,6 +137,16 @@ public record LogConfig(Map<String, Object> values, Map<String, String> override
 
     public long segmentMs() {
         return (Long) values.get(TopicConfig.SEGMENT_MS_CONFIG);
+    }
+
+    /**
+     * How old the active segment may get before it is rolled: {@code segment.ms}, or {@code
+     * max.compaction.lag.ms} when that is shorter and the topic is compacted, as Kafka's {@code
+     * maxSegmentMs} (KIP-354): the active segment is never cleaned, so it must be closed in time for a
+     * record in it to be compacted within the maximum lag.
+     */
+    public long maxSegmentMs() {
+        return isCompacted() && maxCompactionLagMs() > 0 ? Math.min(maxCompactionLagMs(), segmentMs()) : segmentMs();
     }
 
     public long segmentJitterMs() {
@@ -172,6 +189,33 @@ public record LogConfig(Map<String, Object> values, Map<String, String> override
         @SuppressWarnings("unchecked")
         List<String> policies = (List<String>) values.get(TopicConfig.CLEANUP_POLICY_CONFIG);
         return policies.contains(TopicConfig.CLEANUP_POLICY_DELETE);
+    }
+
+    /** Whether {@code cleanup.policy} contains {@code compact}: the log cleaner keeps the latest record of each key. */
+    public boolean isCompacted() {
+        @SuppressWarnings("unchecked")
+        List<String> policies = (List<String>) values.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+        return policies.contains(TopicConfig.CLEANUP_POLICY_COMPACT);
+    }
+
+    /** {@code delete.retention.ms}: how long a cleaned tombstone (or transaction marker) is kept. */
+    public long deleteRetentionMs() {
+        return (Long) values.get(TopicConfig.DELETE_RETENTION_MS_CONFIG);
+    }
+
+    /** {@code min.compaction.lag.ms}: records younger than this are not compacted. */
+    public long minCompactionLagMs() {
+        return (Long) values.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG);
+    }
+
+    /** {@code max.compaction.lag.ms}: a dirty record older than this makes the log due whatever its ratio. */
+    public long maxCompactionLagMs() {
+        return (Long) values.get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG);
+    }
+
+    /** {@code min.cleanable.dirty.ratio}: the dirty share of the log above which it is cleaned. */
+    public double minCleanableDirtyRatio() {
+        return (Double) values.get(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG);
     }
 
     public TimestampType messageTimestampType() {

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * Opens a partition directory into a {@link PartitionLog}, recovering it after an unclean stop.
  *
  * <ol>
- *   <li>Leftovers are removed: {@code .deleted}, {@code .cleaned}, {@code .swap} and {@code .tmp}
- *       files, and index files whose {@code .log} is gone.
+ *   <li>A segment swap a crash interrupted is completed ({@link InterruptedSwaps}); leftovers are
+ *       removed: {@code .deleted}, {@code .cleaned} and {@code .tmp} files, and index files whose
+ *       {@code .log} is gone.
  *   <li>Each {@code .log} becomes a segment; a missing or corrupt index is rebuilt from the batches.
  *   <li>Without a clean shutdown, every segment from the one holding the recovery point is scanned:
  *       each batch's size, magic, CRC and offset order is checked and the indexes rebuilt; the first
@@ -81,6 +82,7 @@ final class LogLoader {
 
     PartitionLog load() throws IOException {
         Files.createDirectories(dir);
+        InterruptedSwaps.complete(dir);
         TreeSet<Long> baseOffsets = removeLeftoversAndListSegments();
         TreeMap<Long, LogSegment> segments = new TreeMap<>();
         for (long baseOffset : baseOffsets) {
@@ -92,6 +94,10 @@ final class LogLoader {
         if (segments.isEmpty()) {
             long start = Math.max(0, checkpointedLogStartOffset);
             segments.put(start, LogSegment.open(dir, start, config, PartitionLog.rollJitterMs(config), clock.millis()));
+        }
+        for (LogSegment closed : segments.headMap(segments.lastKey()).values()) {
+            // opening preallocated their indexes; only the active segment takes appends
+            closed.onBecomeInactiveSegment();
         }
         long logStartOffset = Math.max(checkpointedLogStartOffset, segments.firstKey());
         ProducerStateTable producerState = new ProducerStateTable(dir, producerIdExpirationMs, clock::millis);

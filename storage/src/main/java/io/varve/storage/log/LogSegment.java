@@ -3,6 +3,7 @@ package io.varve.storage.log;
 import io.varve.storage.index.OffsetIndex;
 import io.varve.storage.index.TimeIndex;
 import io.varve.storage.index.TransactionIndex;
+import io.varve.storage.index.TxnIndexSearchResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -79,18 +80,35 @@ public final class LogSegment {
     /** Opens (creating when absent) the segment's files in {@code dir}. */
     static LogSegment open(Path dir, long baseOffset, LogConfig config, long rollJitterMs, long nowMs)
             throws IOException {
-        FileRecords records = FileRecords.open(LogFiles.logFile(dir, baseOffset).toFile());
+        return openWithSuffix(dir, baseOffset, config, "", rollJitterMs, nowMs);
+    }
+
+    /**
+     * Opens (creating when absent) the segment's files named with an extra {@code suffix}, e.g.
+     * {@code 00000000000000000042.log.cleaned} for a segment the log cleaner is writing.
+     */
+    static LogSegment openWithSuffix(
+            Path dir, long baseOffset, LogConfig config, String suffix, long rollJitterMs, long nowMs)
+            throws IOException {
+        FileRecords records = FileRecords.open(
+                withSuffix(LogFiles.logFile(dir, baseOffset), suffix).toFile());
         int indexBytes = config.segmentIndexBytes();
         return new LogSegment(
                 baseOffset,
                 records,
-                new OffsetIndex(LogFiles.offsetIndexFile(dir, baseOffset), baseOffset, indexBytes, true),
-                new TimeIndex(LogFiles.timeIndexFile(dir, baseOffset), baseOffset, indexBytes, true),
-                new TransactionIndex(baseOffset, LogFiles.txnIndexFile(dir, baseOffset)),
+                new OffsetIndex(
+                        withSuffix(LogFiles.offsetIndexFile(dir, baseOffset), suffix), baseOffset, indexBytes, true),
+                new TimeIndex(
+                        withSuffix(LogFiles.timeIndexFile(dir, baseOffset), suffix), baseOffset, indexBytes, true),
+                new TransactionIndex(baseOffset, withSuffix(LogFiles.txnIndexFile(dir, baseOffset), suffix)),
                 config.indexIntervalBytes(),
                 rollJitterMs,
                 indexBytes,
                 nowMs);
+    }
+
+    private static Path withSuffix(Path file, String suffix) {
+        return suffix.isEmpty() ? file : file.resolveSibling(file.getFileName() + suffix);
     }
 
     public long baseOffset() {
@@ -161,12 +179,12 @@ public final class LogSegment {
     }
 
     /**
-     * Kafka's roll rule: the segment is non-empty and too old (by the timestamp of its first batch,
-     * or its creation time when batches carry none), or the new batches would not fit, or an index
+     * Kafka's roll rule: the segment is non-empty and too old ({@link LogConfig#maxSegmentMs()}, by the
+     * timestamp of its first batch, or its creation time when batches carry none), or the new batches would not fit, or an index
      * is full, or the last offset cannot be stored relative to the base offset.
      */
     boolean shouldRoll(LogConfig config, int incomingBytes, long incomingMaxTimestamp, long lastOffset, long nowMs) {
-        boolean reachedRollMs = timeWaitedForRoll(nowMs, incomingMaxTimestamp) > config.segmentMs() - rollJitterMs;
+        boolean reachedRollMs = timeWaitedForRoll(nowMs, incomingMaxTimestamp) > config.maxSegmentMs() - rollJitterMs;
         return (size() > 0 && reachedRollMs)
                 || size() > config.segmentBytes() - incomingBytes
                 || offsetIndex.isFull()
@@ -270,7 +288,7 @@ public final class LogSegment {
     }
 
     /** Retention's view of age: the largest timestamp, or the file's mtime when there is none. */
-    long largestTimestamp() throws IOException {
+    public long largestTimestamp() throws IOException {
         long max = maxTimestampSoFar();
         return max >= 0 ? max : Files.getLastModifiedTime(file()).toMillis();
     }
@@ -356,6 +374,15 @@ public final class LogSegment {
         return log.truncateTo(validBytes);
     }
 
+    /**
+     * Trims the index files of a segment that is not active to their entries, as Kafka keeps them on disk
+     * (opening preallocates them for appends); {@code kafka-dump-log} reads every slot of the file.
+     */
+    void trimIndexes() throws IOException {
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+    }
+
     /** The segment stops being active: the final time-index entry is written and files trimmed. */
     void onBecomeInactiveSegment() throws IOException {
         ensureMaxTimestampLoaded();
@@ -430,6 +457,69 @@ public final class LogSegment {
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
         txnIndex.deleteIfExists();
+    }
+
+    // ---- read-only views for the log cleaner, called by the owning actor (see docs/storage.md) ----
+
+    /** The timestamp of the first batch, or -1 when the segment is empty or its batches carry none. */
+    public long firstBatchTimestamp() {
+        if (rollingBasedTimestamp.isEmpty() && size() > 0) {
+            loadFirstBatchTimestamp();
+        }
+        return rollingBasedTimestamp.orElse(RecordBatch.NO_TIMESTAMP);
+    }
+
+    /** Bytes of offset-index entries (the file's size once the segment is no longer active). */
+    public long offsetIndexSizeInBytes() {
+        return offsetIndex.sizeInBytes();
+    }
+
+    /** Bytes of time-index entries. */
+    public long timeIndexSizeInBytes() {
+        return timeIndex.sizeInBytes();
+    }
+
+    /** The {@code .log} file's modification time. */
+    public long lastModifiedMs() throws IOException {
+        return Files.getLastModifiedTime(file()).toMillis();
+    }
+
+    /** The file position of the nearest offset-index entry at or below {@code offset}: a scan starts there. */
+    public int indexedPositionAtOrBelow(long offset) {
+        return offsetIndex.lookup(offset).position();
+    }
+
+    /** The aborted transactions this segment's index holds overlapping {@code [fromOffset, upperBoundOffset)}. */
+    public TxnIndexSearchResult collectAbortedTxns(long fromOffset, long upperBoundOffset) throws IOException {
+        return txnIndex.collectAbortedTxns(fromOffset, upperBoundOffset);
+    }
+
+    /**
+     * Renames every file of the segment from {@code oldSuffix} to {@code newSuffix} ({@code ".cleaned"} to
+     * {@code ".swap"} to {@code ""} when a cleaned segment is swapped in). A transaction index that was never
+     * written has no file and is only renamed in name.
+     */
+    void changeFileSuffixes(String oldSuffix, String newSuffix) throws IOException {
+        log.renameTo(replaceSuffix(file(), oldSuffix, newSuffix).toFile());
+        offsetIndex.renameTo(replaceSuffix(offsetIndex.file(), oldSuffix, newSuffix));
+        timeIndex.renameTo(replaceSuffix(timeIndex.file(), oldSuffix, newSuffix));
+        txnIndex.renameTo(replaceSuffix(txnIndex.file(), oldSuffix, newSuffix));
+    }
+
+    private static Path replaceSuffix(Path file, String oldSuffix, String newSuffix) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(oldSuffix)) {
+            throw new IllegalStateException("file " + file + " does not end in '" + oldSuffix + "'");
+        }
+        return file.resolveSibling(name.substring(0, name.length() - oldSuffix.length()) + newSuffix);
+    }
+
+    /** Sets the {@code .log} and offset-index files' modification time (a cleaned segment keeps its source's). */
+    void setLastModified(long ms) throws IOException {
+        Files.setLastModifiedTime(file(), java.nio.file.attribute.FileTime.fromMillis(ms));
+        if (Files.exists(offsetIndex.file())) {
+            Files.setLastModifiedTime(offsetIndex.file(), java.nio.file.attribute.FileTime.fromMillis(ms));
+        }
     }
 
     @Override

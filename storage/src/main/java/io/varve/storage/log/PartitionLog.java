@@ -62,6 +62,7 @@ public final class PartitionLog {
     private long recoveryPoint;
     private long lastFlushMs;
     private long pendingRollFlushOffset = -1L;
+    private long truncationCount;
     private boolean offline;
 
     private record PendingDeletion(LogSegment segment, long dueMs) {}
@@ -190,6 +191,9 @@ public final class PartitionLog {
         }
         long nowMs = clock.millis();
         AppendResult.Rejected rejected = BatchValidator.validate(records, config, nowMs, name());
+        if (rejected == null && config.isCompacted()) {
+            rejected = KeylessRecordCheck.check(records, name());
+        }
         if (rejected != null) {
             return rejected;
         }
@@ -449,7 +453,7 @@ public final class PartitionLog {
     }
 
     static long rollJitterMs(LogConfig config) {
-        long bound = Math.min(config.segmentJitterMs(), config.segmentMs());
+        long bound = Math.min(config.segmentJitterMs(), config.maxSegmentMs());
         return bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound);
     }
 
@@ -682,8 +686,44 @@ public final class PartitionLog {
         return segments;
     }
 
-    Clock clock() {
+    public Clock clock() {
         return clock;
+    }
+
+    /**
+     * How many truncations this log has had since it was opened: the log cleaner refuses to swap in
+     * segments it cleaned from a view taken before one.
+     */
+    public long truncationCount() {
+        return truncationCount;
+    }
+
+    /**
+     * Swaps the log cleaner's {@code .cleaned} segment at {@code cleanedBaseOffset} in for {@code
+     * oldSegments}, crash-safely (see {@link SegmentSwap}); refused when the log changed under the
+     * cleaner. Called by the owner; an I/O error takes the log offline.
+     */
+    public SwapResult replaceSegments(
+            long cleanedBaseOffset,
+            List<LogSegment> oldSegments,
+            List<Integer> sizesAtSnapshot,
+            long truncationCountAtSnapshot) {
+        if (offline) {
+            CleanedSegment.deleteFilesQuietly(dir, cleanedBaseOffset);
+            return new SwapResult.Refused(name() + " is offline");
+        }
+        try {
+            return new SegmentSwap(this)
+                    .replace(cleanedBaseOffset, oldSegments, sizesAtSnapshot, truncationCountAtSnapshot);
+        } catch (IOException | UncheckedIOException e) {
+            markOffline("swap in cleaned segment " + cleanedBaseOffset, e);
+            return new SwapResult.Refused(name() + " went offline swapping in cleaned segment " + cleanedBaseOffset);
+        }
+    }
+
+    /** Opens the files of a segment already in the directory (a swapped-in cleaned segment). */
+    LogSegment openSegment(long baseOffset) throws IOException {
+        return LogSegment.open(dir, baseOffset, config, rollJitterMs(config), clock.millis());
     }
 
     /** Deletes the {@code .deleted} files whose {@code file.delete.delay.ms} has passed. */
@@ -719,6 +759,7 @@ public final class PartitionLog {
             truncateFullyAndStartAt(targetOffset);
             return;
         }
+        truncationCount++;
         try {
             for (LogSegment segment :
                     List.copyOf(segments.tailMap(targetOffset, false).values())) {
@@ -741,6 +782,7 @@ public final class PartitionLog {
 
     /** Deletes every segment and starts an empty log at {@code newOffset}. */
     public void truncateFullyAndStartAt(long newOffset) throws IOException {
+        truncationCount++;
         try {
             for (LogSegment segment : List.copyOf(segments.values())) {
                 removeSegment(segment);

@@ -31,6 +31,30 @@ class LogConfigTest {
     }
 
     @Test
+    void aMinCompactionLagAboveTheMaxIsRejectedAsKafkaRejectsIt() {
+        assertThatThrownBy(() -> LogConfig.fromMap(Map.of(
+                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000",
+                        TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, "59999")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(
+                        "conflict topic config setting min.compaction.lag.ms (60000) > max.compaction.lag.ms (59999)");
+    }
+
+    @Test
+    void aCompactedTopicRollsItsActiveSegmentWithinTheMaxCompactionLag() {
+        Map<String, String> lag =
+                Map.of(TopicConfig.SEGMENT_MS_CONFIG, "600000", TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, "60000");
+        assertThat(LogConfig.fromMap(lag).maxSegmentMs()).as("not compacted").isEqualTo(600_000L);
+        var compacted = new java.util.HashMap<>(lag);
+        compacted.put(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete");
+        assertThat(LogConfig.fromMap(compacted).maxSegmentMs()).isEqualTo(60_000L);
+        compacted.put(TopicConfig.SEGMENT_MS_CONFIG, "1000");
+        assertThat(LogConfig.fromMap(compacted).maxSegmentMs())
+                .as("segment.ms shorter")
+                .isEqualTo(1_000L);
+    }
+
+    @Test
     void segmentBytesBelowOneMebibyteIsRejectedAsKafkaRejectsIt() {
         assertThatThrownBy(() -> LogConfig.fromMap(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "1048575")))
                 .isInstanceOf(ConfigException.class)

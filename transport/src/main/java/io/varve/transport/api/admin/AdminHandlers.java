@@ -1,5 +1,6 @@
 package io.varve.transport.api.admin;
 
+import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.admin.cluster.DescribeClusterHandler;
 import io.varve.transport.api.admin.cluster.DescribeLogDirsHandler;
@@ -24,12 +25,17 @@ public final class AdminHandlers {
 
     /** @param logDir the node's data directory, reported by DescribeLogDirs and as {@code log.dirs} */
     public static List<ApiHandler> list(Path logDir) {
+        return list(logDir, CleanerSettings.defaults());
+    }
+
+    /** @param cleaner the node's log cleaner settings, which DescribeConfigs reports */
+    public static List<ApiHandler> list(Path logDir, CleanerSettings cleaner) {
         return List.of(
                 new CreateTopicsHandler(),
                 new DeleteTopicsHandler(),
                 new CreatePartitionsHandler(),
                 new DescribeTopicPartitionsHandler(),
-                new DescribeConfigsHandler(logDir),
+                new DescribeConfigsHandler(logDir, cleaner),
                 new AlterConfigsHandler(),
                 new IncrementalAlterConfigsHandler(),
                 new DeleteRecordsHandler(),

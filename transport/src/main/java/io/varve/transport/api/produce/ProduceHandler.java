@@ -24,6 +24,7 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.LeaderIdAndEpoch;
 import org.apache.kafka.common.message.ProduceResponseData.NodeEndpoint;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
@@ -42,12 +43,15 @@ import org.apache.pekko.actor.typed.ActorRef;
  * INVALID_RECORD / UNSUPPORTED_COMPRESSION_TYPE (Kafka's v3+ request checks: one magic v2 batch per
  * partition, zstd from v7),
  * NOT_LEADER_OR_FOLLOWER when the partition is not hosted here (with the KIP-951 leader hint from
- * v10), REQUEST_TIMED_OUT when the partition does not answer in time. acks=0 has no response.
+ * v10), REQUEST_TIMED_OUT when the partition does not answer in time; from v8, the records a partition
+ * rejected (KIP-467, e.g. keyless records on a compacted topic). acks=0 has no response.
  * Stateless.
  */
 public final class ProduceHandler implements ApiHandler {
     /** First version carrying KIP-951's currentLeader and nodeEndpoints. */
     private static final short FIRST_LEADER_HINT_VERSION = 10;
+    /** First version carrying KIP-467's per-record errors. */
+    private static final short FIRST_RECORD_ERRORS_VERSION = 8;
 
     @Override
     public ApiKeys apiKey() {
@@ -150,6 +154,13 @@ public final class ProduceHandler implements ApiHandler {
                     }
                     if (appended.error() == Errors.NOT_LEADER_OR_FOLLOWER) {
                         return notLeader(context, partition, tp, image, endpoints);
+                    }
+                    if (context.apiVersion() >= FIRST_RECORD_ERRORS_VERSION) {
+                        partition.setRecordErrors(appended.recordErrors().stream()
+                                .map(e -> new BatchIndexAndErrorMessage()
+                                        .setBatchIndex(e.batchIndex())
+                                        .setBatchIndexErrorMessage(e.message()))
+                                .toList());
                     }
                     return partition
                             .setErrorCode(appended.error().code())

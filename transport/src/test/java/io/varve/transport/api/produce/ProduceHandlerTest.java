@@ -3,6 +3,7 @@ package io.varve.transport.api.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.partition.PartitionActor;
+import io.varve.storage.log.RecordError;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.testing.Images;
 import io.varve.transport.testing.TestBroker;
@@ -96,6 +97,40 @@ class ProduceHandlerTest {
         assertThat(topic.name()).isEqualTo("orders");
         assertThat(topic.partitionResponses().get(0).errorCode()).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.code());
         assertThat(topic.partitionResponses().get(0).errorMessage()).isEqualTo("seq 5, expected 3");
+    }
+
+    @Test
+    void passesTheRecordsAPartitionRejectedFromV8Only() {
+        List<RecordError> rejected = List.of(new RecordError(1, "no key"), new RecordError(3, "no key"));
+        for (short version : new short[] {12, 7}) {
+            CompletableFuture<ApiResponse> answer =
+                    broker.call(handler, request(version, (short) 1, topicByName("orders", 0)));
+            PartitionActor.Append append = orders0.expectMessageClass(PartitionActor.Append.class);
+            append.replyTo()
+                    .tell(new PartitionActor.AppendResponse(
+                            new TopicPartition("orders", 0),
+                            Errors.INVALID_RECORD,
+                            "2 records",
+                            -1L,
+                            -1L,
+                            0L,
+                            rejected));
+
+            PartitionProduceResponse partition = TestBroker.<ProduceResponseData>body(answer)
+                    .responses()
+                    .iterator()
+                    .next()
+                    .partitionResponses()
+                    .get(0);
+            assertThat(partition.errorCode()).isEqualTo(Errors.INVALID_RECORD.code());
+            if (version >= 8) {
+                assertThat(partition.recordErrors())
+                        .extracting(e -> e.batchIndex() + ":" + e.batchIndexErrorMessage())
+                        .containsExactly("1:no key", "3:no key");
+            } else {
+                assertThat(partition.recordErrors()).isEmpty();
+            }
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.varve.transport.api.admin.configs;
 
+import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.BrokerServices;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
  * Describes a broker resource as Kafka does. The node itself ({@code resourceName} = its id): the
  * {@code log.*} defaults of every topic config under Kafka's broker names, which may be altered
  * dynamically, the read-only static keys Varve has ({@code node.id}, {@code num.partitions},
- * {@code log.dirs}, ...), every other dynamic config stored for this node or the cluster level, and
+ * {@code log.dirs}, the {@code log.cleaner.*} settings, ...), every other dynamic config stored for this node or the cluster level, and
  * any other key of Kafka's broker table the request names, with Kafka's default. The cluster level
  * ({@code ""}): only the dynamic defaults set, as Kafka answers. A password, or a custom key Kafka
  * does not know, is sensitive: its value is not shown. Built per request; immutable.
@@ -28,16 +29,22 @@ final class BrokerConfigDescriber {
     private final TopicConfigDescriber topics;
     private final Map<String, String> brokerDynamic;
     private final Map<String, String> clusterDynamic;
+    private final CleanerSettings cleaner;
 
     /**
      * @param brokerDynamic this node's own dynamic configs
      * @param clusterDynamic the cluster-level dynamic configs
+     * @param cleaner the node's log cleaner settings, fixed at start
      */
     BrokerConfigDescriber(
-            TopicConfigDescriber topics, Map<String, String> brokerDynamic, Map<String, String> clusterDynamic) {
+            TopicConfigDescriber topics,
+            Map<String, String> brokerDynamic,
+            Map<String, String> clusterDynamic,
+            CleanerSettings cleaner) {
         this.topics = topics;
         this.brokerDynamic = brokerDynamic;
         this.clusterDynamic = clusterDynamic;
+        this.cleaner = cleaner;
     }
 
     /** {@code requested}: the keys the request names, or null/empty for all. */
@@ -51,6 +58,10 @@ final class BrokerConfigDescriber {
                     BrokerConfigNames.documentation(topicName)));
         }
         views.addAll(staticKeys(services, logDir));
+        cleaner.asKafkaConfigs().forEach((name, value) -> {
+            CleanerConfigNames.Key key = CleanerConfigNames.key(name);
+            views.add(staticKey(name, value, key.kafkaDefault(), key.type(), key.documentation()));
+        });
         Set<String> described = new HashSet<>();
         views.forEach(view -> described.add(view.name()));
         Set<String> others = new TreeSet<>(brokerDynamic.keySet());

@@ -101,13 +101,15 @@ final class ConfigChanges {
      * "" for the cluster level) as Kafka does, and stores it. Kafka's table decides what may change
      * and where ({@link KafkaBrokerConfigs}); the {@code log.*} defaults of topic configs must also be
      * valid topic config values. Every refusal is INVALID_REQUEST, as from Kafka. Keys Kafka does not
-     * know are kept as given, as Kafka keeps custom configs. Only the {@code log.*} defaults take
+     * know are kept as given, as Kafka keeps custom configs. The {@code log.cleaner.*} settings of the
+     * node's cleaner are fixed at start in Varve and refused as read-only. Only the {@code log.*} defaults take
      * effect in Varve (on the partitions of the nodes they apply to); the others are stored and
      * described.
      */
     static CompletionStage<ApiError> replaceBrokerConfigs(
             BrokerServices services, String name, Map<String, String> configs, boolean validateOnly) {
-        Optional<ApiError> refused = KafkaBrokerConfigs.validate(configs, !name.isEmpty());
+        Optional<ApiError> refused = CleanerConfigNames.refuseChanges(configs.keySet())
+                .or(() -> KafkaBrokerConfigs.validate(configs, !name.isEmpty()));
         if (refused.isPresent()) {
             return CompletableFuture.completedFuture(refused.get());
         }

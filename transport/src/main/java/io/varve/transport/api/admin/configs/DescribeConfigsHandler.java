@@ -1,6 +1,7 @@
 package io.varve.transport.api.admin.configs;
 
 import io.varve.metadata.MetadataImage;
+import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
@@ -30,9 +31,16 @@ import org.apache.kafka.common.requests.DescribeConfigsRequest;
  */
 public final class DescribeConfigsHandler implements ApiHandler {
     private final Path logDir;
+    private final CleanerSettings cleaner;
 
     public DescribeConfigsHandler(Path logDir) {
+        this(logDir, CleanerSettings.defaults());
+    }
+
+    /** @param cleaner the node's log cleaner settings, reported under Kafka's {@code log.cleaner.*} names */
+    public DescribeConfigsHandler(Path logDir, CleanerSettings cleaner) {
         this.logDir = logDir;
+        this.cleaner = cleaner;
     }
 
     @Override
@@ -94,7 +102,8 @@ public final class DescribeConfigsHandler implements ApiHandler {
                 BrokerConfigDescriber brokers = new BrokerConfigDescriber(
                         topics,
                         image.brokerConfigs(Integer.toString(services.nodeId())),
-                        image.brokerConfigs(MetadataImage.CLUSTER_LEVEL));
+                        image.brokerConfigs(MetadataImage.CLUSTER_LEVEL),
+                        cleaner);
                 return new Described(
                         name.isEmpty()
                                 ? brokers.describeClusterDefault()

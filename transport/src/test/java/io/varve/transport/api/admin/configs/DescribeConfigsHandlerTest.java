@@ -4,6 +4,7 @@ import static io.varve.transport.api.admin.AdminTestContext.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.api.admin.AdminTestContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -209,6 +210,35 @@ class DescribeConfigsHandlerTest {
         assertThat(replication.configSource()).isEqualTo(ConfigSource.DEFAULT_CONFIG.id());
         assertThat(entry(result, "auto.create.topics.enable").value()).isEqualTo("true");
         assertThat(entry(result, "socket.request.max.bytes").value()).isEqualTo("104857600");
+    }
+
+    @Test
+    void describesTheLogCleanerSettingsUnderKafkasNames() {
+        CleanerSettings cleaner = new CleanerSettings(
+                true, 2, Duration.ofMillis(200), 128L << 20, 0.9, 1 << 20, 0, Duration.ofSeconds(10));
+        DescribeConfigsHandler withCleaner = new DescribeConfigsHandler(LOG_DIR, cleaner);
+        DescribeConfigsRequestData data = new DescribeConfigsRequestData()
+                .setIncludeSynonyms(true)
+                .setResources(List.of(resource(ConfigResource.Type.BROKER, "1", null)));
+        DescribeConfigsResponseData response = body(withCleaner.handle(
+                ctx.context(ApiKeys.DESCRIBE_CONFIGS, (short) 4),
+                new DescribeConfigsRequest.Builder(data).build((short) 4)));
+        DescribeConfigsResult result = response.results().get(0);
+
+        DescribeConfigsResourceResult threads = entry(result, "log.cleaner.threads");
+        assertThat(threads.value()).isEqualTo("2");
+        assertThat(threads.configSource()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG.id());
+        assertThat(threads.readOnly()).isTrue();
+        assertThat(entry(result, "log.cleaner.backoff.ms").value()).isEqualTo("200");
+        assertThat(entry(result, "log.cleaner.io.buffer.size").value()).isEqualTo("1048576");
+        DescribeConfigsResourceResult dedupe = entry(result, "log.cleaner.dedupe.buffer.size");
+        assertThat(dedupe.value()).isEqualTo("134217728");
+        assertThat(dedupe.configSource()).isEqualTo(ConfigSource.DEFAULT_CONFIG.id());
+        DescribeConfigsResourceResult io = entry(result, "log.cleaner.io.max.bytes.per.second");
+        assertThat(io.value()).isEqualTo("1.7976931348623157E308");
+        assertThat(io.configSource()).isEqualTo(ConfigSource.DEFAULT_CONFIG.id());
+        assertThat(entry(result, "log.cleaner.enable").value()).isEqualTo("true");
+        assertThat(entry(result, "log.cleaner.io.buffer.load.factor").value()).isEqualTo("0.9");
     }
 
     @Test

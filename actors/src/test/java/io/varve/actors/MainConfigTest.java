@@ -1,0 +1,39 @@
+package io.varve.actors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The node's configuration as {@code bin/varve start} loads it: a setting of the configuration file
+ * reaches the reference.conf values defined from it (the cleaner dispatcher has one thread per
+ * {@code varve.cleaner.threads}).
+ */
+class MainConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theCleanerDispatcherHasAsManyThreadsAsTheCleanerIsGiven() throws Exception {
+        Path file = dir.resolve("application.conf");
+        Files.writeString(file, "varve.cleaner.threads = 3\n");
+
+        Config config = Main.load(file.toFile());
+
+        assertThat(config.getInt("varve.cleaner.threads")).isEqualTo(3);
+        assertThat(config.getInt("varve.cleaner-dispatcher.thread-pool-executor.fixed-pool-size"))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void withoutAnOverrideTheCleanerHasKafkasOneThread() {
+        Config config = Main.load(dir.resolve("missing.conf").toFile());
+
+        assertThat(config.getInt("varve.cleaner-dispatcher.thread-pool-executor.fixed-pool-size"))
+                .isEqualTo(1);
+    }
+}

@@ -1,0 +1,22 @@
+package io.varve.connectors.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An embedded node's configuration: a setting reaches the reference.conf values defined from it. */
+class VarveBuilderConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theCleanerDispatcherHasAsManyThreadsAsTheCleanerIsGiven() {
+        Config config = Varve.builder().config("varve.cleaner.threads", 2).resolve(dir);
+
+        assertThat(config.getInt("varve.cleaner-dispatcher.thread-pool-executor.fixed-pool-size"))
+                .isEqualTo(2);
+    }
+}
