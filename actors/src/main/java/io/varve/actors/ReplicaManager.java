@@ -7,6 +7,7 @@ import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicImage;
 import io.varve.partition.PartitionActor;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.TransactionVerifier;
 import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.partition.cleaner.LogCleaner;
 import io.varve.storage.log.LogConfig;
@@ -79,6 +80,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private final HostedPartitions hosted;
     private final TopicConfigs topicConfigs;
     private final PartitionSettings partitionSettings;
+    private final TransactionVerifier verifier;
     private ActorRef<LogCleaner.Command> cleaner;
     private final Map<TopicPartition, Hosted> partitions = new HashMap<>();
     private final Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
@@ -100,6 +102,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
             PartitionSettings partitionSettings,
+            TransactionVerifier verifier,
             Duration checkpointInterval) {
         return create(
                 logDirectory,
@@ -108,6 +111,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                 hosted,
                 topicConfigs,
                 partitionSettings,
+                verifier,
                 CleanerSettings.disabled(),
                 checkpointInterval);
     }
@@ -119,6 +123,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
             PartitionSettings partitionSettings,
+            TransactionVerifier verifier,
             CleanerSettings cleanerSettings,
             Duration checkpointInterval) {
         Behavior<Command> manager = Behaviors.setup(context -> Behaviors.withTimers(timers -> {
@@ -127,7 +132,15 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             context.getSelf().tell(new ImageChanged(metadata.image()));
             timers.startTimerWithFixedDelay(new CheckpointTick(), checkpointInterval);
             ReplicaManager replicaManager = new ReplicaManager(
-                    context, logDirectory, nodeId, metadata, listener, hosted, topicConfigs, partitionSettings);
+                    context,
+                    logDirectory,
+                    nodeId,
+                    metadata,
+                    listener,
+                    hosted,
+                    topicConfigs,
+                    partitionSettings,
+                    verifier);
             replicaManager.cleaner =
                     cleanerSettings.enabled() ? logCleaner(context, logDirectory, cleanerSettings) : null;
             return replicaManager;
@@ -145,7 +158,8 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             Consumer<MetadataImage> listener,
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
-            PartitionSettings partitionSettings) {
+            PartitionSettings partitionSettings,
+            TransactionVerifier verifier) {
         super(context);
         this.logDirectory = logDirectory;
         this.nodeId = nodeId;
@@ -154,6 +168,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
         this.hosted = hosted;
         this.topicConfigs = topicConfigs;
         this.partitionSettings = partitionSettings;
+        this.verifier = verifier;
         recoveryPoints.putAll(logDirectory.checkpointedRecoveryPoints());
         logStartOffsets.putAll(logDirectory.checkpointedLogStartOffsets());
         adoptHostedPartitions();
@@ -257,7 +272,14 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             ActorRef<PartitionActor.Command> ref = getContext()
                     .spawn(
                             PartitionActor.create(
-                                    logDirectory, tp, topic.topicId(), config, registration, nodeId, partitionSettings),
+                                    logDirectory,
+                                    tp,
+                                    topic.topicId(),
+                                    config,
+                                    registration,
+                                    nodeId,
+                                    partitionSettings,
+                                    verifier),
                             "partition-" + tp.topic() + "-" + tp.partition() + "-" + topic.topicId(),
                             DispatcherSelector.fromConfig("varve.storage-dispatcher"));
             partitions.put(tp, new Hosted(ref, registration, config));

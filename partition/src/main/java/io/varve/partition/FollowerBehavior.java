@@ -13,7 +13,10 @@ import io.varve.partition.PartitionActor.ListOffsetsResponse;
 import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
 import io.varve.partition.PartitionActor.SweepFetchWaiters;
+import io.varve.partition.PartitionActor.TxnMarkerWritten;
+import io.varve.partition.PartitionActor.TxnVerified;
 import io.varve.partition.PartitionActor.UpdateRegistration;
+import io.varve.partition.PartitionActor.WriteTxnMarker;
 import java.util.List;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -62,6 +65,8 @@ final class FollowerBehavior extends ReplicaBehavior {
                 .onMessage(ListOffsets.class, this::onListOffsets)
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(UpdateRegistration.class, this::onUpdateRegistration)
+                .onMessage(WriteTxnMarker.class, this::onWriteTxnMarker)
+                .onMessage(TxnVerified.class, verified -> onAppend(verified.append()))
                 .build();
     }
 
@@ -79,6 +84,12 @@ final class FollowerBehavior extends ReplicaBehavior {
                         -1L,
                         RecordBatch.NO_TIMESTAMP,
                         replica.log().logStartOffset()));
+        return this;
+    }
+
+    private Behavior<Command> onWriteTxnMarker(WriteTxnMarker marker) {
+        Rejection rejected = replica.notLeader();
+        marker.replyTo().tell(new TxnMarkerWritten(tp(), rejected.error(), rejected.message()));
         return this;
     }
 

@@ -1,7 +1,9 @@
 package io.varve.partition;
 
 import io.varve.metadata.PartitionRegistration;
+import io.varve.partition.PartitionActor.WriteTxnMarker;
 import io.varve.storage.checkpoint.PartitionMetadataFile;
+import io.varve.storage.log.AppendResult;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.storage.log.PartitionLog;
@@ -34,15 +36,26 @@ final class HostedReplica {
     private final TopicPartition tp;
     private final int localNodeId;
     private final PartitionLog log;
+    private final TransactionVerifier verifier;
     private PartitionRegistration registration;
     private long highWatermark;
     private boolean closed;
 
     HostedReplica(TopicPartition tp, int localNodeId, PartitionLog log, PartitionRegistration registration) {
+        this(tp, localNodeId, log, registration, TransactionVerifier.DISABLED);
+    }
+
+    HostedReplica(
+            TopicPartition tp,
+            int localNodeId,
+            PartitionLog log,
+            PartitionRegistration registration,
+            TransactionVerifier verifier) {
         this.tp = tp;
         this.localNodeId = localNodeId;
         this.log = log;
         this.registration = registration;
+        this.verifier = verifier;
         this.highWatermark = log.logStartOffset();
     }
 
@@ -59,6 +72,7 @@ final class HostedReplica {
             PartitionRegistration registration,
             int localNodeId,
             long producerIdExpirationMs,
+            TransactionVerifier verifier,
             Clock clock)
             throws IOException {
         PartitionMetadataFile metadataFile =
@@ -76,7 +90,7 @@ final class HostedReplica {
                 throw e;
             }
         }
-        return new HostedReplica(tp, localNodeId, log, registration);
+        return new HostedReplica(tp, localNodeId, log, registration, verifier);
     }
 
     TopicPartition tp() {
@@ -108,8 +122,19 @@ final class HostedReplica {
         return highWatermark;
     }
 
+    /** A new high watermark (either role); transactions whose marker it passed become stable. */
     void highWatermark(long highWatermark) {
         this.highWatermark = highWatermark;
+        log.onHighWatermarkUpdated(highWatermark);
+    }
+
+    /** The last stable offset for the current high watermark (read_committed's end). */
+    long lastStableOffset() {
+        return log.lastStableOffset(highWatermark);
+    }
+
+    TransactionVerifier verifier() {
+        return verifier;
     }
 
     int minInsyncReplicas() {
@@ -133,6 +158,17 @@ final class HostedReplica {
         return Optional.of(new Rejection(
                 Errors.UNKNOWN_LEADER_EPOCH,
                 "leader epoch " + currentLeaderEpoch + " is newer than " + epoch + " known for " + tp));
+    }
+
+    /** Appends a coordinator's marker as leader, at the current leader epoch, after the log's fencing checks. */
+    AppendResult appendTxnMarker(WriteTxnMarker marker) {
+        return log.appendTxnMarker(
+                marker.producerId(),
+                marker.producerEpoch(),
+                marker.coordinatorEpoch(),
+                marker.commit(),
+                leaderEpoch(),
+                marker.transactionVersion());
     }
 
     /** Leader-only requests on a follower. */

@@ -59,6 +59,7 @@ final class PartitionFixture {
     LogDirectory logDirectory;
     PartitionRegistration registration = registration(List.of(NODE), NODE, EPOCH, 0);
     Uuid topicId = TOPIC_ID;
+    TransactionVerifier verifier = TransactionVerifier.DISABLED;
 
     PartitionFixture(ActorTestKit testKit, Path dataDir) {
         this.testKit = testKit;
@@ -89,7 +90,14 @@ final class PartitionFixture {
         logDirectory();
         return testKit.spawn(
                 PartitionActor.create(
-                        logDirectory, TP, topicId, LogConfig.fromMap(overrides), registration, NODE, SETTINGS),
+                        logDirectory,
+                        TP,
+                        topicId,
+                        LogConfig.fromMap(overrides),
+                        registration,
+                        NODE,
+                        SETTINGS,
+                        verifier),
                 "partition-" + names.incrementAndGet(),
                 DispatcherSelector.fromConfig("varve.storage-dispatcher"));
     }
@@ -123,6 +131,13 @@ final class PartitionFixture {
         TestProbe<LogDescription> probe = testKit.createTestProbe();
         partition.tell(new DescribeLog(probe.ref()));
         return probe.receiveMessage();
+    }
+
+    /** A transactional producer's batch of {@code count} records from sequence {@code baseSequence}. */
+    static MemoryRecords transactional(
+            long producerId, short epoch, int baseSequence, String prefix, int count, long timestamp) {
+        return MemoryRecords.withTransactionalRecords(
+                Compression.NONE, producerId, epoch, baseSequence, records(prefix, count, timestamp));
     }
 
     /** One batch of {@code count} records with values {@code prefix-0..}, all stamped {@code timestamp}. */

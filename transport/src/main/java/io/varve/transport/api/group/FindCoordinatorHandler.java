@@ -17,9 +17,10 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
- * FindCoordinator, one key (v0–3) or a batch of keys (v4+). Group keys are answered with this node,
- * which hosts every group's shard on a single-node cluster. Transaction keys get
- * COORDINATOR_NOT_AVAILABLE until the transaction coordinator exists. Stateless.
+ * FindCoordinator, one key (v0–3) or a batch of keys (v4+). Group and transaction keys are answered
+ * with this node, which hosts every group's and transactional id's shard on a single-node cluster
+ * (a request reaching another node is forwarded by sharding). Transaction keys need the node's
+ * transaction coordinators. Stateless.
  */
 public final class FindCoordinatorHandler implements ApiHandler {
 
@@ -33,7 +34,7 @@ public final class FindCoordinatorHandler implements ApiHandler {
         FindCoordinatorRequestData data = ((FindCoordinatorRequest) request).data();
         int nodeId = context.services().nodeId();
         BrokerInfo self = context.services().metadata().image().brokers().get(nodeId);
-        Errors error = error(data.keyType(), self);
+        Errors error = error(data.keyType(), self, context.services().transactions() != null);
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         if (context.apiVersion() < 4) {
             response.setErrorCode(error.code())
@@ -54,12 +55,12 @@ public final class FindCoordinatorHandler implements ApiHandler {
         return CompletableFuture.completedFuture(new ApiResponse(response.setCoordinators(coordinators)));
     }
 
-    private static Errors error(byte keyType, BrokerInfo self) {
+    private static Errors error(byte keyType, BrokerInfo self, boolean transactions) {
         if (keyType == CoordinatorType.GROUP.id()) {
             return self == null ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.NONE;
         }
         if (keyType == CoordinatorType.TRANSACTION.id()) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
+            return self == null || !transactions ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.NONE;
         }
         return Errors.INVALID_REQUEST;
     }
