@@ -80,10 +80,14 @@ VARVE_CDS=off "$snap/bin/varve" start -Dvarve.data-dir="$data" -Dvarve.transport
   > "$results/varve.log" 2>&1 &
 varve=$!
 trap 'kill $varve 2>/dev/null; wait $varve 2>/dev/null; rm -rf "$data" "$kafka_path" "$snap"' EXIT
-for _ in $(seq 1 120); do
-  (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
+# the node runs from the snapshot (no build), but a loaded machine can take minutes to start it
+up=false
+for _ in $(seq 1 900); do
+  if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then up=true; break; fi
+  kill -0 $varve 2>/dev/null || break
   sleep 1
 done
+$up || { echo "the node did not open port $port; see $results/varve.log" >&2; exit 1; }
 
 cat > "$src/tests/test.conf" <<EOF
 bootstrap.servers=127.0.0.1:$port

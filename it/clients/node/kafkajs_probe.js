@@ -115,8 +115,12 @@ async function produce(bootstrap, topic, codec, count, idempotent) {
 
 // reads `count` records of partition 0 from `offset` (a number, or null to start where the
 // group's reset puts it) and resolves when they arrived
-async function readPartition(client, topic, offset, count, { fromBeginning, onReady } = {}) {
-  const consumer = client.consumer({ groupId: 'probe-' + process.hrtime.bigint(), maxWaitTimeInMs: 200 })
+async function readPartition(client, topic, offset, count, { fromBeginning, onReady, readUncommitted } = {}) {
+  const consumer = client.consumer({
+    groupId: 'probe-' + process.hrtime.bigint(),
+    maxWaitTimeInMs: 200,
+    readUncommitted: readUncommitted === true,
+  })
   await consumer.connect()
   await consumer.subscribe({ topics: [topic], fromBeginning })
   const limit = deadline('reading ' + count + ' records')
@@ -266,6 +270,42 @@ async function outOfRange(bootstrap, topic, offset) {
   out('error', resets.length > 0 ? 'OFFSET_OUT_OF_RANGE' : 'none')
 }
 
+// the transactions scenario of confluent_probe.py: three transactions (committed with the group's
+// offset 3 of INPUT, aborted with offset 6, one record committed), then a read_committed read
+async function transactions(bootstrap, input, output, groupId, transactionalId, count) {
+  const client = kafka(bootstrap)
+  const producer = client.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 })
+  await producer.connect()
+  const rounds = [
+    ['committed', count, 3, true],
+    ['aborted', count, 6, false],
+    ['committed-last', 1, null, true],
+  ]
+  for (const [prefix, size, offset, commit] of rounds) {
+    const transaction = await producer.transaction()
+    const messages = []
+    for (let i = 0; i < size; i++) {
+      messages.push({ key: 'k' + i, value: size === 1 ? prefix : prefix + '-' + i, partition: 0 })
+    }
+    await transaction.send({ topic: output, messages })
+    if (offset !== null) {
+      await transaction.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [{ topic: input, partitions: [{ partition: 0, offset: String(offset) }] }],
+      })
+    }
+    if (commit) {
+      await transaction.commit()
+      out('committed', size)
+    } else {
+      await transaction.abort()
+      out('aborted', size)
+    }
+  }
+  await producer.disconnect()
+  await readPartition(client, output, null, count + 1, { fromBeginning: true, readUncommitted: false })
+}
+
 async function main([command, bootstrap, ...args]) {
   if (command === 'produce') await produce(bootstrap, args[0], args[1], Number(args[2]), args[3])
   else if (command === 'consume') await consume(bootstrap, args[0], args[1], Number(args[2]))
@@ -274,6 +314,8 @@ async function main([command, bootstrap, ...args]) {
   else if (command === 'admin') await adminScenario(bootstrap, args[0], Number(args[1]))
   else if (command === 'unknown-topic') await unknownTopic(bootstrap, args[0])
   else if (command === 'out-of-range') await outOfRange(bootstrap, args[0], Number(args[1]))
+  else if (command === 'transactions')
+    await transactions(bootstrap, args[0], args[1], args[2], args[3], Number(args[4]))
   else if (command === 'version') out('client', 'kafkajs', require('kafkajs/package.json').version)
   else throw new Error('unknown command ' + command)
 }

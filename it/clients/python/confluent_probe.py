@@ -15,6 +15,13 @@ line, for ClientMatrix (it/src/test/java/io/varve/it/matrix) to compare exactly:
   admin BOOTSTRAP TOPIC PARTITIONS                 created, described, listed, deleted
   unknown-topic BOOTSTRAP TOPIC                    error NAME
   out-of-range BOOTSTRAP TOPIC OFFSET              error NAME
+  transactions BOOTSTRAP INPUT OUTPUT GROUP TXNID COUNT
+                                                   committed N, aborted N, committed 1, then
+                                                   record P O KEY VALUE - (read_committed)
+      three transactions on partition 0 of OUTPUT: COUNT records committed-<i> with the group's
+      offset 3 of INPUT committed; COUNT records aborted-<i> with offset 6, aborted; one record
+      committed-last, committed; then a read_committed consumer reads OUTPUT from the beginning
+      until COUNT + 1 records (an aborted record read would take a committed one's place)
 """
 import sys
 import time
@@ -205,6 +212,50 @@ def out_of_range(bootstrap, topic, offset):
     c.close()
 
 
+def transactions(bootstrap, input_topic, output, group_id, transactional_id, count):
+    producer = Producer({"bootstrap.servers": bootstrap, "transactional.id": transactional_id,
+                         "linger.ms": 5})
+    producer.init_transactions(DEADLINE_S)
+    # the group's metadata, as a consume-transform-produce application passes it
+    group_member = consumer(bootstrap, **{"group.id": group_id})
+    metadata = group_member.consumer_group_metadata()
+    for prefix, size, offset, commit in (("committed", count, 3, True), ("aborted", count, 6, False),
+                                         ("committed-last", 1, None, True)):
+        producer.begin_transaction()
+        for i in range(size):
+            value = prefix if size == 1 else "%s-%d" % (prefix, i)
+            producer.produce(output, key="k%d" % i, value=value, partition=0)
+        if offset is not None:
+            producer.send_offsets_to_transaction([TopicPartition(input_topic, 0, offset)], metadata, DEADLINE_S)
+        # every record written before the transaction ends: librdkafka's abort purges what it has not
+        # sent yet, which would leave fewer aborted records in the log than the scenario expects
+        if producer.flush(DEADLINE_S) != 0:
+            fail("records still unsent after %ss" % DEADLINE_S)
+        if commit:
+            producer.commit_transaction(DEADLINE_S)
+            out("committed", size)
+        else:
+            producer.abort_transaction(DEADLINE_S)
+            out("aborted", size)
+    group_member.close()
+    c = consumer(bootstrap, **{"isolation.level": "read_committed", "auto.offset.reset": "error",
+                               "enable.partition.eof": False})
+    c.assign([TopicPartition(output, 0, confluent_kafka.OFFSET_BEGINNING)])
+    read = 0
+    deadline = time.monotonic() + DEADLINE_S
+    while read < count + 1 and time.monotonic() < deadline:
+        msg = c.poll(0.2)
+        if msg is None:
+            continue
+        if msg.error() is not None:
+            fail("consume failed: " + str(msg.error()))
+        record_line(msg)
+        read += 1
+    c.close()
+    if read < count + 1:
+        fail("read %d of %d committed records" % (read, count + 1))
+
+
 def main(args):
     command, bootstrap = args[0], args[1]
     if command == "produce":
@@ -221,6 +272,8 @@ def main(args):
         unknown_topic(bootstrap, args[2])
     elif command == "out-of-range":
         out_of_range(bootstrap, args[2], int(args[3]))
+    elif command == "transactions":
+        transactions(bootstrap, args[2], args[3], args[4], args[5], int(args[6]))
     elif command == "version":
         out("client", "confluent-kafka", confluent_kafka.version()[0], "librdkafka",
             confluent_kafka.libversion()[0])

@@ -36,12 +36,12 @@ final class KafkaListener {
             BrokerServices services,
             Path dataDir,
             CleanerSettings cleaner,
-            List<ApiHandler> groupHandlers,
+            List<ApiHandler> coordinatorHandlers,
             CompletionStage<?> serving,
             CompletableFuture<InetSocketAddress> bound) {
         List<ApiHandler> handlers = new ArrayList<>(CoreHandlers.list());
         handlers.addAll(AdminHandlers.list(dataDir, cleaner));
-        handlers.addAll(groupHandlers);
+        handlers.addAll(coordinatorHandlers);
         org.apache.pekko.actor.ActorRef server = Adapter.actorOf(
                 context,
                 KafkaServer.props(services, HandlerRegistry.of(handlers), new TransportMetrics(), serving),

@@ -15,11 +15,17 @@ import io.varve.partition.replication.ReplicationContext;
 import io.varve.partition.replication.ReplicationSettings;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.TransportSettings;
+import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.TopicConfigs;
 import io.varve.transport.api.group.GroupHandlers;
+import io.varve.transport.api.txn.TxnHandlers;
+import io.varve.txn.TransactionCoordinators;
+import io.varve.txn.coordinator.CoordinatorTransactionVerifier;
 import io.varve.txn.pid.ProducerIdManager;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,8 +42,9 @@ import org.apache.pekko.cluster.typed.Cluster;
 /**
  * The root of a node's supervision tree. Joins the cluster (itself, for a single node), starts the
  * controller singleton, the metadata listener feeding the node's {@link MetadataCache}, the
- * producer-id manager, the {@link ReplicaManager} (on the storage dispatcher), the sharded group
- * coordinators and the Kafka listener, and registers the clean-shutdown tasks with CoordinatedShutdown.
+ * producer-id manager, the sharded transaction coordinators (with the node's transaction registry),
+ * the {@link ReplicaManager} (on the storage dispatcher), the sharded group coordinators and the Kafka
+ * listener, and registers the clean-shutdown tasks with CoordinatedShutdown.
  */
 public final class NodeGuardian {
     private NodeGuardian() {}
@@ -89,6 +96,10 @@ public final class NodeGuardian {
                     ReplicaFetchers.create(settings.nodeId(), metadata, replicationSettings), "replica-fetchers");
             ReplicationContext replication =
                     new ReplicationContext(controller, fetchers, metadata, replicationSettings);
+            GroupSettings groupSettings = GroupSettings.fromConfig(config);
+            GroupCoordinators groups = GroupCoordinators.sharded(context.getSystem(), groupSettings, metadata);
+            TransactionCoordinators transactions =
+                    Transactions.start(context, config, producerIds, hosted, metadata, groups);
             CleanerSettings cleanerSettings = CleanerSettings.fromConfig(config);
             ActorRef<ReplicaManager.Command> replicaManager = context.spawn(
                     ReplicaManager.create(
@@ -98,6 +109,8 @@ public final class NodeGuardian {
                             hosted,
                             topicConfigs,
                             PartitionSettings.fromConfig(config),
+                            new CoordinatorTransactionVerifier(
+                                    transactions, context.getSystem().scheduler()),
                             cleanerSettings,
                             settings.checkpointInterval(),
                             replication),
@@ -111,19 +124,15 @@ public final class NodeGuardian {
                     producerIds,
                     topicConfigs,
                     context.getSystem().scheduler(),
-                    transport);
+                    transport,
+                    transactions);
             CompletableFuture<InetSocketAddress> listener = new CompletableFuture<>();
-            GroupSettings groupSettings = GroupSettings.fromConfig(config);
-            GroupCoordinators groups = GroupCoordinators.sharded(context.getSystem(), groupSettings, metadata);
             nodeServices.complete(new NodeServices(services, groups));
+            List<ApiHandler> coordinatorHandlers =
+                    new ArrayList<>(GroupHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()));
+            coordinatorHandlers.addAll(TxnHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()));
             KafkaListener.start(
-                    context,
-                    services,
-                    settings.dataDir(),
-                    cleanerSettings,
-                    GroupHandlers.list(groups, groupSettings.offsetMetadataMaxBytes()),
-                    serving,
-                    listener);
+                    context, services, settings.dataDir(), cleanerSettings, coordinatorHandlers, serving, listener);
             registerShutdown(context, replicaManager, settings);
             ControlledShutdown.register(context.getSystem(), settings, controller, metadata, serving);
             context.pipeToSelf(listener, (address, error) -> {

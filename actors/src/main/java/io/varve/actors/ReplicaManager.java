@@ -7,6 +7,7 @@ import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicImage;
 import io.varve.partition.PartitionActor;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.TransactionVerifier;
 import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.partition.cleaner.LogCleaner;
 import io.varve.partition.replication.ReplicaFetchers;
@@ -84,6 +85,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private final TopicConfigs topicConfigs;
     private final PartitionSettings partitionSettings;
     private final ReplicationContext replication;
+    private final TransactionVerifier verifier;
     private ActorRef<LogCleaner.Command> cleaner;
     private final Map<TopicPartition, Hosted> partitions = new HashMap<>();
     private final Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
@@ -107,6 +109,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
             PartitionSettings partitionSettings,
+            TransactionVerifier verifier,
             Duration checkpointInterval) {
         return create(
                 logDirectory,
@@ -115,6 +118,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                 hosted,
                 topicConfigs,
                 partitionSettings,
+                verifier,
                 CleanerSettings.disabled(),
                 checkpointInterval,
                 ReplicationContext.standalone());
@@ -127,6 +131,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
             PartitionSettings partitionSettings,
+            TransactionVerifier verifier,
             CleanerSettings cleanerSettings,
             Duration checkpointInterval,
             ReplicationContext replication) {
@@ -144,6 +149,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                     hosted,
                     topicConfigs,
                     partitionSettings,
+                    verifier,
                     replication);
             replicaManager.cleaner =
                     cleanerSettings.enabled() ? logCleaner(context, logDirectory, cleanerSettings) : null;
@@ -163,6 +169,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
             PartitionSettings partitionSettings,
+            TransactionVerifier verifier,
             ReplicationContext replication) {
         super(context);
         this.replication = replication;
@@ -173,6 +180,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
         this.hosted = hosted;
         this.topicConfigs = topicConfigs;
         this.partitionSettings = partitionSettings;
+        this.verifier = verifier;
         recoveryPoints.putAll(logDirectory.checkpointedRecoveryPoints());
         logStartOffsets.putAll(logDirectory.checkpointedLogStartOffsets());
         highWatermarks.putAll(logDirectory.checkpointedHighWatermarks());
@@ -289,7 +297,8 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                                     registration,
                                     nodeId,
                                     partitionSettings,
-                                    replication),
+                                    replication,
+                                    verifier),
                             "partition-" + tp.topic() + "-" + tp.partition() + "-" + topic.topicId(),
                             DispatcherSelector.fromConfig("varve.storage-dispatcher"));
             partitions.put(tp, new Hosted(ref, registration, config));

@@ -8,6 +8,7 @@ import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicImage;
 import io.varve.partition.PartitionActor;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.TransactionVerifier;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.api.TopicConfigs;
 import java.io.IOException;
@@ -69,6 +70,7 @@ class ReplicaManagerSupervisionTest {
                         hosted,
                         new TopicConfigs(Map.of()),
                         SETTINGS,
+                        TransactionVerifier.DISABLED,
                         CHECKPOINT_INTERVAL),
                 "replica-manager",
                 DispatcherSelector.fromConfig("varve.storage-dispatcher"));
@@ -157,6 +159,7 @@ class ReplicaManagerSupervisionTest {
                         new HostedPartitions(),
                         new TopicConfigs(Map.of()),
                         SETTINGS,
+                        TransactionVerifier.DISABLED,
                         CHECKPOINT_INTERVAL),
                 "replica-manager-2",
                 DispatcherSelector.fromConfig("varve.storage-dispatcher"));

@@ -14,6 +14,7 @@ import io.varve.metadata.MetadataCache;
 import io.varve.metadata.VarveSerializable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -61,9 +62,42 @@ public final class GroupCoordinator {
             ActorRef<ErrorResult> replyTo)
             implements Command {}
 
-    /** An OffsetFetch of the given partitions, or of every committed partition when {@code all}. */
-    public record FetchOffsets(boolean all, List<TopicPartition> partitions, ActorRef<OffsetsResult> replyTo)
+    /**
+     * An OffsetFetch of the given partitions, or of every committed partition when {@code all}. With
+     * {@code requireStable} (v7+, read_committed consumers) partitions with offsets pending in an open
+     * transaction are reported unstable instead.
+     */
+    public record FetchOffsets(
+            boolean all, List<TopicPartition> partitions, boolean requireStable, ActorRef<OffsetsResult> replyTo)
+            implements Command {
+
+        /** Without {@code requireStable}. */
+        public FetchOffsets(boolean all, List<TopicPartition> partitions, ActorRef<OffsetsResult> replyTo) {
+            this(all, partitions, false, replyTo);
+        }
+    }
+
+    /**
+     * TxnOffsetCommit: offsets committed inside producer {@code producerId}'s transaction, held pending
+     * until the transaction's marker ({@link CompleteTxnOffsets}); the member and generation are
+     * checked as for OffsetCommit when given (KIP-447). The commit timestamps are set here.
+     */
+    public record CommitTxnOffsets(
+            long producerId,
+            short producerEpoch,
+            String memberId,
+            String groupInstanceId,
+            int generationId,
+            Map<TopicPartition, CommittedOffset> offsets,
+            ActorRef<ErrorResult> replyTo)
             implements Command {}
+
+    /**
+     * The transaction coordinator's marker for the group: commit makes the producer's pending offsets
+     * the committed ones, abort discards them.
+     */
+    public record CompleteTxnOffsets(
+            long producerId, short producerEpoch, boolean commit, ActorRef<ErrorResult> replyTo) implements Command {}
 
     public record DeleteOffsets(List<TopicPartition> partitions, ActorRef<OffsetDeleteResult> replyTo)
             implements Command {}
@@ -80,9 +114,18 @@ public final class GroupCoordinator {
 
     public record ErrorResult(Errors error) implements VarveSerializable {}
 
-    /** Committed offsets by partition; a requested partition without one is absent. */
-    public record OffsetsResult(Errors error, Map<TopicPartition, CommittedOffset> offsets)
-            implements VarveSerializable {}
+    /**
+     * Committed offsets by partition; a requested partition without one is absent. {@code unstable}
+     * lists the partitions a {@code requireStable} fetch must answer UNSTABLE_OFFSET_COMMIT.
+     */
+    public record OffsetsResult(
+            Errors error, Map<TopicPartition, CommittedOffset> offsets, Set<TopicPartition> unstable)
+            implements VarveSerializable {
+
+        public OffsetsResult(Errors error, Map<TopicPartition, CommittedOffset> offsets) {
+            this(error, offsets, Set.of());
+        }
+    }
 
     public record OffsetDeleteResult(Errors error, Map<TopicPartition, Errors> partitions)
             implements VarveSerializable {}

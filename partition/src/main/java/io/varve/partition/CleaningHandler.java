@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * own thread, so the log stays confined to its actor and a reader sees either the old segments or the
  * cleaned ones.
  *
- * <p>{@code stableOffset} bounds what may be cleaned: the leader's last stable offset (its high
- * watermark until transactions exist), a follower's last known high watermark. Followers' logs are
+ * <p>{@code stableOffset} bounds what may be cleaned: the last stable offset, of the leader's high
+ * watermark on a follower. Followers' logs are
  * cleaned like leaders' (as in Kafka); a follower's truncation refuses the swap of a cleaning
  * snapshotted before it, and one below the cleaner's checkpoint moves the next cleaning's start back
  * ({@link PartitionLog#cleanerTruncationMark}). Stateless.

@@ -21,7 +21,10 @@ import io.varve.partition.PartitionActor.ReplicaReadResponse;
 import io.varve.partition.PartitionActor.ResetOutOfRange;
 import io.varve.partition.PartitionActor.SweepFetchWaiters;
 import io.varve.partition.PartitionActor.TruncateToEpoch;
+import io.varve.partition.PartitionActor.TxnMarkerWritten;
+import io.varve.partition.PartitionActor.TxnVerified;
 import io.varve.partition.PartitionActor.UpdateRegistration;
+import io.varve.partition.PartitionActor.WriteTxnMarker;
 import io.varve.partition.replication.ReplicaFetchers;
 import io.varve.storage.log.AppendResult;
 import io.varve.storage.log.PartitionLog;
@@ -65,9 +68,10 @@ final class FollowerBehavior extends ReplicaBehavior {
         maybeFollow();
     }
 
+    /** The cleaner stops here: the last stable offset of the high watermark the leader sent. */
     @Override
     protected long stableOffset() {
-        return replica.highWatermark();
+        return replica.lastStableOffset();
     }
 
     @Override
@@ -87,6 +91,8 @@ final class FollowerBehavior extends ReplicaBehavior {
                 .onMessage(AppendAsFollower.class, this::onAppendAsFollower)
                 .onMessage(TruncateToEpoch.class, this::onTruncateToEpoch)
                 .onMessage(ResetOutOfRange.class, this::onResetOutOfRange)
+                .onMessage(WriteTxnMarker.class, this::onWriteTxnMarker)
+                .onMessage(TxnVerified.class, verified -> onAppend(verified.append()))
                 .build();
     }
 
@@ -246,6 +252,12 @@ final class FollowerBehavior extends ReplicaBehavior {
                         -1L,
                         RecordBatch.NO_TIMESTAMP,
                         replica.log().logStartOffset()));
+        return this;
+    }
+
+    private Behavior<Command> onWriteTxnMarker(WriteTxnMarker marker) {
+        Rejection rejected = replica.notLeader();
+        marker.replyTo().tell(new TxnMarkerWritten(tp(), rejected.error(), rejected.message()));
         return this;
     }
 

@@ -1,8 +1,10 @@
 package io.varve.partition;
 
 import io.varve.metadata.PartitionRegistration;
+import io.varve.partition.PartitionActor.WriteTxnMarker;
 import io.varve.partition.replication.ReplicationContext;
 import io.varve.storage.checkpoint.PartitionMetadataFile;
+import io.varve.storage.log.AppendResult;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.storage.log.PartitionLog;
@@ -37,6 +39,7 @@ final class HostedReplica {
     private final PartitionLog log;
     private final Uuid topicId;
     private final ReplicationContext replication;
+    private final TransactionVerifier verifier;
     private PartitionRegistration registration;
     private long highWatermark;
     private long leaderEpochStartOffset = -1L;
@@ -44,7 +47,15 @@ final class HostedReplica {
     private boolean closed;
 
     HostedReplica(TopicPartition tp, int localNodeId, PartitionLog log, PartitionRegistration registration) {
-        this(tp, Uuid.ZERO_UUID, localNodeId, log, registration, log.logStartOffset(), ReplicationContext.standalone());
+        this(
+                tp,
+                Uuid.ZERO_UUID,
+                localNodeId,
+                log,
+                registration,
+                log.logStartOffset(),
+                ReplicationContext.standalone(),
+                TransactionVerifier.DISABLED);
     }
 
     /**
@@ -58,14 +69,16 @@ final class HostedReplica {
             PartitionLog log,
             PartitionRegistration registration,
             long checkpointedHighWatermark,
-            ReplicationContext replication) {
+            ReplicationContext replication,
+            TransactionVerifier verifier) {
         this.tp = tp;
         this.topicId = topicId;
         this.localNodeId = localNodeId;
         this.log = log;
         this.registration = registration;
         this.replication = replication;
-        this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
+        this.verifier = verifier;
+        highWatermark(Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset())));
     }
 
     /**
@@ -81,6 +94,7 @@ final class HostedReplica {
             PartitionRegistration registration,
             int localNodeId,
             long producerIdExpirationMs,
+            TransactionVerifier verifier,
             Clock clock,
             ReplicationContext replication)
             throws IOException {
@@ -100,7 +114,14 @@ final class HostedReplica {
             }
         }
         return new HostedReplica(
-                tp, topicId, localNodeId, log, registration, logDirectory.checkpointedHighWatermark(tp), replication);
+                tp,
+                topicId,
+                localNodeId,
+                log,
+                registration,
+                logDirectory.checkpointedHighWatermark(tp),
+                replication,
+                verifier);
     }
 
     TopicPartition tp() {
@@ -148,13 +169,13 @@ final class HostedReplica {
     void followLeaderHighWatermark(long leaderHighWatermark) {
         long capped = Math.min(leaderHighWatermark, log.logEndOffset());
         if (capped > highWatermark) {
-            highWatermark = capped;
+            highWatermark(capped);
         }
     }
 
     /** After a truncation the high watermark cannot exceed the log end offset. */
     void capHighWatermarkAtLogEnd() {
-        highWatermark = Math.max(log.logStartOffset(), Math.min(highWatermark, log.logEndOffset()));
+        highWatermark(Math.max(log.logStartOffset(), Math.min(highWatermark, log.logEndOffset())));
     }
 
     PartitionLog log() {
@@ -178,8 +199,19 @@ final class HostedReplica {
         return highWatermark;
     }
 
+    /** A new high watermark (either role); transactions whose marker it passed become stable. */
     void highWatermark(long highWatermark) {
         this.highWatermark = highWatermark;
+        log.onHighWatermarkUpdated(highWatermark);
+    }
+
+    /** The last stable offset for the current high watermark (read_committed's end). */
+    long lastStableOffset() {
+        return log.lastStableOffset(highWatermark);
+    }
+
+    TransactionVerifier verifier() {
+        return verifier;
     }
 
     int minInsyncReplicas() {
@@ -203,6 +235,17 @@ final class HostedReplica {
         return Optional.of(new Rejection(
                 Errors.UNKNOWN_LEADER_EPOCH,
                 "leader epoch " + currentLeaderEpoch + " is newer than " + epoch + " known for " + tp));
+    }
+
+    /** Appends a coordinator's marker as leader, at the current leader epoch, after the log's fencing checks. */
+    AppendResult appendTxnMarker(WriteTxnMarker marker) {
+        return log.appendTxnMarker(
+                marker.producerId(),
+                marker.producerEpoch(),
+                marker.coordinatorEpoch(),
+                marker.commit(),
+                leaderEpoch(),
+                marker.transactionVersion());
     }
 
     /** Leader-only requests on a follower. */

@@ -1,5 +1,7 @@
 package io.varve.partition;
 
+import io.varve.partition.ParkedWrites.ParkedAppend;
+import io.varve.partition.ParkedWrites.ParkedMarker;
 import io.varve.partition.PartitionActor.AlterPartitionAnswered;
 import io.varve.partition.PartitionActor.Append;
 import io.varve.partition.PartitionActor.AppendResponse;
@@ -17,20 +19,20 @@ import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
 import io.varve.partition.PartitionActor.ReplicaRead;
 import io.varve.partition.PartitionActor.SweepFetchWaiters;
+import io.varve.partition.PartitionActor.TxnMarkerWritten;
+import io.varve.partition.PartitionActor.TxnVerified;
 import io.varve.partition.PartitionActor.UpdateRegistration;
+import io.varve.partition.PartitionActor.WriteTxnMarker;
+import io.varve.storage.index.AbortedTxn;
 import io.varve.storage.log.AppendResult;
 import io.varve.storage.log.PartitionLog;
 import io.varve.storage.log.ReadResult;
-import io.varve.storage.log.RecordError;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Receive;
@@ -39,14 +41,17 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * The partition's leader: appends producers' batches at the current leader epoch, keeps the ISR and
  * the high watermark ({@link LeaderState}), parks {@code acks=all} appends until the high watermark
- * passes them ({@link DelayedAppends}, one timer each) and long polls until data is readable
- * ({@link FetchWaiters}, answered with the read itself; one sweep timer drops those whose fetch
+ * passes them ({@link ParkedWrites}, one timer each) and long polls until data is readable
+ * ({@link LongPolls}, answered with the read itself; one sweep timer drops those whose fetch
  * completed elsewhere or timed out), and answers reads, ListOffsets and DeleteRecords up to the high
  * watermark.
  *
- * <p>The last stable offset equals the high watermark until transactions write markers. Runs on
- * {@code varve.storage-dispatcher}; becomes a {@link FollowerBehavior} when a registration names
- * another leader.
+ * <p>Transactions: a transactional producer's first batch of a transaction waits for its
+ * coordinator's check ({@link TransactionalAppendGate}, KIP-890); the coordinator's markers are
+ * written like {@code acks=all} appends; read_committed reads and long polls end at the last stable
+ * offset, and reads report the aborted transactions of what they return. Runs on {@code
+ * varve.storage-dispatcher}; becomes a {@link FollowerBehavior} when a registration names another
+ * leader.
  */
 final class LeaderBehavior extends ReplicaBehavior {
     /**
@@ -58,14 +63,11 @@ final class LeaderBehavior extends ReplicaBehavior {
 
     private static final short ACKS_ALL = -1;
 
-    private record ParkedAppend(ActorRef<AppendResponse> replyTo, AppendResponse response) {}
-
-    private record AppendTimerKey(long id) {}
-
     private final LeaderState state;
     private final LeaderReplication replication;
-    private final DelayedAppends<ParkedAppend> delayedAppends = new DelayedAppends<>();
-    private final FetchWaiters<AwaitData> fetchWaiters = new FetchWaiters<>();
+    private final ParkedWrites parkedWrites;
+    private final LongPolls longPolls;
+    private final TransactionalAppendGate gate;
 
     LeaderBehavior(
             ActorContext<Command> context,
@@ -82,6 +84,9 @@ final class LeaderBehavior extends ReplicaBehavior {
                 Math.max(replica.highWatermark(), log.logStartOffset()),
                 System.currentTimeMillis());
         this.replication = new LeaderReplication(context, timers, replica, state);
+        this.parkedWrites = new ParkedWrites(timers, replica, state);
+        this.longPolls = new LongPolls(timers);
+        this.gate = new TransactionalAppendGate(context, replica);
         replica.highWatermark(state.highWatermark());
         context.getLog()
                 .info(
@@ -109,6 +114,8 @@ final class LeaderBehavior extends ReplicaBehavior {
                 .onMessage(AwaitLogEnd.class, this::onAwaitLogEnd)
                 .onMessage(IsrCheck.class, this::onIsrCheck)
                 .onMessage(AlterPartitionAnswered.class, this::onAlterPartitionAnswered)
+                .onMessage(TxnVerified.class, this::onTxnVerified)
+                .onMessage(WriteTxnMarker.class, this::onWriteTxnMarker)
                 .build();
     }
 
@@ -123,7 +130,7 @@ final class LeaderBehavior extends ReplicaBehavior {
 
     private Behavior<Command> onAwaitLogEnd(AwaitLogEnd await) {
         if (replication.awaitLogEnd(await)) {
-            ensureSweep(await.maxWaitMs());
+            longPolls.ensureSweep(await.maxWaitMs());
         }
         return this;
     }
@@ -149,47 +156,92 @@ final class LeaderBehavior extends ReplicaBehavior {
 
     /** The end of what consumers may read: the high watermark or, read_committed, the last stable offset. */
     private long fetchableEnd(boolean readCommitted) {
-        return readCommitted ? lastStableOffset() : state.highWatermark();
+        return readCommitted ? stableOffset() : state.highWatermark();
     }
 
-    private long lastStableOffset() {
-        return state.highWatermark();
-    }
-
+    /** The last stable offset: consumers read_committed and the log cleaner stop before open transactions. */
     @Override
     protected long stableOffset() {
-        return lastStableOffset();
+        return replica.lastStableOffset();
     }
 
     private Behavior<Command> onAppend(Append append) {
         Optional<Rejection> rejected = checkAppend(append);
         if (rejected.isPresent()) {
-            append.replyTo()
-                    .tell(appendFailed(rejected.get().error(), rejected.get().message()));
-            return this;
+            reject(append, rejected.get());
+        } else if (!gate.holds(append, this::reject)) {
+            appendToLog(append);
         }
+        return this;
+    }
+
+    private void reject(Append append, Rejection rejection) {
+        append.replyTo().tell(appendFailed(rejection.error(), rejection.message()));
+    }
+
+    /** The coordinator answered the check of a held transactional append (KIP-890). */
+    private Behavior<Command> onTxnVerified(TxnVerified verified) {
+        TransactionalAppendGate.Verdict verdict = gate.onVerified(verified);
+        if (verdict.rejection().isPresent()) {
+            reject(verified.append(), verdict.rejection().get());
+        } else {
+            appendToLog(verified.append());
+        }
+        verdict.queued().forEach(this::onAppend);
+        return this;
+    }
+
+    private void appendToLog(Append append) {
         AppendResult result = replica.log().appendAsLeader(append.records(), replica.leaderEpoch());
         if (result instanceof AppendResult.Rejected failed) {
-            append.replyTo().tell(appendFailed(failed.error(), failed.message(), failed.recordErrors()));
-            return this;
+            append.replyTo()
+                    .tell(ParkedWrites.appendFailed(replica, failed.error(), failed.message(), failed.recordErrors()));
+            return;
         }
         AppendResult.Appended appended = (AppendResult.Appended) result;
+        onAppended();
+        AppendResponse response = new AppendResponse(
+                tp(), Errors.NONE, null, appended.firstOffset(), appended.logAppendTimeMs(), appended.logStartOffset());
+        if (append.requiredAcks() != ACKS_ALL) {
+            append.replyTo().tell(response);
+        } else {
+            parkedWrites.answerOrPark(
+                    appended.lastOffset(), new ParkedAppend(append.replyTo(), response), append.timeoutMs());
+        }
+    }
+
+    /** Something was appended: flush a rolled segment, and move the high watermark if it can. */
+    private void onAppended() {
         maybeStartRollFlush();
         replication.onLogEndMoved();
         if (state.onLeaderLogEnd(replica.log().logEndOffset())) {
             onHighWatermarkMoved();
         }
-        AppendResponse response = new AppendResponse(
-                tp(), Errors.NONE, null, appended.firstOffset(), appended.logAppendTimeMs(), appended.logStartOffset());
-        if (append.requiredAcks() != ACKS_ALL) {
-            append.replyTo().tell(response);
-        } else if (state.highWatermark() > appended.lastOffset()) {
-            append.replyTo().tell(acknowledgeAll(response));
-        } else {
-            long id = delayedAppends.park(appended.lastOffset() + 1, new ParkedAppend(append.replyTo(), response));
-            timers.startSingleTimer(
-                    new AppendTimerKey(id), new AppendTimedOut(id), Duration.ofMillis(Math.max(0, append.timeoutMs())));
+    }
+
+    /**
+     * A coordinator's commit or abort marker: appended at the leader epoch after the log's fencing
+     * checks, answered once the high watermark passes it, like an {@code acks=all} append.
+     */
+    private Behavior<Command> onWriteTxnMarker(WriteTxnMarker marker) {
+        gate.onMarker(marker.producerId(), marker.producerEpoch());
+        int minIsr = replica.minInsyncReplicas();
+        if (state.isrSize() < minIsr) {
+            marker.replyTo()
+                    .tell(new TxnMarkerWritten(
+                            tp(),
+                            Errors.NOT_ENOUGH_REPLICAS,
+                            "ISR " + state.isr() + " of " + tp() + " is smaller than min.insync.replicas " + minIsr));
+            return this;
         }
+        AppendResult result = replica.appendTxnMarker(marker);
+        if (result instanceof AppendResult.Rejected rejected) {
+            marker.replyTo().tell(new TxnMarkerWritten(tp(), rejected.error(), rejected.message()));
+            return this;
+        }
+        long offset = ((AppendResult.Appended) result).lastOffset();
+        onAppended();
+        parkedWrites.answerOrPark(offset, new ParkedMarker(marker.replyTo(), offset), marker.timeoutMs());
         return this;
     }
 
@@ -209,59 +261,22 @@ final class LeaderBehavior extends ReplicaBehavior {
         return Optional.empty();
     }
 
-    /**
-     * An {@code acks=all} append the high watermark covers: Kafka still answers {@code
-     * NOT_ENOUGH_REPLICAS_AFTER_APPEND} when the ISR shrank below {@code min.insync.replicas} meanwhile.
-     */
-    private AppendResponse acknowledgeAll(AppendResponse response) {
-        int minIsr = replica.minInsyncReplicas();
-        if (state.isrSize() < minIsr) {
-            return appendFailed(
-                    Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-                    "appended at offset " + response.baseOffset() + " but ISR " + state.isr() + " of " + tp()
-                            + " is smaller than min.insync.replicas " + minIsr);
-        }
-        return response;
-    }
-
     private AppendResponse appendFailed(Errors error, String message) {
-        return appendFailed(error, message, List.of());
-    }
-
-    private AppendResponse appendFailed(Errors error, String message, List<RecordError> recordErrors) {
-        return new AppendResponse(
-                tp(),
-                error,
-                message,
-                -1L,
-                RecordBatch.NO_TIMESTAMP,
-                replica.log().logStartOffset(),
-                recordErrors);
+        return ParkedWrites.appendFailed(replica, error, message, List.of());
     }
 
     private Behavior<Command> onAppendTimedOut(AppendTimedOut timedOut) {
-        delayedAppends.remove(timedOut.id()).ifPresent(parked -> parked.waiter()
-                .replyTo()
-                .tell(appendFailed(
-                        Errors.REQUEST_TIMED_OUT,
-                        "acks=all append at offset "
-                                + parked.waiter().response().baseOffset() + " to " + tp()
-                                + " was not replicated to ISR " + state.isr() + " in time: high watermark "
-                                + state.highWatermark() + ", needed " + parked.requiredOffset())));
+        parkedWrites.onTimedOut(timedOut);
         return this;
     }
 
+    /** The high watermark moved: so may the last stable offset; answer the writes and polls it passed. */
     private void onHighWatermarkMoved() {
         long highWatermark = state.highWatermark();
         replica.highWatermark(highWatermark);
-        for (DelayedAppends.Parked<ParkedAppend> parked : delayedAppends.releaseUpTo(highWatermark)) {
-            timers.cancel(new AppendTimerKey(parked.id()));
-            parked.waiter().replyTo().tell(acknowledgeAll(parked.waiter().response()));
-        }
-        for (AwaitData waiter : fetchWaiters.releaseBelow(fetchableEnd(false))) {
-            if (!isAbandoned(waiter)) {
-                read(waiter.read());
-            }
+        parkedWrites.releaseUpTo(highWatermark);
+        for (AwaitData waiter : longPolls.releaseBelow(highWatermark, stableOffset())) {
+            read(waiter.read());
         }
     }
 
@@ -287,19 +302,29 @@ final class LeaderBehavior extends ReplicaBehavior {
                         INLINE_READ_MAX_BYTES);
         if (result instanceof ReadResult.Failed failed) {
             read.replyTo().tell(readFailed(failed.error(), failed.message()));
-        } else {
-            ReadResult.Data data = (ReadResult.Data) result;
-            read.replyTo()
-                    .tell(new ReadResponse(
-                            tp(),
-                            Errors.NONE,
-                            null,
-                            data.slice(),
-                            state.highWatermark(),
-                            lastStableOffset(),
-                            data.logStartOffset(),
-                            List.of()));
+            return;
         }
+        ReadResult.Data data = (ReadResult.Data) result;
+        List<AbortedTxn> aborted = List.of();
+        if (read.readCommitted()) {
+            try {
+                aborted = replica.log().abortedTransactions(read.fetchOffset(), data.slice());
+            } catch (IOException e) {
+                data.slice().release();
+                read.replyTo().tell(readFailed(Errors.KAFKA_STORAGE_ERROR, e.getMessage()));
+                return;
+            }
+        }
+        read.replyTo()
+                .tell(new ReadResponse(
+                        tp(),
+                        Errors.NONE,
+                        null,
+                        data.slice(),
+                        state.highWatermark(),
+                        stableOffset(),
+                        data.logStartOffset(),
+                        aborted));
     }
 
     private ReadResponse readFailed(Errors error, String message) {
@@ -309,7 +334,7 @@ final class LeaderBehavior extends ReplicaBehavior {
                 message,
                 null,
                 state.highWatermark(),
-                lastStableOffset(),
+                stableOffset(),
                 replica.log().logStartOffset(),
                 List.of());
     }
@@ -328,49 +353,21 @@ final class LeaderBehavior extends ReplicaBehavior {
         if (readableNow || outOfRange || rejected || log.isOffline()) {
             read(read);
         } else {
-            park(await);
+            longPolls.park(await);
         }
         return this;
     }
 
-    /**
-     * Parks a long poll, first dropping those whose fetch completed meanwhile, so a consumer polling
-     * an idle partition leaves at most its live poll here; the sweep timer clears the rest.
-     */
-    private void park(AwaitData await) {
-        fetchWaiters.removeAbandoned(LeaderBehavior::isAbandoned);
-        fetchWaiters.add(await.awaitOffset(), await.maxWaitMs(), await);
-        ensureSweep(await.maxWaitMs());
-    }
-
-    private void ensureSweep(int maxWaitMs) {
-        if (!timers.isTimerActive(SweepFetchWaiters.class)) {
-            timers.startSingleTimer(
-                    SweepFetchWaiters.class, new SweepFetchWaiters(), Duration.ofMillis(Math.max(1, maxWaitMs)));
-        }
-    }
-
     /** Sweeps consumers' and followers' long polls; the next sweep after the longest max wait left. */
     private Behavior<Command> onSweepFetchWaiters(SweepFetchWaiters sweep) {
-        OptionalInt consumers = fetchWaiters.sweep(LeaderBehavior::isAbandoned);
-        OptionalInt followers = replication.sweepWaiters();
-        int delayMs = Math.max(consumers.orElse(-1), followers.orElse(-1));
-        if (delayMs >= 0) {
-            timers.startSingleTimer(
-                    SweepFetchWaiters.class, new SweepFetchWaiters(), Duration.ofMillis(Math.max(1, delayMs)));
-        }
+        longPolls.onSweep(replication.sweepWaiters().orElse(-1));
         return this;
     }
 
     /** Consumers' and followers' long polls parked here. */
     private Behavior<Command> onCountFetchWaiters(CountFetchWaiters count) {
-        count.replyTo().tell(fetchWaiters.size() + replication.waiterCount());
+        count.replyTo().tell(longPolls.size() + replication.waiterCount());
         return this;
-    }
-
-    /** The fetch answered without this partition: nobody reads what it would be sent. */
-    private static boolean isAbandoned(AwaitData await) {
-        return await.fetchCompleted().getAsBoolean();
     }
 
     private Behavior<Command> onListOffsets(ListOffsets list) {
@@ -457,25 +454,17 @@ final class LeaderBehavior extends ReplicaBehavior {
 
     @Override
     protected void releaseWaiting() {
-        for (DelayedAppends.Parked<ParkedAppend> parked : delayedAppends.drain()) {
-            timers.cancel(new AppendTimerKey(parked.id()));
-            parked.waiter()
-                    .replyTo()
-                    .tell(appendFailed(
-                            Errors.NOT_LEADER_OR_FOLLOWER,
-                            "node " + replica.localNodeId() + " stopped leading " + tp() + " before offset "
-                                    + parked.requiredOffset() + " was replicated"));
+        parkedWrites.drain();
+        for (Append queued : gate.drain()) {
+            reject(queued, replica.notLeader());
         }
-        timers.cancel(SweepFetchWaiters.class);
-        for (AwaitData waiter : fetchWaiters.drain()) {
-            if (!isAbandoned(waiter)) {
-                waiter.read()
-                        .replyTo()
-                        .tell(readFailed(
-                                Errors.NOT_LEADER_OR_FOLLOWER,
-                                "node " + replica.localNodeId() + " stopped leading " + tp()
-                                        + " while a fetch waited for data past offset " + waiter.awaitOffset()));
-            }
+        for (AwaitData waiter : longPolls.drain()) {
+            waiter.read()
+                    .replyTo()
+                    .tell(readFailed(
+                            Errors.NOT_LEADER_OR_FOLLOWER,
+                            "node " + replica.localNodeId() + " stopped leading " + tp()
+                                    + " while a fetch waited for data past offset " + waiter.awaitOffset()));
         }
         replication.releaseWaiting();
     }

@@ -66,6 +66,7 @@ final class OfflineBehavior extends AbstractBehavior<Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Append.class, this::onAppend)
+                .onMessage(PartitionActor.WriteTxnMarker.class, this::onWriteTxnMarker)
                 .onMessage(Read.class, this::onRead)
                 .onMessage(AwaitData.class, this::onAwaitData)
                 .onMessage(CountFetchWaiters.class, this::onCountFetchWaiters)
@@ -88,6 +89,11 @@ final class OfflineBehavior extends AbstractBehavior<Command> {
 
     private Behavior<Command> onAppend(Append append) {
         append.replyTo().tell(new AppendResponse(tp, ERROR, message, -1L, RecordBatch.NO_TIMESTAMP, -1L));
+        return this;
+    }
+
+    private Behavior<Command> onWriteTxnMarker(PartitionActor.WriteTxnMarker marker) {
+        marker.replyTo().tell(new PartitionActor.TxnMarkerWritten(tp, ERROR, message));
         return this;
     }
 

@@ -48,10 +48,51 @@ public final class PartitionActor {
 
     /**
      * Appends a producer's records. {@code requiredAcks} 0/1 answer after the local append; -1
-     * (all) answers when the high watermark passes the batch or after {@code timeoutMs}.
+     * (all) answers when the high watermark passes the batch or after {@code timeoutMs}. A
+     * transactional producer's first batch in this partition for a transaction is first checked
+     * with its coordinator ({@link TransactionVerifier}), as {@code verification} says.
+     *
+     * @param transactionalId the produce request's transactional id, null for other producers
      */
-    public record Append(MemoryRecords records, short requiredAcks, int timeoutMs, ActorRef<AppendResponse> replyTo)
-            implements Command {}
+    public record Append(
+            MemoryRecords records,
+            short requiredAcks,
+            int timeoutMs,
+            String transactionalId,
+            TxnVerification verification,
+            ActorRef<AppendResponse> replyTo)
+            implements Command {
+
+        /** A non-transactional append. */
+        public Append(MemoryRecords records, short requiredAcks, int timeoutMs, ActorRef<AppendResponse> replyTo) {
+            this(records, requiredAcks, timeoutMs, null, TxnVerification.DEFAULT_ERROR, replyTo);
+        }
+    }
+
+    /**
+     * What a transactional produce may expect from the coordinator check, by produce version
+     * (Kafka's {@code TransactionSupportedOperation}): before v11 errors are mapped to ones old
+     * clients know; v11 verifies and may answer {@code TRANSACTION_ABORTABLE}; from v12 (transaction
+     * version 2) the leader adds the partition to the transaction itself.
+     */
+    public enum TxnVerification {
+        DEFAULT_ERROR,
+        GENERIC_ERROR_SUPPORTED,
+        ADD_PARTITION;
+
+        /** The operation for a produce request of {@code version}. */
+        public static TxnVerification forProduceVersion(short version) {
+            if (version > 11) {
+                return ADD_PARTITION;
+            }
+            return version > 10 ? GENERIC_ERROR_SUPPORTED : DEFAULT_ERROR;
+        }
+
+        /** Whether the producer uses transaction version 2 (an epoch bump with every transaction). */
+        public boolean supportsEpochBump() {
+            return this == ADD_PARTITION;
+        }
+    }
 
     /** {@code recordErrors}: the records that caused {@code error} (KIP-467), empty if the whole append did. */
     public record AppendResponse(
@@ -143,6 +184,27 @@ public final class PartitionActor {
 
     public record ProducersResponse(TopicPartition tp, Errors error, List<ProducerState> producers)
             implements LocalOnly {}
+
+    /**
+     * Writes a transaction marker for the coordinator (WriteTxnMarkers): a commit or abort control
+     * batch for {@code producerId}, answered once the high watermark passes it (Kafka appends markers
+     * with acks=all) or after {@code timeoutMs}.
+     *
+     * @param coordinatorEpoch fences markers of a coordinator older than the last one seen
+     * @param transactionVersion 2 when the marker carries the bumped epoch of transaction version 2
+     */
+    public record WriteTxnMarker(
+            long producerId,
+            short producerEpoch,
+            int coordinatorEpoch,
+            boolean commit,
+            short transactionVersion,
+            int timeoutMs,
+            ActorRef<TxnMarkerWritten> replyTo)
+            implements Command {}
+
+    /** The outcome of a {@link WriteTxnMarker}: {@code NONE}, or Kafka's error with why. */
+    public record TxnMarkerWritten(TopicPartition tp, Errors error, String message) implements LocalOnly {}
 
     /** For DescribeLogDirs and the data directory's checkpoints. */
     public record DescribeLog(ActorRef<LogDescription> replyTo) implements Command {}
@@ -291,11 +353,14 @@ public final class PartitionActor {
 
     // ---- private messages: timer ticks and pipeToSelf results ----
 
-    /** Timer: the {@code acks=all} append parked under {@code id} waited its {@code timeoutMs}. */
+    /** Timer: the {@code acks=all} append or marker parked under {@code id} waited its {@code timeoutMs}. */
     record AppendTimedOut(long id) implements Command {}
 
     /** A roll's segment flush finished off the actor; {@code failure} is null on success. */
     record Flushed(long offset, Throwable failure) implements Command {}
+
+    /** The coordinator answered the check of a transactional append that {@code guard} waits for. */
+    record TxnVerified(Append append, long producerId, long guard, Errors error) implements Command {}
 
     /** Timer: apply retention ({@code retention-check-interval}). */
     record RetentionCheck() implements Command {}
@@ -341,6 +406,7 @@ public final class PartitionActor {
                 localNodeId,
                 settings,
                 ReplicationContext.standalone(),
+                TransactionVerifier.DISABLED,
                 Clock.systemUTC());
     }
 
@@ -355,7 +421,43 @@ public final class PartitionActor {
             PartitionSettings settings,
             ReplicationContext replication) {
         return create(
-                logDirectory, tp, topicId, config, registration, localNodeId, settings, replication, Clock.systemUTC());
+                logDirectory,
+                tp,
+                topicId,
+                config,
+                registration,
+                localNodeId,
+                settings,
+                replication,
+                TransactionVerifier.DISABLED,
+                Clock.systemUTC());
+    }
+
+    /**
+     * As above, with the verifier a leader checks transactional appends with (KIP-890); the node
+     * passes the one reaching its transaction coordinators.
+     */
+    public static Behavior<Command> create(
+            LogDirectory logDirectory,
+            TopicPartition tp,
+            Uuid topicId,
+            LogConfig config,
+            PartitionRegistration registration,
+            int localNodeId,
+            PartitionSettings settings,
+            ReplicationContext replication,
+            TransactionVerifier verifier) {
+        return create(
+                logDirectory,
+                tp,
+                topicId,
+                config,
+                registration,
+                localNodeId,
+                settings,
+                replication,
+                verifier,
+                Clock.systemUTC());
     }
 
     /** As {@link #create}, with the clock the log stamps and measures time with (tests). */
@@ -369,6 +471,54 @@ public final class PartitionActor {
             PartitionSettings settings,
             ReplicationContext replication,
             Clock clock) {
+        return create(
+                logDirectory,
+                tp,
+                topicId,
+                config,
+                registration,
+                localNodeId,
+                settings,
+                replication,
+                TransactionVerifier.DISABLED,
+                clock);
+    }
+
+    /** As {@link #create}, standalone, with a verifier and a clock (tests). */
+    static Behavior<Command> create(
+            LogDirectory logDirectory,
+            TopicPartition tp,
+            Uuid topicId,
+            LogConfig config,
+            PartitionRegistration registration,
+            int localNodeId,
+            PartitionSettings settings,
+            TransactionVerifier verifier,
+            Clock clock) {
+        return create(
+                logDirectory,
+                tp,
+                topicId,
+                config,
+                registration,
+                localNodeId,
+                settings,
+                ReplicationContext.standalone(),
+                verifier,
+                clock);
+    }
+
+    static Behavior<Command> create(
+            LogDirectory logDirectory,
+            TopicPartition tp,
+            Uuid topicId,
+            LogConfig config,
+            PartitionRegistration registration,
+            int localNodeId,
+            PartitionSettings settings,
+            ReplicationContext replication,
+            TransactionVerifier verifier,
+            Clock clock) {
         Behavior<Command> open = Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             HostedReplica replica;
             try {
@@ -380,6 +530,7 @@ public final class PartitionActor {
                         registration,
                         localNodeId,
                         settings.producerIdExpiration().toMillis(),
+                        verifier,
                         clock,
                         replication);
             } catch (IOException | RuntimeException e) {

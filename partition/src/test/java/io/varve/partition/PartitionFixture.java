@@ -61,6 +61,7 @@ final class PartitionFixture {
     PartitionRegistration registration = registration(List.of(NODE), NODE, EPOCH, 0);
     Uuid topicId = TOPIC_ID;
     ReplicationContext replication = ReplicationContext.standalone();
+    TransactionVerifier verifier = TransactionVerifier.DISABLED;
 
     PartitionFixture(ActorTestKit testKit, Path dataDir) {
         this.testKit = testKit;
@@ -98,7 +99,8 @@ final class PartitionFixture {
                         registration,
                         NODE,
                         SETTINGS,
-                        replication),
+                        replication,
+                        verifier),
                 "partition-" + names.incrementAndGet(),
                 DispatcherSelector.fromConfig("varve.storage-dispatcher"));
     }
@@ -132,6 +134,13 @@ final class PartitionFixture {
         TestProbe<LogDescription> probe = testKit.createTestProbe();
         partition.tell(new DescribeLog(probe.ref()));
         return probe.receiveMessage();
+    }
+
+    /** A transactional producer's batch of {@code count} records from sequence {@code baseSequence}. */
+    static MemoryRecords transactional(
+            long producerId, short epoch, int baseSequence, String prefix, int count, long timestamp) {
+        return MemoryRecords.withTransactionalRecords(
+                Compression.NONE, producerId, epoch, baseSequence, records(prefix, count, timestamp));
     }
 
     /** One batch of {@code count} records with values {@code prefix-0..}, all stamped {@code timestamp}. */

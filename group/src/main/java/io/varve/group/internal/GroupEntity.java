@@ -3,6 +3,8 @@ package io.varve.group.internal;
 import io.varve.group.CommittedOffset;
 import io.varve.group.GroupCoordinator.Command;
 import io.varve.group.GroupCoordinator.CommitOffsets;
+import io.varve.group.GroupCoordinator.CommitTxnOffsets;
+import io.varve.group.GroupCoordinator.CompleteTxnOffsets;
 import io.varve.group.GroupCoordinator.DeadlineReached;
 import io.varve.group.GroupCoordinator.DeleteGroup;
 import io.varve.group.GroupCoordinator.DeleteOffsets;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
@@ -151,6 +154,8 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
                 .onCommand(CommitOffsets.class, this::onCommitOffsets)
                 .onCommand(FlushCommits.class, prepared(this::onFlushCommits))
                 .onCommand(FetchOffsets.class, prepared(this::onFetchOffsets))
+                .onCommand(CommitTxnOffsets.class, prepared(this::onCommitTxnOffsets))
+                .onCommand(CompleteTxnOffsets.class, prepared(this::onCompleteTxnOffsets))
                 .onCommand(
                         DeleteOffsets.class, prepared((state, command) -> OffsetDeletion.handle(this, state, command)))
                 .onCommand(DescribeGroup.class, prepared(this::onDescribeGroup))
@@ -270,7 +275,25 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
                 }
             }
         }
-        return settle(List.of(), command.replyTo(), new OffsetsResult(Errors.NONE, Map.copyOf(offsets)));
+        Set<TopicPartition> unstable = command.requireStable()
+                ? TxnOffsetCommits.unstable(state, command.all(), command.partitions())
+                : Set.of();
+        return settle(List.of(), command.replyTo(), new OffsetsResult(Errors.NONE, Map.copyOf(offsets), unstable));
+    }
+
+    /** TxnOffsetCommit: the offsets are staged for the producer's transaction ({@link TxnOffsetCommits}). */
+    private ReplyEffect<GroupEvent, GroupRecord> onCommitTxnOffsets(GroupRecord state, CommitTxnOffsets command) {
+        Errors error = TxnOffsetCommits.validate(state, group, command);
+        if (error != Errors.NONE) {
+            return settle(List.of(), command.replyTo(), new ErrorResult(error));
+        }
+        GroupEvent staged = TxnOffsetCommits.staged(command, clock.getAsLong());
+        return settle(List.of(staged), command.replyTo(), new ErrorResult(Errors.NONE));
+    }
+
+    /** The transaction coordinator's marker: the producer's staged offsets are committed or dropped. */
+    private ReplyEffect<GroupEvent, GroupRecord> onCompleteTxnOffsets(GroupRecord state, CompleteTxnOffsets command) {
+        return settle(TxnOffsetCommits.completed(state, command), command.replyTo(), new ErrorResult(Errors.NONE));
     }
 
     private ReplyEffect<GroupEvent, GroupRecord> onDescribeGroup(GroupRecord state, DescribeGroup command) {

@@ -22,6 +22,12 @@ public sealed interface GroupEvent extends VarveSerializable {
     /** Offsets removed by OffsetDelete, because their topic was deleted, or because they expired. */
     record OffsetsDeleted(List<TopicPartition> partitions) implements GroupEvent {}
 
+    /** Offsets a producer committed in its open transaction (TxnOffsetCommit), pending until its marker. */
+    record TxnOffsetsStaged(long producerId, Map<TopicPartition, CommittedOffset> offsets) implements GroupEvent {}
+
+    /** The producer's transaction ended: its pending offsets became the committed ones, or were dropped. */
+    record TxnOffsetsCompleted(long producerId, boolean commit) implements GroupEvent {}
+
     /**
      * DeleteGroups, or an empty group whose offsets all expired: the group and its offsets are gone;
      * the id may be used again.

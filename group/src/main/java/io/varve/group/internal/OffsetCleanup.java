@@ -56,7 +56,9 @@ final class OffsetCleanup {
             events.add(new GroupEvent.OffsetsDeleted(List.copyOf(removed)));
         }
         boolean empty = group.state() == GroupState.EMPTY && !group.hasMembers();
-        boolean noOffsetsLeft = removed.size() == state.offsets().size();
+        // offsets an open transaction holds keep the group, as in Kafka
+        boolean noOffsetsLeft = removed.size() == state.offsets().size()
+                && state.pendingTxnOffsets().isEmpty();
         if (empty
                 && noOffsetsLeft
                 && state.hasGroupMetadata()

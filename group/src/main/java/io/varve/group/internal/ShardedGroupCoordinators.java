@@ -4,6 +4,7 @@ import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinators;
 import io.varve.group.GroupSettings;
 import io.varve.metadata.CoordinatorPlacement;
+import io.varve.metadata.CoordinatorShardAllocation;
 import io.varve.metadata.MetadataCache;
 import java.util.List;
 import java.util.Optional;

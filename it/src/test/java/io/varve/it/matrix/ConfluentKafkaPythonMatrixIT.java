@@ -3,13 +3,14 @@ package io.varve.it.matrix;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /**
  * confluent-kafka-python 1.7.0 on librdkafka 2.0.2 (Debian 12's {@code python3-confluent-kafka}),
  * through {@code it/clients/python/confluent_probe.py}.
  */
 class ConfluentKafkaPythonMatrixIT extends ClientMatrix {
-    private static final ClientProbe CONFLUENT = new ScriptProbe() {
+    private static final ScriptProbe CONFLUENT = new ScriptProbe() {
         @Override
         protected List<String> command() {
             return List.of(ClientPrograms.DEBIAN_PYTHON, ClientPrograms.script("python/confluent_probe.py"));
@@ -56,6 +57,11 @@ class ConfluentKafkaPythonMatrixIT extends ClientMatrix {
             return List.of("error _AUTO_OFFSET_RESET True");
         }
     };
+
+    @Test
+    void readCommittedSeesExactlyTheCommittedTransactions() throws Exception {
+        TransactionalScenario.run(node, CONFLUENT);
+    }
 
     @Override
     ClientProbe probe() {

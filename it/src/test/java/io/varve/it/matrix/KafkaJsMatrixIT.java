@@ -3,10 +3,11 @@ package io.varve.it.matrix;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /** kafkajs 2.2.4 (npm, pinned by {@code it/clients/node/package-lock.json}), through {@code kafkajs_probe.js}. */
 class KafkaJsMatrixIT extends ClientMatrix {
-    private static final ClientProbe KAFKAJS = new ScriptProbe() {
+    private static final ScriptProbe KAFKAJS = new ScriptProbe() {
         @Override
         protected List<String> command() {
             return List.of("node", ClientPrograms.script("node/kafkajs_probe.js"));
@@ -49,6 +50,11 @@ class KafkaJsMatrixIT extends ClientMatrix {
             return List.of(firstRecord, "error OFFSET_OUT_OF_RANGE");
         }
     };
+
+    @Test
+    void readCommittedSeesExactlyTheCommittedTransactions() throws Exception {
+        TransactionalScenario.run(node, KAFKAJS);
+    }
 
     @Override
     ClientProbe probe() {

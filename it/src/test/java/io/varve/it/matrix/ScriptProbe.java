@@ -68,6 +68,16 @@ abstract class ScriptProbe implements ClientProbe {
         return run("unknown-topic", bootstrap, topic);
     }
 
+    /**
+     * The transactional scenario (three transactions, then a read_committed read; see {@code
+     * confluent_probe.py}); only the clients with a transactional producer have it.
+     */
+    public ProbeRun.Result transactions(
+            String bootstrap, String input, String output, String group, String transactionalId, int count)
+            throws IOException, InterruptedException {
+        return run("transactions", bootstrap, input, output, group, transactionalId, String.valueOf(count));
+    }
+
     @Override
     public ProbeRun.Result outOfRange(String bootstrap, String topic, long offset)
             throws IOException, InterruptedException {

@@ -18,8 +18,17 @@ import org.apache.kafka.common.record.internal.FileRecords;
 final class SegmentBatches {
     private SegmentBatches() {}
 
-    /** One batch: its codec as Kafka names it ({@code none}, {@code gzip}, ...) and its producer fields. */
-    record Batch(long baseOffset, String compression, boolean idempotent, int baseSequence) {}
+    /**
+     * One batch: its codec as Kafka names it ({@code none}, {@code gzip}, ...), its producer fields,
+     * and whether it is transactional and a control batch (a transaction marker).
+     */
+    record Batch(
+            long baseOffset,
+            String compression,
+            boolean idempotent,
+            int baseSequence,
+            boolean transactional,
+            boolean control) {}
 
     static List<Batch> of(Path dataDir, String topic, int partition) throws IOException {
         Path dir = dataDir.resolve(topic + "-" + partition);
@@ -35,7 +44,9 @@ final class SegmentBatches {
                             batch.baseOffset(),
                             batch.compressionType().name,
                             batch.hasProducerId(),
-                            batch.baseSequence()));
+                            batch.baseSequence(),
+                            batch.isTransactional(),
+                            batch.isControlBatch()));
                 }
             }
         }

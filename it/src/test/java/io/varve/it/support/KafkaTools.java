@@ -16,6 +16,7 @@ public final class KafkaTools {
     public static final String CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
     public static final String GET_OFFSETS = "org.apache.kafka.tools.GetOffsetShell";
     public static final String DUMP_LOG = "org.apache.kafka.tools.DumpLogSegments";
+    public static final String TRANSACTIONS = "org.apache.kafka.tools.TransactionsCommand";
 
     private KafkaTools() {}
 

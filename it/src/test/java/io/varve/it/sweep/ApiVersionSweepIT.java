@@ -185,6 +185,13 @@ class ApiVersionSweepIT {
         scenarios.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsSweep());
         scenarios.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsSweep());
         scenarios.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsSweep());
+        scenarios.put(ApiKeys.ADD_PARTITIONS_TO_TXN, new AddPartitionsToTxnSweep());
+        scenarios.put(ApiKeys.ADD_OFFSETS_TO_TXN, new AddOffsetsToTxnSweep());
+        scenarios.put(ApiKeys.END_TXN, new EndTxnSweep());
+        scenarios.put(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersSweep());
+        scenarios.put(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitSweep());
+        scenarios.put(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsSweep());
+        scenarios.put(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsSweep());
         return scenarios;
     }
 }

@@ -13,7 +13,7 @@ import org.apache.kafka.common.requests.FindCoordinatorResponse;
 
 /**
  * FindCoordinator: one group key (v0, key type from v1) answered with this node in the top-level
- * fields up to v3, a batch of keys from v4; a share-group key below v6 is INVALID_REQUEST (Kafka's
+ * fields up to v3, a batch of keys from v4; a transactional id (key type 1, v1+) is this node too; a share-group key below v6 is INVALID_REQUEST (Kafka's
  * check), answered as an error with no node.
  */
 final class FindCoordinatorSweep implements VersionScenario {
@@ -29,6 +29,14 @@ final class FindCoordinatorSweep implements VersionScenario {
             assertThat(answer.data().host()).isEqualTo(hostPort[0]);
             assertThat(answer.data().port()).isEqualTo(Integer.parseInt(hostPort[1]));
             if (version >= 1) {
+                FindCoordinatorResponse transaction = find(
+                        sweep,
+                        version,
+                        new FindCoordinatorRequestData()
+                                .setKey(group + "-txn")
+                                .setKeyType(CoordinatorType.TRANSACTION.id()));
+                assertThat(Errors.forCode(transaction.data().errorCode())).isEqualTo(Errors.NONE);
+                assertThat(transaction.data().nodeId()).isEqualTo(sweep.nodeId());
                 FindCoordinatorResponse share = find(
                         sweep,
                         version,
@@ -50,6 +58,15 @@ final class FindCoordinatorSweep implements VersionScenario {
             assertThat(coordinator.nodeId()).isEqualTo(sweep.nodeId());
             assertThat(coordinator.host() + ":" + coordinator.port()).isEqualTo(sweep.bootstrapServers());
         }
+        FindCoordinatorResponse transaction = find(
+                sweep,
+                version,
+                new FindCoordinatorRequestData()
+                        .setKeyType(CoordinatorType.TRANSACTION.id())
+                        .setCoordinatorKeys(List.of(group + "-txn")));
+        Coordinator txnCoordinator = transaction.data().coordinators().get(0);
+        assertThat(Errors.forCode(txnCoordinator.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(txnCoordinator.nodeId()).isEqualTo(sweep.nodeId());
         if (version < 6) {
             FindCoordinatorResponse share = find(
                     sweep,

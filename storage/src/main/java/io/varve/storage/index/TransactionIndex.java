@@ -104,6 +104,9 @@ public final class TransactionIndex {
      * later started at or after that last stable offset, hence after the range.
      */
     public TxnIndexSearchResult collectAbortedTxns(long fetchOffset, long upperBoundOffset) throws IOException {
+        if (lastOffset.isEmpty()) {
+            return new TxnIndexSearchResult(List.of(), false); // no entry: no file access at all
+        }
         List<AbortedTxn> overlapping = new ArrayList<>();
         long stoppedAt = forEachEntry((txn, position) -> {
             if (txn.lastOffset() >= fetchOffset && txn.firstOffset() < upperBoundOffset) {

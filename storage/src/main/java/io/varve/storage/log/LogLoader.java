@@ -3,6 +3,7 @@ package io.varve.storage.log;
 import io.varve.storage.checkpoint.LeaderEpochCache;
 import io.varve.storage.checkpoint.LeaderEpochCheckpointFile;
 import io.varve.storage.index.CorruptIndexException;
+import io.varve.storage.producer.CompletedTxn;
 import io.varve.storage.producer.ProducerAppend;
 import io.varve.storage.producer.ProducerStateTable;
 import java.io.IOException;
@@ -10,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -34,7 +38,10 @@ import org.slf4j.LoggerFactory;
  *       each batch's size, magic, CRC and offset order is checked and the indexes rebuilt; the first
  *       torn or corrupt batch and everything after it (including later segments) is truncated.
  *   <li>Producer state is reloaded from the newest usable snapshot and replayed from there to the
- *       log end; the leader-epoch cache is truncated to the log's bounds.
+ *       log end, markers ending transactions; the {@code .txnindex} of every segment whose indexes
+ *       were rebuilt is rebuilt from the abort markers in it, which needs the producer state from
+ *       before that segment: snapshots past the first rebuilt segment are deleted first, as Kafka
+ *       does. The leader-epoch cache is truncated to the log's bounds.
  * </ol>
  *
  * Runs once per log, on the storage dispatcher, before the log is handed to its owner.
@@ -51,6 +58,8 @@ final class LogLoader {
     private final boolean hadCleanShutdown;
     private final long producerIdExpirationMs;
     private final Clock clock;
+    /** Base offsets of the segments whose indexes (the txn index among them) were rebuilt. */
+    private final Set<Long> rebuiltSegments = new TreeSet<>();
 
     LogLoader(
             Path dir,
@@ -109,7 +118,8 @@ final class LogLoader {
         logStartOffset = Math.min(logStartOffset, logEndOffset);
         epochCache.truncateFromEnd(logEndOffset);
         epochCache.truncateFromStart(logStartOffset);
-        rebuildProducerState(partitionLog, producerState, logStartOffset, logEndOffset);
+        rebuiltSegments.retainAll(segments.keySet());
+        rebuildProducerState(partitionLog, producerState, logStartOffset, logEndOffset, rebuiltSegments);
         if (!hadCleanShutdown) {
             partitionLog.flush();
         }
@@ -182,6 +192,7 @@ final class LogLoader {
             Files.deleteIfExists(LogFiles.txnIndexFile(dir, baseOffset));
             segment = LogSegment.open(dir, baseOffset, config, PartitionLog.rollJitterMs(config), clock.millis());
         }
+        rebuiltSegments.add(baseOffset);
         int truncated = recoverSegment(segment);
         if (truncated > 0) {
             log.warn("truncated {} invalid bytes from segment {} of {}", truncated, baseOffset, topicPartition);
@@ -195,6 +206,7 @@ final class LogLoader {
                 .values());
         for (int i = 0; i < unflushed.size(); i++) {
             LogSegment segment = unflushed.get(i);
+            rebuiltSegments.add(segment.baseOffset());
             int truncated = recoverSegment(segment);
             if (truncated > 0) {
                 log.warn(
@@ -257,34 +269,53 @@ final class LogLoader {
 
     /**
      * Reloads producer state from the newest snapshot at or below the log end offset and replays
-     * the batches from there, so duplicate detection survives restarts and truncation.
+     * the batches from there, so duplicate detection and open transactions survive restarts and
+     * truncation.
      */
     static void rebuildProducerState(
             PartitionLog partitionLog, ProducerStateTable producerState, long logStartOffset, long logEndOffset)
             throws IOException {
-        producerState.truncateAndReload(logStartOffset, logEndOffset);
+        rebuildProducerState(partitionLog, producerState, logStartOffset, logEndOffset, Set.of());
+    }
+
+    /**
+     * As above; abort markers in the segments {@code reindexed} (whose txn index was reset) are
+     * appended to their txn index again, with the last stable offset the replayed state gives. The
+     * snapshot loaded is at or below the first of them.
+     */
+    static void rebuildProducerState(
+            PartitionLog partitionLog,
+            ProducerStateTable producerState,
+            long logStartOffset,
+            long logEndOffset,
+            Set<Long> reindexed)
+            throws IOException {
+        long reloadUpTo = reindexed.isEmpty() ? logEndOffset : Math.min(logEndOffset, Collections.min(reindexed));
+        producerState.truncateAndReload(logStartOffset, Math.max(logStartOffset, reloadUpTo));
         long from = Math.max(producerState.mapEndOffset(), logStartOffset);
-        ProducerAppend replay = producerState.startAppend();
         TreeMap<Long, LogSegment> segments = partitionLog.segmentMap();
         Long first = segments.floorKey(from);
         for (LogSegment segment : segments.tailMap(first == null ? segments.firstKey() : first, true)
                 .values()) {
+            boolean reindex = reindexed.contains(segment.baseOffset());
             int position = segment.offsetIndex().lookup(from).position();
             for (FileChannelRecordBatch batch : segment.records().batchesFrom(position)) {
                 if (batch.lastOffset() >= from && batch.hasProducerId()) {
-                    replay.stage(
-                            batch.producerId(),
-                            batch.producerEpoch(),
-                            batch.baseSequence(),
-                            batch.lastSequence(),
-                            batch.baseOffset(),
-                            batch.lastOffset(),
-                            batch.maxTimestamp(),
-                            batch.isTransactional());
+                    replay(producerState, segment, batch, reindex);
                 }
             }
         }
-        producerState.commit(replay);
         producerState.updateMapEndOffset(logEndOffset);
+    }
+
+    /** Replays one batch as Kafka's recovery does: its own update, then the transaction it ended. */
+    private static void replay(ProducerStateTable producerState, LogSegment segment, RecordBatch batch, boolean reindex)
+            throws IOException {
+        ProducerAppend append = producerState.startAppend();
+        Optional<CompletedTxn> ended = ProducerBatches.stage(append, batch);
+        producerState.commit(append);
+        if (ended.isPresent()) {
+            LogTransactions.complete(ended.get(), producerState, segment, reindex);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.varve.storage.log;
 
 import io.varve.storage.checkpoint.LeaderEpochCache;
+import io.varve.storage.index.AbortedTxn;
 import io.varve.storage.producer.ProducerAppend;
 import io.varve.storage.producer.ProducerCheck;
 import io.varve.storage.producer.ProducerStateTable;
@@ -13,11 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
+import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.internal.FileRecords.TimestampAndOffset;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -199,7 +204,11 @@ public final class PartitionLog {
         for (MutableRecordBatch batch : records.batches()) {
             if (batch.hasProducerId()) {
                 ProducerCheck check = producerAppend.check(
-                        batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence());
+                        batch.producerId(),
+                        batch.producerEpoch(),
+                        batch.baseSequence(),
+                        batch.lastSequence(),
+                        batch.isTransactional());
                 if (check instanceof ProducerCheck.Duplicate duplicate) {
                     return duplicateOf(duplicate, batch);
                 }
@@ -213,7 +222,7 @@ public final class PartitionLog {
             if (logAppendTime) {
                 batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, nowMs);
             }
-            stage(producerAppend, batch);
+            ProducerBatches.stage(producerAppend, batch);
             nextOffset += delta + 1;
             recordCount += (int) (delta + 1);
             maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
@@ -274,9 +283,7 @@ public final class PartitionLog {
                         "replicated batch at offset " + batch.baseOffset() + " of " + name() + " is corrupt: "
                                 + e.getMessage());
             }
-            if (batch.hasProducerId()) {
-                stage(producerAppend, batch);
-            }
+            ProducerBatches.stage(producerAppend, batch);
             int epoch = batch.partitionLeaderEpoch();
             if (epoch >= 0 && epoch != lastEpoch) {
                 epochStarts.add(new long[] {epoch, batch.baseOffset()});
@@ -342,20 +349,6 @@ public final class PartitionLog {
         return true;
     }
 
-    private static void stage(ProducerAppend producerAppend, RecordBatch batch) {
-        if (batch.hasProducerId()) {
-            producerAppend.stage(
-                    batch.producerId(),
-                    batch.producerEpoch(),
-                    batch.baseSequence(),
-                    batch.lastSequence(),
-                    batch.baseOffset(),
-                    batch.lastOffset(),
-                    batch.maxTimestamp(),
-                    batch.isTransactional());
-        }
-    }
-
     private AppendResult duplicateOf(ProducerCheck.Duplicate duplicate, RecordBatch batch) {
         var original = duplicate.original();
         int count = (int) (original.lastOffset() - original.firstOffset() + 1);
@@ -369,6 +362,97 @@ public final class PartitionLog {
                 original.lastOffset());
         return new AppendResult.Appended(
                 original.firstOffset(), original.lastOffset(), -1L, logStartOffset, count, true);
+    }
+
+    /**
+     * Appends a transaction marker for the coordinator (the WriteTxnMarkers path; clients can never
+     * write control batches): one control batch at the log end offset holding a commit or abort
+     * for {@code producerId}, after the checks of {@link ProducerAppend#checkMarker} (coordinator
+     * epoch fencing, producer epoch). The producer's open transaction here ends; an abort is
+     * indexed in the segment's {@code .txnindex}.
+     *
+     * @param transactionVersion the coordinator's transaction version: from 2 every marker bumps
+     *     the producer epoch
+     */
+    public AppendResult appendTxnMarker(
+            long producerId,
+            short producerEpoch,
+            int coordinatorEpoch,
+            boolean commit,
+            int leaderEpoch,
+            short transactionVersion) {
+        if (offline) {
+            return storageError();
+        }
+        ProducerAppend producerAppend = producerState.startAppend();
+        ProducerCheck check =
+                producerAppend.checkMarker(producerId, producerEpoch, coordinatorEpoch, transactionVersion);
+        if (check instanceof ProducerCheck.Rejected rejected) {
+            return new AppendResult.Rejected(rejected.error(), rejected.message());
+        }
+        long offset = logEndOffset;
+        long nowMs = clock.millis();
+        EndTransactionMarker marker =
+                new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, coordinatorEpoch);
+        MemoryRecords records =
+                MemoryRecords.withEndTransactionMarker(offset, nowMs, leaderEpoch, producerId, producerEpoch, marker);
+        producerAppend.stageMarker(producerId, producerEpoch, coordinatorEpoch, offset, nowMs, !commit);
+        if (!append(records, offset, offset, nowMs, producerAppend, leaderEpoch)) {
+            return storageError();
+        }
+        return new AppendResult.Appended(offset, offset, -1L, logStartOffset, 1, false);
+    }
+
+    /**
+     * The first offset of the oldest transaction still open here or whose marker the high
+     * watermark has not passed, never below the log start offset; empty when there is none. The last
+     * stable offset is the smaller of it and the high watermark.
+     */
+    public OptionalLong firstUnstableOffset() {
+        OptionalLong first = producerState.firstUnstableOffset();
+        return first.isPresent() ? OptionalLong.of(Math.max(first.getAsLong(), logStartOffset)) : first;
+    }
+
+    /** The last stable offset for a high watermark: the first unstable offset if it is lower. */
+    public long lastStableOffset(long highWatermark) {
+        OptionalLong first = firstUnstableOffset();
+        return first.isPresent() && first.getAsLong() < highWatermark ? first.getAsLong() : highWatermark;
+    }
+
+    /** The high watermark moved to {@code highWatermark}: transactions whose marker it passed are stable. */
+    public void onHighWatermarkUpdated(long highWatermark) {
+        producerState.onHighWatermarkUpdated(highWatermark);
+    }
+
+    /**
+     * The aborted transactions a read_committed fetch from {@code fetchOffset} that returned {@code
+     * slice} must report: those overlapping the fetch offset up to the first offset after the slice
+     * (Kafka's upper bound), so the consumer can drop their records.
+     */
+    public List<AbortedTxn> abortedTransactions(long fetchOffset, LogSlice slice) throws IOException {
+        if (slice.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return LogTransactions.collectAborted(segments, fetchOffset, offsetAfter(slice));
+        } catch (IOException e) {
+            markOffline("read aborted transactions", e);
+            throw e;
+        }
+    }
+
+    /** The base offset of the first batch after {@code slice}, or of the next segment, or the log end. */
+    private long offsetAfter(LogSlice slice) {
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(slice.firstBatchOffset());
+        LogSegment segment = entry.getValue();
+        int end = slice.position() + slice.length();
+        if (end < segment.size()) {
+            for (FileChannelRecordBatch batch : segment.records().batchesFrom(end)) {
+                return batch.baseOffset();
+            }
+        }
+        Long next = segments.higherKey(entry.getKey());
+        return next == null ? logEndOffset : next;
     }
 
     private boolean append(
@@ -386,6 +470,7 @@ public final class PartitionLog {
             }
             logEndOffset = lastOffset + 1;
             producerState.commit(producerAppend);
+            LogTransactions.completeTransactions(producerAppend, producerState, segment);
             producerState.updateMapEndOffset(logEndOffset);
             if (logEndOffset - recoveryPoint >= config.flushMessages()) {
                 flush();

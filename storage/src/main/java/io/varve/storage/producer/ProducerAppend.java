@@ -1,7 +1,9 @@
 package io.varve.storage.producer;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.protocol.Errors;
@@ -19,6 +21,11 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * without a check. If the append fails the overlay is simply dropped: nothing is visible in the table
  * before the commit.
  *
+ * <p>Transactions: a transactional batch of a producer with no ongoing transaction starts one
+ * ({@link #startedTransactions()}); a marker staged with {@link #stageMarker} ends it and returns the
+ * {@link CompletedTxn} the log indexes (an abort) and then hands to {@link
+ * ProducerStateTable#completeTxn}, after the commit.
+ *
  * <p>Lifecycle: created by {@link ProducerStateTable#startAppend()}, used for exactly one append and
  * committed at most once. It becomes stale (and its commit fails) as soon as the table changes in
  * any other way, for example through another commit or a truncation.
@@ -30,6 +37,11 @@ public final class ProducerAppend {
     private final ProducerStateTable table;
     private final long tableVersion;
     private final Map<Long, ProducerEntry> staged = new LinkedHashMap<>();
+    private final List<TxnStart> started = new ArrayList<>();
+    private final List<CompletedTxn> completed = new ArrayList<>();
+
+    /** A transaction this append starts: its producer and first offset. */
+    public record TxnStart(long producerId, long firstOffset) {}
 
     ProducerAppend(ProducerStateTable table, long tableVersion) {
         this.table = table;
@@ -51,9 +63,37 @@ public final class ProducerAppend {
      *       Integer#MAX_VALUE} to 0; otherwise {@link Errors#OUT_OF_ORDER_SEQUENCE_NUMBER}.
      * </ul>
      *
-     * Nothing is staged; call {@link #stage} for an accepted batch.
+     * Nothing is staged; call {@link #stage} for an accepted batch. The batch is taken as not
+     * transactional; see {@link #check(long, short, int, int, boolean)}.
      */
     public ProducerCheck check(long producerId, short producerEpoch, int baseSequence, int lastSequence) {
+        return check(producerId, producerEpoch, baseSequence, lastSequence, false);
+    }
+
+    /**
+     * As {@link #check(long, short, int, int)}, and, as Kafka's {@code ProducerAppendInfo} does, a
+     * non-transactional batch of a producer whose transaction is still open here is {@link
+     * Errors#INVALID_TXN_STATE}.
+     */
+    public ProducerCheck check(
+            long producerId, short producerEpoch, int baseSequence, int lastSequence, boolean isTransactional) {
+        ProducerCheck check = checkSequenceAndEpoch(producerId, producerEpoch, baseSequence, lastSequence);
+        if (check != ProducerCheck.ACCEPTED || isTransactional) {
+            return check;
+        }
+        Optional<ProducerEntry> current = currentEntry(producerId);
+        if (current.isPresent() && current.get().currentTxnFirstOffset().isPresent()) {
+            return new ProducerCheck.Rejected(
+                    Errors.INVALID_TXN_STATE,
+                    "expected a transactional write from producer " + producerId + " in " + table.dirName()
+                            + ": its transaction started at offset "
+                            + current.get().currentTxnFirstOffset().getAsLong() + " is still open");
+        }
+        return check;
+    }
+
+    private ProducerCheck checkSequenceAndEpoch(
+            long producerId, short producerEpoch, int baseSequence, int lastSequence) {
         requireProducerId(producerId);
         Optional<ProducerEntry> maybeCurrent = currentEntry(producerId);
         if (maybeCurrent.isEmpty()) {
@@ -97,8 +137,76 @@ public final class ProducerAppend {
         ProducerEntry updated = current.withBatch(producerEpoch, batch);
         if (isTransactional && updated.currentTxnFirstOffset().isEmpty()) {
             updated = updated.withCurrentTxnFirstOffset(firstOffset);
+            started.add(new TxnStart(producerId, firstOffset));
         }
         staged.put(producerId, updated);
+    }
+
+    /**
+     * Checks a commit or abort marker the transaction coordinator asks to write (Kafka's {@code
+     * appendEndTxnMarker} checks):
+     *
+     * <ul>
+     *   <li>a coordinator epoch below the one of the producer's last marker is a zombie coordinator:
+     *       {@link Errors#TRANSACTION_COORDINATOR_FENCED};
+     *   <li>with transaction version 2 every marker bumps the epoch, so its epoch must be above the
+     *       producer's; the same epoch is accepted only as the retry of a marker already written (no
+     *       transaction open). Before version 2 the epoch must not be below the producer's. Otherwise
+     *       {@link Errors#INVALID_PRODUCER_EPOCH}.
+     * </ul>
+     */
+    public ProducerCheck checkMarker(
+            long producerId, short producerEpoch, int coordinatorEpoch, short transactionVersion) {
+        requireProducerId(producerId);
+        ProducerEntry current = currentEntry(producerId).orElseGet(() -> ProducerEntry.empty(producerId));
+        boolean bumps = transactionVersion >= 2;
+        boolean stale = bumps ? producerEpoch <= current.producerEpoch() : producerEpoch < current.producerEpoch();
+        boolean retriedMarker = bumps
+                && producerEpoch == current.producerEpoch()
+                && (current.currentTxnFirstOffset().isEmpty() || producerEpoch == Short.MAX_VALUE);
+        if (stale && !retriedMarker) {
+            return new ProducerCheck.Rejected(
+                    Errors.INVALID_PRODUCER_EPOCH,
+                    "marker epoch " + producerEpoch + " of producer " + producerId + " in " + table.dirName() + " is "
+                            + (bumps ? "not above" : "below") + " its current epoch " + current.producerEpoch()
+                            + " (transaction version " + transactionVersion + ")");
+        }
+        if (current.coordinatorEpoch() > coordinatorEpoch) {
+            return new ProducerCheck.Rejected(
+                    Errors.TRANSACTION_COORDINATOR_FENCED,
+                    "marker of coordinator epoch " + coordinatorEpoch + " for producer " + producerId + " in "
+                            + table.dirName() + " is older than coordinator epoch " + current.coordinatorEpoch());
+        }
+        return ProducerCheck.ACCEPTED;
+    }
+
+    /**
+     * Records a marker written at {@code offset}: the producer's open transaction (if any) ends and
+     * is returned; its epoch becomes {@code producerEpoch}.
+     */
+    public Optional<CompletedTxn> stageMarker(
+            long producerId, short producerEpoch, int coordinatorEpoch, long offset, long timestamp, boolean isAbort) {
+        requireProducerId(producerId);
+        ProducerEntry current = currentEntry(producerId).orElseGet(() -> ProducerEntry.empty(producerId));
+        Optional<CompletedTxn> ended = Optional.empty();
+        if (current.currentTxnFirstOffset().isPresent()) {
+            CompletedTxn txn =
+                    new CompletedTxn(producerId, current.currentTxnFirstOffset().getAsLong(), offset, isAbort);
+            completed.add(txn);
+            ended = Optional.of(txn);
+        }
+        staged.put(producerId, current.withMarker(producerEpoch, coordinatorEpoch, timestamp));
+        return ended;
+    }
+
+    /** The transactions this append starts, in offset order. */
+    public List<TxnStart> startedTransactions() {
+        return Collections.unmodifiableList(started);
+    }
+
+    /** The transactions this append's markers end, in offset order. */
+    public List<CompletedTxn> completedTransactions() {
+        return Collections.unmodifiableList(completed);
     }
 
     /** The entries this append changes, by producer id (unmodifiable view). */

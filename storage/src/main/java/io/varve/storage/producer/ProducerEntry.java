@@ -137,6 +137,17 @@ public record ProducerEntry(
                 OptionalLong.of(firstOffset));
     }
 
+    /**
+     * This entry after a transaction marker written at {@code timestamp} by a coordinator at {@code
+     * coordinatorEpoch}: the transaction is over and the producer's epoch is {@code epoch} (one above
+     * the data's with transaction version 2). As in Kafka, the retained batches are kept unless the
+     * epoch changed, so a retry of the transaction's last batch is still recognised.
+     */
+    public ProducerEntry withMarker(short epoch, int coordinatorEpoch, long timestamp) {
+        List<BatchMetadata> batches = epoch == producerEpoch ? batchMetadata : List.of();
+        return new ProducerEntry(producerId, epoch, batches, timestamp, coordinatorEpoch, OptionalLong.empty());
+    }
+
     private BatchMetadata lastBatch() {
         return batchMetadata.get(batchMetadata.size() - 1);
     }

@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *   <li>For each append the log checks and stages batches on a {@link ProducerAppend}, appends, then
  *       commits the append and moves the map end offset with {@link #updateMapEndOffset} (commit does
  *       not move it, as in Kafka).
+ *   <li>Transactions: a commit registers the transactions the append started; the log then, for
+ *       each transaction its markers ended, asks {@link #lastStableOffset(CompletedTxn)} for the
+ *       {@code .txnindex} entry and calls {@link #completeTxn}. A completed transaction stays
+ *       <i>unreplicated</i> until {@link #onHighWatermarkUpdated} passes its marker; the {@link
+ *       #firstUnstableOffset()} is the first offset of the oldest open or unreplicated transaction.
  *   <li>At segment roll the log calls {@link #takeSnapshot()}; when segments are deleted, {@link
  *       #deleteSnapshotsBefore} and {@link #onLogStartOffsetIncremented}; on truncation, {@link
  *       #truncateAndReload} or {@link #truncateFullyAndStartAt}. {@link #removeExpiredProducers()}
@@ -52,6 +57,11 @@ public final class ProducerStateTable {
     private final LongSupplier nowMs;
     private final Map<Long, ProducerEntry> producers = new HashMap<>();
     private final NavigableMap<Long, Path> snapshots;
+    /** Open transactions by first offset: the producer id. */
+    private final TreeMap<Long, Long> ongoingTxns = new TreeMap<>();
+    /** Ended transactions whose marker the high watermark has not passed yet, by first offset. */
+    private final TreeMap<Long, CompletedTxn> unreplicatedTxns = new TreeMap<>();
+
     private long mapEndOffset;
     /** Bumped by every change of {@link #producers}; an append staged on an older version is stale. */
     private long version;
@@ -95,7 +105,71 @@ public final class ProducerStateTable {
                     + append.tableVersion() + ", table is at version " + version);
         }
         producers.putAll(append.stagedEntries());
+        for (ProducerAppend.TxnStart start : append.startedTransactions()) {
+            ongoingTxns.put(start.firstOffset(), start.producerId());
+        }
         version++;
+    }
+
+    /**
+     * The last stable offset to record with an aborted transaction in the {@code .txnindex} (as
+     * Kafka computes it): the first offset of the oldest transaction of another producer that is
+     * still open, or the offset after the marker when there is none. Call it after the commit of the
+     * append holding the marker and before {@link #completeTxn}.
+     */
+    public long lastStableOffset(CompletedTxn txn) {
+        for (Map.Entry<Long, Long> open : ongoingTxns.entrySet()) {
+            if (open.getValue() != txn.producerId()) {
+                return open.getKey();
+            }
+        }
+        return txn.lastOffset() + 1;
+    }
+
+    /**
+     * Ends an open transaction: it is no longer open, but stays unstable until the high watermark
+     * passes its marker.
+     *
+     * @throws IllegalStateException if no transaction of the producer is open at its first offset
+     */
+    public void completeTxn(CompletedTxn txn) {
+        Long producerId = ongoingTxns.remove(txn.firstOffset());
+        if (producerId == null || producerId != txn.producerId()) {
+            throw new IllegalStateException("transaction " + txn + " in " + dirName() + " was not open");
+        }
+        unreplicatedTxns.put(txn.firstOffset(), txn);
+    }
+
+    /** The high watermark moved: transactions whose marker it passed are stable. */
+    public void onHighWatermarkUpdated(long highWatermark) {
+        unreplicatedTxns.values().removeIf(txn -> txn.lastOffset() < highWatermark);
+    }
+
+    /**
+     * The first offset of the oldest transaction that is open or whose marker is not replicated
+     * yet; the last stable offset is the smaller of it and the high watermark.
+     */
+    public OptionalLong firstUnstableOffset() {
+        Long ongoing = ongoingTxns.isEmpty() ? null : ongoingTxns.firstKey();
+        Long unreplicated = unreplicatedTxns.isEmpty() ? null : unreplicatedTxns.firstKey();
+        if (ongoing == null && unreplicated == null) {
+            return OptionalLong.empty();
+        }
+        if (ongoing == null || (unreplicated != null && unreplicated < ongoing)) {
+            return OptionalLong.of(unreplicated);
+        }
+        return OptionalLong.of(ongoing);
+    }
+
+    /** Whether the producer has a transaction open here at {@code producerEpoch} (Kafka's check). */
+    public boolean hasOngoingTransaction(long producerId, short producerEpoch) {
+        ProducerEntry entry = producers.get(producerId);
+        return entry != null && entry.currentTxnFirstOffset().isPresent() && entry.producerEpoch() == producerEpoch;
+    }
+
+    /** The open transactions, oldest first: producer id by first offset (a copy). */
+    public Map<Long, Long> ongoingTransactions() {
+        return new TreeMap<>(ongoingTxns);
     }
 
     /** The committed entry of a producer. */
@@ -163,10 +237,12 @@ public final class ProducerStateTable {
                 deleteSnapshot(offset);
             }
         }
-        producers.clear();
-        version++;
+        clearProducers();
         mapEndOffset = loadLatestSnapshot().orElse(logStartOffset);
         producers.values().removeIf(this::isExpired);
+        for (ProducerEntry entry : producers.values()) {
+            entry.currentTxnFirstOffset().ifPresent(first -> ongoingTxns.put(first, entry.producerId()));
+        }
     }
 
     /** Clears all state and deletes every snapshot; the state then starts at {@code offset}. */
@@ -174,9 +250,15 @@ public final class ProducerStateTable {
         for (long snapshotOffset : List.copyOf(snapshots.keySet())) {
             deleteSnapshot(snapshotOffset);
         }
-        producers.clear();
-        version++;
+        clearProducers();
         mapEndOffset = offset;
+    }
+
+    private void clearProducers() {
+        producers.clear();
+        ongoingTxns.clear();
+        unreplicatedTxns.clear();
+        version++;
     }
 
     /**
@@ -197,6 +279,7 @@ public final class ProducerStateTable {
      */
     public void onLogStartOffsetIncremented(long logStartOffset) {
         mapEndOffset = Math.max(mapEndOffset, logStartOffset);
+        unreplicatedTxns.values().removeIf(txn -> txn.lastOffset() < logStartOffset);
     }
 
     /** The name of the log directory, used in messages ({@code orders-3}). */

@@ -2,11 +2,20 @@ package io.varve.storage.cleaner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.varve.storage.index.AbortedTxn;
+import io.varve.storage.log.LogSlice;
+import io.varve.storage.log.ReadResult;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -215,7 +224,7 @@ class CleanerTest {
         }
 
         assertThat(passes).isEqualTo(9);
-        List<String> expected = new java.util.ArrayList<>();
+        List<String> expected = new ArrayList<>();
         for (int k = 0; k < 30; k++) {
             expected.add((60 + k) + ":k" + k + "=2");
         }
@@ -278,5 +287,78 @@ class CleanerTest {
             assertThat(segment.size()).isLessThanOrEqualTo(1024 * 1024);
         }
         assertThat(c.records()).hasSize(2001);
+    }
+
+    @Test
+    void anAbortedTransactionsRecordsGoWhileCommittedOnesAndBothMarkersStay() throws Exception {
+        CompactedLog c = new CompactedLog(root).open();
+        c.put("a=1", "b=1"); // 0..1
+        c.txn(10L, 0, "a=2", "c=1"); // 2..3: producer 10, committed below
+        c.txn(20L, 0, "a=9", "b=2", "d=1"); // 4..6: producer 20, aborted below
+        c.txn(10L, 2, "e=1"); // 7
+        c.marker(10L, true); // 8
+        c.marker(20L, false); // 9
+        c.roll();
+        c.put("z=1"); // 10, active segment
+        c.log.onHighWatermarkUpdated(11);
+        assertThat(c.log.lastStableOffset(11)).as("both transactions ended").isEqualTo(11);
+        List<String> committedBefore = readCommitted(c);
+
+        CleaningResult result = c.clean(CompactedLog.cleaner(), CleanableRange.NO_CHECKPOINT);
+
+        assertThat(result.endOffset()).isEqualTo(10);
+        // a=9 and b=2 were aborted: they neither stay nor supersede a=2 and b=1 (not mapped)
+        assertThat(c.records())
+                .containsExactly("1:b=1", "2:a=2", "3:c=1", "7:e=1", "8:COMMIT(10)", "9:ABORT(20)", "10:z=1");
+        // producer 20's aborted batch stays empty: it holds the producer's last sequence (Kafka keeps it too)
+        RecordBatch emptied = c.batches().get(2);
+        assertThat(emptied.producerId()).isEqualTo(20L);
+        assertThat(emptied.countOrNull()).isZero();
+        assertThat(emptied.baseOffset()).isEqualTo(4);
+        assertThat(emptied.lastOffset()).isEqualTo(6);
+        assertThat(emptied.isTransactional()).isTrue();
+        assertThat(committedBefore).containsExactly("0:a=1", "1:b=1", "2:a=2", "3:c=1", "7:e=1", "10:z=1");
+        assertThat(readCommitted(c)).containsExactly("1:b=1", "2:a=2", "3:c=1", "7:e=1", "10:z=1");
+        // the abort marker's entry was rewritten into the cleaned segment's .txnindex
+        assertThat(abortedTransactions(c)).containsExactly(new AbortedTxn(20L, 4, 9, 10));
+    }
+
+    /** The aborted transactions a read_committed fetch of the whole stable log is told about. */
+    private static List<AbortedTxn> abortedTransactions(CompactedLog c) throws Exception {
+        long stable = c.log.lastStableOffset(c.log.logEndOffset());
+        LogSlice slice = ((ReadResult.Data) c.log.read(0, 1 << 20, stable, true)).slice();
+        try {
+            return c.log.abortedTransactions(0, slice);
+        } finally {
+            slice.release();
+        }
+    }
+
+    /**
+     * What a read_committed consumer reads from offset 0 ({@code offset:key=value}): the stable log without
+     * markers and without the batches of the aborted transactions the fetch reports, as Kafka's consumer
+     * drops them.
+     */
+    private static List<String> readCommitted(CompactedLog c) throws Exception {
+        PriorityQueue<AbortedTxn> aborted = new PriorityQueue<>(Comparator.comparingLong(AbortedTxn::firstOffset));
+        aborted.addAll(abortedTransactions(c));
+        Set<Long> abortedProducers = new HashSet<>();
+        List<String> out = new ArrayList<>();
+        long stable = c.log.lastStableOffset(c.log.logEndOffset());
+        for (RecordBatch batch : c.batches()) {
+            while (!aborted.isEmpty() && aborted.peek().firstOffset() <= batch.lastOffset()) {
+                abortedProducers.add(aborted.poll().producerId());
+            }
+            if (batch.isControlBatch()) {
+                abortedProducers.remove(batch.producerId()); // the marker ends the producer's transaction
+            } else if (batch.baseOffset() < stable
+                    && !(batch.isTransactional() && abortedProducers.contains(batch.producerId()))) {
+                for (Record record : batch) {
+                    out.add(record.offset() + ":" + CompactedLog.string(record.key()) + "="
+                            + CompactedLog.string(record.value()));
+                }
+            }
+        }
+        return out;
     }
 }

@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.Record;
@@ -76,6 +77,30 @@ final class CompactedLog {
     }
 
     MemoryRecords batch(Compression compression, long producerId, short epoch, int baseSequence, String... pairs) {
+        return batch(compression, producerId, epoch, baseSequence, false, pairs);
+    }
+
+    /** A transactional batch of producer {@code producerId} (epoch 0) from {@code baseSequence}, stamped now. */
+    AppendResult.Appended txn(long producerId, int baseSequence, String... pairs) {
+        return append(batch(Compression.NONE, producerId, (short) 0, baseSequence, true, pairs));
+    }
+
+    /** The coordinator's commit or abort marker for producer {@code producerId} (epoch 0, transaction version 1). */
+    AppendResult.Appended marker(long producerId, boolean commit) {
+        AppendResult result = log.appendTxnMarker(producerId, (short) 0, 1, commit, 7, (short) 1);
+        if (result instanceof AppendResult.Appended appended) {
+            return appended;
+        }
+        throw new AssertionError("marker refused: " + result);
+    }
+
+    private MemoryRecords batch(
+            Compression compression,
+            long producerId,
+            short epoch,
+            int baseSequence,
+            boolean transactional,
+            String... pairs) {
         ByteBuffer buffer = ByteBuffer.allocate(1024 + pairs.length * 256);
         MemoryRecordsBuilder builder = MemoryRecords.builder(
                 buffer,
@@ -87,7 +112,7 @@ final class CompactedLog {
                 producerId,
                 epoch,
                 baseSequence,
-                false,
+                transactional,
                 RecordBatch.NO_PARTITION_LEADER_EPOCH);
         for (String pair : pairs) {
             int eq = pair.indexOf('=');
@@ -106,9 +131,13 @@ final class CompactedLog {
         }
     }
 
-    /** The cleanable range with {@code checkpoint}, everything up to the log end offset stable. */
+    /**
+     * The cleanable range with {@code checkpoint}, with the high watermark at the log end offset: stable up
+     * to the first open transaction, as the partition actor tells it.
+     */
     CleanableRange range(long checkpoint) throws IOException {
-        return CleanableRange.of(log, checkpoint, log.logEndOffset(), clock.millis());
+        log.onHighWatermarkUpdated(log.logEndOffset());
+        return CleanableRange.of(log, checkpoint, log.lastStableOffset(log.logEndOffset()), clock.millis());
     }
 
     /** Snapshots, cleans on this thread and swaps in, as the partition actor and a cleaner thread do. */
@@ -132,11 +161,19 @@ final class CompactedLog {
         return new Cleaner(dedupeBytes, 0.9, 64 * 1024, 1024 * 1024, new CleanerThrottler(Double.MAX_VALUE));
     }
 
-    /** Every record from the log start offset on: {@code "offset:key=value"}, tombstones {@code "offset:key=∅"}. */
+    /**
+     * Every record from the log start offset on: {@code "offset:key=value"}, tombstones {@code "offset:key=∅"},
+     * transaction markers {@code "offset:COMMIT(producerId)"}.
+     */
     List<String> records() throws IOException {
         List<String> out = new ArrayList<>();
         for (RecordBatch batch : batches()) {
             for (Record record : batch) {
+                if (batch.isControlBatch()) {
+                    ControlRecordType type = ControlRecordType.parse(record.key());
+                    out.add(record.offset() + ":" + type + "(" + batch.producerId() + ")");
+                    continue;
+                }
                 out.add(record.offset() + ":" + string(record.key()) + "="
                         + (record.hasValue() ? string(record.value()) : "∅"));
             }

@@ -25,12 +25,30 @@ final class Batches {
         return idempotent(compression, RecordBatch.NO_PRODUCER_ID, (short) -1, -1, prefix, count, timestamp);
     }
 
+    /** A transactional producer's batch with sequences {@code baseSequence..+count-1}. */
+    static MemoryRecords transactional(
+            long producerId, short producerEpoch, int baseSequence, String prefix, int count, long timestamp) {
+        return build(Compression.NONE, producerId, producerEpoch, baseSequence, true, prefix, count, timestamp);
+    }
+
     /** An idempotent producer's batch with sequences {@code baseSequence..+count-1}. */
     static MemoryRecords idempotent(
             Compression compression,
             long producerId,
             short producerEpoch,
             int baseSequence,
+            String prefix,
+            int count,
+            long timestamp) {
+        return build(compression, producerId, producerEpoch, baseSequence, false, prefix, count, timestamp);
+    }
+
+    private static MemoryRecords build(
+            Compression compression,
+            long producerId,
+            short producerEpoch,
+            int baseSequence,
+            boolean isTransactional,
             String prefix,
             int count,
             long timestamp) {
@@ -45,7 +63,7 @@ final class Batches {
                 producerId,
                 producerEpoch,
                 baseSequence,
-                false,
+                isTransactional,
                 RecordBatch.NO_PARTITION_LEADER_EPOCH);
         for (int i = 0; i < count; i++) {
             builder.append(new SimpleRecord(timestamp, ("k" + i).getBytes(StandardCharsets.UTF_8), value(prefix, i)));

@@ -81,6 +81,35 @@ class KafkaDumpLogCompatibilityTest {
         assertThat(snapshots).contains("lastSequence: " + (sequence - 1));
     }
 
+    @Test
+    void kafkaDumpLogReadsTransactionMarkersAndTheTxnIndex() throws Exception {
+        LogFixture fx = new LogFixture(root);
+        PartitionLog log = fx.open();
+        long pidA = 7001L;
+        long pidB = 7002L;
+        log.appendAsLeader(Batches.transactional(pidA, (short) 3, 0, "a", 2, fx.clock.millis()), 1); // 0..1
+        log.appendAsLeader(Batches.transactional(pidB, (short) 0, 0, "b", 2, fx.clock.millis()), 1); // 2..3
+        log.appendTxnMarker(pidA, (short) 3, 6, false, 1, (short) 1); // abort at 4
+        log.appendTxnMarker(pidB, (short) 0, 6, true, 1, (short) 1); // commit at 5
+        log.close();
+
+        String dump =
+                KafkaDumpLog.run("--deep-iteration", "--files", KafkaDumpLog.join(KafkaDumpLog.files(fx.dir, ".log")));
+        assertThat(dump)
+                .contains("producerId: " + pidA + " producerEpoch: 3 partitionLeaderEpoch: 1 isTransactional: true"
+                        + " isControl: true")
+                .contains("endTxnMarker: ABORT coordinatorEpoch: 6")
+                .contains("endTxnMarker: COMMIT coordinatorEpoch: 6")
+                .doesNotContain("isvalid: false");
+        String index = KafkaDumpLog.run("--files", KafkaDumpLog.join(KafkaDumpLog.files(fx.dir, ".txnindex")));
+        assertThat(index)
+                .contains("version: 0 producerId: " + pidA + " firstOffset: 0 lastOffset: 4 lastStableOffset: 2");
+        String snapshot = KafkaDumpLog.run("--files", KafkaDumpLog.join(KafkaDumpLog.files(fx.dir, ".snapshot")));
+        assertThat(snapshot)
+                .contains("producerId: " + pidA + " producerEpoch: 3")
+                .contains("coordinatorEpoch: 6");
+    }
+
     private static final Pattern INDEX_ENTRY = Pattern.compile("^offset: (\\d+) position: (\\d+)$");
 
     private static List<String> indexEntriesIn(String dump) {

@@ -75,6 +75,28 @@ final class ProducerLogFixture {
         return batch;
     }
 
+    /** Appends a transactional batch without a check and returns its metadata. */
+    BatchMetadata appendTransactional(long producerId, int producerEpoch, int baseSequence, int recordCount) {
+        ProducerAppend append = table.startAppend();
+        BatchMetadata batch = stage(append, producerId, producerEpoch, baseSequence, recordCount, true);
+        commit(append);
+        return batch;
+    }
+
+    /**
+     * Writes a marker at the log end offset the way the log does: commit the append, then end the
+     * transaction it completed (the returned one, if any).
+     */
+    java.util.Optional<CompletedTxn> marker(long producerId, int producerEpoch, int coordinatorEpoch, boolean abort) {
+        ProducerAppend append = table.startAppend();
+        java.util.Optional<CompletedTxn> ended = append.stageMarker(
+                producerId, (short) producerEpoch, coordinatorEpoch, logEndOffset, nowMs.get(), abort);
+        logEndOffset++;
+        commit(append);
+        ended.ifPresent(table::completeTxn);
+        return ended;
+    }
+
     void commit(ProducerAppend append) {
         table.commit(append);
         table.updateMapEndOffset(logEndOffset);

@@ -4,6 +4,7 @@ import io.varve.metadata.Controller;
 import io.varve.metadata.MetadataCache;
 import io.varve.partition.PartitionDirectory;
 import io.varve.transport.TransportSettings;
+import io.varve.txn.TransactionCoordinators;
 import io.varve.txn.pid.ProducerIdManager;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -20,6 +21,8 @@ import org.apache.pekko.actor.typed.Scheduler;
  * @param topicConfigs broker defaults and validation for topic configs
  * @param scheduler for {@code ask} timeouts and delayed answers
  * @param settings transport settings (listener, limits, timeouts)
+ * @param transactions the transaction coordinators (null where a test runs without them: transactional
+ *     requests then get COORDINATOR_NOT_AVAILABLE)
  */
 public record BrokerServices(
         int nodeId,
@@ -29,4 +32,19 @@ public record BrokerServices(
         ActorRef<ProducerIdManager.Command> producerIds,
         TopicConfigs topicConfigs,
         Scheduler scheduler,
-        TransportSettings settings) {}
+        TransportSettings settings,
+        TransactionCoordinators transactions) {
+
+    /** Services without transaction coordinators. */
+    public BrokerServices(
+            int nodeId,
+            MetadataCache metadata,
+            PartitionDirectory partitions,
+            ActorRef<Controller.Command> controller,
+            ActorRef<ProducerIdManager.Command> producerIds,
+            TopicConfigs topicConfigs,
+            Scheduler scheduler,
+            TransportSettings settings) {
+        this(nodeId, metadata, partitions, controller, producerIds, topicConfigs, scheduler, settings, null);
+    }
+}

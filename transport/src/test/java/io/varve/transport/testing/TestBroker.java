@@ -11,6 +11,7 @@ import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.RequestContext;
 import io.varve.transport.api.TopicConfigs;
+import io.varve.txn.TransactionCoordinators;
 import io.varve.txn.pid.ProducerIdManager;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -44,6 +45,11 @@ public final class TestBroker {
     }
 
     public TestBroker(ActorTestKit testKit, TransportSettings settings) {
+        this(testKit, settings, null);
+    }
+
+    /** With the node's transaction coordinators ({@code transactions}; null: none). */
+    public TestBroker(ActorTestKit testKit, TransportSettings settings, TransactionCoordinators transactions) {
         this.testKit = testKit;
         this.controller = testKit.createTestProbe();
         this.producerIds = testKit.createTestProbe();
@@ -55,7 +61,8 @@ public final class TestBroker {
                 producerIds.ref(),
                 new TopicConfigs(Map.of()),
                 testKit.scheduler(),
-                settings);
+                settings,
+                transactions);
     }
 
     public static TransportSettings settings(int port, boolean autoCreateTopics, int socketRequestMaxBytes) {

@@ -6,6 +6,7 @@ import io.varve.metadata.MetadataImage;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.RequestContext;
+import io.varve.txn.TransactionCoordinators;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -22,9 +23,10 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 /**
  * FindCoordinator, one key (v0–3) or a batch of keys (v4+). A group key is answered with the live
  * broker that hosts the group's shard ({@code GroupCoordinators.coordinatorNodeOf}; this node when
- * it answers for every group, as a single node does), COORDINATOR_NOT_AVAILABLE while that broker's
- * endpoint is unknown. Transaction keys get COORDINATOR_NOT_AVAILABLE until the transaction
- * coordinator exists. Stateless.
+ * it answers for every group, as a single node does), a transaction key likewise with the broker
+ * hosting the transactional id's shard ({@code TransactionCoordinators.coordinatorNodeOf}), or
+ * COORDINATOR_NOT_AVAILABLE while that broker's endpoint is unknown or the node has no transaction
+ * coordinators. Stateless.
  */
 public final class FindCoordinatorHandler implements ApiHandler {
     private final GroupCoordinators coordinators;
@@ -71,15 +73,19 @@ public final class FindCoordinatorHandler implements ApiHandler {
     }
 
     private Answer answer(RequestContext context, byte keyType, String key) {
+        OptionalInt node;
         if (keyType == CoordinatorType.TRANSACTION.id()) {
-            return new Answer(Errors.COORDINATOR_NOT_AVAILABLE, null);
-        }
-        if (keyType != CoordinatorType.GROUP.id()) {
+            TransactionCoordinators transactions = context.services().transactions();
+            if (transactions == null) {
+                return new Answer(Errors.COORDINATOR_NOT_AVAILABLE, null);
+            }
+            node = key == null ? OptionalInt.empty() : transactions.coordinatorNodeOf(key);
+        } else if (keyType == CoordinatorType.GROUP.id()) {
+            node = coordinators == null || key == null ? OptionalInt.empty() : coordinators.coordinatorNodeOf(key);
+        } else {
             return new Answer(Errors.INVALID_REQUEST, null);
         }
         MetadataImage image = context.services().metadata().image();
-        OptionalInt node =
-                coordinators == null || key == null ? OptionalInt.empty() : coordinators.coordinatorNodeOf(key);
         BrokerInfo broker = image.brokers().get(node.orElse(context.services().nodeId()));
         return broker == null ? new Answer(Errors.COORDINATOR_NOT_AVAILABLE, null) : new Answer(Errors.NONE, broker);
     }

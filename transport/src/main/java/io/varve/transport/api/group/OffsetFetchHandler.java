@@ -22,8 +22,9 @@ import org.apache.kafka.common.requests.OffsetFetchRequest;
 /**
  * OffsetFetch of one group (v1–7) or a batch of groups (v8–9), of given partitions or all. A
  * partition without a committed offset is answered with offset -1. The coordinator has already
- * removed offsets of deleted topics and expired ones before it answers. There are no
- * pending transactional offsets yet, so {@code require_stable} never waits. Stateless.
+ * removed offsets of deleted topics and expired ones before it answers. With {@code require_stable}
+ * (v7+, what read_committed consumers send) a partition whose offset an open transaction holds is
+ * answered UNSTABLE_OFFSET_COMMIT with offset -1, and the consumer asks again. Stateless.
  */
 public final class OffsetFetchHandler implements ApiHandler {
     private final GroupCoordinators coordinators;
@@ -48,7 +49,8 @@ public final class OffsetFetchHandler implements ApiHandler {
         OffsetFetchRequestData data = ((OffsetFetchRequest) request).data();
         if (context.apiVersion() < 8) {
             List<TopicPartition> partitions = data.topics() == null ? null : partitionsOf(data.topics());
-            return fetch(context, data.groupId(), partitions).thenApply(group -> {
+            boolean requireStable = context.apiVersion() >= 7 && data.requireStable();
+            return fetch(context, data.groupId(), partitions, requireStable).thenApply(group -> {
                 OffsetFetchResponseData body = new OffsetFetchResponseData().setErrorCode(group.errorCode());
                 group.topics().forEach(t -> body.topics().add(OffsetFetchResponses.toSingleGroupTopic(t)));
                 return new ApiResponse(body);
@@ -57,7 +59,8 @@ public final class OffsetFetchHandler implements ApiHandler {
         List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> groups = new ArrayList<>();
         for (OffsetFetchRequestData.OffsetFetchRequestGroup group : data.groups()) {
             List<TopicPartition> partitions = group.topics() == null ? null : partitionsOfGroup(group.topics());
-            groups.add(fetch(context, group.groupId(), partitions).toCompletableFuture());
+            groups.add(fetch(context, group.groupId(), partitions, data.requireStable())
+                    .toCompletableFuture());
         }
         return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new)).thenApply(done -> {
             OffsetFetchResponseData body = new OffsetFetchResponseData();
@@ -67,13 +70,14 @@ public final class OffsetFetchHandler implements ApiHandler {
     }
 
     private CompletionStage<OffsetFetchResponseData.OffsetFetchResponseGroup> fetch(
-            RequestContext context, String groupId, List<TopicPartition> partitions) {
+            RequestContext context, String groupId, List<TopicPartition> partitions, boolean requireStable) {
         boolean all = partitions == null;
         CompletionStage<GroupCoordinator.OffsetsResult> answer = GroupAsk.ask(
                 coordinators,
                 context,
                 groupId,
-                replyTo -> new GroupCoordinator.FetchOffsets(all, all ? List.of() : partitions, replyTo));
+                replyTo ->
+                        new GroupCoordinator.FetchOffsets(all, all ? List.of() : partitions, requireStable, replyTo));
         return answer.handle((result, failure) -> {
             if (failure != null) {
                 return new OffsetFetchResponseData.OffsetFetchResponseGroup()
@@ -86,7 +90,7 @@ public final class OffsetFetchHandler implements ApiHandler {
             } else {
                 partitions.forEach(tp -> offsets.put(tp, result.offsets().get(tp)));
             }
-            return OffsetFetchResponses.group(groupId, offsets);
+            return OffsetFetchResponses.group(groupId, offsets, result.unstable());
         });
     }
 

@@ -3,6 +3,7 @@ package io.varve.transport.api.group;
 import io.varve.group.CommittedOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -13,16 +14,28 @@ final class OffsetFetchResponses {
 
     static OffsetFetchResponseData.OffsetFetchResponseGroup group(
             String groupId, Map<TopicPartition, CommittedOffset> offsets) {
+        return group(groupId, offsets, Set.of());
+    }
+
+    /** {@code unstable} partitions are UNSTABLE_OFFSET_COMMIT with no offset (KIP-447's require_stable). */
+    static OffsetFetchResponseData.OffsetFetchResponseGroup group(
+            String groupId, Map<TopicPartition, CommittedOffset> offsets, Set<TopicPartition> unstable) {
         Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> topics = new LinkedHashMap<>();
-        offsets.forEach((tp, offset) -> topics.computeIfAbsent(
-                        tp.topic(), name -> new OffsetFetchResponseData.OffsetFetchResponseTopics().setName(name))
-                .partitions()
-                .add(new OffsetFetchResponseData.OffsetFetchResponsePartitions()
-                        .setPartitionIndex(tp.partition())
-                        .setCommittedOffset(offset == null ? -1L : offset.offset())
-                        .setCommittedLeaderEpoch(offset == null ? -1 : offset.leaderEpoch())
-                        .setMetadata(offset == null ? "" : offset.metadata())
-                        .setErrorCode(Errors.NONE.code())));
+        Map<TopicPartition, CommittedOffset> answered = new LinkedHashMap<>(offsets);
+        unstable.forEach(tp -> answered.putIfAbsent(tp, null));
+        answered.forEach((tp, found) -> {
+            boolean isUnstable = unstable.contains(tp);
+            CommittedOffset offset = isUnstable ? null : found;
+            topics.computeIfAbsent(
+                            tp.topic(), name -> new OffsetFetchResponseData.OffsetFetchResponseTopics().setName(name))
+                    .partitions()
+                    .add(new OffsetFetchResponseData.OffsetFetchResponsePartitions()
+                            .setPartitionIndex(tp.partition())
+                            .setCommittedOffset(offset == null ? -1L : offset.offset())
+                            .setCommittedLeaderEpoch(offset == null ? -1 : offset.leaderEpoch())
+                            .setMetadata(offset == null ? "" : offset.metadata())
+                            .setErrorCode(isUnstable ? Errors.UNSTABLE_OFFSET_COMMIT.code() : Errors.NONE.code()));
+        });
         OffsetFetchResponseData.OffsetFetchResponseGroup group =
                 new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(groupId);
         topics.values().forEach(group.topics()::add);

@@ -20,7 +20,9 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 
 /**
  * ApiVersions: the API keys and version ranges of the {@link HandlerRegistry}, plus the {@code
- * metadata.version} feature as Kafka 4.x reports it (supported range and finalized level, v3+).
+ * metadata.version} feature as Kafka 4.x reports it (supported range and finalized level, v3+), and
+ * {@code transaction.version} (supported 0–2, finalized at {@code varve.txn.transaction-version}
+ * when the node runs transaction coordinators; Kafka 4 clients use KIP-890's protocol at level 2).
  * kafka-clients does not ship {@code MetadataVersion}, so the levels are constants: 7 is Kafka's
  * minimum ({@code 3.3-IV3}), 30 is {@code 4.3-IV0}, the newest production level we verified in
  * Kafka 4.3.1's {@code server-common}. The finalized-features epoch is the metadata image offset.
@@ -32,6 +34,8 @@ public final class ApiVersionsHandler implements ApiHandler {
     public static final String METADATA_VERSION_FEATURE = "metadata.version";
     public static final short MIN_METADATA_VERSION_LEVEL = 7;
     public static final short METADATA_VERSION_LEVEL = 30;
+    public static final String TRANSACTION_VERSION_FEATURE = "transaction.version";
+    public static final short MAX_TRANSACTION_VERSION = 2;
 
     private final HandlerRegistry registry;
 
@@ -52,10 +56,13 @@ public final class ApiVersionsHandler implements ApiHandler {
             ApiVersionsResponseData invalid = new ApiVersionsResponseData().setErrorCode(Errors.INVALID_REQUEST.code());
             return CompletableFuture.completedFuture(new ApiResponse(invalid));
         }
+        short transactionVersion = context.services().transactions() == null
+                ? 0
+                : context.services().transactions().settings().transactionVersion();
         ApiVersionsResponseData data = response(Errors.NONE, registry)
                 .setSupportedFeatures(supportedFeatures())
                 .setFinalizedFeaturesEpoch(context.services().metadata().image().offset())
-                .setFinalizedFeatures(finalizedFeatures());
+                .setFinalizedFeatures(finalizedFeatures(transactionVersion));
         return CompletableFuture.completedFuture(new ApiResponse(data));
     }
 
@@ -77,15 +84,26 @@ public final class ApiVersionsHandler implements ApiHandler {
                 .setName(METADATA_VERSION_FEATURE)
                 .setMinVersion(MIN_METADATA_VERSION_LEVEL)
                 .setMaxVersion(METADATA_VERSION_LEVEL));
+        features.add(new SupportedFeatureKey()
+                .setName(TRANSACTION_VERSION_FEATURE)
+                .setMinVersion((short) 0)
+                .setMaxVersion(MAX_TRANSACTION_VERSION));
         return features;
     }
 
-    private static FinalizedFeatureKeyCollection finalizedFeatures() {
+    /** A feature finalized at level 0 is absent, as Kafka reports it. */
+    private static FinalizedFeatureKeyCollection finalizedFeatures(short transactionVersion) {
         FinalizedFeatureKeyCollection features = new FinalizedFeatureKeyCollection();
         features.add(new FinalizedFeatureKey()
                 .setName(METADATA_VERSION_FEATURE)
                 .setMinVersionLevel(METADATA_VERSION_LEVEL)
                 .setMaxVersionLevel(METADATA_VERSION_LEVEL));
+        if (transactionVersion > 0) {
+            features.add(new FinalizedFeatureKey()
+                    .setName(TRANSACTION_VERSION_FEATURE)
+                    .setMinVersionLevel(transactionVersion)
+                    .setMaxVersionLevel(transactionVersion));
+        }
         return features;
     }
 }

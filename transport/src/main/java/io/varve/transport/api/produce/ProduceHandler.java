@@ -144,7 +144,13 @@ public final class ProduceHandler implements ApiHandler {
                 : services.settings().askTimeout();
         CompletionStage<PartitionActor.AppendResponse> answer = Ask.ask(
                 actor.get(),
-                replyTo -> new PartitionActor.Append(records, produce.acks(), produce.timeout(), replyTo),
+                replyTo -> new PartitionActor.Append(
+                        records,
+                        produce.acks(),
+                        produce.timeout(),
+                        produce.transactionalId(),
+                        PartitionActor.TxnVerification.forProduceVersion(context.apiVersion()),
+                        replyTo),
                 timeout,
                 services.scheduler());
         return answer.handle((appended, failure) -> {

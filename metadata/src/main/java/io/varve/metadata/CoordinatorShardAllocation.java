@@ -1,9 +1,5 @@
-package io.varve.group.internal;
+package io.varve.metadata;
 
-import io.varve.metadata.BrokerRegistration;
-import io.varve.metadata.CoordinatorPlacement;
-import io.varve.metadata.MetadataCache;
-import io.varve.metadata.MetadataImage;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -16,20 +12,21 @@ import scala.collection.immutable.IndexedSeq;
 import scala.concurrent.Future;
 
 /**
- * Places each group shard on the node {@link CoordinatorPlacement} names for it, so the node
- * FindCoordinator answers is the node that hosts the group: a new shard goes to that node's region
+ * Places each coordinator shard (of the group and of the transaction coordinators) on the node
+ * {@link CoordinatorPlacement} names for it, so the node FindCoordinator answers is the node that
+ * hosts the group or transactional id: a new shard goes to that node's region
  * (to the asking region while that node has none yet), and a rebalance moves shards that sit
  * elsewhere once their node's region exists (after a node returns, or the live brokers change).
  * Used by the sharding coordinator (a singleton on the oldest node) with that node's metadata.
  */
-final class CoordinatorShardAllocation extends ShardCoordinator.AbstractShardAllocationStrategy {
+public final class CoordinatorShardAllocation extends ShardCoordinator.AbstractShardAllocationStrategy {
     /** Shards moved per rebalance round (Pekko rebalances every 10 s). */
     private static final int MAX_MOVES = 50;
 
     private final MetadataCache metadata;
     private final Address selfAddress;
 
-    CoordinatorShardAllocation(MetadataCache metadata, Address selfAddress) {
+    public CoordinatorShardAllocation(MetadataCache metadata, Address selfAddress) {
         this.metadata = metadata;
         this.selfAddress = selfAddress;
     }

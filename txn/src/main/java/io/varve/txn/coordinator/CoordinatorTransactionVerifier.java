@@ -1,0 +1,81 @@
+package io.varve.txn.coordinator;
+
+import io.varve.partition.TransactionVerifier;
+import io.varve.txn.TransactionCoordinator;
+import io.varve.txn.TransactionCoordinators;
+import io.varve.txn.internal.Asks;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.pekko.actor.typed.Scheduler;
+
+/**
+ * A partition leader's {@link TransactionVerifier} over the sharded coordinators: verify-only
+ * (transaction version 1) or add (version 2) the partition, as Kafka's {@code
+ * AddPartitionsToTxnManager} sends from broker to coordinator. With version 2 a {@code
+ * CONCURRENT_TRANSACTIONS} answer (the previous transaction is still writing markers) is asked
+ * again after a short backoff until the retry timeout, as Kafka's replica manager does. A
+ * coordinator that does not answer is {@code COORDINATOR_NOT_AVAILABLE}. Thread-safe.
+ */
+public final class CoordinatorTransactionVerifier implements TransactionVerifier {
+    private final TransactionCoordinators coordinators;
+    private final Scheduler scheduler;
+
+    public CoordinatorTransactionVerifier(TransactionCoordinators coordinators, Scheduler scheduler) {
+        this.coordinators = coordinators;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public CompletionStage<Errors> verify(
+            String transactionalId, long producerId, short producerEpoch, TopicPartition tp, boolean addPartition) {
+        if (!addPartition && !coordinators.settings().verification()) {
+            return CompletableFuture.completedFuture(Errors.NONE);
+        }
+        long deadline = System.nanoTime()
+                + coordinators.settings().addPartitionsRetryTimeout().toNanos();
+        return attempt(transactionalId, producerId, producerEpoch, tp, addPartition, deadline);
+    }
+
+    private CompletionStage<Errors> attempt(
+            String transactionalId,
+            long producerId,
+            short producerEpoch,
+            TopicPartition tp,
+            boolean add,
+            long deadline) {
+        return ask(transactionalId, producerId, producerEpoch, tp, add).thenCompose(error -> {
+            if (error != Errors.CONCURRENT_TRANSACTIONS || !add || System.nanoTime() >= deadline) {
+                return CompletableFuture.completedFuture(error);
+            }
+            CompletableFuture<Errors> again = new CompletableFuture<>();
+            Duration backoff = coordinators.settings().addPartitionsRetryBackoff();
+            scheduler.scheduleOnce(
+                    backoff,
+                    () -> attempt(transactionalId, producerId, producerEpoch, tp, true, deadline)
+                            .whenComplete((retried, failure) ->
+                                    again.complete(failure == null ? retried : Errors.COORDINATOR_NOT_AVAILABLE)),
+                    Asks.INLINE);
+            return again;
+        });
+    }
+
+    private CompletionStage<Errors> ask(
+            String transactionalId, long producerId, short producerEpoch, TopicPartition tp, boolean add) {
+        Duration timeout = coordinators.settings().requestTimeout();
+        CompletableFuture<TransactionCoordinator.PartitionErrors> answer = Asks.ask(
+                coordinators.coordinator(transactionalId),
+                replyTo -> add
+                        ? new TransactionCoordinator.AddPartitions(
+                                producerId, producerEpoch, List.of(tp), (short) 2, replyTo)
+                        : new TransactionCoordinator.VerifyPartitions(producerId, producerEpoch, List.of(tp), replyTo),
+                timeout,
+                scheduler);
+        return answer.handle((errors, failure) -> failure != null
+                ? Errors.COORDINATOR_NOT_AVAILABLE
+                : errors.errors().getOrDefault(tp, Errors.UNKNOWN_SERVER_ERROR));
+    }
+}

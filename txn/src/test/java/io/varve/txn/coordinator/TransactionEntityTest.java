@@ -1,0 +1,301 @@
+package io.varve.txn.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.varve.txn.TransactionCoordinator;
+import io.varve.txn.TransactionCoordinator.AddOffsets;
+import io.varve.txn.TransactionCoordinator.AddPartitions;
+import io.varve.txn.TransactionCoordinator.CheckDeadline;
+import io.varve.txn.TransactionCoordinator.Describe;
+import io.varve.txn.TransactionCoordinator.EndTxn;
+import io.varve.txn.TransactionCoordinator.ErrorResult;
+import io.varve.txn.TransactionCoordinator.InitProducerId;
+import io.varve.txn.TransactionCoordinator.PartitionErrors;
+import io.varve.txn.TransactionCoordinator.ProducerIdAndEpoch;
+import io.varve.txn.TransactionCoordinator.TransactionDescription;
+import io.varve.txn.TransactionRegistry;
+import io.varve.txn.TransactionState;
+import io.varve.txn.TxnSettings;
+import io.varve.txn.pid.ProducerIdManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The coordinator entity under Pekko's event-sourced test kit: what it persists and answers, the
+ * markers it writes (with this incarnation's coordinator epoch), retries, restarts, timeouts.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class TransactionEntityTest {
+    private static final Config CONFIG = EventSourcedBehaviorTestKit.config()
+            .withFallback(PersistenceTestKitSnapshotPlugin.config())
+            .withFallback(ConfigFactory.load());
+    private static final ActorTestKit TEST_KIT = ActorTestKit.create(CONFIG);
+    private static final long START_MS = 1_700_000_000_000L;
+    private static final TopicPartition A0 = new TopicPartition("a", 0);
+    private static final TopicPartition B1 = new TopicPartition("b", 1);
+    private static final long PID = 4000L;
+
+    private final AtomicLong clock = new AtomicLong(START_MS);
+    private final ScriptedMarkers markers = new ScriptedMarkers();
+    private TestProbe<ProducerIdManager.Command> producerIds;
+    private TestProbe<TransactionRegistry.Command> registry;
+    private EventSourcedBehaviorTestKit<TransactionCoordinator.Command, TransactionEvent, TransactionRecord> entity;
+
+    @BeforeEach
+    void start() {
+        producerIds = TEST_KIT.createTestProbe();
+        registry = TEST_KIT.createTestProbe();
+        entity = entity((short) 1);
+    }
+
+    private EventSourcedBehaviorTestKit<TransactionCoordinator.Command, TransactionEvent, TransactionRecord> entity(
+            short transactionVersion) {
+        TxnSettings base = TxnSettings.fromConfig(ConfigFactory.load());
+        TxnSettings settings = new TxnSettings(
+                transactionVersion,
+                base.maxTimeout(),
+                Duration.ofHours(1),
+                Duration.ofSeconds(3),
+                Duration.ofMillis(10),
+                base.addPartitionsRetryBackoff(),
+                base.addPartitionsRetryTimeout(),
+                true,
+                base.deadlineRetryInterval(),
+                base.snapshotEvery(),
+                base.readJournalPluginId());
+        CoordinatorServices services =
+                new CoordinatorServices(settings, producerIds.ref(), markers, markers, registry.ref(), clock::get);
+        EventSourcedBehaviorTestKit<TransactionCoordinator.Command, TransactionEvent, TransactionRecord> kit =
+                EventSourcedBehaviorTestKit.create(
+                        TEST_KIT.system(),
+                        TransactionEntity.create("txn-" + System.nanoTime(), services),
+                        EventSourcedBehaviorTestKit.enabledSerializationSettings());
+        kit.clear();
+        return kit;
+    }
+
+    @AfterAll
+    static void stop() {
+        TEST_KIT.shutdownTestKit();
+    }
+
+    /** InitProducerId on a new id: the entity asks for a producer id; this test hands out {@code PID}. */
+    private ProducerIdAndEpoch initFresh(int timeoutMs) {
+        TestProbe<ProducerIdAndEpoch> reply = TEST_KIT.createTestProbe();
+        entity.runCommand(new InitProducerId(timeoutMs, -1, (short) -1, reply.ref()));
+        ProducerIdManager.GenerateProducerId ask =
+                producerIds.expectMessageClass(ProducerIdManager.GenerateProducerId.class);
+        ask.replyTo().tell(new ProducerIdManager.GeneratedProducerId(PID, Errors.NONE));
+        return reply.receiveMessage();
+    }
+
+    private void add(List<TopicPartition> partitions, short epoch) {
+        var added = entity.<PartitionErrors>runCommand(
+                replyTo -> new AddPartitions(PID, epoch, partitions, (short) 0, replyTo));
+        assertThat(added.reply().errors().values()).containsOnly(Errors.NONE);
+    }
+
+    private TransactionMetadata metadata() {
+        return entity.getState().metadata();
+    }
+
+    private void awaitState(TransactionState state) {
+        TEST_KIT.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
+            assertThat(metadata().state()).isEqualTo(state);
+            return null;
+        });
+    }
+
+    @Test
+    void newIdIsPersistedWithAFreshProducerIdAndReported() {
+        ProducerIdAndEpoch ids = initFresh(60_000);
+
+        assertThat(ids).isEqualTo(new ProducerIdAndEpoch(Errors.NONE, PID, (short) 0));
+        assertThat(metadata().state()).isEqualTo(TransactionState.EMPTY);
+        TransactionRegistry.Track recovered = registry.expectMessageClass(TransactionRegistry.Track.class);
+        assertThat(recovered.listing()).isNull(); // nothing known yet
+        assertThat(recovered.deadlineMs()).isEqualTo(Long.MAX_VALUE);
+        TransactionRegistry.Track track = registry.expectMessageClass(TransactionRegistry.Track.class);
+        assertThat(track.listing().state()).isEqualTo("Empty");
+        assertThat(track.deadlineMs()).isEqualTo(START_MS + Duration.ofHours(1).toMillis());
+    }
+
+    @Test
+    void commitWritesMarkersUnderANewCoordinatorEpochThenCompletes() {
+        initFresh(60_000);
+        add(List.of(A0, B1), (short) 0);
+        var offsets = entity.<ErrorResult>runCommand(
+                replyTo -> new AddOffsets(PID, (short) 0, "g", false, (short) 0, replyTo));
+        assertThat(offsets.reply().error()).isEqualTo(Errors.NONE);
+
+        var end =
+                entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 0, true, (short) 0, replyTo));
+
+        assertThat(end.reply()).isEqualTo(new ProducerIdAndEpoch(Errors.NONE, PID, (short) 0));
+        assertThat(end.events().get(0)).isEqualTo(new TransactionEvent.CoordinatorEpochIncremented(1));
+        assertThat(((TransactionEvent.TransactionRecorded) end.events().get(1))
+                        .metadata()
+                        .state())
+                .isEqualTo(TransactionState.PREPARE_COMMIT);
+        awaitState(TransactionState.COMPLETE_COMMIT);
+        assertThat(markers.written)
+                .containsExactlyInAnyOrder(
+                        "a-0 pid=4000 epoch=0 coordinatorEpoch=1 COMMIT tv=0",
+                        "b-1 pid=4000 epoch=0 coordinatorEpoch=1 COMMIT tv=0",
+                        "group g pid=4000 epoch=0 COMMIT");
+        assertThat(metadata().partitions()).isEmpty();
+    }
+
+    @Test
+    void retriableMarkerFailuresAreSentAgainUntilWritten() {
+        markers.answer("a-0", Errors.NOT_LEADER_OR_FOLLOWER, Errors.REQUEST_TIMED_OUT);
+        initFresh(60_000);
+        add(List.of(A0, B1), (short) 0);
+
+        entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 0, false, (short) 0, replyTo));
+
+        awaitState(TransactionState.COMPLETE_ABORT);
+        assertThat(markers.written.stream().filter(m -> m.startsWith("a-0"))).hasSize(3);
+        assertThat(markers.written.stream().filter(m -> m.startsWith("b-1"))).hasSize(1);
+    }
+
+    @Test
+    void markersOfDeletedTopicsAreLeftOut() {
+        markers.answer("a-0", Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        initFresh(60_000);
+        add(List.of(A0), (short) 0);
+        entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 0, true, (short) 0, replyTo));
+        awaitState(TransactionState.COMPLETE_COMMIT);
+    }
+
+    @Test
+    void aRestartedEntityInPrepareCommitWritesTheMarkersAgainWithAHigherCoordinatorEpoch() {
+        markers.answer(
+                "a-0",
+                Errors.NOT_ENOUGH_REPLICAS,
+                Errors.NOT_ENOUGH_REPLICAS,
+                Errors.NOT_ENOUGH_REPLICAS,
+                Errors.NOT_ENOUGH_REPLICAS,
+                Errors.NOT_ENOUGH_REPLICAS,
+                Errors.NOT_ENOUGH_REPLICAS);
+        initFresh(60_000);
+        add(List.of(A0), (short) 0);
+        entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 0, true, (short) 0, replyTo));
+        assertThat(entity.getState().coordinatorEpoch()).isEqualTo(1);
+
+        entity.restart();
+
+        awaitState(TransactionState.COMPLETE_COMMIT);
+        assertThat(entity.getState().coordinatorEpoch()).isEqualTo(2);
+        assertThat(markers.written).contains("a-0 pid=4000 epoch=0 coordinatorEpoch=2 COMMIT tv=0");
+    }
+
+    @Test
+    void theRegistrysPokeAbortsATimedOutTransactionWithAFencingEpoch() {
+        initFresh(1_000);
+        add(List.of(A0), (short) 0);
+        clock.addAndGet(999);
+        entity.runCommand(new CheckDeadline());
+        assertThat(metadata().state()).isEqualTo(TransactionState.ONGOING);
+
+        clock.addAndGet(1);
+        entity.runCommand(new CheckDeadline());
+
+        awaitState(TransactionState.COMPLETE_ABORT);
+        assertThat(markers.written).containsExactly("a-0 pid=4000 epoch=1 coordinatorEpoch=1 ABORT tv=1");
+        var zombie =
+                entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 0, true, (short) 0, replyTo));
+        assertThat(zombie.reply().error()).isEqualTo(Errors.PRODUCER_FENCED);
+    }
+
+    @Test
+    void initProducerIdDuringAnOpenTransactionAbortsItAndIsRetried() {
+        initFresh(60_000);
+        add(List.of(A0), (short) 0);
+
+        var fence =
+                entity.<ProducerIdAndEpoch>runCommand(replyTo -> new InitProducerId(60_000, -1, (short) -1, replyTo));
+
+        assertThat(fence.reply().error()).isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        awaitState(TransactionState.COMPLETE_ABORT);
+        var retry =
+                entity.<ProducerIdAndEpoch>runCommand(replyTo -> new InitProducerId(60_000, -1, (short) -1, replyTo));
+        assertThat(retry.reply()).isEqualTo(new ProducerIdAndEpoch(Errors.NONE, PID, (short) 2));
+    }
+
+    @Test
+    void versionTwoEndTxnAnswersTheBumpedEpochAndMarkersCarryIt() {
+        entity = entity((short) 2);
+        initFresh(60_000);
+        var added = entity.<PartitionErrors>runCommand(
+                replyTo -> new AddPartitions(PID, (short) 0, List.of(A0), (short) 2, replyTo));
+        assertThat(added.reply().errors()).isEqualTo(Map.of(A0, Errors.NONE));
+
+        var end =
+                entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 0, true, (short) 2, replyTo));
+
+        assertThat(end.reply()).isEqualTo(new ProducerIdAndEpoch(Errors.NONE, PID, (short) 1));
+        awaitState(TransactionState.COMPLETE_COMMIT);
+        assertThat(markers.written).containsExactly("a-0 pid=4000 epoch=1 coordinatorEpoch=1 COMMIT tv=2");
+    }
+
+    @Test
+    void describeReportsKafkasStateNamesAndUnknownIds() {
+        var unknown = entity.<TransactionDescription>runCommand(Describe::new);
+        assertThat(unknown.reply().error()).isEqualTo(Errors.TRANSACTIONAL_ID_NOT_FOUND);
+
+        initFresh(60_000);
+        add(List.of(B1, A0), (short) 0);
+        var described = entity.<TransactionDescription>runCommand(Describe::new);
+
+        assertThat(described.reply().state()).isEqualTo("Ongoing");
+        assertThat(described.reply().partitions()).containsExactly(A0, B1);
+        assertThat(described.reply().txnTimeoutMs()).isEqualTo(60_000);
+        assertThat(described.reply().txnStartTimestamp()).isEqualTo(START_MS);
+    }
+
+    @Test
+    void idleIdsExpireAndStartAgainWithANewProducerId() {
+        initFresh(60_000);
+        clock.addAndGet(Duration.ofHours(1).toMillis());
+
+        var poke = entity.runCommand(new CheckDeadline());
+
+        assertThat(poke.event()).isInstanceOf(TransactionEvent.TransactionalIdExpired.class);
+        assertThat(metadata()).isNull();
+        assertThat(entity.<TransactionDescription>runCommand(Describe::new)
+                        .reply()
+                        .error())
+                .isEqualTo(Errors.TRANSACTIONAL_ID_NOT_FOUND);
+    }
+
+    @Test
+    void verificationAndAddOffsetsVerifyOnly() {
+        initFresh(60_000);
+        add(List.of(A0), (short) 0);
+
+        var verified = entity.<PartitionErrors>runCommand(
+                replyTo -> new TransactionCoordinator.VerifyPartitions(PID, (short) 0, List.of(A0, B1), replyTo));
+        var group = entity.<ErrorResult>runCommand(
+                replyTo -> new AddOffsets(PID, (short) 0, "g", true, (short) 0, replyTo));
+
+        assertThat(verified.reply().errors()).isEqualTo(Map.of(A0, Errors.NONE, B1, Errors.TRANSACTION_ABORTABLE));
+        assertThat(verified.hasNoEvents()).isTrue();
+        assertThat(group.reply().error()).isEqualTo(Errors.TRANSACTION_ABORTABLE);
+    }
+}
