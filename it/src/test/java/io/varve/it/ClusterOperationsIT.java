@@ -111,6 +111,11 @@ class ClusterOperationsIT {
         Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
         List<Exception> errors = new CopyOnWriteArrayList<>();
         produceStoppingTheLeader(leader, acknowledged, errors);
+        log.info(
+                "{} acknowledged; the callbacks saw {} error(s): {}",
+                acknowledged.size(),
+                errors.size(),
+                errors.stream().map(e -> e.getClass().getSimpleName()).distinct().toList());
 
         assertThat(errors)
                 .as("the producer's callbacks saw only retriable errors")
