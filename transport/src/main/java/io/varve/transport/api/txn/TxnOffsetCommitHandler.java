@@ -26,8 +26,9 @@ import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
  * before v4 too, with the error old clients know) or, from v5 (transaction version 2), adds it; then
  * the group coordinator stages the offsets until the transaction's marker. Partitions of unknown
  * topics are UNKNOWN_TOPIC_OR_PARTITION and too-long metadata OFFSET_METADATA_TOO_LARGE (checked
- * first, by {@link OffsetCommitValidation}, and never staged); the rest share the coordinators' error. An unreachable transaction coordinator is
- * COORDINATOR_LOAD_IN_PROGRESS (retried), an unreachable group coordinator COORDINATOR_NOT_AVAILABLE.
+ * first, by {@link OffsetCommitValidation}, and never staged); the rest share the coordinators'
+ * error. An unreachable transaction coordinator is COORDINATOR_LOAD_IN_PROGRESS (retried), an
+ * unreachable group coordinator COORDINATOR_NOT_AVAILABLE.
  * Stateless.
  */
 public final class TxnOffsetCommitHandler implements ApiHandler {
