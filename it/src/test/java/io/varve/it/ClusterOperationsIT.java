@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.it.support.BuildFiles;
 import io.varve.it.support.ChildJvm;
-import io.varve.it.support.Conditions;
+import io.varve.storage.testing.Conditions;
 import io.varve.it.support.KafkaTools;
 import io.varve.it.support.ScriptCluster;
 import java.time.Duration;
