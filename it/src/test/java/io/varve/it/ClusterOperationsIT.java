@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.it.support.BuildFiles;
 import io.varve.it.support.ChildJvm;
-import io.varve.storage.testing.Conditions;
 import io.varve.it.support.KafkaTools;
 import io.varve.it.support.ScriptCluster;
+import io.varve.storage.testing.Conditions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,7 +115,10 @@ class ClusterOperationsIT {
                 "{} acknowledged; the callbacks saw {} error(s): {}",
                 acknowledged.size(),
                 errors.size(),
-                errors.stream().map(e -> e.getClass().getSimpleName()).distinct().toList());
+                errors.stream()
+                        .map(e -> e.getClass().getSimpleName())
+                        .distinct()
+                        .toList());
 
         assertThat(errors)
                 .as("the producer's callbacks saw only retriable errors")
