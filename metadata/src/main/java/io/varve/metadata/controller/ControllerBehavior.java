@@ -1,6 +1,5 @@
 package io.varve.metadata.controller;
 
-import io.varve.metadata.BrokerRegistration;
 import io.varve.metadata.Controller;
 import io.varve.metadata.Controller.Activate;
 import io.varve.metadata.Controller.AllocateProducerIds;
@@ -9,7 +8,6 @@ import io.varve.metadata.Controller.AlterPartitionResult;
 import io.varve.metadata.Controller.CheckLeaderBalance;
 import io.varve.metadata.Controller.Command;
 import io.varve.metadata.Controller.ControlledShutdown;
-import io.varve.metadata.Controller.ControlledShutdownResult;
 import io.varve.metadata.Controller.CreatePartitions;
 import io.varve.metadata.Controller.CreateTopics;
 import io.varve.metadata.Controller.DeleteTopics;
@@ -34,11 +32,9 @@ import io.varve.metadata.controller.ControllerEvent.PartitionChange;
 import io.varve.metadata.controller.ControllerEvent.ProducerIdsAllocated;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
@@ -80,11 +76,10 @@ public final class ControllerBehavior
     private final ConfigsPlanner configs;
     private final Elections elections;
     private final BrokerLifecycle brokers;
+    private final ControlledShutdowns shutdowns;
     private final Set<ActorRef<MetadataPush>> registered = new LinkedHashSet<>();
     private Set<ActorRef<MetadataPush>> listed = Set.of();
     private Set<String> liveIncarnations = Set.of();
-    /** Brokers in controlled shutdown, by node id, with the incarnation that asked (not persisted). */
-    private final Map<Integer, String> shuttingDown = new HashMap<>();
 
     private boolean active;
 
@@ -106,6 +101,7 @@ public final class ControllerBehavior
         this.configs = new ConfigsPlanner(configCheck);
         this.elections = new Elections(policy);
         this.brokers = new BrokerLifecycle(elections);
+        this.shutdowns = new ControlledShutdowns(elections);
     }
 
     /**
@@ -231,7 +227,7 @@ public final class ControllerBehavior
 
     private ReplyEffect<ControllerEvent, ControllerState> onRegisterBroker(
             ControllerState state, RegisterBroker command) {
-        forgetShutdownsOfGoneIncarnations();
+        shutdowns.forgetGone(liveIncarnations);
         Outcome<Registration> outcome = brokers.register(state.image(), liveIncarnations, command);
         ActorRef<MetadataPush> subscriber = command.subscriber();
         boolean registeredNow = outcome.reply().status() == RegistrationStatus.REGISTERED;
@@ -295,17 +291,9 @@ public final class ControllerBehavior
         PartitionRegistration next = checked.value();
         PartitionRegistration current =
                 state.image().topicsByName().get(command.topic()).partitions().get(command.partition());
-        for (int member : next.isr()) {
-            if (shuttingDown.containsKey(member) && !current.isr().contains(member)) {
-                return Effect()
-                        .reply(
-                                command.replyTo(),
-                                new AlterPartitionResult(
-                                        Errors.INELIGIBLE_REPLICA,
-                                        "broker " + member + " cannot join the ISR of " + command.topic() + "-"
-                                                + command.partition() + ": it is in controlled shutdown",
-                                        null));
-            }
+        var refused = shutdowns.refuseAddition(command.topic(), current, next);
+        if (refused.isPresent()) {
+            return Effect().reply(command.replyTo(), refused.get());
         }
         if (next.equals(current)) {
             return Effect().reply(command.replyTo(), new AlterPartitionResult(Errors.NONE, null, next));
@@ -328,7 +316,7 @@ public final class ControllerBehavior
 
     private ReplyEffect<ControllerEvent, ControllerState> onLiveMembers(ControllerState state, LiveMembers command) {
         liveIncarnations = Set.copyOf(command.incarnations());
-        forgetShutdownsOfGoneIncarnations();
+        shutdowns.forgetGone(liveIncarnations);
         List<ControllerEvent> events = brokers.fenceGone(state.image(), liveIncarnations);
         if (events.isEmpty()) {
             return Effect().none().thenNoReply();
@@ -379,38 +367,10 @@ public final class ControllerBehavior
      */
     private ReplyEffect<ControllerEvent, ControllerState> onControlledShutdown(
             ControllerState state, ControlledShutdown command) {
-        BrokerRegistration registration = state.image().registrations().get(command.brokerId());
-        if (registration == null
-                || registration.fenced()
-                || !registration.incarnation().equals(command.incarnation())) {
-            return Effect()
-                    .reply(
-                            command.replyTo(),
-                            new ControlledShutdownResult(
-                                    Errors.STALE_BROKER_EPOCH,
-                                    "broker " + command.brokerId() + " is not registered by " + command.incarnation(),
-                                    -1));
+        if (!shutdowns.isShuttingDown(command.brokerId())) {
+            context.getLog().info("broker {} asks for a controlled shutdown", command.brokerId());
         }
-        if (shuttingDown.put(command.brokerId(), command.incarnation()) == null) {
-            context.getLog().info("broker {} is in controlled shutdown: moving its leaderships", command.brokerId());
-        }
-        elections.shuttingDown(shuttingDown.keySet());
-        List<ControllerEvent> events = EventChunks.changed(elections.onControlledShutdown(
-                state.image(), command.brokerId(), state.image().brokers().keySet()));
-        if (events.isEmpty()) {
-            return Effect()
-                    .reply(
-                            command.replyTo(),
-                            new ControlledShutdownResult(
-                                    Errors.NONE, null, leadershipsOf(state.image(), command.brokerId())));
-        }
-        return Effect()
-                .persist(events)
-                .thenRun(s -> publish(s, events, null))
-                .thenReply(
-                        command.replyTo(),
-                        s -> new ControlledShutdownResult(
-                                Errors.NONE, null, leadershipsOf(s.image(), command.brokerId())));
+        return persistThenReply(shutdowns.request(state.image(), command), command.replyTo());
     }
 
     private ReplyEffect<ControllerEvent, ControllerState> onElectLeaders(ControllerState state, ElectLeaders command) {
@@ -444,25 +404,6 @@ public final class ControllerBehavior
                         settings.leaderBalance().imbalancePercentage(), changes.size());
         List<ControllerEvent> events = EventChunks.changed(changes);
         return Effect().persist(events).thenRun(s -> publish(s, events, null)).thenNoReply();
-    }
-
-    private static int leadershipsOf(MetadataImage image, int brokerId) {
-        int led = 0;
-        for (var topic : image.topicsByName().values()) {
-            for (PartitionRegistration partition : topic.partitions().values()) {
-                if (partition.leader() == brokerId) {
-                    led++;
-                }
-            }
-        }
-        return led;
-    }
-
-    /** A broker whose shutting-down incarnation left the cluster, or registered anew, is eligible again. */
-    private void forgetShutdownsOfGoneIncarnations() {
-        if (shuttingDown.values().removeIf(incarnation -> !liveIncarnations.contains(incarnation))) {
-            elections.shuttingDown(shuttingDown.keySet());
-        }
     }
 
     private <R> ReplyEffect<ControllerEvent, ControllerState> persistThenReply(
