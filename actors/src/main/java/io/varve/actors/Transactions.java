@@ -46,6 +46,6 @@ final class Transactions {
                 new GroupTxnMarkers(groups, system.scheduler(), settings.requestTimeout()),
                 registry,
                 System::currentTimeMillis);
-        return TransactionCoordinators.sharded(system, services);
+        return TransactionCoordinators.sharded(system, services, metadata);
     }
 }
