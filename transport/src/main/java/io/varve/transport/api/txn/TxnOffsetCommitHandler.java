@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
@@ -65,6 +66,12 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
                 validOffsets(context.services().metadata().image(), data, errors);
         if (data.transactionalId() == null || data.transactionalId().isEmpty()) {
             return CompletableFuture.completedFuture(response(data, errors, Errors.INVALID_REQUEST));
+        }
+        OptionalInt coordinator = groups.coordinatorNodeOf(data.groupId());
+        if (coordinator.isPresent()
+                && coordinator.getAsInt() != context.services().nodeId()) {
+            // sent to the group's coordinator, as Kafka's producer does: elsewhere it looks it up again
+            return CompletableFuture.completedFuture(response(data, errors, Errors.NOT_COORDINATOR));
         }
         if (valid.isEmpty()) {
             return CompletableFuture.completedFuture(response(data, errors, Errors.NONE));
