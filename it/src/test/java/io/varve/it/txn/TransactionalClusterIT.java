@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.it.support.BuildFiles;
 import io.varve.it.support.ChildJvm;
-import io.varve.it.support.Conditions;
 import io.varve.it.support.KafkaTools;
 import io.varve.it.support.ScriptCluster;
 import io.varve.metadata.CoordinatorPlacement;
+import io.varve.storage.testing.Conditions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
