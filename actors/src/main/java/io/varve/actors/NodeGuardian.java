@@ -99,7 +99,7 @@ public final class NodeGuardian {
             GroupSettings groupSettings = GroupSettings.fromConfig(config);
             GroupCoordinators groups = GroupCoordinators.sharded(context.getSystem(), groupSettings, metadata);
             TransactionCoordinators transactions =
-                    Transactions.start(context, config, producerIds, hosted, metadata, groups);
+                    Transactions.start(context, config, settings.nodeId(), producerIds, hosted, metadata, groups);
             CleanerSettings cleanerSettings = CleanerSettings.fromConfig(config);
             ActorRef<ReplicaManager.Command> replicaManager = context.spawn(
                     ReplicaManager.create(

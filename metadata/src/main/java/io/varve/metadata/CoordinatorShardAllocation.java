@@ -16,7 +16,8 @@ import scala.concurrent.Future;
  * {@link CoordinatorPlacement} names for it, so the node FindCoordinator answers is the node that
  * hosts the group or transactional id: a new shard goes to that node's region
  * (to the asking region while that node has none yet), and a rebalance moves shards that sit
- * elsewhere once their node's region exists (after a node returns, or the live brokers change).
+ * elsewhere once their node's region exists (after a node returns, or the live brokers change),
+ * but never away from a node that is not a live broker (it could not hand them off).
  * Used by the sharding coordinator (a singleton on the oldest node) with that node's metadata.
  */
 public final class CoordinatorShardAllocation extends ShardCoordinator.AbstractShardAllocationStrategy {
@@ -42,8 +43,27 @@ public final class CoordinatorShardAllocation extends ShardCoordinator.AbstractS
     public Future<Set<String>> rebalance(
             Map<ActorRef, IndexedSeq<String>> currentShardAllocations, Set<String> rebalanceInProgress) {
         Set<String> moves = new HashSet<>();
-        currentShardAllocations.forEach((region, shards) -> shards.foreach(shard -> {
-            ActorRef preferred = preferredRegion(shard, currentShardAllocations.keySet());
+        MetadataImage image = metadata.image();
+        currentShardAllocations.forEach((region, shards) -> {
+            if (!isLiveBroker(region, image)) {
+                // its node is fenced (unreachable, leaving): a hand-off would wait for an answer that never
+                // comes (Pekko's handoff-timeout, a minute) while the shard takes no messages; once the node
+                // is removed its shards are allocated afresh, on the nodes the placement names
+                return;
+            }
+            moveMisplaced(region, shards, currentShardAllocations.keySet(), rebalanceInProgress, moves);
+        });
+        return Futures.successful(moves);
+    }
+
+    private void moveMisplaced(
+            ActorRef region,
+            IndexedSeq<String> shards,
+            Set<ActorRef> regions,
+            Set<String> rebalanceInProgress,
+            Set<String> moves) {
+        shards.foreach(shard -> {
+            ActorRef preferred = preferredRegion(shard, regions);
             if (moves.size() < MAX_MOVES
                     && preferred != null
                     && !preferred.equals(region)
@@ -51,8 +71,25 @@ public final class CoordinatorShardAllocation extends ShardCoordinator.AbstractS
                 moves.add(shard);
             }
             return null;
-        }));
-        return Futures.successful(moves);
+        });
+    }
+
+    /** Whether {@code region} runs on a live (registered, unfenced) broker of {@code image}. */
+    private boolean isLiveBroker(ActorRef region, MetadataImage image) {
+        String address = addressOf(region);
+        for (BrokerRegistration registration : image.registrations().values()) {
+            if (!registration.fenced()
+                    && image.brokers().containsKey(registration.nodeId())
+                    && registration.memberAddress().equals(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String addressOf(ActorRef region) {
+        Address regionAddress = region.path().address();
+        return (regionAddress.hasLocalScope() ? selfAddress : regionAddress).toString();
     }
 
     /** The region on the node the shard belongs on, or null when that node has no region (yet). */
@@ -74,9 +111,7 @@ public final class CoordinatorShardAllocation extends ShardCoordinator.AbstractS
         }
         String address = registration.memberAddress();
         for (ActorRef region : regions) {
-            Address regionAddress = region.path().address();
-            Address full = regionAddress.hasLocalScope() ? selfAddress : regionAddress;
-            if (full.toString().equals(address)) {
+            if (addressOf(region).equals(address)) {
                 return region;
             }
         }
