@@ -38,8 +38,37 @@ alive() { [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null; }
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo ""; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo ""; }
 
+# free_port: a port nobody listens on. BENCH_PORTS=FIRST-LAST (e.g. 19250-19299, on a machine shared
+# with others who were given their own ranges) takes the next free port of that range after the one
+# handed out last (round robin, so a port just released is not taken again at once); otherwise the
+# kernel picks an ephemeral port.
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+  if [ -z "${BENCH_PORTS:-}" ]; then
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+    return
+  fi
+  python3 - "${BENCH_PORTS%-*}" "${BENCH_PORTS#*-}" "$target/last-bench-port" <<'PY'
+import os, socket, sys
+first, last, last_file = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+try:
+    previous = int(open(last_file).read())
+except (OSError, ValueError):
+    previous = last
+count = last - first + 1
+for i in range(1, count + 1):
+    port = first + (previous - first + i) % count
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    open(last_file, "w").write(str(port))
+    print(port)
+    sys.exit(0)
+sys.exit(f"bench: no free port in BENCH_PORTS={first}-{last}")
+PY
 }
 
 # bench_prepare: a fresh $run, Kafka resolved (and async-profiler, for bench/profile.sh), Varve built
