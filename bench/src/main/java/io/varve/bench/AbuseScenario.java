@@ -54,7 +54,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * case: the probes' appends queue behind their reads in that partition's actor) or from a partition
  * of another topic ({@code separate}).
  *
- * <p>Usage: {@code AbuseScenario BOOTSTRAP NEVER_READING STALLED STALL_BYTES SECONDS same|separate}.
+ * <p>Usage: {@code AbuseScenario BOOTSTRAP NEVER_READING STALLED STALL_BYTES SECONDS same|separate
+ * [WAVES]}: WAVES (default 1) rounds of the abuse, one after the other, against the same broker.
  */
 public final class AbuseScenario {
     private static final String TOPIC = "abuse";
@@ -67,9 +68,9 @@ public final class AbuseScenario {
     private AbuseScenario() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 6 || !List.of("same", "separate").contains(args[5])) {
+        if (args.length < 6 || args.length > 7 || !List.of("same", "separate").contains(args[5])) {
             System.err.println(
-                    "usage: AbuseScenario BOOTSTRAP NEVER_READING STALLED STALL_BYTES SECONDS same|separate");
+                    "usage: AbuseScenario BOOTSTRAP NEVER_READING STALLED STALL_BYTES SECONDS same|separate [WAVES]");
             System.exit(64);
         }
         String bootstrap = args[0];
@@ -78,6 +79,7 @@ public final class AbuseScenario {
         int stallBytes = Integer.parseInt(args[3]);
         int seconds = Integer.parseInt(args[4]);
         String fetched = args[5].equals("same") ? TOPIC : OTHER_TOPIC;
+        int waves = args.length == 7 ? Integer.parseInt(args[6]) : 1;
         createTopic(bootstrap, TOPIC);
         createTopic(bootstrap, OTHER_TOPIC);
         // the probe JVM's own start-up (class loading, JIT of the client code) is paid here, before the
@@ -85,7 +87,20 @@ public final class AbuseScenario {
         for (int i = 1; i <= WARM_UP_PROBES; i++) {
             System.out.println("before abuse, warm-up " + i + ": " + probe(bootstrap, -i));
         }
+        for (int wave = 1; wave <= waves; wave++) {
+            System.out.println("wave " + wave + " of " + waves);
+            wave(bootstrap, neverReading, stalled, stallBytes, seconds, fetched, wave * 100_000);
+        }
+    }
 
+    /**
+     * One wave of abuse: the abusers connect, a probe runs once a second for {@code seconds}, the
+     * summary line is printed, the abusers leave and one more probe runs. A second wave meets a broker
+     * whose code the first one warmed (JIT), which tells the broker's warm-up from its steady state.
+     */
+    private static void wave(
+            String bootstrap, int neverReading, int stalled, int stallBytes, int seconds, String fetched, int firstId)
+            throws IOException, InterruptedException {
         InetSocketAddress address = address(bootstrap);
         List<SocketChannel> readersThatNeverRead = new ArrayList<>();
         ByteBuffer fetches = fetches(fetched, FETCHES_PER_WRITE);
@@ -110,7 +125,7 @@ public final class AbuseScenario {
         for (int i = 0; System.nanoTime() < end; i++) {
             long started = System.nanoTime();
             pipelined += pushFetches(readersThatNeverRead, fetches);
-            Probe probe = probe(bootstrap, i);
+            Probe probe = probe(bootstrap, firstId + i);
             System.out.println("probe " + i + ": " + probe + " (fetch bytes pipelined so far " + pipelined + ")");
             if (probe.failed()) {
                 failed++;
@@ -143,7 +158,7 @@ public final class AbuseScenario {
         for (SocketChannel channel : stallers) {
             channel.close();
         }
-        System.out.println("after abuse: " + probe(bootstrap, -100));
+        System.out.println("after abuse: " + probe(bootstrap, firstId - 1));
     }
 
     /** One probe: a fresh producer's acks=all send, then a fresh consumer reading that record. */
