@@ -14,7 +14,8 @@ public record ControllerState(MetadataImage image, long nextProducerId) implemen
 
     /** Before the first event: offset 0 (no event applied), no brokers, no topics. */
     public static ControllerState initial(String clusterId) {
-        return new ControllerState(new MetadataImage(0L, clusterId, -1, Map.of(), Map.of(), Map.of(), Map.of()), 0L);
+        return new ControllerState(
+                new MetadataImage(0L, clusterId, -1, Map.of(), Map.of(), Map.of(), Map.of(), Map.of()), 0L);
     }
 
     public ControllerState apply(ControllerEvent event) {
