@@ -51,7 +51,15 @@ public final class BuildFiles {
         if (jars == null || jars.length == 0) {
             throw new AssertionError(dir + " holds no jars: the it module's build copies kafka-clients 3.9 there");
         }
+        // the probe polls with storage's test Conditions (JDK only): its test-jar, not the 4.x client
+        String conditions = io.varve.storage.testing.Conditions.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath();
         return itTarget().resolve("test-classes")
+                + File.pathSeparator
+                + conditions
                 + File.pathSeparator
                 + Arrays.stream(jars).map(File::getPath).sorted().collect(Collectors.joining(File.pathSeparator));
     }
