@@ -2,14 +2,16 @@
 # Varve against Apache Kafka 4.3.1, single node each, side by side on loopback, measured with Kafka's
 # own load tools. Documented in docs/benchmarks.md; results in bench/target/results.md.
 #
-#   bench/run.sh [--quick] [--rounds N] [--only produce,consume,e2e,compaction]
+#   bench/run.sh [--quick] [--rounds N] [--only produce,consume,e2e,compaction,transactions]
 #   bench/run.sh --cluster [--quick] [--rounds N]    three nodes each, RF 3 (bench/cluster.sh)
 #
 #   --quick     one round with small record counts: checks the harness in a few minutes
 #   --rounds N  rounds of "Kafka then Varve" (default 3); each round starts both brokers afresh
 #   --only W    only these workloads (startup, RSS are always measured; consume also produces the
 #               100-byte acks=1 records it reads); for quick A/B runs while tuning one metric.
-#               compaction (issue 15) is not in the default set: run it as --only compaction
+#               compaction (issue 15) is not in the default set: run it as --only compaction;
+#               transactions (issue 14): BENCH_N1K 1 KiB records in 100 ms transactions, then read
+#               back read_committed (in the default set)
 #
 # Record counts can be overridden with BENCH_N100, BENCH_N1K, BENCH_CONSUME, BENCH_E2E, BENCH_COMPACT
 # (1 KiB records of the compaction workload, 10% distinct keys; BENCH_COMPACT_SEGMENT its segment.bytes);
@@ -27,8 +29,8 @@ fi
 args="$*"
 quick=0
 rounds=3
-only="produce,consume,e2e"
-usage() { echo "usage: bench/run.sh [--quick] [--rounds N] [--only produce,consume,e2e,compaction]" >&2; exit 64; }
+only="produce,consume,e2e,transactions"
+usage() { echo "usage: bench/run.sh [--quick] [--rounds N] [--only produce,consume,e2e,compaction,transactions]" >&2; exit 64; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; rounds=1; shift ;;
@@ -110,7 +112,7 @@ measure() {  # measure SYSTEM ROUND
   record "$sys" "$r" startup_ms "${line#first-produce-ms=}"
 
   local t
-  for t in p100-acks1 p1k-acks1 p100-acksall p1k-acksall e2e; do
+  for t in p100-acks1 p1k-acks1 p100-acksall p1k-acksall e2e txn; do
     create_topic "$sys" "r$r" "$t" || fail "$sys" "$r" "create-$t" "$logs/$sys-r$r-create-$t.log" "$?"
   done
 
@@ -144,6 +146,7 @@ measure() {  # measure SYSTEM ROUND
   wants consume && consume "$sys" "$r"
   wants e2e && e2e "$sys" "$r"
   wants compaction && compaction "$sys" "$r"
+  wants transactions && transactions "$sys" "$r"
   finish "$sys" "$r"
 }
 
@@ -162,6 +165,35 @@ consume() {  # consume SYSTEM ROUND
   else
     record "$sys" "$r" consume_rps "$(awk -F', *' '{ print $10 }' <<<"$line")"
     record "$sys" "$r" consume_mbs "$(awk -F', *' '{ print $9 }' <<<"$line")"
+  fi
+}
+
+transactions() {  # transactions SYSTEM ROUND: a transactional producer, then a read_committed consumer
+  local sys=$1 r=$2 bootstrap="127.0.0.1:$port" out line rc=0
+  out="$logs/$sys-r$r-txn-produce.log"
+  log "$sys round $r: ProducerPerformance transactional ($n1k x 1 KiB, 100 ms transactions)"
+  tool 600 "$out" org.apache.kafka.tools.ProducerPerformance --bootstrap-server "$bootstrap" --topic txn \
+    --num-records "$n1k" --record-size 1024 --throughput -1 --transactional-id "bench-$sys-$r" \
+    --transaction-duration-ms 100 --command-property acks=all $producer_props || rc=$?
+  line=$(grep -E '^[0-9]+ records sent, .*99\.9th' "$out" | tail -1 || true)
+  if [ "$rc" != 0 ] || [ -z "$line" ] || grep -qE '^(org\.apache\.kafka|java\.)[^ ]*(Exception|Error)' "$out"; then
+    fail "$sys" "$r" txn-produce "$out" "$rc"
+    return 0
+  fi
+  record "$sys" "$r" txn_produce_mbs "$(sed -E 's/.*records\/sec \(([0-9.]+) MB\/sec\).*/\1/' <<<"$line")"
+  record "$sys" "$r" txn_produce_p99_ms "$(sed -E 's/.* ([0-9]+) ms 99th.*/\1/' <<<"$line")"
+  out="$logs/$sys-r$r-txn-consume.log"
+  log "$sys round $r: ConsumerPerformance read_committed ($n1k x 1 KiB from txn)"
+  rc=0
+  tool 180 "$out" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$bootstrap" --topic txn \
+    --num-records "$n1k" --timeout 30000 --group "bench-txn-$sys-$r" --hide-header \
+    --command-property isolation.level=read_committed || rc=$?
+  line=$(grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} .*, .*, ' "$out" | tail -1 || true)
+  if [ "$rc" != 0 ] || [ -z "$line" ] || grep -q 'WARNING: Exiting before consuming' "$out" \
+     || [ "$(awk -F', *' '{ print $5 }' <<<"$line")" -lt "$n1k" ]; then
+    fail "$sys" "$r" txn-consume "$out" "$rc"
+  else
+    record "$sys" "$r" txn_consume_mbs "$(awk -F', *' '{ print $9 }' <<<"$line")"
   fi
 }
 

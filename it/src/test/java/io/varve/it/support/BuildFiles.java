@@ -44,31 +44,24 @@ public final class BuildFiles {
                 "the kafka-tools module writes it; build with -am");
     }
 
-    /** This module's test classes, storage's test-jar, then kafka-clients 3.9 and its libraries (no 4.x client). */
+    /** This module's test classes followed by kafka-clients 3.9 and its libraries (no 4.x client). */
     public static String legacyClientClasspath() {
         Path dir = itTarget().resolve("clients-3.9");
         File[] jars = dir.toFile().listFiles((d, name) -> name.endsWith(".jar"));
         if (jars == null || jars.length == 0) {
             throw new AssertionError(dir + " holds no jars: the it module's build copies kafka-clients 3.9 there");
         }
-        // the probe polls with storage's test-jar Conditions (plain JDK code): its jar or directory too
+        // the probe polls with storage's test Conditions (JDK only): its test-jar, not the 4.x client
+        String conditions = io.varve.storage.testing.Conditions.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath();
         return itTarget().resolve("test-classes")
                 + File.pathSeparator
-                + codeSourceOf(io.varve.storage.testing.Conditions.class)
+                + conditions
                 + File.pathSeparator
                 + Arrays.stream(jars).map(File::getPath).sorted().collect(Collectors.joining(File.pathSeparator));
-    }
-
-    private static String codeSourceOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain()
-                            .getCodeSource()
-                            .getLocation()
-                            .toURI())
-                    .toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException("no code source for " + type.getName(), e);
-        }
     }
 
     /** The logback jars of this test JVM, so a child node logs like the in-process ones. */

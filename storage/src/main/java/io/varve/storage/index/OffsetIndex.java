@@ -2,6 +2,7 @@ package io.varve.storage.index;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * The sparse offset index of one log segment, file {@code <20-digit base offset>.index}: it maps some offsets
@@ -75,6 +76,16 @@ public final class OffsetIndex extends AbstractIndex {
         return slot < 0 ? new OffsetPosition(baseOffset(), 0) : entryAt(slot);
     }
 
+    /**
+     * The offset of the first entry whose batch starts at or after {@code position}: an upper bound, from
+     * the index alone, for the offsets of a read that ended at {@code position} (Kafka's fetch upper bound
+     * for aborted transactions). Empty when no entry lies there.
+     */
+    public OptionalLong firstOffsetAtOrAfter(int position) {
+        int next = largestSlotWithKeyAtMost(position - 1L, this::positionAt) + 1;
+        return next < entries() ? OptionalLong.of(offsetAt(next)) : OptionalLong.empty();
+    }
+
     /** The {@code n}-th entry, counting from 0. */
     public OffsetPosition entry(int n) {
         checkSlot(n);
@@ -99,6 +110,10 @@ public final class OffsetIndex extends AbstractIndex {
             throw new CorruptIndexException("Offset index " + file() + " is corrupt: its last offset " + lastOffset()
                     + " is not above its first offset " + offsetAt(0) + " across " + entries() + " entries");
         }
+    }
+
+    private long positionAt(int slot) {
+        return mmap().getInt(slotPosition(slot) + 4);
     }
 
     private OffsetPosition entryAt(int slot) {

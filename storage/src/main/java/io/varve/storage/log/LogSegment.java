@@ -220,6 +220,15 @@ public final class LogSegment {
         return log.searchForOffsetFromPosition(offset, start);
     }
 
+    /**
+     * An upper bound for the offsets a read that ended at file {@code position} returned: the offset of
+     * the first indexed batch at or after it, empty when the index has none there (the bound is then the
+     * next segment's base offset or the log end).
+     */
+    OptionalLong offsetBoundAfter(int position) {
+        return offsetIndex.firstOffsetAtOrAfter(position);
+    }
+
     /** Where a read found its batches: {@code length} bytes from {@code position}, starting at {@code firstBatchOffset}. */
     record Range(int position, int length, long firstBatchOffset) {}
 

@@ -22,7 +22,6 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.EndTransactionMarker;
-import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.internal.FileRecords.TimestampAndOffset;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -441,14 +440,20 @@ public final class PartitionLog {
         }
     }
 
-    /** The base offset of the first batch after {@code slice}, or of the next segment, or the log end. */
+    /**
+     * An offset above every record {@code slice} holds, as Kafka bounds it: from the offset index, the first
+     * indexed batch starting at or after the slice's end, else the next segment's base offset, else the log
+     * end. (The slice may end inside a batch when the fetch's max bytes cut it, so its end is no batch
+     * boundary to read from.)
+     */
     private long offsetAfter(LogSlice slice) {
         Map.Entry<Long, LogSegment> entry = segments.floorEntry(slice.firstBatchOffset());
         LogSegment segment = entry.getValue();
         int end = slice.position() + slice.length();
         if (end < segment.size()) {
-            for (FileChannelRecordBatch batch : segment.records().batchesFrom(end)) {
-                return batch.baseOffset();
+            OptionalLong bound = segment.offsetBoundAfter(end);
+            if (bound.isPresent()) {
+                return bound.getAsLong();
             }
         }
         Long next = segments.higherKey(entry.getKey());

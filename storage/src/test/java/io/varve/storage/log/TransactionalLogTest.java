@@ -108,7 +108,10 @@ class TransactionalLogTest {
 
     @Test
     void readCommittedFetchReportsTheAbortedTransactionsOfTheReturnedData() throws IOException {
-        open();
+        // every batch after the first indexed, so the offset index bounds a read exactly (as Kafka, the
+        // bound comes from the index: with sparse entries it reaches further, which only reports more)
+        fx = new LogFixture(root).with(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, 1);
+        log = fx.open();
         txnBatch(PID_A, 0, "a", 2); // 0..1
         marker(PID_A, false); // 2
         txnBatch(PID_B, 0, "b", 2); // 3..4
@@ -132,6 +135,27 @@ class TransactionalLogTest {
         assertThat(log.abortedTransactions(0, first))
                 .extracting(AbortedTxn::producerId, AbortedTxn::firstOffset)
                 .containsExactly(tuple(PID_A, 0));
+    }
+
+    @Test
+    void aReadCutInsideABatchByMaxBytesStillReportsItsAbortedTransactions() throws IOException {
+        open();
+        txnBatch(PID_A, 0, "a", 50); // 0..49
+        marker(PID_A, false); // 50
+        txnBatch(PID_B, 0, "b", 50); // 51..100
+        marker(PID_B, false); // 101
+        log.onHighWatermarkUpdated(102);
+        ReadResult.Data whole = (ReadResult.Data) log.read(0, 1 << 20, 102, true);
+        int firstBatchBytes = whole.slice().length() / 2;
+        whole.slice().release();
+
+        // the fetch's max bytes end the slice inside B's batch: no batch starts where the slice ends
+        LogSlice cut = ((ReadResult.Data) log.read(0, firstBatchBytes, 102, false)).slice();
+        assertThat(cut.length()).isEqualTo(firstBatchBytes);
+        assertThat(log.abortedTransactions(0, cut))
+                .extracting(AbortedTxn::producerId, AbortedTxn::firstOffset)
+                .containsExactly(tuple(PID_A, 0), tuple(PID_B, 51));
+        cut.release();
     }
 
     @Test
