@@ -1,20 +1,27 @@
 package io.varve.metadata.controller;
 
 import io.varve.metadata.Controller.AllocateProducerIds;
+import io.varve.metadata.Controller.AlterScramCredentials;
 import io.varve.metadata.Controller.Command;
 import io.varve.metadata.Controller.CreatePartitions;
 import io.varve.metadata.Controller.CreateTopics;
 import io.varve.metadata.Controller.DeleteTopics;
+import io.varve.metadata.Controller.DescribeGroupConfigs;
+import io.varve.metadata.Controller.DescribeScramCredentials;
 import io.varve.metadata.Controller.GetImage;
+import io.varve.metadata.Controller.GroupConfigs;
 import io.varve.metadata.Controller.MetadataUpdate;
+import io.varve.metadata.Controller.OperationResult;
 import io.varve.metadata.Controller.ProducerIdBlock;
 import io.varve.metadata.Controller.RegisterBroker;
 import io.varve.metadata.Controller.ReplaceConfigs;
+import io.varve.metadata.Controller.ReplaceGroupConfigs;
 import io.varve.metadata.ControllerSettings;
 import io.varve.metadata.controller.ControllerEvent.BrokerRegistered;
 import io.varve.metadata.controller.ControllerEvent.ProducerIdsAllocated;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -94,6 +101,17 @@ public final class ControllerBehavior
                 .onCommand(AllocateProducerIds.class, this::onAllocateProducerIds)
                 .onCommand(RegisterBroker.class, this::onRegisterBroker)
                 .onCommand(GetImage.class, this::onGetImage)
+                .onCommand(ReplaceGroupConfigs.class, this::onReplaceGroupConfigs)
+                .onCommand(DescribeGroupConfigs.class, (state, c) -> Effect()
+                        .reply(
+                                c.replyTo(),
+                                new GroupConfigs(c.group(), state.clients().groupConfigs(c.group()))))
+                .onCommand(
+                        AlterScramCredentials.class,
+                        (state, c) -> persistThenReply(
+                                ScramPlanner.plan(state.clients(), c.upsertions(), c.deletions()), c.replyTo()))
+                .onCommand(DescribeScramCredentials.class, (state, c) -> Effect()
+                        .reply(c.replyTo(), ScramInfos.of(state.clients())))
                 .build();
     }
 
@@ -130,6 +148,19 @@ public final class ControllerBehavior
     private ReplyEffect<ControllerEvent, ControllerState> onReplaceConfigs(
             ControllerState state, ReplaceConfigs command) {
         return persistThenReply(configs.plan(state.image(), command), command.replyTo());
+    }
+
+    private ReplyEffect<ControllerEvent, ControllerState> onReplaceGroupConfigs(
+            ControllerState state, ReplaceGroupConfigs command) {
+        Map<String, String> configs = Immutables.sortedCopy(command.configs());
+        if (command.validateOnly() || configs.equals(state.clients().groupConfigs(command.group()))) {
+            return Effect().reply(command.replyTo(), new OperationResult(Errors.NONE, null));
+        }
+        return persistThenReply(
+                new Outcome<>(
+                        new OperationResult(Errors.NONE, null),
+                        List.of(new ControllerEvent.GroupConfigsReplaced(command.group(), configs))),
+                command.replyTo());
     }
 
     private ReplyEffect<ControllerEvent, ControllerState> onAllocateProducerIds(

@@ -38,7 +38,7 @@ public final class MetadataImageTransition {
             return withBrokerConfigs(image, replaced.resourceName(), replaced.configs());
         } else if (event instanceof BrokerRegistered registered) {
             return onBrokerRegistered(image, registered.broker());
-        } else if (event instanceof ProducerIdsAllocated) {
+        } else if (event instanceof ProducerIdsAllocated || event instanceof ControllerEvent.ClientEvent) {
             return withTopics(image, image.topicsByName(), image.topicNamesById());
         }
         throw new IllegalArgumentException("unknown controller event " + event);
