@@ -27,7 +27,12 @@ class AdminHandlersTest {
                         ApiKeys.DELETE_RECORDS,
                         ApiKeys.DESCRIBE_PRODUCERS,
                         ApiKeys.DESCRIBE_CLUSTER,
-                        ApiKeys.DESCRIBE_LOG_DIRS));
+                        ApiKeys.DESCRIBE_LOG_DIRS,
+                        ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS,
+                        ApiKeys.ALTER_USER_SCRAM_CREDENTIALS,
+                        ApiKeys.CREATE_ACLS,
+                        ApiKeys.DESCRIBE_ACLS,
+                        ApiKeys.DELETE_ACLS));
         for (ApiHandler handler : handlers) {
             assertThat(handler.minVersion())
                     .as(handler.apiKey().name)
