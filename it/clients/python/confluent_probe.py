@@ -29,36 +29,13 @@ import time
 import confluent_kafka
 from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
+from probe_lines import DEADLINE_S, PADDING, await_listed, fail, out, record, run
 
-DEADLINE_S = 30.0
 CLIENT = "confluent-kafka"
-# produced values repeat it, so that every codec shrinks a batch (librdkafka sends a batch
-# uncompressed when compressing does not make it smaller)
-PADDING = "x" * 64
-
-
-def out(*words):
-    print(*words, flush=True)
-
-
-def fail(message):
-    print(message, file=sys.stderr, flush=True)
-    sys.exit(1)
-
-
-def text(data):
-    return "-" if data is None else data.decode("utf-8")
-
-
-def header_text(headers):
-    if not headers:
-        return "-"
-    return ",".join(name + "=" + text(value) for name, value in headers)
 
 
 def record_line(msg):
-    out("record", msg.partition(), msg.offset(), text(msg.key()), text(msg.value()),
-        header_text(msg.headers()))
+    record(msg.partition(), msg.offset(), msg.key(), msg.value(), msg.headers())
 
 
 def consumer(bootstrap, **extra):
@@ -166,14 +143,8 @@ def group(bootstrap, topic, group_id, count):
     c.close()
 
 
-def await_listed(admin, topic, expected):
-    deadline = time.monotonic() + DEADLINE_S
-    while time.monotonic() < deadline:
-        listed = topic in admin.list_topics(timeout=DEADLINE_S).topics
-        if listed == expected:
-            return listed
-        time.sleep(0.1)
-    return not expected
+def topics_listed(admin):
+    return lambda: admin.list_topics(timeout=DEADLINE_S).topics
 
 
 def admin_scenario(bootstrap, topic, partitions):
@@ -183,10 +154,10 @@ def admin_scenario(bootstrap, topic, partitions):
     described = admin.list_topics(topic=topic, timeout=DEADLINE_S).topics[topic]
     leaders = [described.partitions[p].leader for p in sorted(described.partitions)]
     out("described", topic, "partitions", len(leaders), "leaders", ",".join(str(l) for l in leaders))
-    out("listed", topic, await_listed(admin, topic, True))
+    out("listed", topic, await_listed(topics_listed(admin), topic, True))
     admin.delete_topics([topic])[topic].result()
     out("deleted", topic)
-    out("listed", topic, await_listed(admin, topic, False))
+    out("listed", topic, await_listed(topics_listed(admin), topic, False))
 
 
 def unknown_topic(bootstrap, topic):
@@ -256,30 +227,23 @@ def transactions(bootstrap, input_topic, output, group_id, transactional_id, cou
         fail("read %d of %d committed records" % (read, count + 1))
 
 
-def main(args):
-    command, bootstrap = args[0], args[1]
-    if command == "produce":
-        produce(bootstrap, args[2], args[3], int(args[4]), args[5])
-    elif command == "consume":
-        consume(bootstrap, args[2], args[3], int(args[4]))
-    elif command == "watermarks":
-        watermarks(bootstrap, args[2])
-    elif command == "group":
-        group(bootstrap, args[2], args[3], int(args[4]))
-    elif command == "admin":
-        admin_scenario(bootstrap, args[2], int(args[3]))
-    elif command == "unknown-topic":
-        unknown_topic(bootstrap, args[2])
-    elif command == "out-of-range":
-        out_of_range(bootstrap, args[2], int(args[3]))
-    elif command == "transactions":
-        transactions(bootstrap, args[2], args[3], args[4], args[5], int(args[6]))
-    elif command == "version":
-        out("client", "confluent-kafka", confluent_kafka.version()[0], "librdkafka",
-            confluent_kafka.libversion()[0])
-    else:
-        fail("unknown command " + command)
+def version():
+    out("client", "confluent-kafka", confluent_kafka.version()[0], "librdkafka",
+        confluent_kafka.libversion()[0])
+
+
+SCENARIOS = {
+    "produce": (produce, [str, str, str, int, str]),
+    "consume": (consume, [str, str, str, int]),
+    "watermarks": (watermarks, [str, str]),
+    "group": (group, [str, str, str, int]),
+    "admin": (admin_scenario, [str, str, int]),
+    "unknown-topic": (unknown_topic, [str, str]),
+    "out-of-range": (out_of_range, [str, str, int]),
+    "transactions": (transactions, [str, str, str, str, str, int]),
+    "version": (version, []),
+}
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    run(sys.argv[1:], SCENARIOS)

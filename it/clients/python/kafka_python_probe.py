@@ -13,34 +13,13 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, OffsetOutOfRangeError
 from kafka.structs import OffsetAndMetadata
+from probe_lines import DEADLINE_S, PADDING, await_listed, fail, out, record, run
 
-DEADLINE_S = 30.0
 CLIENT = "kafka-python"
-PADDING = "x" * 64  # as in confluent_probe.py
 
 
-def out(*words):
-    print(*words, flush=True)
-
-
-def fail(message):
-    print(message, file=sys.stderr, flush=True)
-    sys.exit(1)
-
-
-def text(data):
-    return "-" if data is None else data.decode("utf-8")
-
-
-def header_text(headers):
-    if not headers:
-        return "-"
-    return ",".join(name + "=" + text(value) for name, value in headers)
-
-
-def record_line(record):
-    out("record", record.partition, record.offset, text(record.key), text(record.value),
-        header_text(record.headers))
+def record_line(r):
+    record(r.partition, r.offset, r.key, r.value, r.headers)
 
 
 def consumer(bootstrap, **extra):
@@ -126,13 +105,8 @@ def group(bootstrap, topic, group_id, count):
     c.close()
 
 
-def await_listed(admin, topic, expected):
-    deadline = time.monotonic() + DEADLINE_S
-    while time.monotonic() < deadline:
-        if (topic in admin.list_topics()) == expected:
-            return expected
-        time.sleep(0.1)
-    return not expected
+def topics_listed(admin):
+    return admin.list_topics
 
 
 def admin_scenario(bootstrap, topic, partitions):
@@ -147,13 +121,13 @@ def admin_scenario(bootstrap, topic, partitions):
         fail("describe failed with error code %d" % described["error_code"])
     leaders = [p["leader"] for p in sorted(described["partitions"], key=lambda p: p["partition"])]
     out("described", topic, "partitions", len(leaders), "leaders", ",".join(str(l) for l in leaders))
-    out("listed", topic, await_listed(admin, topic, True))
+    out("listed", topic, await_listed(topics_listed(admin), topic, True))
     response = admin.delete_topics([topic])
     for name, code in response.topic_error_codes:
         if code != 0:
             fail("delete %s failed with error code %d" % (name, code))
     out("deleted", topic)
-    out("listed", topic, await_listed(admin, topic, False))
+    out("listed", topic, await_listed(topics_listed(admin), topic, False))
     admin.close()
 
 
@@ -180,27 +154,21 @@ def out_of_range(bootstrap, topic, offset):
     c.close()
 
 
-def main(args):
-    command, bootstrap = args[0], args[1]
-    if command == "produce":
-        produce(bootstrap, args[2], args[3], int(args[4]), args[5])
-    elif command == "consume":
-        consume(bootstrap, args[2], args[3], int(args[4]))
-    elif command == "watermarks":
-        watermarks(bootstrap, args[2])
-    elif command == "group":
-        group(bootstrap, args[2], args[3], int(args[4]))
-    elif command == "admin":
-        admin_scenario(bootstrap, args[2], int(args[3]))
-    elif command == "unknown-topic":
-        unknown_topic(bootstrap, args[2])
-    elif command == "out-of-range":
-        out_of_range(bootstrap, args[2], int(args[3]))
-    elif command == "version":
-        out("client", "kafka-python", kafka.__version__)
-    else:
-        fail("unknown command " + command)
+def version():
+    out("client", "kafka-python", kafka.__version__)
+
+
+SCENARIOS = {
+    "produce": (produce, [str, str, str, int, str]),
+    "consume": (consume, [str, str, str, int]),
+    "watermarks": (watermarks, [str, str]),
+    "group": (group, [str, str, str, int]),
+    "admin": (admin_scenario, [str, str, int]),
+    "unknown-topic": (unknown_topic, [str, str]),
+    "out-of-range": (out_of_range, [str, str, int]),
+    "version": (version, []),
+}
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    run(sys.argv[1:], SCENARIOS)

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.varve.it.support.Clients;
-import io.varve.it.support.Conditions;
 import io.varve.it.support.Polls;
 import io.varve.it.support.RawKafkaConnection;
 import io.varve.it.support.VarveCluster;
+import io.varve.storage.testing.Conditions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

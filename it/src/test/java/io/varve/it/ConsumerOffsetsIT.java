@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.varve.it.support.Clients;
-import io.varve.it.support.Conditions;
 import io.varve.it.support.Polls;
 import io.varve.it.support.VarveNodeExtension;
+import io.varve.storage.testing.Conditions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

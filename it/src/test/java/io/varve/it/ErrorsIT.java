@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.varve.it.support.Clients;
-import io.varve.it.support.Conditions;
 import io.varve.it.support.Polls;
 import io.varve.it.support.VarveCluster;
 import io.varve.it.support.VarveNodeExtension;
+import io.varve.storage.testing.Conditions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

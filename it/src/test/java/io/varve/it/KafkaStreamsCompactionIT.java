@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.it.support.Clients;
 import io.varve.it.support.CompactedPartitions;
-import io.varve.it.support.Conditions;
 import io.varve.it.support.VarveNodeExtension;
+import io.varve.storage.testing.Conditions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

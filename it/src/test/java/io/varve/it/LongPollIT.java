@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.varve.it.support.Clients;
-import io.varve.it.support.Conditions;
 import io.varve.it.support.VarveCluster;
+import io.varve.storage.testing.Conditions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.varve.connectors.embedded.EmbeddedVarve;
 import io.varve.connectors.support.Clients;
-import io.varve.connectors.support.Conditions;
 import io.varve.connectors.support.TestNode;
+import io.varve.storage.testing.Conditions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

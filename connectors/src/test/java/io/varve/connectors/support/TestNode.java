@@ -3,6 +3,7 @@ package io.varve.connectors.support;
 import io.varve.connectors.embedded.EmbeddedVarve;
 import io.varve.connectors.embedded.Varve;
 import io.varve.connectors.embedded.VarveBuilder;
+import io.varve.storage.testing.SerializationCheckAppender;
 import java.util.List;
 
 /**

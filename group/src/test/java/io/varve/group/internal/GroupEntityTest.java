@@ -2,7 +2,6 @@ package io.varve.group.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
 import io.varve.group.CommittedOffset;
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinator.CommitOffsets;
@@ -33,7 +32,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -44,21 +42,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The group entity under Pekko's event-sourced test kit: given events, a command, events and reply. */
 @ExtendWith(LogCapturingExtension.class)
 class GroupEntityTest {
-    private static final GroupSettings SETTINGS = new GroupSettings(
-            Duration.ZERO,
-            Duration.ofSeconds(6),
-            Duration.ofMinutes(30),
-            10,
-            Duration.ofMinutes(5),
-            4096,
-            Duration.ofDays(7),
-            3,
-            "jdbc-read-journal");
-    private static final Config CONFIG =
-            EventSourcedBehaviorTestKit.config().withFallback(PersistenceTestKitSnapshotPlugin.config());
-    private static final ActorTestKit TEST_KIT = ActorTestKit.create(CONFIG);
+    private static final GroupSettings SETTINGS = GroupEntityKit.settings(Duration.ofDays(7), 3);
+    private static final ActorTestKit TEST_KIT = GroupEntityKit.testKit();
     private static final TopicPartition ORDERS_0 = new TopicPartition("orders", 0);
-    private static final long START_MS = 1_700_000_000_000L;
+    private static final long START_MS = GroupEntityKit.START_MS;
 
     private final MetadataCache metadata = new MetadataCache(TestImages.withTopics(1, "orders"));
 
@@ -66,11 +53,7 @@ class GroupEntityTest {
 
     @BeforeEach
     void start() {
-        entity = EventSourcedBehaviorTestKit.create(
-                TEST_KIT.system(),
-                GroupEntity.create("g1", SETTINGS, metadata, () -> START_MS),
-                EventSourcedBehaviorTestKit.enabledSerializationSettings());
-        entity.clear();
+        entity = GroupEntityKit.entity(TEST_KIT, "g1", SETTINGS, metadata, () -> START_MS);
     }
 
     @AfterAll

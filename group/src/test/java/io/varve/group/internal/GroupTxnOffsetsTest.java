@@ -2,7 +2,6 @@ package io.varve.group.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
 import io.varve.group.CommittedOffset;
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinator.CommitTxnOffsets;
@@ -20,7 +19,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,22 +32,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LogCapturingExtension.class)
 class GroupTxnOffsetsTest {
-    private static final GroupSettings SETTINGS = new GroupSettings(
-            Duration.ZERO,
-            Duration.ofSeconds(6),
-            Duration.ofMinutes(30),
-            10,
-            Duration.ofMinutes(5),
-            4096,
-            Duration.ofDays(7),
-            3,
-            "jdbc-read-journal");
-    private static final Config CONFIG =
-            EventSourcedBehaviorTestKit.config().withFallback(PersistenceTestKitSnapshotPlugin.config());
-    private static final ActorTestKit TEST_KIT = ActorTestKit.create(CONFIG);
+    private static final GroupSettings SETTINGS = GroupEntityKit.settings(Duration.ofDays(7), 3);
+    private static final ActorTestKit TEST_KIT = GroupEntityKit.testKit();
     private static final TopicPartition IN_0 = new TopicPartition("in", 0);
     private static final TopicPartition IN_1 = new TopicPartition("in", 1);
-    private static final long START_MS = 1_700_000_000_000L;
+    private static final long START_MS = GroupEntityKit.START_MS;
     private static final long PID = 42L;
 
     private final MetadataCache metadata = new MetadataCache(TestImages.withTopics(1, "in"));
@@ -57,11 +44,7 @@ class GroupTxnOffsetsTest {
 
     @BeforeEach
     void start() {
-        entity = EventSourcedBehaviorTestKit.create(
-                TEST_KIT.system(),
-                GroupEntity.create("g-txn", SETTINGS, metadata, () -> START_MS),
-                EventSourcedBehaviorTestKit.enabledSerializationSettings());
-        entity.clear();
+        entity = GroupEntityKit.entity(TEST_KIT, "g-txn", SETTINGS, metadata, () -> START_MS);
     }
 
     @AfterAll

@@ -2,7 +2,6 @@ package io.varve.group.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
 import io.varve.group.CommittedOffset;
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinator.CommitOffsets;
@@ -33,7 +32,6 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,19 +45,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 class OffsetCleanupTest {
     private static final Duration RETENTION = Duration.ofHours(1);
-    private static final GroupSettings SETTINGS = new GroupSettings(
-            Duration.ZERO,
-            Duration.ofSeconds(6),
-            Duration.ofMinutes(30),
-            10,
-            Duration.ofMinutes(5),
-            4096,
-            RETENTION,
-            100,
-            "jdbc-read-journal");
-    private static final Config CONFIG =
-            EventSourcedBehaviorTestKit.config().withFallback(PersistenceTestKitSnapshotPlugin.config());
-    private static final ActorTestKit TEST_KIT = ActorTestKit.create(CONFIG);
+    private static final GroupSettings SETTINGS = GroupEntityKit.settings(RETENTION, 100);
+    private static final ActorTestKit TEST_KIT = GroupEntityKit.testKit();
     private static final long T0 = 1_700_000_000_000L;
     private static final TopicPartition ORDERS_0 = new TopicPartition("orders", 0);
     private static final TopicPartition ORDERS_1 = new TopicPartition("orders", 1);
@@ -71,11 +58,7 @@ class OffsetCleanupTest {
 
     @BeforeEach
     void start() {
-        entity = EventSourcedBehaviorTestKit.create(
-                TEST_KIT.system(),
-                GroupEntity.create("g1", SETTINGS, metadata, clock::get),
-                EventSourcedBehaviorTestKit.enabledSerializationSettings());
-        entity.clear();
+        entity = GroupEntityKit.entity(TEST_KIT, "g1", SETTINGS, metadata, clock::get);
     }
 
     @AfterAll

@@ -18,17 +18,6 @@ final class ClientPrograms {
 
     private ClientPrograms() {}
 
-    /**
-     * What librdkafka before 2.8 really sends when asked for {@code codec} by a broker with Kafka 4's
-     * oldest versions (KIP-896: Produce from v3, Fetch from v4), Apache Kafka 4.x or Varve: its
-     * feature check wants Produce v2 / Fetch v2 for gzip, snappy and lz4, so it logs "Broker does not
-     * support compression type" and sends those batches uncompressed (librdkafka issue 4956); zstd's
-     * check (Produce v7, Fetch v10) passes.
-     */
-    static String librdkafka202BatchCodec(String codec) {
-        return codec.equals("zstd") ? "zstd" : "none";
-    }
-
     /** The absolute path of a probe program under {@code it/clients}. */
     static String script(String relative) {
         Path file = BuildFiles.repositoryRoot().resolve("it/clients").resolve(relative);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * through {@code it/clients/python/confluent_probe.py}.
  */
 class ConfluentKafkaPythonMatrixIT extends ClientMatrix {
-    private static final ScriptProbe CONFLUENT = new ScriptProbe() {
+    private static final ScriptProbe CONFLUENT = new Librdkafka202Probe() {
         @Override
         protected List<String> command() {
             return List.of(ClientPrograms.DEBIAN_PYTHON, ClientPrograms.script("python/confluent_probe.py"));
@@ -24,21 +24,6 @@ class ConfluentKafkaPythonMatrixIT extends ClientMatrix {
         @Override
         public String expectedVersion() {
             return "client confluent-kafka 1.7.0 librdkafka 2.0.2";
-        }
-
-        @Override
-        public List<String> codecs() {
-            return ClientPrograms.EVERY_CODEC;
-        }
-
-        @Override
-        public String expectedBatchCodec(String codec) {
-            return ClientPrograms.librdkafka202BatchCodec(codec);
-        }
-
-        @Override
-        public boolean idempotence() {
-            return true;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.varve.it.matrix;
 
+import io.varve.storage.testing.Conditions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -240,14 +241,9 @@ public final class JavaClientProbe {
     }
 
     private static boolean awaitListed(Admin admin, String topic, boolean expected) throws Exception {
-        Instant end = Instant.now().plus(DEADLINE);
-        while (Instant.now().isBefore(end)) {
-            if (admin.listTopics().names().get().contains(topic) == expected) {
-                return expected;
-            }
-            Thread.sleep(100);
-        }
-        return !expected;
+        boolean reached = Conditions.awaitTrue(
+                DEADLINE, () -> admin.listTopics().names().get().contains(topic) == expected);
+        return reached == expected;
     }
 
     private void unknownTopic(String bootstrap, String topic) throws Exception {

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /** kcat 1.7.1 on librdkafka 2.0.2 (Debian 12's {@code kcat}), through {@code it/clients/kcat/kcat_probe.sh}. */
 class KcatMatrixIT extends ClientMatrix {
-    private static final ClientProbe KCAT = new ScriptProbe() {
+    private static final ClientProbe KCAT = new Librdkafka202Probe() {
         @Override
         protected List<String> command() {
             return List.of("bash", ClientPrograms.script("kcat/kcat_probe.sh"));
@@ -19,21 +19,6 @@ class KcatMatrixIT extends ClientMatrix {
         @Override
         public String expectedVersion() {
             return "client kcat 1.7.1 librdkafka 2.0.2";
-        }
-
-        @Override
-        public List<String> codecs() {
-            return ClientPrograms.EVERY_CODEC;
-        }
-
-        @Override
-        public String expectedBatchCodec(String codec) {
-            return ClientPrograms.librdkafka202BatchCodec(codec);
-        }
-
-        @Override
-        public boolean idempotence() {
-            return true;
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.varve.it.support;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.varve.actors.VarveNode;
+import io.varve.storage.testing.SerializationCheckAppender;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.varve.it.sweep;
 import static io.varve.it.sweep.SweepContext.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.varve.it.support.Conditions;
+import io.varve.storage.testing.Conditions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.varve.it.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.varve.it.support.Conditions;
+import io.varve.storage.testing.Conditions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

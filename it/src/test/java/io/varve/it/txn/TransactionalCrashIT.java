@@ -2,8 +2,8 @@ package io.varve.it.txn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.varve.it.support.Conditions;
 import io.varve.it.support.NodeProcess;
+import io.varve.storage.testing.Conditions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

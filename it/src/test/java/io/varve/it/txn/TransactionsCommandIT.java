@@ -3,9 +3,9 @@ package io.varve.it.txn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.it.support.ChildJvm;
-import io.varve.it.support.Conditions;
 import io.varve.it.support.KafkaTools;
 import io.varve.it.support.VarveNodeExtension;
+import io.varve.storage.testing.Conditions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.varve.it.txn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.varve.it.support.Conditions;
 import io.varve.it.support.VarveNodeExtension;
+import io.varve.storage.testing.Conditions;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;

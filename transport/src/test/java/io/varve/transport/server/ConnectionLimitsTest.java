@@ -3,6 +3,7 @@ package io.varve.transport.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.partition.PartitionActor;
+import io.varve.storage.testing.Conditions;
 import io.varve.transport.ConnectionLimits;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
@@ -17,12 +18,11 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -173,7 +173,7 @@ class ConnectionLimitsTest {
             });
             long before = metrics.requests();
             writer.start();
-            awaitStable(() -> metrics.requests() - before);
+            Conditions.awaitStable(Duration.ofSeconds(20), Duration.ofMillis(500), () -> metrics.requests() - before);
             long readWhileNotReading = metrics.requests() - before;
             assertThat(readWhileNotReading)
                     .as("requests read while the client read nothing")
@@ -345,28 +345,7 @@ class ConnectionLimitsTest {
                 .build((short) 10);
     }
 
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    /** Waits until {@code value} stops changing for half a second (the broker stopped reading). */
-    private static void awaitStable(java.util.function.LongSupplier value) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(20);
-        long last = -1;
-        while (Instant.now().isBefore(deadline)) {
-            long now = value.getAsLong();
-            if (now == last && now > 0) {
-                return;
-            }
-            last = now;
-            Thread.sleep(500);
-        }
-        throw new AssertionError("still changing after 20 s: " + value.getAsLong());
+    private static void awaitTrue(Callable<Boolean> condition) throws InterruptedException {
+        Conditions.require(Duration.ofSeconds(10), "connection limits condition", condition);
     }
 }

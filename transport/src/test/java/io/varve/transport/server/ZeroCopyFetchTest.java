@@ -9,6 +9,7 @@ import io.varve.storage.log.LogSlice;
 import io.varve.storage.log.PartitionLog;
 import io.varve.storage.log.ReadResult;
 import io.varve.storage.log.SharedFile;
+import io.varve.storage.testing.Conditions;
 import io.varve.transport.api.CoreHandlers;
 import io.varve.transport.api.HandlerRegistry;
 import io.varve.transport.testing.ClassicSpawner;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -324,11 +324,7 @@ class ZeroCopyFetchTest {
 
     /** Whether the connection released the slice's file (it does so right after the send). */
     private static boolean released(LogSlice slice) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!slice.file().isReleased() && System.nanoTime() < deadline) {
-            Thread.sleep(10); // polled against a deadline; the outcome is the condition
-        }
-        return slice.file().isReleased();
+        return Conditions.awaitTrue(Duration.ofSeconds(10), () -> slice.file().isReleased());
     }
 
     private static List<String> offsetsAndValues(PartitionData partition) {

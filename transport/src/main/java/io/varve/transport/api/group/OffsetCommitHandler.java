@@ -3,15 +3,10 @@ package io.varve.transport.api.group;
 import io.varve.group.CommittedOffset;
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinators;
-import io.varve.metadata.MetadataImage;
-import io.varve.metadata.TopicImage;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.RequestContext;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
@@ -51,30 +46,20 @@ public final class OffsetCommitHandler implements ApiHandler {
     @Override
     public CompletionStage<ApiResponse> handle(RequestContext context, AbstractRequest request) {
         OffsetCommitRequestData data = ((OffsetCommitRequest) request).data();
-        MetadataImage image = context.services().metadata().image();
-        Map<TopicPartition, Errors> errors = new HashMap<>();
-        Map<TopicPartition, CommittedOffset> valid = new HashMap<>();
+        OffsetCommitValidation validation =
+                new OffsetCommitValidation(context.services().metadata().image(), offsetMetadataMaxBytes);
         for (OffsetCommitRequestData.OffsetCommitRequestTopic topic : data.topics()) {
-            Optional<TopicImage> known = image.topic(topic.name());
             for (OffsetCommitRequestData.OffsetCommitRequestPartition p : topic.partitions()) {
-                TopicPartition partition = new TopicPartition(topic.name(), p.partitionIndex());
-                String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
-                if (known.isEmpty()) {
-                    errors.put(partition, Errors.UNKNOWN_TOPIC_OR_PARTITION);
-                } else if (metadata.getBytes(StandardCharsets.UTF_8).length > offsetMetadataMaxBytes) {
-                    errors.put(partition, Errors.OFFSET_METADATA_TOO_LARGE);
-                } else {
-                    valid.put(
-                            partition,
-                            new CommittedOffset(
-                                    p.committedOffset(),
-                                    p.committedLeaderEpoch(),
-                                    metadata,
-                                    -1,
-                                    known.get().topicId()));
-                }
+                validation.add(
+                        topic.name(),
+                        p.partitionIndex(),
+                        p.committedOffset(),
+                        p.committedLeaderEpoch(),
+                        p.committedMetadata());
             }
         }
+        Map<TopicPartition, Errors> errors = validation.errors();
+        Map<TopicPartition, CommittedOffset> valid = validation.valid();
         if (valid.isEmpty()) {
             return CompletableFuture.completedFuture(response(data, errors, Errors.NONE));
         }
@@ -83,11 +68,7 @@ public final class OffsetCommitHandler implements ApiHandler {
                 context,
                 data.groupId(),
                 replyTo -> new GroupCoordinator.CommitOffsets(
-                        data.memberId(),
-                        data.groupInstanceId(),
-                        data.generationIdOrMemberEpoch(),
-                        Map.copyOf(valid),
-                        replyTo));
+                        data.memberId(), data.groupInstanceId(), data.generationIdOrMemberEpoch(), valid, replyTo));
         short version = context.apiVersion();
         return answer.handle((result, failure) -> {
             Errors error = failure != null ? Errors.COORDINATOR_NOT_AVAILABLE : result.error();

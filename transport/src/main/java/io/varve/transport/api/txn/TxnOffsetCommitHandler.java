@@ -3,17 +3,13 @@ package io.varve.transport.api.txn;
 import io.varve.group.CommittedOffset;
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinators;
-import io.varve.metadata.MetadataImage;
-import io.varve.metadata.TopicImage;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.RequestContext;
+import io.varve.transport.api.group.OffsetCommitValidation;
 import io.varve.transport.internal.Ask;
 import io.varve.txn.TransactionCoordinator;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
@@ -29,9 +25,10 @@ import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
  * transaction coordinator confirms the group is in the producer's transaction (KIP-890 part 1, v4;
  * before v4 too, with the error old clients know) or, from v5 (transaction version 2), adds it; then
  * the group coordinator stages the offsets until the transaction's marker. Partitions of unknown
- * topics are UNKNOWN_TOPIC_OR_PARTITION and too-long metadata OFFSET_METADATA_TOO_LARGE; the rest
- * share the coordinators' error. An unreachable transaction coordinator is
- * COORDINATOR_LOAD_IN_PROGRESS (retried), an unreachable group coordinator COORDINATOR_NOT_AVAILABLE.
+ * topics are UNKNOWN_TOPIC_OR_PARTITION and too-long metadata OFFSET_METADATA_TOO_LARGE (checked
+ * first, by {@link OffsetCommitValidation}, and never staged); the rest share the coordinators'
+ * error. An unreachable transaction coordinator is COORDINATOR_LOAD_IN_PROGRESS (retried), an
+ * unreachable group coordinator COORDINATOR_NOT_AVAILABLE.
  * Stateless.
  */
 public final class TxnOffsetCommitHandler implements ApiHandler {
@@ -60,9 +57,20 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
     @Override
     public CompletionStage<ApiResponse> handle(RequestContext context, AbstractRequest request) {
         TxnOffsetCommitRequestData data = ((TxnOffsetCommitRequest) request).data();
-        Map<TopicPartition, Errors> errors = new HashMap<>();
-        Map<TopicPartition, CommittedOffset> valid =
-                validOffsets(context.services().metadata().image(), data, errors);
+        OffsetCommitValidation validation =
+                new OffsetCommitValidation(context.services().metadata().image(), offsetMetadataMaxBytes);
+        for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic topic : data.topics()) {
+            for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p : topic.partitions()) {
+                validation.add(
+                        topic.name(),
+                        p.partitionIndex(),
+                        p.committedOffset(),
+                        p.committedLeaderEpoch(),
+                        p.committedMetadata());
+            }
+        }
+        Map<TopicPartition, Errors> errors = validation.errors();
+        Map<TopicPartition, CommittedOffset> valid = validation.valid();
         if (data.transactionalId() == null || data.transactionalId().isEmpty()) {
             return CompletableFuture.completedFuture(response(data, errors, Errors.INVALID_REQUEST));
         }
@@ -77,31 +85,6 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
                 .thenCompose(error ->
                         error != Errors.NONE ? CompletableFuture.completedFuture(error) : stage(context, data, valid))
                 .thenApply(error -> response(data, errors, error));
-    }
-
-    private static Map<TopicPartition, CommittedOffset> validOffsets(
-            MetadataImage image, TxnOffsetCommitRequestData data, Map<TopicPartition, Errors> errors) {
-        Map<TopicPartition, CommittedOffset> valid = new HashMap<>();
-        for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic topic : data.topics()) {
-            Optional<TopicImage> known = image.topic(topic.name());
-            for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p : topic.partitions()) {
-                TopicPartition partition = new TopicPartition(topic.name(), p.partitionIndex());
-                String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
-                if (known.isEmpty()) {
-                    errors.put(partition, Errors.UNKNOWN_TOPIC_OR_PARTITION);
-                } else {
-                    valid.put(
-                            partition,
-                            new CommittedOffset(
-                                    p.committedOffset(),
-                                    p.committedLeaderEpoch(),
-                                    metadata,
-                                    -1,
-                                    known.get().topicId()));
-                }
-            }
-        }
-        return valid;
     }
 
     /** Asks the transaction coordinator to verify (or, v5+, add) the group; mapped for the version. */
@@ -127,15 +110,6 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
 
     private CompletableFuture<Errors> stage(
             RequestContext context, TxnOffsetCommitRequestData data, Map<TopicPartition, CommittedOffset> valid) {
-        Map<TopicPartition, CommittedOffset> accepted = new HashMap<>();
-        Map<TopicPartition, Errors> tooLarge = new HashMap<>();
-        valid.forEach((tp, offset) -> {
-            if (offset.metadata().getBytes(StandardCharsets.UTF_8).length > offsetMetadataMaxBytes) {
-                tooLarge.put(tp, Errors.OFFSET_METADATA_TOO_LARGE);
-            } else {
-                accepted.put(tp, offset);
-            }
-        });
         return Ask.<GroupCoordinator.Command, GroupCoordinator.ErrorResult>ask(
                         groups.coordinator(data.groupId()),
                         replyTo -> new GroupCoordinator.CommitTxnOffsets(
@@ -144,7 +118,7 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
                                 data.memberId(),
                                 data.groupInstanceId(),
                                 data.generationIdOrMemberEpoch(),
-                                Map.copyOf(accepted),
+                                valid,
                                 replyTo),
                         context.services().settings().askTimeout(),
                         context.services().scheduler())

@@ -129,4 +129,15 @@ class TxnOffsetCommitHandlerTest {
 
         assertThat(errors(TestBroker.body(answer))).first().isEqualTo("in-1=INVALID_PRODUCER_EPOCH");
     }
+
+    @Test
+    void tooLongMetadataIsRefusedAndNeverStagedNorAsked() {
+        // the handler's offset.metadata.max.bytes is 10: eleven bytes are refused before any coordinator
+        CompletableFuture<ApiResponse> answer = commit((short) 5, "12345678901");
+
+        TxnOffsetCommitResponseData data = TestBroker.body(answer);
+        assertThat(errors(data))
+                .containsExactly("in-1=OFFSET_METADATA_TOO_LARGE", "missing-0=UNKNOWN_TOPIC_OR_PARTITION");
+        group.expectNoMessage(java.time.Duration.ofMillis(50));
+    }
 }

@@ -1,4 +1,4 @@
-package io.varve.connectors.support;
+package io.varve.storage.testing;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Collects Pekko's reports of messages dropped by {@code serialize-messages} verification (Pekko
- * only logs "swallowing exception during message send"); {@link TestNode} fails a test class
- * that dropped any.
+ * Collects Pekko's reports of messages that failed {@code serialize-messages} verification. Pekko
+ * drops such a message and only logs it ("swallowing exception during message send"), so the test
+ * kits (it's VarveCluster, connectors' TestNode) ask this appender at the end of every test class
+ * and fail when anything was dropped. Registered in those modules' logback-test.xml.
  */
 public final class SerializationCheckAppender extends AppenderBase<ILoggingEvent> {
     private static final List<String> FAILURES = new CopyOnWriteArrayList<>();
