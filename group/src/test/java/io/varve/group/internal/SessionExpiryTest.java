@@ -2,11 +2,9 @@ package io.varve.group.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinator.DeleteGroup;
 import io.varve.group.GroupCoordinator.ErrorResult;
-import io.varve.group.GroupSettings;
 import io.varve.group.classic.GroupDescription;
 import io.varve.group.classic.GroupMetadata;
 import io.varve.group.classic.GroupState;
@@ -20,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,20 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LogCapturingExtension.class)
 class SessionExpiryTest {
-    private static final GroupSettings SETTINGS = new GroupSettings(
-            Duration.ZERO,
-            Duration.ofSeconds(6),
-            Duration.ofMinutes(30),
-            10,
-            Duration.ofMinutes(5),
-            4096,
-            Duration.ofDays(7),
-            100,
-            "jdbc-read-journal");
-    private static final Config CONFIG =
-            EventSourcedBehaviorTestKit.config().withFallback(PersistenceTestKitSnapshotPlugin.config());
-    private static final ActorTestKit TEST_KIT = ActorTestKit.create(CONFIG);
-    private static final long T0 = 1_700_000_000_000L;
+    private static final ActorTestKit TEST_KIT = GroupEntityKit.testKit();
+    private static final long T0 = GroupEntityKit.START_MS;
     private static final int SESSION_MS = 6_000;
 
     private final AtomicLong clock = new AtomicLong(T0);
@@ -55,11 +40,12 @@ class SessionExpiryTest {
 
     @BeforeEach
     void start() {
-        entity = EventSourcedBehaviorTestKit.create(
-                TEST_KIT.system(),
-                GroupEntity.create("g1", SETTINGS, new MetadataCache(TestImages.withTopics(1, "orders")), clock::get),
-                EventSourcedBehaviorTestKit.enabledSerializationSettings());
-        entity.clear();
+        entity = GroupEntityKit.entity(
+                TEST_KIT,
+                "g1",
+                GroupEntityKit.settings(Duration.ofDays(7), 100),
+                new MetadataCache(TestImages.withTopics(1, "orders")),
+                clock::get);
         // a stable group of one static member, restored at T0: its session runs until T0 + 6 s
         entity.initialize(new GroupMetadataStored(
                 new GroupMetadata(
