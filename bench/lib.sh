@@ -38,8 +38,38 @@ alive() { [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null; }
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo ""; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo ""; }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+# free_port / free_block N: a free port, the first of N consecutive free ones. Any port, unless
+# BENCH_PORTS=LOW-HIGH confines them (a machine shared by several people, each with a range); ports
+# handed out once in this run are not handed out again.
+free_port() { free_block 1; }
+
+free_block() {
+  python3 - "$1" "${BENCH_PORTS:-20000-49999}" "${run:-${TMPDIR:-/tmp}}/ports.used" <<'PY'
+import random, socket, sys
+n, (low, high), used_file = int(sys.argv[1]), map(int, sys.argv[2].split("-")), sys.argv[3]
+try:
+    used = set(int(p) for p in open(used_file).read().split())
+except OSError:
+    used = set()
+def free(port):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+for _ in range(2000):
+    start = random.randint(low, high - n + 1)
+    block = range(start, start + n)
+    if not used.intersection(block) and all(free(p) for p in block):
+        with open(used_file, "a") as f:
+            f.write(" ".join(map(str, block)) + "\n")
+        print(start)
+        sys.exit(0)
+sys.exit("bench: no %d free consecutive ports in %d-%d" % (n, low, high))
+PY
 }
 
 # bench_prepare: a fresh $run, Kafka resolved (and async-profiler, for bench/profile.sh), Varve built
@@ -151,12 +181,16 @@ start_base() { launch_varve "$1" base "$BENCH_BASELINE"; }  # start_base NAME: t
 launch_varve() {  # launch_varve NAME SYSTEM HOME: fresh data directory, the node started by HOME's bin/varve
   local name=$1 sys=$2 home=$3 dir="$run/$2-$1"
   port=$(free_port)
+  local cluster_port
+  cluster_port=$(free_port)
   mkdir -p "$dir/data"
+  # the cluster port under both keys: builds before the cluster work read pekko's key directly
   cat >"$dir/bench.conf" <<EOF
 include file("$home/application.conf")
 varve.data-dir = "$dir/data"
 varve.transport.port = $port
-pekko.remote.artery.canonical.port = $(free_port)
+varve.cluster.port = $cluster_port
+pekko.remote.artery.canonical.port = $cluster_port
 # as Kafka's group.initial.rebalance.delay.ms=0 above
 varve.group.initial-rebalance-delay = 0s
 # as Kafka's log.cleaner.backoff.ms=100 above

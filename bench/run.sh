@@ -3,6 +3,7 @@
 # own load tools. Documented in docs/benchmarks.md; results in bench/target/results.md.
 #
 #   bench/run.sh [--quick] [--rounds N] [--only produce,consume,e2e,compaction]
+#   bench/run.sh --cluster [--quick] [--rounds N]    three nodes each, RF 3 (bench/cluster.sh)
 #
 #   --quick     one round with small record counts: checks the harness in a few minutes
 #   --rounds N  rounds of "Kafka then Varve" (default 3); each round starts both brokers afresh
@@ -18,6 +19,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+if [ "${1:-}" = "--cluster" ]; then
+  shift
+  exec "$root/bench/cluster.sh" "$@"
+fi
 
 args="$*"
 quick=0

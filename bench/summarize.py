@@ -39,6 +39,16 @@ METRICS = [
     ("produce_p1k-acks1_p99_ms", "produce 1 KiB, acks=1, send latency p99", "ms", "info"),
     ("produce_p100-acksall_p99_ms", "produce 100 B, acks=all, send latency p99", "ms", "info"),
     ("produce_p1k-acksall_p99_ms", "produce 1 KiB, acks=all, send latency p99", "ms", "info"),
+    # three-node mode (bench/run.sh --cluster): RF 3, min.insync.replicas 2, acks=all
+    ("c3_produce_p100_rps", "3 nodes: produce 100 B, acks=all, RF 3", "records/s", "higher"),
+    ("c3_produce_p100_mbs", "3 nodes: produce 100 B, acks=all, RF 3", "MB/s", "higher"),
+    ("c3_produce_p1k_rps", "3 nodes: produce 1 KiB, acks=all, RF 3", "records/s", "higher"),
+    ("c3_produce_p1k_mbs", "3 nodes: produce 1 KiB, acks=all, RF 3", "MB/s", "higher"),
+    ("c3_e2e_p50_ms", "3 nodes: end-to-end latency p50, acks=all", "ms", "lower"),
+    ("c3_e2e_p99_ms", "3 nodes: end-to-end latency p99, acks=all", "ms", "lower"),
+    ("c3_failover_ms", "3 nodes: failover, leader kill -9 to first acks=all ack", "ms", "lower"),
+    ("c3_produce_p100_p99_ms", "3 nodes: produce 100 B, send latency p99", "ms", "info"),
+    ("c3_produce_p1k_p99_ms", "3 nodes: produce 1 KiB, send latency p99", "ms", "info"),
 ]
 
 

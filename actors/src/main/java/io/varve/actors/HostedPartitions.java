@@ -19,11 +19,13 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * The node's registry of hosted partition actors, written by the {@link ReplicaManager} and read by
  * request handlers on any thread ({@link PartitionDirectory}). Waiters for partitions that are not
- * hosted yet are completed as the replica manager registers them.
+ * hosted yet are completed as the replica manager registers them; in a cluster ({@link
+ * #useLeaders}) a wait covers each partition at its leader's node.
  */
 final class HostedPartitions implements PartitionDirectory {
     private final Map<TopicPartition, ActorRef<PartitionActor.Command>> hosted = new ConcurrentHashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
+    private volatile LeaderReadiness leaders;
 
     private record Waiter(Set<TopicPartition> partitions, CompletableFuture<Boolean> done) {}
 
@@ -32,8 +34,19 @@ final class HostedPartitions implements PartitionDirectory {
         return Optional.ofNullable(hosted.get(tp));
     }
 
+    /** From now on {@link #awaitHosted} waits for each partition at its leader, across the cluster. */
+    void useLeaders(LeaderReadiness readiness) {
+        this.leaders = readiness;
+    }
+
     @Override
     public CompletionStage<Boolean> awaitHosted(Collection<TopicPartition> tps, Duration timeout) {
+        LeaderReadiness readiness = leaders;
+        return readiness == null ? awaitLocal(tps, timeout) : readiness.await(tps, timeout, this::awaitLocal);
+    }
+
+    /** Completes true once every partition is hosted on this node, false after {@code timeout}. */
+    CompletionStage<Boolean> awaitLocal(Collection<TopicPartition> tps, Duration timeout) {
         Set<TopicPartition> wanted = Set.copyOf(tps);
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         synchronized (waiters) {

@@ -9,7 +9,9 @@ import java.io.File;
  * precedence, {@code -D} system properties, the {@code --config} file (default {@code
  * application.conf} in the working directory) with its {@code ${?VARVE_…}} environment overrides,
  * and every module's {@code reference.conf}. Stops cleanly on SIGTERM/Ctrl-C through
- * CoordinatedShutdown (the JVM shutdown hook).
+ * CoordinatedShutdown (the JVM shutdown hook). Exit status: 0 after a clean stop, 1 when the node
+ * refused to start (its message says why), 2 when the cluster downed it (it stops serving at once;
+ * start it again to rejoin).
  */
 public final class Main {
     private Main() {}
@@ -30,6 +32,13 @@ public final class Main {
             return null;
         });
         node.system().getWhenTerminated().toCompletableFuture().join();
+        if (node.ready().toCompletableFuture().isCompletedExceptionally()) {
+            // a refused start (second cluster, node id in use) is a failure for scripts and supervisors
+            System.exit(1);
+        }
+        if (node.wasDowned()) {
+            System.exit(2);
+        }
     }
 
     static Config load(File file) {

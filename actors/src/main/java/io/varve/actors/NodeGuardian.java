@@ -10,6 +10,9 @@ import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataListener;
 import io.varve.partition.PartitionSettings;
 import io.varve.partition.cleaner.CleanerSettings;
+import io.varve.partition.replication.ReplicaFetchers;
+import io.varve.partition.replication.ReplicationContext;
+import io.varve.partition.replication.ReplicationSettings;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.ApiHandler;
@@ -23,11 +26,10 @@ import io.varve.txn.pid.ProducerIdManager;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.kafka.common.config.ConfigException;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -36,7 +38,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 
 /**
  * The root of a node's supervision tree. Joins the cluster (itself, for a single node), starts the
@@ -53,32 +54,52 @@ public final class NodeGuardian {
     /** The Kafka listener is bound: the node registers with the controller under that address. */
     private record ListenerBound(InetSocketAddress address) implements Command {}
 
+    /**
+     * @param serving completes once the node is registered: the Kafka listener accepts connections from then on
+     * @param refuse called with the reason when this node must not start (it would form a second
+     *     cluster, or its node id is in use); the node then stops
+     */
     static Behavior<Command> create(
             NodeSettings settings,
             LogDirectory logDirectory,
             MetadataCache metadata,
             CompletableFuture<NodeServices> nodeServices,
             CompletionStage<?> serving,
-            CompletableFuture<InetSocketAddress> bound) {
+            CompletableFuture<InetSocketAddress> bound,
+            Consumer<String> refuse) {
         return Behaviors.setup(context -> {
-            Cluster cluster = Cluster.get(context.getSystem());
             var config = context.getSystem().settings().config();
-            if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-                cluster.manager().tell(Join.create(cluster.selfMember().address()));
-            }
+            Optional<ClusterLease> lease = settings.journal().isShared()
+                    ? Optional.of(new ClusterLease(
+                            settings.journal(),
+                            settings.dataDir(),
+                            ControllerSettings.fromConfig(config).clusterId(),
+                            settings.cluster().leaseExpireAfter()))
+                    : Optional.empty();
+            context.spawn(ClusterJoin.create(settings.cluster(), lease, refuse), "cluster-join");
             TransportSettings transport = TransportSettings.fromConfig(config);
             TopicConfigs topicConfigs = new TopicConfigs(settings.brokerLogDefaults());
             ActorRef<Controller.Command> controller = Controller.initSingleton(
                     context.getSystem(),
                     ControllerSettings.fromConfig(config),
-                    overrides -> validate(topicConfigs, overrides));
+                    new NodeTopicPolicy(topicConfigs),
+                    settings.nodeId());
             ActorRef<ProducerIdManager.Command> producerIds =
                     context.spawn(ProducerIdManager.create(controller, settings.nodeId()), "producer-ids");
             HostedPartitions hosted = new HostedPartitions();
+            LeaderReadiness leaders = new LeaderReadiness(
+                    settings.nodeId(), metadata, context.getSystem().scheduler());
+            hosted.useLeaders(leaders);
+            context.spawn(ReadinessEndpoint.create(hosted, leaders), "partition-readiness");
+            ReplicationSettings replicationSettings = ReplicationSettings.fromConfig(config);
+            ActorRef<ReplicaFetchers.Command> fetchers = context.spawn(
+                    ReplicaFetchers.create(settings.nodeId(), metadata, replicationSettings), "replica-fetchers");
+            ReplicationContext replication =
+                    new ReplicationContext(controller, fetchers, metadata, replicationSettings);
             GroupSettings groupSettings = GroupSettings.fromConfig(config);
             GroupCoordinators groups = GroupCoordinators.sharded(context.getSystem(), groupSettings, metadata);
             TransactionCoordinators transactions =
-                    Transactions.start(context, config, producerIds, hosted, metadata, groups);
+                    Transactions.start(context, config, settings.nodeId(), producerIds, hosted, metadata, groups);
             CleanerSettings cleanerSettings = CleanerSettings.fromConfig(config);
             ActorRef<ReplicaManager.Command> replicaManager = context.spawn(
                     ReplicaManager.create(
@@ -91,7 +112,8 @@ public final class NodeGuardian {
                             new CoordinatorTransactionVerifier(
                                     transactions, context.getSystem().scheduler()),
                             cleanerSettings,
-                            settings.checkpointInterval()),
+                            settings.checkpointInterval(),
+                            replication),
                     "replica-manager",
                     DispatcherSelector.fromConfig("varve.storage-dispatcher"));
             BrokerServices services = new BrokerServices(
@@ -122,7 +144,7 @@ public final class NodeGuardian {
             return Behaviors.receive(Command.class)
                     .onMessage(
                             ListenerBound.class,
-                            b -> onListenerBound(context, b, settings, controller, metadata, bound))
+                            b -> onListenerBound(context, b, settings, controller, metadata, bound, refuse))
                     .build();
         });
     }
@@ -133,21 +155,21 @@ public final class NodeGuardian {
             NodeSettings settings,
             ActorRef<Controller.Command> controller,
             MetadataCache metadata,
-            CompletableFuture<InetSocketAddress> bound) {
+            CompletableFuture<InetSocketAddress> bound,
+            Consumer<String> refuse) {
         InetSocketAddress address = listenerBound.address();
-        BrokerInfo self = new BrokerInfo(settings.nodeId(), address.getHostString(), address.getPort(), null);
-        context.spawn(MetadataListener.create(self, controller, metadata), "metadata-listener");
+        TransportSettings transport =
+                TransportSettings.fromConfig(context.getSystem().settings().config());
+        BrokerInfo self = new BrokerInfo(
+                settings.nodeId(),
+                transport.advertisedHost().isEmpty() ? address.getHostString() : transport.advertisedHost(),
+                transport.advertisedPort() == 0 ? address.getPort() : transport.advertisedPort(),
+                settings.rack());
+        String incarnation =
+                Cluster.get(context.getSystem()).selfMember().uniqueAddress().toString();
+        context.spawn(MetadataListener.create(self, incarnation, controller, metadata, refuse), "metadata-listener");
         bound.complete(address);
         return Behaviors.empty();
-    }
-
-    private static Optional<String> validate(TopicConfigs topicConfigs, Map<String, String> overrides) {
-        try {
-            topicConfigs.effective(overrides);
-            return Optional.empty();
-        } catch (ConfigException e) {
-            return Optional.of(e.getMessage());
-        }
     }
 
     private static void registerShutdown(

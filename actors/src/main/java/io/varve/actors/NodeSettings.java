@@ -20,13 +20,25 @@ import org.apache.kafka.common.config.TopicConfig;
  * @param shutdownTimeout how long a clean shutdown may take to close every log
  * @param brokerLogDefaults topic-config defaults set for the whole broker, under Kafka's topic
  *     config names (from {@code varve.log.*})
+ * @param rack the rack clients see ({@code broker.rack}); null for none
+ * @param cluster how this node finds the other nodes ({@code varve.cluster})
+ * @param journal where the journals live ({@code varve.journal})
  */
 public record NodeSettings(
         int nodeId,
         Path dataDir,
         Duration checkpointInterval,
         Duration shutdownTimeout,
-        Map<String, String> brokerLogDefaults) {
+        Map<String, String> brokerLogDefaults,
+        String rack,
+        ClusterSettings cluster,
+        JournalSettings journal) {
+
+    public NodeSettings {
+        if (nodeId < 0) {
+            throw new IllegalArgumentException("varve.node-id must not be negative, got " + nodeId);
+        }
+    }
 
     /** {@code varve.log.<hocon-name>} → Kafka topic config name, and how to render the value. */
     private static final Map<String, String> LOG_KEYS = Map.ofEntries(
@@ -61,7 +73,10 @@ public record NodeSettings(
                 Path.of(c.getString("data-dir")).toAbsolutePath().normalize(),
                 c.getDuration("node.checkpoint-interval"),
                 c.getDuration("node.shutdown-timeout"),
-                brokerLogDefaults(c.getConfig("log")));
+                brokerLogDefaults(c.getConfig("log")),
+                c.getString("rack").isEmpty() ? null : c.getString("rack"),
+                ClusterSettings.fromConfig(config),
+                JournalSettings.fromConfig(config));
     }
 
     /** Durations become milliseconds and sizes bytes, as Kafka's names expect. */

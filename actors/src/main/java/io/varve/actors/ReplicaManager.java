@@ -10,6 +10,8 @@ import io.varve.partition.PartitionSettings;
 import io.varve.partition.TransactionVerifier;
 import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.partition.cleaner.LogCleaner;
+import io.varve.partition.replication.ReplicaFetchers;
+import io.varve.partition.replication.ReplicationContext;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.api.TopicConfigs;
@@ -41,10 +43,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * ReplicaManager role): a partition whose replicas include this node gets an actor on {@code
  * varve.storage-dispatcher}; a partition that left the image (topic deleted) is stopped and its log
  * deleted; a changed registration or topic config is passed on. It also checkpoints the data
- * directory's recovery points and log start offsets, tells the node's {@link LogCleaner} (its child)
- * which partitions it hosts and which are compacted, and on {@link StopAll} stops the cleaner, closes
- * every log and writes the clean-shutdown marker. Runs on the storage dispatcher (it writes checkpoint
- * files).
+ * directory's recovery points, log start offsets and high watermarks, removes stray logs (partitions
+ * the first metadata image does not assign here, {@link StrayLogs}), tells the node's {@link
+ * LogCleaner} (its child) which partitions it hosts, leader or follower, and which are compacted, and
+ * on {@link StopAll} stops the replica fetchers and the cleaner, closes every log and writes the
+ * clean-shutdown marker. Runs on the storage dispatcher (it writes checkpoint files and deletes
+ * directories).
  *
  * <p>Supervision. It watches every partition actor: one that stops without being asked to (it
  * failed past its restart limit) is replaced by an offline replica ({@link PartitionActor#offline})
@@ -80,11 +84,14 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private final HostedPartitions hosted;
     private final TopicConfigs topicConfigs;
     private final PartitionSettings partitionSettings;
+    private final ReplicationContext replication;
     private final TransactionVerifier verifier;
     private ActorRef<LogCleaner.Command> cleaner;
     private final Map<TopicPartition, Hosted> partitions = new HashMap<>();
     private final Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
     private final Map<TopicPartition, Long> logStartOffsets = new HashMap<>();
+    private final Map<TopicPartition, Long> highWatermarks = new HashMap<>();
+    private boolean straysRemoved;
     private final Set<TopicPartition> stopping = new HashSet<>();
     private MetadataImage pendingImage;
     private ActorRef<Done> stopAllReplyTo;
@@ -94,7 +101,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
 
     private record Hosted(ActorRef<PartitionActor.Command> ref, PartitionRegistration registration, LogConfig config) {}
 
-    /** A replica manager without a log cleaner. */
+    /** A replica manager whose partitions never replicate, without a log cleaner (a single node's tests). */
     public static Behavior<Command> create(
             LogDirectory logDirectory,
             int nodeId,
@@ -113,7 +120,8 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                 partitionSettings,
                 verifier,
                 CleanerSettings.disabled(),
-                checkpointInterval);
+                checkpointInterval,
+                ReplicationContext.standalone());
     }
 
     public static Behavior<Command> create(
@@ -125,7 +133,8 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             PartitionSettings partitionSettings,
             TransactionVerifier verifier,
             CleanerSettings cleanerSettings,
-            Duration checkpointInterval) {
+            Duration checkpointInterval,
+            ReplicationContext replication) {
         Behavior<Command> manager = Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             Consumer<MetadataImage> listener = image -> context.getSelf().tell(new ImageChanged(image));
             metadata.subscribe(listener);
@@ -140,7 +149,8 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                     hosted,
                     topicConfigs,
                     partitionSettings,
-                    verifier);
+                    verifier,
+                    replication);
             replicaManager.cleaner =
                     cleanerSettings.enabled() ? logCleaner(context, logDirectory, cleanerSettings) : null;
             return replicaManager;
@@ -159,8 +169,10 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             HostedPartitions hosted,
             TopicConfigs topicConfigs,
             PartitionSettings partitionSettings,
-            TransactionVerifier verifier) {
+            TransactionVerifier verifier,
+            ReplicationContext replication) {
         super(context);
+        this.replication = replication;
         this.logDirectory = logDirectory;
         this.nodeId = nodeId;
         this.metadata = metadata;
@@ -171,6 +183,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
         this.verifier = verifier;
         recoveryPoints.putAll(logDirectory.checkpointedRecoveryPoints());
         logStartOffsets.putAll(logDirectory.checkpointedLogStartOffsets());
+        highWatermarks.putAll(logDirectory.checkpointedHighWatermarks());
         adoptHostedPartitions();
     }
 
@@ -237,6 +250,11 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             return this;
         }
         MetadataImage image = changed.image();
+        if (!straysRemoved && image.offset() >= 0) {
+            // the first image from the controller is complete: logs it does not assign here are strays
+            straysRemoved = true;
+            StrayLogs.remove(logDirectory, image, nodeId, getContext().getLog());
+        }
         Set<TopicPartition> wanted = new HashSet<>();
         for (TopicImage topic : image.topicsByName().values()) {
             for (PartitionRegistration registration : topic.partitions().values()) {
@@ -279,6 +297,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
                                     registration,
                                     nodeId,
                                     partitionSettings,
+                                    replication,
                                     verifier),
                             "partition-" + tp.topic() + "-" + tp.partition() + "-" + topic.topicId(),
                             DispatcherSelector.fromConfig("varve.storage-dispatcher"));
@@ -312,6 +331,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
         if (deleteLog) {
             recoveryPoints.remove(tp);
             logStartOffsets.remove(tp);
+            highWatermarks.remove(tp);
         }
         stopping.add(tp);
         ActorRef<PartitionActor.Stopped> adapter =
@@ -388,6 +408,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             // a log being stopped is closed next, which flushes it to its end
             recoveryPoints.put(d.tp(), stopAllReplyTo != null ? d.logEndOffset() : d.recoveryPoint());
             logStartOffsets.put(d.tp(), d.logStartOffset());
+            highWatermarks.put(d.tp(), d.highWatermark());
         }
         return this;
     }
@@ -395,6 +416,7 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private void writeCheckpoints() {
         try {
             logDirectory.writeCheckpoints(Map.copyOf(recoveryPoints), Map.copyOf(logStartOffsets));
+            logDirectory.writeHighWatermarks(Map.copyOf(highWatermarks));
         } catch (IOException e) {
             getContext().getLog().error("writing checkpoints to {} failed", logDirectory.path(), e);
         }
@@ -407,6 +429,12 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
      */
     private Behavior<Command> onStopAll(StopAll stopAll) {
         stopAllReplyTo = stopAll.replyTo();
+        if (!replication.isStandalone()) {
+            // no follower appends while the logs close
+            replication
+                    .fetchers()
+                    .tell(new ReplicaFetchers.StopAll(getContext().getSystem().ignoreRef()));
+        }
         if (cleaner != null) {
             getContext().stop(cleaner); // cleanings in flight are called off before the logs close
             cleaner = null;

@@ -1,7 +1,7 @@
 package io.varve.actors;
 
 import com.typesafe.config.Config;
-import io.varve.metadata.BrokerInfo;
+import io.varve.metadata.BrokerRegistration;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataImage;
 import io.varve.storage.log.LogDirectory;
@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,21 +44,37 @@ public final class VarveNode {
         this.services = services;
     }
 
-    /** Starts a node from a fully resolved configuration. */
-    public static VarveNode start(Config config) throws Exception {
+    /**
+     * Starts a node from a fully resolved configuration; the Pekko settings derived from {@code
+     * varve.cluster.*} and {@code varve.journal.*} ({@link PekkoConfig}) are laid over it.
+     */
+    public static VarveNode start(Config loaded) throws Exception {
         long startNanos = System.nanoTime();
+        Config config = PekkoConfig.apply(loaded);
         NodeSettings settings = NodeSettings.fromConfig(config);
-        JournalSchema.ensure(config);
+        JournalSchema.ensure(settings.journal(), settings.dataDir());
         LogDirectory logDirectory = LogDirectory.open(settings.dataDir());
         MetadataCache metadata = new MetadataCache(MetadataImage.empty(""));
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
+        CompletableFuture<InetSocketAddress> refused = new CompletableFuture<>();
         CompletableFuture<NodeServices> services = new CompletableFuture<>();
         // the listener accepts connections once the node is registered (before, Metadata would list no broker)
         CompletableFuture<Void> serving = new CompletableFuture<>();
         ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
-                NodeGuardian.create(settings, logDirectory, metadata, services, serving, bound), "varve", config);
-        CompletableFuture<InetSocketAddress> ready =
-                bound.thenCompose(address -> registered(metadata, settings, address));
+                NodeGuardian.create(
+                        settings,
+                        logDirectory,
+                        metadata,
+                        services,
+                        serving,
+                        bound,
+                        reason -> refused.completeExceptionally(new IllegalStateException(reason))),
+                ClusterSettings.SYSTEM_NAME,
+                config);
+        String incarnation = Cluster.get(system).selfMember().uniqueAddress().toString();
+        CompletableFuture<InetSocketAddress> ready = bound.thenCompose(
+                        address -> registered(metadata, settings.nodeId(), incarnation, address))
+                .applyToEither(refused, address -> address);
         ready.thenRun(() -> serving.complete(null));
         VarveNode node = new VarveNode(system, ready, settings, services);
         ready.whenComplete((address, error) -> {
@@ -79,22 +96,23 @@ public final class VarveNode {
 
     /** Completes once the controller's image lists this node, i.e. clients can be answered. */
     private static CompletableFuture<InetSocketAddress> registered(
-            MetadataCache metadata, NodeSettings settings, InetSocketAddress address) {
+            MetadataCache metadata, int nodeId, String incarnation, InetSocketAddress address) {
         CompletableFuture<InetSocketAddress> done = new CompletableFuture<>();
         metadata.subscribe(image -> {
-            if (isRegistered(image, settings)) {
+            if (isRegistered(image, nodeId, incarnation)) {
                 done.complete(address);
             }
         });
-        if (isRegistered(metadata.image(), settings)) {
+        if (isRegistered(metadata.image(), nodeId, incarnation)) {
             done.complete(address);
         }
         return done;
     }
 
-    private static boolean isRegistered(MetadataImage image, NodeSettings settings) {
-        BrokerInfo self = image.brokers().get(settings.nodeId());
-        return self != null;
+    /** The image lists this incarnation as a live broker. */
+    private static boolean isRegistered(MetadataImage image, int nodeId, String incarnation) {
+        BrokerRegistration self = image.registrations().get(nodeId);
+        return self != null && !self.fenced() && self.incarnation().equals(incarnation);
     }
 
     /** The Kafka listener's address once the node serves clients. */
@@ -128,6 +146,14 @@ public final class VarveNode {
      */
     public CompletionStage<Done> stop() {
         return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+    }
+
+    /** Whether the node stopped because the cluster downed it (split-brain resolver, or a new incarnation). */
+    public boolean wasDowned() {
+        return CoordinatedShutdown.get(system)
+                .getShutdownReason()
+                .map(reason -> reason instanceof CoordinatedShutdown.ClusterDowningReason$)
+                .orElse(false);
     }
 
     static TransportSettings transportSettings(Config config) {

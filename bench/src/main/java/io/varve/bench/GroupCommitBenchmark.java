@@ -69,7 +69,7 @@ public final class GroupCommitBenchmark {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("varve.data-dir", dataDir.toString());
         overrides.put("varve.transport.port", 0);
-        overrides.put("pekko.remote.artery.canonical.port", 0);
+        overrides.put("varve.cluster.port", 0);
         overrides.put("pekko.loglevel", "WARNING");
         Config config = ConfigFactory.parseMap(overrides)
                 .withFallback(ConfigFactory.parseFile(new File("application.conf")))

@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.ShardCoordinator;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -145,14 +146,19 @@ public final class GroupCoordinator {
     }
 
     /**
-     * Starts the "group" entity type on this node's sharding. Entity ids are {@link
-     * GroupIds#entityId}: any group id a client can send works, the empty one included.
+     * Starts the "group" entity type on this node's sharding, its shards placed by {@code allocation}.
+     * Entity ids are {@link GroupIds#entityId}: any group id a client can send works, the empty one
+     * included.
      */
     public static ActorRef<ShardingEnvelope<Command>> initSharding(
-            ActorSystem<?> system, GroupSettings settings, MetadataCache metadata) {
+            ActorSystem<?> system,
+            GroupSettings settings,
+            MetadataCache metadata,
+            ShardCoordinator.ShardAllocationStrategy allocation) {
         return ClusterSharding.get(system)
                 .init(Entity.of(
-                        ENTITY_TYPE,
-                        context -> create(GroupIds.groupIdOfEntity(context.getEntityId()), settings, metadata)));
+                                ENTITY_TYPE,
+                                context -> create(GroupIds.groupIdOfEntity(context.getEntityId()), settings, metadata))
+                        .withAllocationStrategy(allocation));
     }
 }

@@ -3,6 +3,7 @@ package io.varve.group;
 import io.varve.group.internal.ShardedGroupCoordinators;
 import io.varve.metadata.MetadataCache;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.RecipientRef;
@@ -16,6 +17,14 @@ public interface GroupCoordinators {
 
     /** Every group id with persisted state (deleted groups included: ask them whether they exist). */
     CompletionStage<List<String>> groupIds();
+
+    /**
+     * The node that coordinates {@code groupId} (hosts its shard); empty when this node answers for
+     * every group (a single node, or no live broker known yet).
+     */
+    default OptionalInt coordinatorNodeOf(String groupId) {
+        return OptionalInt.empty();
+    }
 
     /**
      * Initialises the sharded entity type on this node and lists groups from the read journal.

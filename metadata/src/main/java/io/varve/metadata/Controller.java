@@ -1,10 +1,11 @@
 package io.varve.metadata;
 
 import io.varve.metadata.controller.ControllerBehavior;
+import io.varve.metadata.controller.ControllerEvent;
+import io.varve.metadata.controller.MembershipWatcher;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.Set;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -15,9 +16,11 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The cluster's controller (Kafka's KRaft controller role): a Cluster Singleton and an
- * event-sourced entity whose events are the metadata log. It owns every topic, partition
- * registration, config and producer-id block; each persisted change produces a new {@link
- * MetadataImage} pushed to every registered node.
+ * event-sourced entity whose events are the metadata log. It owns every broker registration,
+ * topic, partition registration, config and producer-id block; it fences brokers whose Pekko
+ * incarnation left the cluster and elects partition leaders; each persisted batch of events is
+ * pushed to every node as a {@link MetadataDelta} (a node that falls behind, and every node when a
+ * controller starts, gets a full image in {@link ImageChunk}s).
  *
  * <p>This class holds the protocol; the behavior lives in {@code io.varve.metadata.controller}.
  */
@@ -28,25 +31,25 @@ public final class Controller {
     private Controller() {}
 
     /**
-     * The controller behavior (event sourced, persistence id {@code varve-controller}). {@code
-     * topicConfigValidator} returns an error message for invalid topic config overrides (the node
-     * builds it on the storage module's LogConfig); it answers INVALID_CONFIG.
+     * The controller behavior (event sourced, persistence id {@code varve-controller}) running on
+     * node {@code localNodeId}. {@code policy} validates topic config overrides (INVALID_CONFIG) and
+     * says whether a topic allows unclean leader election; the node builds it on the storage
+     * module's LogConfig. Cluster membership ({@link LiveMembers}) is not watched: tests send it.
      */
-    public static Behavior<Command> create(
-            ControllerSettings settings, Function<Map<String, String>, Optional<String>> topicConfigValidator) {
-        return ControllerBehavior.create(settings, topicConfigValidator);
+    public static Behavior<Command> create(ControllerSettings settings, TopicPolicy policy, int localNodeId) {
+        return ControllerBehavior.create(settings, policy, localNodeId, false);
     }
 
     /**
      * Starts (or joins) the cluster singleton controller on this node and returns the proxy that
-     * routes to wherever it runs. Call once per node, after the cluster extension is started.
+     * routes to wherever it runs. The controller watches cluster membership and fences the brokers
+     * whose incarnation is gone. Call once per node, after the cluster extension is started.
      */
     public static ActorRef<Command> initSingleton(
-            ActorSystem<?> system,
-            ControllerSettings settings,
-            Function<Map<String, String>, Optional<String>> topicConfigValidator) {
+            ActorSystem<?> system, ControllerSettings settings, TopicPolicy policy, int localNodeId) {
         return ClusterSingleton.get(system)
-                .init(SingletonActor.of(create(settings, topicConfigValidator), SINGLETON_NAME));
+                .init(SingletonActor.of(
+                        ControllerBehavior.create(settings, policy, localNodeId, true), SINGLETON_NAME));
     }
 
     /** Every command crosses nodes (the singleton may live elsewhere). */
@@ -130,11 +133,52 @@ public final class Controller {
     /** A block of producer ids for one broker's InitProducerId answers. */
     public record AllocateProducerIds(int brokerId, ActorRef<ProducerIdBlock> replyTo) implements Command {}
 
-    /** A node joins: the controller records it and pushes every image to {@code subscriber}. */
-    public record RegisterBroker(BrokerInfo broker, ActorRef<MetadataUpdate> subscriber) implements Command {}
+    /**
+     * A node registers its broker under its Pekko incarnation ({@code UniqueAddress} as a string).
+     * Answered with a {@link Registration}; a registered node then gets every change pushed to
+     * {@code subscriber}, and a full image first when its {@code knownOffset} is behind.
+     */
+    public record RegisterBroker(
+            BrokerInfo broker,
+            String incarnation,
+            long knownOffset,
+            ActorRef<MetadataPush> subscriber,
+            ActorRef<Registration> replyTo)
+            implements Command {}
 
-    /** The current image, once. */
-    public record GetImage(ActorRef<MetadataUpdate> replyTo) implements Command {}
+    /** The current image, as {@link ImageChunk}s (a node that saw a gap in the deltas asks for it). */
+    public record GetImage(ActorRef<MetadataPush> replyTo) implements Command {}
+
+    /**
+     * A partition leader's ISR change (Kafka's AlterPartition): accepted only from the current leader
+     * at the current leader and partition epochs, with a new ISR of live replicas at the broker epochs
+     * they fetched with ({@code -1} skips that check).
+     */
+    public record AlterPartition(
+            String topic,
+            int partition,
+            int leaderId,
+            long leaderBrokerEpoch,
+            int leaderEpoch,
+            int partitionEpoch,
+            List<IsrMember> newIsr,
+            ActorRef<AlterPartitionResult> replyTo)
+            implements Command {}
+
+    public record IsrMember(int brokerId, long brokerEpoch) implements VarveSerializable {}
+
+    /**
+     * The incarnations ({@code UniqueAddress} strings) of the cluster's live members (Up, WeaklyUp),
+     * sent by the controller's {@link MembershipWatcher} on every membership change: a registered
+     * broker whose incarnation is not among them is fenced.
+     */
+    public record LiveMembers(Set<String> incarnations) implements Command {}
+
+    /** The node listeners found through the receptionist (sent by the controller to itself). */
+    public record ListenersChanged(Set<ActorRef<MetadataPush>> listeners) implements Command {}
+
+    /** Sent by a recovered controller to itself: record the activation and push full images. */
+    public record Activate() implements Command {}
 
     // ---- replies ----
 
@@ -167,6 +211,37 @@ public final class Controller {
     /** User name to (mechanism type to iterations), for every user with a credential. */
     public record ScramCredentialInfos(Map<String, Map<Byte, Integer>> users) implements VarveSerializable {}
 
-    /** A new image (the whole image: a single node's metadata is small; deltas can come later). */
-    public record MetadataUpdate(MetadataImage image) implements VarveSerializable {}
+    public enum RegistrationStatus {
+        /** Registered (or already registered by this incarnation) at {@code brokerEpoch}. */
+        REGISTERED,
+        /** The node id belongs to another live incarnation: this node must not start. */
+        DUPLICATE,
+        /** The controller does not see this incarnation as a live member yet: retry. */
+        NOT_A_MEMBER_YET
+    }
+
+    public record Registration(RegistrationStatus status, long brokerEpoch, String message)
+            implements VarveSerializable {}
+
+    /** {@code registration} is the committed one on success, null otherwise. */
+    public record AlterPartitionResult(Errors error, String message, PartitionRegistration registration)
+            implements VarveSerializable {}
+
+    /** What the controller pushes to node listeners. */
+    public sealed interface MetadataPush extends VarveSerializable {}
+
+    /**
+     * Persisted events in order; the first has metadata offset {@code baseOffset}. A node applies
+     * them to its image when {@code baseOffset} follows its offset, and asks for a full image on a
+     * gap.
+     */
+    public record MetadataDelta(long baseOffset, List<ControllerEvent> events) implements MetadataPush {}
+
+    /**
+     * Chunk {@code index} of {@code count} of the full image at {@code offset}. Chunk 0 carries
+     * everything but topics; each chunk carries some topics, a large topic's partitions split over
+     * several chunks, at most {@code ImageChunks.MAX_PARTITIONS} partitions a chunk, so a chunk
+     * stays far below Artery's frame size however large the cluster.
+     */
+    public record ImageChunk(long offset, int index, int count, MetadataImage part) implements MetadataPush {}
 }

@@ -12,6 +12,11 @@ public final class TestImages {
 
     private TestImages() {}
 
+    /** A Pekko incarnation string as nodes register with ({@code UniqueAddress.toString()}). */
+    public static String incarnation(int nodeId) {
+        return "UniqueAddress(pekko://varve@127.0.0." + nodeId + ":25520," + (1000 + nodeId) + ")";
+    }
+
     public static PartitionRegistration partition(int index, Integer... replicas) {
         return new PartitionRegistration(index, List.of(replicas), List.of(replicas), replicas[0], 0, 0);
     }

@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * own thread, so the log stays confined to its actor and a reader sees either the old segments or the
  * cleaned ones.
  *
- * <p>{@code stableOffset} bounds what may be cleaned: the leader's last stable offset (its high
- * watermark until transactions exist), a follower's last known high watermark. Stateless.
+ * <p>{@code stableOffset} bounds what may be cleaned: the last stable offset, of the leader's high
+ * watermark on a follower. Followers' logs are
+ * cleaned like leaders' (as in Kafka); a follower's truncation refuses the swap of a cleaning
+ * snapshotted before it, and one below the cleaner's checkpoint moves the next cleaning's start back
+ * ({@link PartitionLog#cleanerTruncationMark}). Stateless.
  */
 final class CleaningHandler {
     private static final Logger log = LoggerFactory.getLogger(CleaningHandler.class);
@@ -72,7 +75,13 @@ final class CleaningHandler {
     }
 
     static void onSwap(HostedReplica replica, SwapCleaned swap) {
-        SwapOutcome outcome = swap.result().swapInto(replica.log());
+        PartitionLog partitionLog = replica.log();
+        SwapOutcome outcome = swap.result().swapInto(partitionLog);
+        if (outcome.isComplete()
+                && partitionLog.truncationCount() == swap.result().truncationCount()) {
+            // the snapshot came after every truncation so far: the new checkpoint accounts for them
+            partitionLog.clearCleanerTruncationMark();
+        }
         swap.replyTo().tell(new CleanedSwapped(replica.tp(), swap.result(), outcome));
     }
 

@@ -2,6 +2,7 @@ package io.varve.partition;
 
 import io.varve.metadata.PartitionRegistration;
 import io.varve.partition.PartitionActor.WriteTxnMarker;
+import io.varve.partition.replication.ReplicationContext;
 import io.varve.storage.checkpoint.PartitionMetadataFile;
 import io.varve.storage.log.AppendResult;
 import io.varve.storage.log.LogConfig;
@@ -36,27 +37,48 @@ final class HostedReplica {
     private final TopicPartition tp;
     private final int localNodeId;
     private final PartitionLog log;
+    private final Uuid topicId;
+    private final ReplicationContext replication;
     private final TransactionVerifier verifier;
     private PartitionRegistration registration;
     private long highWatermark;
+    private long leaderEpochStartOffset = -1L;
+    private int leaderEpochWhenLeading = -1;
     private boolean closed;
 
     HostedReplica(TopicPartition tp, int localNodeId, PartitionLog log, PartitionRegistration registration) {
-        this(tp, localNodeId, log, registration, TransactionVerifier.DISABLED);
+        this(
+                tp,
+                Uuid.ZERO_UUID,
+                localNodeId,
+                log,
+                registration,
+                log.logStartOffset(),
+                ReplicationContext.standalone(),
+                TransactionVerifier.DISABLED);
     }
 
+    /**
+     * @param checkpointedHighWatermark the high watermark of the data directory's checkpoint; the
+     *     replica starts from it, within the log's bounds
+     */
     HostedReplica(
             TopicPartition tp,
+            Uuid topicId,
             int localNodeId,
             PartitionLog log,
             PartitionRegistration registration,
+            long checkpointedHighWatermark,
+            ReplicationContext replication,
             TransactionVerifier verifier) {
         this.tp = tp;
+        this.topicId = topicId;
         this.localNodeId = localNodeId;
         this.log = log;
         this.registration = registration;
+        this.replication = replication;
         this.verifier = verifier;
-        this.highWatermark = log.logStartOffset();
+        highWatermark(Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset())));
     }
 
     /**
@@ -73,7 +95,8 @@ final class HostedReplica {
             int localNodeId,
             long producerIdExpirationMs,
             TransactionVerifier verifier,
-            Clock clock)
+            Clock clock,
+            ReplicationContext replication)
             throws IOException {
         PartitionMetadataFile metadataFile =
                 new PartitionMetadataFile(logDirectory.partitionDir(tp).resolve(PartitionMetadataFile.FILE_NAME));
@@ -90,7 +113,15 @@ final class HostedReplica {
                 throw e;
             }
         }
-        return new HostedReplica(tp, localNodeId, log, registration, verifier);
+        return new HostedReplica(
+                tp,
+                topicId,
+                localNodeId,
+                log,
+                registration,
+                logDirectory.checkpointedHighWatermark(tp),
+                replication,
+                verifier);
     }
 
     TopicPartition tp() {
@@ -99,6 +130,52 @@ final class HostedReplica {
 
     int localNodeId() {
         return localNodeId;
+    }
+
+    Uuid topicId() {
+        return topicId;
+    }
+
+    ReplicationContext replication() {
+        return replication;
+    }
+
+    /**
+     * This replica starts leading its registration's epoch: the epoch is recorded in the lineage at
+     * the log end offset (Kafka's {@code maybeAssignEpochStartOffset}), which is where the epoch
+     * starts (KIP-207's start offset).
+     */
+    void becomeLeader() {
+        leaderEpochStartOffset = log.logEndOffset();
+        leaderEpochWhenLeading = leaderEpoch();
+        try {
+            log.assignEpochStartOffset(leaderEpoch());
+        } catch (IOException e) {
+            logger.error("recording leader epoch {} of {} failed", leaderEpoch(), tp, e);
+        }
+    }
+
+    /** The leader epoch {@link #becomeLeader} recorded last (-1 before). */
+    int leaderEpochWhenLeading() {
+        return leaderEpochWhenLeading;
+    }
+
+    /** Where the current leader epoch began on this leader (-1 unless leading). */
+    long leaderEpochStartOffset() {
+        return leaderEpochStartOffset;
+    }
+
+    /** A follower's high watermark: the leader's, never past its own log end offset, never backwards. */
+    void followLeaderHighWatermark(long leaderHighWatermark) {
+        long capped = Math.min(leaderHighWatermark, log.logEndOffset());
+        if (capped > highWatermark) {
+            highWatermark(capped);
+        }
+    }
+
+    /** After a truncation the high watermark cannot exceed the log end offset. */
+    void capHighWatermarkAtLogEnd() {
+        highWatermark(Math.max(log.logStartOffset(), Math.min(highWatermark, log.logEndOffset())));
     }
 
     PartitionLog log() {

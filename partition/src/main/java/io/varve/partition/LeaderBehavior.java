@@ -2,18 +2,22 @@ package io.varve.partition;
 
 import io.varve.partition.ParkedWrites.ParkedAppend;
 import io.varve.partition.ParkedWrites.ParkedMarker;
+import io.varve.partition.PartitionActor.AlterPartitionAnswered;
 import io.varve.partition.PartitionActor.Append;
 import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AppendTimedOut;
 import io.varve.partition.PartitionActor.AwaitData;
+import io.varve.partition.PartitionActor.AwaitLogEnd;
 import io.varve.partition.PartitionActor.Command;
 import io.varve.partition.PartitionActor.CountFetchWaiters;
 import io.varve.partition.PartitionActor.DeleteRecords;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
+import io.varve.partition.PartitionActor.IsrCheck;
 import io.varve.partition.PartitionActor.ListOffsets;
 import io.varve.partition.PartitionActor.ListOffsetsResponse;
 import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
+import io.varve.partition.PartitionActor.ReplicaRead;
 import io.varve.partition.PartitionActor.SweepFetchWaiters;
 import io.varve.partition.PartitionActor.TxnMarkerWritten;
 import io.varve.partition.PartitionActor.TxnVerified;
@@ -28,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Receive;
@@ -59,6 +64,7 @@ final class LeaderBehavior extends ReplicaBehavior {
     private static final short ACKS_ALL = -1;
 
     private final LeaderState state;
+    private final LeaderReplication replication;
     private final ParkedWrites parkedWrites;
     private final LongPolls longPolls;
     private final TransactionalAppendGate gate;
@@ -69,12 +75,15 @@ final class LeaderBehavior extends ReplicaBehavior {
             HostedReplica replica,
             PartitionSettings settings) {
         super(context, timers, replica, settings);
+        replica.becomeLeader();
         PartitionLog log = replica.log();
         this.state = new LeaderState(
                 replica.localNodeId(),
                 replica.registration().isr(),
                 log.logEndOffset(),
-                Math.max(replica.highWatermark(), log.logStartOffset()));
+                Math.max(replica.highWatermark(), log.logStartOffset()),
+                System.currentTimeMillis());
+        this.replication = new LeaderReplication(context, timers, replica, state);
         this.parkedWrites = new ParkedWrites(timers, replica, state);
         this.longPolls = new LongPolls(timers);
         this.gate = new TransactionalAppendGate(context, replica);
@@ -101,9 +110,48 @@ final class LeaderBehavior extends ReplicaBehavior {
                 .onMessage(ListOffsets.class, this::onListOffsets)
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(UpdateRegistration.class, this::onUpdateRegistration)
+                .onMessage(ReplicaRead.class, this::onReplicaRead)
+                .onMessage(AwaitLogEnd.class, this::onAwaitLogEnd)
+                .onMessage(IsrCheck.class, this::onIsrCheck)
+                .onMessage(AlterPartitionAnswered.class, this::onAlterPartitionAnswered)
                 .onMessage(TxnVerified.class, this::onTxnVerified)
                 .onMessage(WriteTxnMarker.class, this::onWriteTxnMarker)
                 .build();
+    }
+
+    private Behavior<Command> onReplicaRead(ReplicaRead read) {
+        boolean[] highWatermarkMoved = {false};
+        read.replyTo().tell(replication.read(read, highWatermarkMoved));
+        if (highWatermarkMoved[0]) {
+            onHighWatermarkMoved();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onAwaitLogEnd(AwaitLogEnd await) {
+        if (replication.awaitLogEnd(await)) {
+            longPolls.ensureSweep(await.maxWaitMs());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onIsrCheck(IsrCheck check) {
+        replication.onIsrCheck();
+        return this;
+    }
+
+    private Behavior<Command> onAlterPartitionAnswered(AlterPartitionAnswered answered) {
+        replication.onAnswered(answered).ifPresent(committed -> {
+            if (replica.applyRegistration(committed, null) && state.onIsrChange(committed.isr())) {
+                onHighWatermarkMoved();
+            }
+        });
+        return this;
+    }
+
+    @Override
+    protected boolean isLeading() {
+        return true;
     }
 
     /** The end of what consumers may read: the high watermark or, read_committed, the last stable offset. */
@@ -165,6 +213,7 @@ final class LeaderBehavior extends ReplicaBehavior {
     /** Something was appended: flush a rolled segment, and move the high watermark if it can. */
     private void onAppended() {
         maybeStartRollFlush();
+        replication.onLogEndMoved();
         if (state.onLeaderLogEnd(replica.log().logEndOffset())) {
             onHighWatermarkMoved();
         }
@@ -309,13 +358,15 @@ final class LeaderBehavior extends ReplicaBehavior {
         return this;
     }
 
+    /** Sweeps consumers' and followers' long polls; the next sweep after the longest max wait left. */
     private Behavior<Command> onSweepFetchWaiters(SweepFetchWaiters sweep) {
-        longPolls.onSweep();
+        longPolls.onSweep(replication.sweepWaiters().orElse(-1));
         return this;
     }
 
+    /** Consumers' and followers' long polls parked here. */
     private Behavior<Command> onCountFetchWaiters(CountFetchWaiters count) {
-        count.replyTo().tell(longPolls.size());
+        count.replyTo().tell(longPolls.size() + replication.waiterCount());
         return this;
     }
 
@@ -326,14 +377,30 @@ final class LeaderBehavior extends ReplicaBehavior {
         } else if (replica.log().isOffline()) {
             list.replyTo().tell(listOffsetsFailed(Errors.KAFKA_STORAGE_ERROR));
         } else {
+            ListOffsetsResponse found = OffsetLookup.lookup(
+                    replica.log(), list.timestamp(), fetchableEnd(list.readCommitted()), replica.leaderEpoch());
             list.replyTo()
-                    .tell(OffsetLookup.lookup(
-                            replica.log(),
-                            list.timestamp(),
-                            fetchableEnd(list.readCommitted()),
-                            replica.leaderEpoch()));
+                    .tell(
+                            isLaggingNewLeader(list.timestamp(), found)
+                                    ? listOffsetsFailed(Errors.OFFSET_NOT_AVAILABLE)
+                                    : found);
         }
         return this;
+    }
+
+    /**
+     * KIP-207: until a new leader's high watermark reaches the offset where its epoch began, it
+     * answers OFFSET_NOT_AVAILABLE for the latest offset, and for a timestamp lookup that finds
+     * nothing below the high watermark, as Kafka does; so ListOffsets latest never goes backwards
+     * across a leader change. The earliest offsets are always answered.
+     */
+    private boolean isLaggingNewLeader(long timestamp, ListOffsetsResponse found) {
+        if (replica.leaderEpochStartOffset() <= state.highWatermark()
+                || timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP
+                || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
+            return false;
+        }
+        return timestamp == ListOffsetsRequest.LATEST_TIMESTAMP || found.offset() < 0;
     }
 
     private ListOffsetsResponse listOffsetsFailed(Errors error) {
@@ -375,6 +442,10 @@ final class LeaderBehavior extends ReplicaBehavior {
             releaseWaiting();
             return ofRole(getContext(), timers, replica, settings);
         }
+        if (update.registration().leaderEpoch() != replica.leaderEpochWhenLeading()) {
+            replica.becomeLeader(); // re-elected at a new epoch: it starts at the log end offset
+        }
+        replication.onRegistration(update.registration());
         if (state.onIsrChange(update.registration().isr())) {
             onHighWatermarkMoved();
         }
@@ -395,5 +466,6 @@ final class LeaderBehavior extends ReplicaBehavior {
                             "node " + replica.localNodeId() + " stopped leading " + tp()
                                     + " while a fetch waited for data past offset " + waiter.awaitOffset()));
         }
+        replication.releaseWaiting();
     }
 }

@@ -34,8 +34,16 @@ final class LongPolls {
         FetchWaiters<AwaitData> waiters = await.read().readCommitted() ? committed : uncommitted;
         waiters.removeAbandoned(LongPolls::isAbandoned);
         waiters.add(await.awaitOffset(), await.maxWaitMs(), await);
+        ensureSweep(await.maxWaitMs());
+    }
+
+    /**
+     * Starts the sweep timer unless it runs: also for the followers' long polls, which the leader's
+     * replication keeps and this sweep clears too (see {@link #onSweep}).
+     */
+    void ensureSweep(int maxWaitMs) {
         if (!timers.isTimerActive(SweepFetchWaiters.class)) {
-            startSweep(await.maxWaitMs());
+            startSweep(maxWaitMs);
         }
     }
 
@@ -58,11 +66,14 @@ final class LongPolls {
         return released;
     }
 
-    /** The sweep timer fired: drops abandoned and expired waiters, and re-arms while any are left. */
-    void onSweep() {
+    /**
+     * The sweep timer fired: drops abandoned and expired waiters, and re-arms while any are left here
+     * or {@code otherDelayMs} (the followers' next sweep, -1 for none) asks for it.
+     */
+    void onSweep(int otherDelayMs) {
         int uncommittedDelay = uncommitted.sweep(LongPolls::isAbandoned).orElse(-1);
         int committedDelay = committed.sweep(LongPolls::isAbandoned).orElse(-1);
-        int delayMs = Math.max(uncommittedDelay, committedDelay);
+        int delayMs = Math.max(otherDelayMs, Math.max(uncommittedDelay, committedDelay));
         if (delayMs >= 0) {
             startSweep(delayMs);
         }

@@ -1,32 +1,41 @@
 package io.varve.partition;
 
 import io.varve.partition.PartitionActor.Append;
+import io.varve.partition.PartitionActor.AppendAsFollower;
 import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AwaitData;
+import io.varve.partition.PartitionActor.AwaitLogEnd;
 import io.varve.partition.PartitionActor.CleanableDescription;
 import io.varve.partition.PartitionActor.CleaningStarted;
 import io.varve.partition.PartitionActor.Command;
 import io.varve.partition.PartitionActor.CountFetchWaiters;
+import io.varve.partition.PartitionActor.DataAvailable;
 import io.varve.partition.PartitionActor.DeleteRecords;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
 import io.varve.partition.PartitionActor.DescribeCleanable;
 import io.varve.partition.PartitionActor.DescribeLog;
 import io.varve.partition.PartitionActor.DescribeProducers;
+import io.varve.partition.PartitionActor.FollowerProgress;
 import io.varve.partition.PartitionActor.ListOffsets;
 import io.varve.partition.PartitionActor.ListOffsetsResponse;
 import io.varve.partition.PartitionActor.LogDescription;
 import io.varve.partition.PartitionActor.ProducersResponse;
 import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
+import io.varve.partition.PartitionActor.ReplicaRead;
+import io.varve.partition.PartitionActor.ReplicaReadResponse;
+import io.varve.partition.PartitionActor.ResetOutOfRange;
 import io.varve.partition.PartitionActor.StartCleaning;
 import io.varve.partition.PartitionActor.Stop;
 import io.varve.partition.PartitionActor.Stopped;
 import io.varve.partition.PartitionActor.SwapCleaned;
+import io.varve.partition.PartitionActor.TruncateToEpoch;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -65,6 +74,11 @@ final class OfflineBehavior extends AbstractBehavior<Command> {
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(DescribeProducers.class, this::onDescribeProducers)
                 .onMessage(DescribeLog.class, this::onDescribeLog)
+                .onMessage(ReplicaRead.class, this::onReplicaRead)
+                .onMessage(AwaitLogEnd.class, this::onAwaitLogEnd)
+                .onMessage(AppendAsFollower.class, append -> progressFailed(append.replyTo()))
+                .onMessage(TruncateToEpoch.class, truncate -> progressFailed(truncate.replyTo()))
+                .onMessage(ResetOutOfRange.class, reset -> progressFailed(reset.replyTo()))
                 .onMessage(Stop.class, this::onStop)
                 .onMessage(DescribeCleanable.class, this::onDescribeCleanable)
                 .onMessage(StartCleaning.class, this::onStartCleaning)
@@ -90,6 +104,21 @@ final class OfflineBehavior extends AbstractBehavior<Command> {
 
     private Behavior<Command> onAwaitData(AwaitData await) {
         return onRead(await.read());
+    }
+
+    private Behavior<Command> onReplicaRead(ReplicaRead read) {
+        read.replyTo().tell(new ReplicaReadResponse(tp, ERROR, message, null, -1L, -1L, -1L, -1, -1L));
+        return this;
+    }
+
+    private Behavior<Command> onAwaitLogEnd(AwaitLogEnd await) {
+        await.replyTo().tell(new DataAvailable(tp));
+        return this;
+    }
+
+    private Behavior<Command> progressFailed(ActorRef<FollowerProgress> replyTo) {
+        replyTo.tell(new FollowerProgress(tp, ERROR, message, -1L, -1));
+        return this;
     }
 
     private Behavior<Command> onCountFetchWaiters(CountFetchWaiters count) {

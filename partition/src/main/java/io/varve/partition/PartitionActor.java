@@ -1,7 +1,9 @@
 package io.varve.partition;
 
+import io.varve.metadata.Controller;
 import io.varve.metadata.LocalOnly;
 import io.varve.metadata.PartitionRegistration;
+import io.varve.partition.replication.ReplicationContext;
 import io.varve.storage.cleaner.CleanableRange;
 import io.varve.storage.cleaner.CleaningResult;
 import io.varve.storage.cleaner.CleaningSnapshot;
@@ -220,6 +222,101 @@ public final class PartitionActor {
     /** New registration (leader, epoch, ISR) or new topic config from metadata. */
     public record UpdateRegistration(PartitionRegistration registration, LogConfig config) implements Command {}
 
+    // ---- replication: a follower's fetch on the leader (Fetch with a replica id) ----
+
+    /**
+     * A follower's fetch from this leader: the KIP-320 epoch check, the divergence check on {@code
+     * lastFetchedEpoch} (Fetch v12+: a diverging epoch and no records when the follower's log left the
+     * leader's lineage), then whole batches from {@code fetchOffset} up to the log end offset. The
+     * fetch offset is the follower's log end offset: it moves the high watermark and the follower's
+     * ISR standing. {@code lastFetchedEpoch} -1 skips the divergence check.
+     */
+    public record ReplicaRead(
+            int replicaId,
+            long replicaBrokerEpoch,
+            long fetchOffset,
+            long replicaLogStartOffset,
+            int currentLeaderEpoch,
+            int lastFetchedEpoch,
+            int maxBytes,
+            ActorRef<ReplicaReadResponse> replyTo)
+            implements Command {}
+
+    /**
+     * {@code slice} is null on error or divergence; {@code divergingEpoch} is -1 unless the follower
+     * must truncate to the end of that epoch, {@code divergingEndOffset}.
+     */
+    public record ReplicaReadResponse(
+            TopicPartition tp,
+            Errors error,
+            String message,
+            LogSlice slice,
+            long highWatermark,
+            long lastStableOffset,
+            long logStartOffset,
+            int divergingEpoch,
+            long divergingEndOffset)
+            implements LocalOnly {}
+
+    /**
+     * A follower's long poll: answered once the log end offset passes {@code fetchOffset}, or when
+     * the partition stops leading. As for {@link AwaitData}, {@code fetchCompleted} tells when the
+     * replica fetch no longer waits for this partition; such a waiter is dropped on the next long
+     * poll or sweep, so an idle partition polled by its followers holds at most their live polls.
+     */
+    public record AwaitLogEnd(
+            long fetchOffset, int maxWaitMs, BooleanSupplier fetchCompleted, ActorRef<DataAvailable> replyTo)
+            implements Command {}
+
+    /** The answer to {@link AwaitLogEnd}. */
+    public record DataAvailable(TopicPartition tp) implements LocalOnly {}
+
+    /**
+     * OffsetsForLeaderEpoch (API 23): the end offset of the largest epoch at or below {@code
+     * leaderEpoch} in this replica's lineage. Consumers ({@code fetchOnlyFromLeader}) are answered by
+     * the leader only.
+     */
+    public record LastOffsetForLeaderEpoch(
+            int currentLeaderEpoch, int leaderEpoch, boolean fetchOnlyFromLeader, ActorRef<EpochEndOffset> replyTo)
+            implements Command {}
+
+    /** {@code leaderEpoch}/{@code endOffset} are -1 when the epoch is unknown. */
+    public record EpochEndOffset(TopicPartition tp, Errors error, int leaderEpoch, long endOffset)
+            implements LocalOnly {}
+
+    // ---- replication: the follower, driven by its ReplicaFetcher ----
+
+    /**
+     * The leader's batches for this follower, appended byte for byte; the follower's high watermark
+     * becomes the leader's (capped at its own log end offset). Refused when {@code leaderEpoch} is not
+     * the epoch this replica follows.
+     */
+    public record AppendAsFollower(
+            int leaderEpoch,
+            MemoryRecords records,
+            long leaderHighWatermark,
+            long leaderLogStartOffset,
+            ActorRef<FollowerProgress> replyTo)
+            implements Command {}
+
+    /** The leader answered a diverging epoch: truncate to the leader's lineage (Kafka's rules). */
+    public record TruncateToEpoch(
+            int leaderEpoch, int divergingEpoch, long divergingEndOffset, ActorRef<FollowerProgress> replyTo)
+            implements Command {}
+
+    /**
+     * The leader answered OFFSET_OUT_OF_RANGE: behind its log start offset the log starts over there,
+     * otherwise it is truncated to the leader's high watermark.
+     */
+    public record ResetOutOfRange(
+            int leaderEpoch, long leaderLogStartOffset, long leaderHighWatermark, ActorRef<FollowerProgress> replyTo)
+            implements Command {}
+
+    /** Where the follower fetches next: its log end offset and the epoch of its last batch (-1: none). */
+    public record FollowerProgress(
+            TopicPartition tp, Errors error, String message, long logEndOffset, int lastFetchedEpoch)
+            implements LocalOnly {}
+
     /** Stops the replica, closing the log cleanly, or deleting it when the topic was deleted. */
     public record Stop(boolean deleteLog, ActorRef<Stopped> replyTo) implements Command {}
 
@@ -274,6 +371,12 @@ public final class PartitionActor {
     /** Timer: drop idle producers ({@code producer-id-expiration-check-interval}). */
     record ProducerExpirationCheck() implements Command {}
 
+    /** Timer of a leader: look for followers out of sync for {@code replica.lag.time.max.ms}. */
+    record IsrCheck() implements Command {}
+
+    /** The controller answered this leader's AlterPartition. */
+    record AlterPartitionAnswered(Controller.AlterPartitionResult result) implements Command {}
+
     /** Timer: drop long polls whose fetch completed or whose max wait passed ({@link FetchWaiters#sweep}). */
     record SweepFetchWaiters() implements Command {}
 
@@ -302,6 +405,30 @@ public final class PartitionActor {
                 registration,
                 localNodeId,
                 settings,
+                ReplicationContext.standalone(),
+                TransactionVerifier.DISABLED,
+                Clock.systemUTC());
+    }
+
+    /** As {@link #create}, replicating through {@code replication} (the node's controller and fetchers). */
+    public static Behavior<Command> create(
+            LogDirectory logDirectory,
+            TopicPartition tp,
+            Uuid topicId,
+            LogConfig config,
+            PartitionRegistration registration,
+            int localNodeId,
+            PartitionSettings settings,
+            ReplicationContext replication) {
+        return create(
+                logDirectory,
+                tp,
+                topicId,
+                config,
+                registration,
+                localNodeId,
+                settings,
+                replication,
                 TransactionVerifier.DISABLED,
                 Clock.systemUTC());
     }
@@ -318,9 +445,19 @@ public final class PartitionActor {
             PartitionRegistration registration,
             int localNodeId,
             PartitionSettings settings,
+            ReplicationContext replication,
             TransactionVerifier verifier) {
         return create(
-                logDirectory, tp, topicId, config, registration, localNodeId, settings, verifier, Clock.systemUTC());
+                logDirectory,
+                tp,
+                topicId,
+                config,
+                registration,
+                localNodeId,
+                settings,
+                replication,
+                verifier,
+                Clock.systemUTC());
     }
 
     /** As {@link #create}, with the clock the log stamps and measures time with (tests). */
@@ -332,6 +469,7 @@ public final class PartitionActor {
             PartitionRegistration registration,
             int localNodeId,
             PartitionSettings settings,
+            ReplicationContext replication,
             Clock clock) {
         return create(
                 logDirectory,
@@ -341,7 +479,32 @@ public final class PartitionActor {
                 registration,
                 localNodeId,
                 settings,
+                replication,
                 TransactionVerifier.DISABLED,
+                clock);
+    }
+
+    /** As {@link #create}, standalone, with a verifier and a clock (tests). */
+    static Behavior<Command> create(
+            LogDirectory logDirectory,
+            TopicPartition tp,
+            Uuid topicId,
+            LogConfig config,
+            PartitionRegistration registration,
+            int localNodeId,
+            PartitionSettings settings,
+            TransactionVerifier verifier,
+            Clock clock) {
+        return create(
+                logDirectory,
+                tp,
+                topicId,
+                config,
+                registration,
+                localNodeId,
+                settings,
+                ReplicationContext.standalone(),
+                verifier,
                 clock);
     }
 
@@ -353,6 +516,7 @@ public final class PartitionActor {
             PartitionRegistration registration,
             int localNodeId,
             PartitionSettings settings,
+            ReplicationContext replication,
             TransactionVerifier verifier,
             Clock clock) {
         Behavior<Command> open = Behaviors.setup(context -> Behaviors.withTimers(timers -> {
@@ -367,7 +531,8 @@ public final class PartitionActor {
                         localNodeId,
                         settings.producerIdExpiration().toMillis(),
                         verifier,
-                        clock);
+                        clock,
+                        replication);
             } catch (IOException | RuntimeException e) {
                 context.getLog().error("cannot open the log of {}: the partition is offline", tp, e);
                 return new OfflineBehavior(

@@ -15,9 +15,10 @@ public interface PartitionDirectory {
     Optional<ActorRef<PartitionActor.Command>> lookup(TopicPartition tp);
 
     /**
-     * Completes with {@code true} once every partition is hosted here (its actor is registered, so
-     * messages sent to it are processed once its log is open), or {@code false} after {@code
-     * timeout}. CreateTopics answers only after this, so a topic is writable the moment it returns.
+     * Completes with {@code true} once every partition is ready at its leader — its actor registered
+     * on the leader's node (here, or across the cluster), so messages sent to it are processed once
+     * its log is open — or {@code false} after {@code timeout}. CreateTopics answers only after this,
+     * so a topic is writable the moment it returns.
      */
     CompletionStage<Boolean> awaitHosted(Collection<TopicPartition> tps, Duration timeout);
 }

@@ -4,8 +4,10 @@ import io.varve.partition.PartitionActor.Command;
 import io.varve.partition.PartitionActor.DescribeCleanable;
 import io.varve.partition.PartitionActor.DescribeLog;
 import io.varve.partition.PartitionActor.DescribeProducers;
+import io.varve.partition.PartitionActor.EpochEndOffset;
 import io.varve.partition.PartitionActor.FlushCheck;
 import io.varve.partition.PartitionActor.Flushed;
+import io.varve.partition.PartitionActor.LastOffsetForLeaderEpoch;
 import io.varve.partition.PartitionActor.ProducerExpirationCheck;
 import io.varve.partition.PartitionActor.ProducerState;
 import io.varve.partition.PartitionActor.ProducersResponse;
@@ -14,11 +16,13 @@ import io.varve.partition.PartitionActor.StartCleaning;
 import io.varve.partition.PartitionActor.Stop;
 import io.varve.partition.PartitionActor.Stopped;
 import io.varve.partition.PartitionActor.SwapCleaned;
+import io.varve.storage.checkpoint.EpochAndOffset;
 import io.varve.storage.log.SegmentFlush;
 import io.varve.storage.producer.ProducerEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.TopicPartition;
@@ -95,6 +99,7 @@ abstract class ReplicaBehavior extends AbstractBehavior<Command> {
                 .onMessage(FlushCheck.class, this::onFlushCheck)
                 .onMessage(ProducerExpirationCheck.class, this::onProducerExpirationCheck)
                 .onMessage(Flushed.class, this::onFlushed)
+                .onMessage(LastOffsetForLeaderEpoch.class, this::onLastOffsetForLeaderEpoch)
                 .onMessage(DescribeCleanable.class, this::onDescribeCleanable)
                 .onMessage(StartCleaning.class, this::onStartCleaning)
                 .onMessage(SwapCleaned.class, this::onSwapCleaned)
@@ -104,6 +109,34 @@ abstract class ReplicaBehavior extends AbstractBehavior<Command> {
 
     /** Answers whatever this role has parked: the replica is stopping or changing role. */
     protected abstract void releaseWaiting();
+
+    /** Whether this role leads the partition. */
+    protected boolean isLeading() {
+        return false;
+    }
+
+    /**
+     * OffsetsForLeaderEpoch: the end of the largest epoch at or below the requested one in this
+     * replica's lineage (Kafka's semantics, {@code LeaderEpochCache.endOffsetFor}); consumers are
+     * answered by the leader only.
+     */
+    private Behavior<Command> onLastOffsetForLeaderEpoch(LastOffsetForLeaderEpoch request) {
+        Optional<Rejection> rejected = replica.checkLeaderEpoch(request.currentLeaderEpoch());
+        Errors error = rejected.map(Rejection::error)
+                .orElse(request.fetchOnlyFromLeader() && !isLeading() ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.NONE);
+        if (error == Errors.NONE && replica.log().isOffline()) {
+            error = Errors.KAFKA_STORAGE_ERROR;
+        }
+        if (error != Errors.NONE) {
+            request.replyTo().tell(new EpochEndOffset(tp(), error, -1, -1L));
+            return this;
+        }
+        EpochAndOffset end = replica.log()
+                .leaderEpochCache()
+                .endOffsetFor(request.leaderEpoch(), replica.log().logEndOffset());
+        request.replyTo().tell(new EpochEndOffset(tp(), Errors.NONE, end.leaderEpoch(), end.endOffset()));
+        return this;
+    }
 
     /**
      * The offset below which records are stable, which the log cleaner may not pass: the leader's last

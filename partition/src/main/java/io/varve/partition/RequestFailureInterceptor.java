@@ -1,17 +1,25 @@
 package io.varve.partition;
 
 import io.varve.partition.PartitionActor.Append;
+import io.varve.partition.PartitionActor.AppendAsFollower;
 import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AwaitData;
 import io.varve.partition.PartitionActor.Command;
 import io.varve.partition.PartitionActor.DeleteRecords;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
 import io.varve.partition.PartitionActor.DescribeProducers;
+import io.varve.partition.PartitionActor.EpochEndOffset;
+import io.varve.partition.PartitionActor.FollowerProgress;
+import io.varve.partition.PartitionActor.LastOffsetForLeaderEpoch;
 import io.varve.partition.PartitionActor.ListOffsets;
 import io.varve.partition.PartitionActor.ListOffsetsResponse;
 import io.varve.partition.PartitionActor.ProducersResponse;
 import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
+import io.varve.partition.PartitionActor.ReplicaRead;
+import io.varve.partition.PartitionActor.ReplicaReadResponse;
+import io.varve.partition.PartitionActor.ResetOutOfRange;
+import io.varve.partition.PartitionActor.TruncateToEpoch;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
@@ -71,6 +79,23 @@ final class RequestFailureInterceptor extends BehaviorInterceptor<Command, Comma
             delete.replyTo().tell(new DeleteRecordsResponse(tp, error, -1L));
         } else if (msg instanceof DescribeProducers describe) {
             describe.replyTo().tell(new ProducersResponse(tp, error, List.of()));
+        } else {
+            answerReplicationFailed(msg, error, message);
+        }
+    }
+
+    /** The replication commands (a follower's fetch on the leader, the follower's own steps, API 23). */
+    private void answerReplicationFailed(Command msg, Errors error, String message) {
+        if (msg instanceof ReplicaRead read) {
+            read.replyTo().tell(new ReplicaReadResponse(tp, error, message, null, -1L, -1L, -1L, -1, -1L));
+        } else if (msg instanceof AppendAsFollower append) {
+            append.replyTo().tell(new FollowerProgress(tp, error, message, -1L, -1));
+        } else if (msg instanceof TruncateToEpoch truncate) {
+            truncate.replyTo().tell(new FollowerProgress(tp, error, message, -1L, -1));
+        } else if (msg instanceof ResetOutOfRange reset) {
+            reset.replyTo().tell(new FollowerProgress(tp, error, message, -1L, -1));
+        } else if (msg instanceof LastOffsetForLeaderEpoch last) {
+            last.replyTo().tell(new EpochEndOffset(tp, error, -1, -1L));
         }
     }
 

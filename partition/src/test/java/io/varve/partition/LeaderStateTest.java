@@ -62,4 +62,44 @@ class LeaderStateTest {
         state.onIsrChange(List.of(3));
         assertThat(state.isrSize()).isEqualTo(2);
     }
+
+    @Test
+    void aFollowerIsCaughtUpWhenItFetchedTheLeadersLogEndAsOfThatFetchOrThePreviousOne() {
+        LeaderState state = new LeaderState(1, List.of(1, 2, 3), 100, 100, 1_000);
+        // follower 2 fetches at the leader's LEO at 2_000: caught up then
+        state.onFollowerFetch(2, 100, 7L, 2_000);
+        state.onLeaderLogEnd(150);
+        // at 3_000 it fetches 100, the leader's LEO as of its previous fetch: caught up as of 2_000
+        state.onFollowerFetch(2, 100, 7L, 3_000);
+        // follower 3 never fetched: caught up only as of the leader's start (1_000)
+
+        assertThat(state.outOfSync(10_000, 8_500)).containsExactly(3);
+        assertThat(state.outOfSync(10_000, 7_500)).containsExactly(2, 3);
+        assertThat(state.outOfSync(10_000, 9_000)).isEmpty();
+        assertThat(state.brokerEpoch(2)).isEqualTo(7L);
+    }
+
+    @Test
+    void aFollowerAtTheLeadersLogEndIsNeverOutOfSync() {
+        LeaderState state = new LeaderState(1, List.of(1, 2), 100, 100, 0);
+        state.onFollowerFetch(2, 100, 1L, 0);
+
+        assertThat(state.outOfSync(1_000_000, 10)).isEmpty();
+    }
+
+    @Test
+    void aJoiningFollowerHoldsTheHighWatermarkWhileItsExpansionIsInFlight() {
+        LeaderState state = new LeaderState(1, List.of(1), 50, 50, 0);
+        state.onFollowerFetch(2, 50, 1L, 0);
+        assertThat(state.isReadyToJoin(2, 40)).isTrue();
+        assertThat(state.isReadyToJoin(2, 60)).isFalse();
+        state.pendingAddition(2);
+
+        assertThat(state.onLeaderLogEnd(60)).isFalse();
+        assertThat(state.highWatermark()).isEqualTo(50);
+        assertThat(state.onIsrChange(List.of(1, 2))).isFalse();
+        assertThat(state.onFollowerFetch(2, 60, 1L, 10)).isTrue();
+        assertThat(state.highWatermark()).isEqualTo(60);
+        assertThat(state.isReadyToJoin(2, 0)).isFalse();
+    }
 }

@@ -12,6 +12,7 @@ import io.varve.partition.PartitionActor.ListOffsetsResponse;
 import io.varve.partition.PartitionActor.LogDescription;
 import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
+import io.varve.partition.replication.ReplicationContext;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.storage.log.LogSlice;
@@ -59,6 +60,7 @@ final class PartitionFixture {
     LogDirectory logDirectory;
     PartitionRegistration registration = registration(List.of(NODE), NODE, EPOCH, 0);
     Uuid topicId = TOPIC_ID;
+    ReplicationContext replication = ReplicationContext.standalone();
     TransactionVerifier verifier = TransactionVerifier.DISABLED;
 
     PartitionFixture(ActorTestKit testKit, Path dataDir) {
@@ -97,6 +99,7 @@ final class PartitionFixture {
                         registration,
                         NODE,
                         SETTINGS,
+                        replication,
                         verifier),
                 "partition-" + names.incrementAndGet(),
                 DispatcherSelector.fromConfig("varve.storage-dispatcher"));

@@ -8,6 +8,8 @@ import java.time.Duration;
  *
  * @param host listener address
  * @param port listener port (0 = any free port, for tests)
+ * @param advertisedHost the host clients are told to connect to; empty for the bound host
+ * @param advertisedPort the port clients are told to connect to; 0 for the bound port
  * @param socketRequestMaxBytes largest request frame accepted ({@code socket.request.max.bytes})
  * @param askTimeout how long a handler waits for an actor's answer
  * @param autoCreateTopics {@code auto.create.topics.enable}
@@ -19,6 +21,8 @@ import java.time.Duration;
 public record TransportSettings(
         String host,
         int port,
+        String advertisedHost,
+        int advertisedPort,
         int socketRequestMaxBytes,
         Duration askTimeout,
         boolean autoCreateTopics,
@@ -27,7 +31,19 @@ public record TransportSettings(
         int networkThreads,
         ConnectionLimits connectionLimits) {
 
-    /** With the default connection limits (tests). */
+    public TransportSettings {
+        if (connectionLimits.queuedMaxRequestBytes() < socketRequestMaxBytes) {
+            // as Kafka: a frame the budget cannot hold could never be read
+            throw new IllegalArgumentException("varve.transport.queued-max-request-bytes "
+                    + connectionLimits.queuedMaxRequestBytes() + " is below socket-request-max-bytes "
+                    + socketRequestMaxBytes);
+        }
+    }
+
+    /**
+     * Settings without an advertised address (clients are told the bound one), with the default
+     * connection limits (tests).
+     */
     public TransportSettings(
             String host,
             int port,
@@ -40,6 +56,8 @@ public record TransportSettings(
         this(
                 host,
                 port,
+                "",
+                0,
                 socketRequestMaxBytes,
                 askTimeout,
                 autoCreateTopics,
@@ -49,21 +67,14 @@ public record TransportSettings(
                 ConnectionLimits.defaults(socketRequestMaxBytes));
     }
 
-    public TransportSettings {
-        if (connectionLimits.queuedMaxRequestBytes() < socketRequestMaxBytes) {
-            // as Kafka: a frame the budget cannot hold could never be read
-            throw new IllegalArgumentException("varve.transport.queued-max-request-bytes "
-                    + connectionLimits.queuedMaxRequestBytes() + " is below socket-request-max-bytes "
-                    + socketRequestMaxBytes);
-        }
-    }
-
     public static TransportSettings fromConfig(Config config) {
         Config c = config.getConfig("varve.transport");
         int socketRequestMaxBytes = c.getInt("socket-request-max-bytes");
         return new TransportSettings(
                 c.getString("host"),
                 c.getInt("port"),
+                c.getString("advertised-host"),
+                c.getInt("advertised-port"),
                 socketRequestMaxBytes,
                 c.getDuration("ask-timeout"),
                 c.getBoolean("auto-create-topics"),

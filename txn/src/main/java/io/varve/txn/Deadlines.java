@@ -48,6 +48,11 @@ final class Deadlines {
         return due;
     }
 
+    /** Every id with a deadline. */
+    List<String> ids() {
+        return List.copyOf(byId.keySet());
+    }
+
     int size() {
         return byId.size();
     }

@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -36,21 +37,25 @@ final class RegistryBehavior extends AbstractBehavior<Command> {
     private static final Object TIMER = "deadline";
 
     private final Function<String, RecipientRef<TransactionCoordinator.Command>> coordinators;
+    private final Supplier<CompletionStage<List<String>>> transactionalIds;
     private final Duration retryInterval;
     private final LongSupplier clock;
     private final TimerScheduler<Command> timers;
     private final Map<String, TransactionListing> listings = new HashMap<>();
     private final Deadlines deadlines = new Deadlines();
+    private Predicate<String> coordinatedHere = id -> true;
 
     private RegistryBehavior(
             ActorContext<Command> context,
             TimerScheduler<Command> timers,
             Function<String, RecipientRef<TransactionCoordinator.Command>> coordinators,
+            Supplier<CompletionStage<List<String>>> transactionalIds,
             Duration retryInterval,
             LongSupplier clock) {
         super(context);
         this.timers = timers;
         this.coordinators = coordinators;
+        this.transactionalIds = transactionalIds;
         this.retryInterval = retryInterval;
         this.clock = clock;
     }
@@ -62,7 +67,7 @@ final class RegistryBehavior extends AbstractBehavior<Command> {
             LongSupplier clock) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             context.pipeToSelf(transactionalIds.get(), TransactionRegistry.IdsListed::new);
-            return new RegistryBehavior(context, timers, coordinators, retryInterval, clock);
+            return new RegistryBehavior(context, timers, coordinators, transactionalIds, retryInterval, clock);
         }));
     }
 
@@ -73,6 +78,7 @@ final class RegistryBehavior extends AbstractBehavior<Command> {
                 .onMessage(ListTransactions.class, this::onList)
                 .onMessage(TransactionRegistry.Tick.class, this::onTick)
                 .onMessage(TransactionRegistry.IdsListed.class, this::onIdsListed)
+                .onMessage(TransactionRegistry.PlacementChanged.class, this::onPlacementChanged)
                 .build();
     }
 
@@ -88,7 +94,11 @@ final class RegistryBehavior extends AbstractBehavior<Command> {
         return this;
     }
 
-    /** Start: every id with a journal recovers and reports (Kafka loads its transaction log). */
+    /**
+     * Start, or a change of the live brokers: every id with a journal that this node coordinates is
+     * looked at now and again every retry interval until its entity reports (Kafka loads its
+     * transaction log partitions); the entities of ids already tracked here have reported.
+     */
     private Behavior<Command> onIdsListed(TransactionRegistry.IdsListed listed) {
         if (listed.failure() != null) {
             getContext()
@@ -98,12 +108,35 @@ final class RegistryBehavior extends AbstractBehavior<Command> {
                             listed.failure());
             return this;
         }
+        long now = clock.getAsLong();
+        int woken = 0;
+        for (String id : listed.ids()) {
+            if (coordinatedHere.test(id) && !listings.containsKey(id)) {
+                deadlines.set(id, now);
+                woken++;
+            }
+        }
         getContext()
                 .getLog()
                 .info(
-                        "waking {} transactional id(s) found in the journal",
+                        "waking {} of {} transactional id(s) found in the journal",
+                        woken,
                         listed.ids().size());
-        listed.ids().forEach(id -> coordinators.apply(id).tell(new TransactionCoordinator.CheckDeadline()));
+        schedule();
+        return this;
+    }
+
+    /** Drops the ids placed elsewhere now and looks for the journal's ids placed here. */
+    private Behavior<Command> onPlacementChanged(TransactionRegistry.PlacementChanged changed) {
+        coordinatedHere = changed.coordinatedHere();
+        listings.keySet().removeIf(id -> !coordinatedHere.test(id));
+        for (String id : deadlines.ids()) {
+            if (!coordinatedHere.test(id)) {
+                deadlines.remove(id);
+            }
+        }
+        getContext().pipeToSelf(transactionalIds.get(), TransactionRegistry.IdsListed::new);
+        schedule();
         return this;
     }
 

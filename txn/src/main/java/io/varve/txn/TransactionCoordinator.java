@@ -10,6 +10,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.ShardCoordinator;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -129,10 +130,14 @@ public final class TransactionCoordinator {
         return TransactionEntity.create(transactionalId, services);
     }
 
-    /** Starts the "txn" entity type on this node's sharding. */
+    /**
+     * Starts the "txn" entity type on this node's sharding, its shards placed by {@code allocation}
+     * (where FindCoordinator says they are).
+     */
     public static ActorRef<ShardingEnvelope<Command>> initSharding(
-            ActorSystem<?> system, CoordinatorServices services) {
+            ActorSystem<?> system, CoordinatorServices services, ShardCoordinator.ShardAllocationStrategy allocation) {
         return ClusterSharding.get(system)
-                .init(Entity.of(ENTITY_TYPE, context -> create(context.getEntityId(), services)));
+                .init(Entity.of(ENTITY_TYPE, context -> create(context.getEntityId(), services))
+                        .withAllocationStrategy(allocation));
     }
 }

@@ -1,8 +1,10 @@
 package io.varve.txn;
 
+import io.varve.metadata.MetadataCache;
 import io.varve.txn.coordinator.CoordinatorServices;
 import io.varve.txn.internal.ShardedTransactionCoordinators;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -19,12 +21,24 @@ public interface TransactionCoordinators {
 
     TxnSettings settings();
 
+    /**
+     * The node that coordinates {@code transactionalId} (hosts its shard); empty when this node
+     * answers for every id (a single node, or no live broker known yet).
+     */
+    default OptionalInt coordinatorNodeOf(String transactionalId) {
+        return OptionalInt.empty();
+    }
+
     /** Every transactional id with a journal (expired ones included). */
     CompletionStage<List<String>> transactionalIds();
 
-    /** Starts the "txn" entity type on this node's sharding with {@code services}. */
-    static TransactionCoordinators sharded(ActorSystem<?> system, CoordinatorServices services) {
-        return ShardedTransactionCoordinators.init(system, services);
+    /**
+     * Starts the "txn" entity type on this node's sharding with {@code services}, each shard on the
+     * node {@code metadata}'s {@link io.varve.metadata.CoordinatorPlacement} names.
+     */
+    static TransactionCoordinators sharded(
+            ActorSystem<?> system, CoordinatorServices services, MetadataCache metadata) {
+        return ShardedTransactionCoordinators.init(system, services, metadata);
     }
 
     /** The sharded entity of an id, for a registry spawned before {@link #sharded} ran. */

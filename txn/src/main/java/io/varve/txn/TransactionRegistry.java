@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -20,7 +21,9 @@ import org.apache.pekko.actor.typed.RecipientRef;
  * transaction's timeout, an idle id's expiration). It answers ListTransactions, and at each
  * deadline it sends the id's entity {@link TransactionCoordinator.CheckDeadline} through sharding,
  * which starts a passivated entity again: so timeouts survive passivation. On start it wakes every
- * transactional id found in the journal, so they survive node restarts too. Runs on the default
+ * transactional id found in the journal (in a cluster: those whose shard belongs on this node, and
+ * again whenever the live brokers change, see {@link PlacementChanged}), so they survive node
+ * restarts and the loss of the node that coordinated them too. Runs on the default
  * dispatcher and never blocks; its state is rebuilt from the entities, never persisted.
  */
 public final class TransactionRegistry {
@@ -47,6 +50,15 @@ public final class TransactionRegistry {
 
     /** The matching ids by id, or {@code INVALID_REGULAR_EXPRESSION} for a pattern that is not one. */
     public record Listing(Errors error, List<TransactionListing> transactions) implements LocalOnly {}
+
+    /**
+     * The live brokers changed, so the transactional ids whose coordinator shard belongs on this
+     * node did: {@code coordinatedHere} says which. Ids no longer placed here are dropped (the node
+     * they moved to lists them); the journal's ids placed here are looked at, and poked again every
+     * retry interval until their entity reports: the coordinators of a node that died recover here,
+     * so their open transactions still time out.
+     */
+    public record PlacementChanged(Predicate<String> coordinatedHere) implements Command, LocalOnly {}
 
     /** Timer: the earliest deadline is due. */
     record Tick() implements Command, LocalOnly {}

@@ -106,4 +106,33 @@ class TransactionRegistryTest {
 
         entity("t").expectMessage(Duration.ofSeconds(3), new TransactionCoordinator.CheckDeadline());
     }
+
+    @Test
+    void aPlacementChangeDropsIdsPlacedElsewhereAndWakesTheJournalsIdsPlacedHere() {
+        ActorRef<TransactionRegistry.Command> registry = registry(List.of("here-1", "here-2", "there"));
+        entity("here-1").expectMessage(new TransactionCoordinator.CheckDeadline());
+        entity("there").expectMessage(new TransactionCoordinator.CheckDeadline());
+        TransactionListing stays = new TransactionListing("here-1", 1, "Ongoing", NOW);
+        TransactionListing moves = new TransactionListing("there", 2, "Ongoing", NOW);
+        registry.tell(new Track("here-1", stays, Long.MAX_VALUE));
+        registry.tell(new Track("there", moves, Long.MAX_VALUE));
+        entity("here-2").expectMessage(new TransactionCoordinator.CheckDeadline()); // never reports
+
+        registry.tell(new TransactionRegistry.PlacementChanged(id -> id.startsWith("here")));
+
+        assertThat(list(registry, Set.of(), Set.of(), -1, null))
+                .as("the moved id is listed by its new node only")
+                .containsExactly(stays);
+        // here-2 (not reported yet) is poked again; here-1 reported; the moved one is left alone
+        entity("here-2").expectMessage(Duration.ofSeconds(3), new TransactionCoordinator.CheckDeadline());
+        entity("here-1").expectNoMessage(Duration.ofMillis(200));
+        entity("there").expectNoMessage(Duration.ZERO);
+        clock.addAndGet(10_000);
+        registry.tell(new Track("here-1", stays, Long.MAX_VALUE)); // a tick against the moved clock
+        entity("here-2").expectMessage(Duration.ofSeconds(3), new TransactionCoordinator.CheckDeadline());
+        registry.tell(new Track("here-2", new TransactionListing("here-2", 3, "Empty", -1), Long.MAX_VALUE));
+        clock.addAndGet(10_000);
+        registry.tell(new Track("here-1", stays, Long.MAX_VALUE));
+        entity("here-2").expectNoMessage(Duration.ofMillis(300));
+    }
 }

@@ -3,15 +3,20 @@ package io.varve.group.internal;
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinators;
 import io.varve.group.GroupSettings;
+import io.varve.metadata.CoordinatorPlacement;
+import io.varve.metadata.CoordinatorShardAllocation;
 import io.varve.metadata.MetadataCache;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
@@ -20,10 +25,11 @@ import org.apache.pekko.persistence.query.javadsl.ReadJournal;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
- * {@link GroupCoordinators} on Cluster Sharding: entity refs by group id ({@link GroupIds}), and
- * the group ids found in the journal through the read journal's {@code currentPersistenceIds}: read
- * from the persistence id when it is escaped, from the group's {@link GroupNameRecord} when it is a
- * hash.
+ * {@link GroupCoordinators} on Cluster Sharding: entity refs by group id ({@link GroupIds}), the group
+ * ids found in the journal through the read journal's {@code currentPersistenceIds} (read from the
+ * persistence id when it is escaped, from the group's {@link GroupNameRecord} when it is a hash), and
+ * the node coordinating a group ({@link CoordinatorPlacement} of the group's entity id, whose shard
+ * {@link CoordinatorShardAllocation} puts there).
  */
 public final class ShardedGroupCoordinators implements GroupCoordinators {
     private static final String GROUP_PREFIX = GroupIds.PERSISTENCE_TYPE + "|";
@@ -33,16 +39,32 @@ public final class ShardedGroupCoordinators implements GroupCoordinators {
     private final ActorSystem<?> system;
     private final ClusterSharding sharding;
     private final String readJournalPluginId;
+    private final MetadataCache metadata;
+    private final int numberOfShards;
 
-    private ShardedGroupCoordinators(ActorSystem<?> system, String readJournalPluginId) {
+    private ShardedGroupCoordinators(ActorSystem<?> system, String readJournalPluginId, MetadataCache metadata) {
         this.system = system;
         this.sharding = ClusterSharding.get(system);
         this.readJournalPluginId = readJournalPluginId;
+        this.metadata = metadata;
+        this.numberOfShards = numberOfShards(system);
     }
 
     public static ShardedGroupCoordinators init(ActorSystem<?> system, GroupSettings settings, MetadataCache metadata) {
-        GroupCoordinator.initSharding(system, settings, metadata);
-        return new ShardedGroupCoordinators(system, settings.readJournalPluginId());
+        Address self = Cluster.get(system).selfMember().address();
+        GroupCoordinator.initSharding(system, settings, metadata, new CoordinatorShardAllocation(metadata, self));
+        return new ShardedGroupCoordinators(system, settings.readJournalPluginId(), metadata);
+    }
+
+    /** Pekko's {@code number-of-shards} of this entity type (the shard of a group id depends on it). */
+    static int numberOfShards(ActorSystem<?> system) {
+        return system.settings().config().getInt("pekko.cluster.sharding.number-of-shards");
+    }
+
+    @Override
+    public OptionalInt coordinatorNodeOf(String groupId) {
+        // the shard Pekko gives the group's entity: its id, not the group id, is hashed
+        return CoordinatorPlacement.nodeFor(GroupIds.entityId(groupId), numberOfShards, metadata.image());
     }
 
     @Override

@@ -110,7 +110,7 @@ public final class NodeProcess implements AutoCloseable {
                 include file("%s")
                 varve.data-dir = "%s"
                 varve.transport.port = %d
-                pekko.remote.artery.canonical.port = 0
+                varve.cluster.port = 0
                 pekko.coordinated-shutdown.exit-jvm = on
                 """
                 .formatted(BuildFiles.repositoryRoot().resolve("application.conf"), dataDir, port);

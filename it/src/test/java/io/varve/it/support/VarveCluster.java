@@ -46,7 +46,7 @@ public final class VarveCluster implements AutoCloseable {
         settings.put("varve.node-id", 1);
         settings.put("varve.data-dir", dataDir.toString());
         settings.put("varve.transport.port", port);
-        settings.put("pekko.remote.artery.canonical.port", 0);
+        settings.put("varve.cluster.port", 0);
         Config config = ConfigFactory.parseMap(settings)
                 .withFallback(ConfigFactory.parseResources("varve-it.conf"))
                 .withFallback(ConfigFactory.defaultReference())

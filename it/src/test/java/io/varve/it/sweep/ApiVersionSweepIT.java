@@ -159,6 +159,7 @@ class ApiVersionSweepIT {
         scenarios.put(ApiKeys.PRODUCE, new ProduceSweep());
         scenarios.put(ApiKeys.FETCH, new FetchSweep());
         scenarios.put(ApiKeys.LIST_OFFSETS, new ListOffsetsSweep());
+        scenarios.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochSweep());
         scenarios.put(ApiKeys.METADATA, new MetadataSweep());
         scenarios.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdSweep());
         scenarios.put(ApiKeys.FIND_COORDINATOR, new FindCoordinatorSweep());

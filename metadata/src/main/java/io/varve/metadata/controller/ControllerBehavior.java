@@ -1,6 +1,9 @@
 package io.varve.metadata.controller;
 
+import io.varve.metadata.Controller.Activate;
 import io.varve.metadata.Controller.AllocateProducerIds;
+import io.varve.metadata.Controller.AlterPartition;
+import io.varve.metadata.Controller.AlterPartitionResult;
 import io.varve.metadata.Controller.AlterScramCredentials;
 import io.varve.metadata.Controller.Command;
 import io.varve.metadata.Controller.CreatePartitions;
@@ -10,22 +13,31 @@ import io.varve.metadata.Controller.DescribeGroupConfigs;
 import io.varve.metadata.Controller.DescribeScramCredentials;
 import io.varve.metadata.Controller.GetImage;
 import io.varve.metadata.Controller.GroupConfigs;
-import io.varve.metadata.Controller.MetadataUpdate;
+import io.varve.metadata.Controller.ListenersChanged;
+import io.varve.metadata.Controller.LiveMembers;
+import io.varve.metadata.Controller.MetadataPush;
 import io.varve.metadata.Controller.OperationResult;
 import io.varve.metadata.Controller.ProducerIdBlock;
 import io.varve.metadata.Controller.RegisterBroker;
+import io.varve.metadata.Controller.Registration;
+import io.varve.metadata.Controller.RegistrationStatus;
 import io.varve.metadata.Controller.ReplaceConfigs;
 import io.varve.metadata.Controller.ReplaceGroupConfigs;
 import io.varve.metadata.ControllerSettings;
-import io.varve.metadata.controller.ControllerEvent.BrokerRegistered;
+import io.varve.metadata.MetadataImage;
+import io.varve.metadata.MetadataListener;
+import io.varve.metadata.PartitionRegistration;
+import io.varve.metadata.TopicPolicy;
+import io.varve.metadata.controller.ControllerEvent.ControllerActivated;
+import io.varve.metadata.controller.ControllerEvent.PartitionChange;
 import io.varve.metadata.controller.ControllerEvent.ProducerIdsAllocated;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -34,6 +46,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -46,9 +59,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * The controller's event-sourced behavior: a thin adapter from {@link Command}s to the planners
  * (plain classes deciding results and events) and from persisted {@link ControllerEvent}s to the
- * next {@link ControllerState}. After each persisted change it pushes the new image to every
- * subscriber; subscribers live only in this actor incarnation (not persisted) and are dropped when
- * they terminate. One instance per incarnation of the singleton; all state confined to it.
+ * next {@link ControllerState}. After each persisted batch it pushes the events to every node
+ * listener as deltas ({@link ImageChunks#deltas}); a listener that registers behind, a listener
+ * found through the receptionist, and every listener when this controller activates get the full
+ * image instead. Listeners and live members live only in this incarnation (not persisted). One
+ * instance per incarnation of the singleton; all state confined to it.
  */
 public final class ControllerBehavior
         extends EventSourcedBehaviorWithEnforcedReplies<Command, ControllerEvent, ControllerState> {
@@ -57,27 +72,55 @@ public final class ControllerBehavior
 
     private final ActorContext<Command> context;
     private final ControllerSettings settings;
+    private final int localNodeId;
+    private final boolean clusterMode;
     private final CreateTopicsPlanner createTopics;
     private final ConfigsPlanner configs;
-    private final Set<ActorRef<MetadataUpdate>> subscribers = new LinkedHashSet<>();
+    private final Elections elections;
+    private final BrokerLifecycle brokers;
+    private final Set<ActorRef<MetadataPush>> registered = new LinkedHashSet<>();
+    private Set<ActorRef<MetadataPush>> listed = Set.of();
+    private Set<String> liveIncarnations = Set.of();
+    private boolean active;
 
     private ControllerBehavior(
             ActorContext<Command> context,
             ControllerSettings settings,
-            Function<Map<String, String>, Optional<String>> topicConfigValidator) {
+            TopicPolicy policy,
+            int localNodeId,
+            boolean clusterMode) {
         super(
                 PERSISTENCE_ID,
                 SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
         this.context = context;
         this.settings = settings;
-        TopicConfigCheck configCheck = new TopicConfigCheck(topicConfigValidator);
+        this.localNodeId = localNodeId;
+        this.clusterMode = clusterMode;
+        TopicConfigCheck configCheck = new TopicConfigCheck(policy::validate);
         this.createTopics = new CreateTopicsPlanner(settings, configCheck, Uuid::randomUuid);
         this.configs = new ConfigsPlanner(configCheck);
+        this.elections = new Elections(policy);
+        this.brokers = new BrokerLifecycle(elections);
     }
 
+    /**
+     * @param clusterMode watch cluster membership (fencing brokers whose incarnation left), find
+     *     node listeners through the receptionist and record an activation after recovery; off in
+     *     unit tests, which send {@link LiveMembers} themselves
+     */
     public static Behavior<Command> create(
-            ControllerSettings settings, Function<Map<String, String>, Optional<String>> topicConfigValidator) {
-        return Behaviors.setup(context -> new ControllerBehavior(context, settings, topicConfigValidator));
+            ControllerSettings settings, TopicPolicy policy, int localNodeId, boolean clusterMode) {
+        return Behaviors.setup(context -> {
+            if (clusterMode) {
+                context.spawn(MembershipWatcher.create(context.getSelf()), "membership");
+                ActorRef<Receptionist.Listing> listings = context.messageAdapter(
+                        Receptionist.Listing.class,
+                        listing -> new ListenersChanged(
+                                Set.copyOf(listing.getServiceInstances(MetadataListener.SERVICE_KEY))));
+                context.getSystem().receptionist().tell(Receptionist.subscribe(MetadataListener.SERVICE_KEY, listings));
+            }
+            return new ControllerBehavior(context, settings, policy, localNodeId, clusterMode);
+        });
     }
 
     @Override
@@ -112,6 +155,10 @@ public final class ControllerBehavior
                                 ScramPlanner.plan(state.clients(), c.upsertions(), c.deletions()), c.replyTo()))
                 .onCommand(DescribeScramCredentials.class, (state, c) -> Effect()
                         .reply(c.replyTo(), ScramInfos.of(state.clients())))
+                .onCommand(AlterPartition.class, this::onAlterPartition)
+                .onCommand(LiveMembers.class, this::onLiveMembers)
+                .onCommand(ListenersChanged.class, this::onListenersChanged)
+                .onCommand(Activate.class, this::onActivate)
                 .build();
     }
 
@@ -124,7 +171,7 @@ public final class ControllerBehavior
     public SignalHandler<ControllerState> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.class, (state, signal) -> onRecoveryCompleted(state))
-                .onSignal(Terminated.class, (state, signal) -> subscribers.remove(signal.getRef()))
+                .onSignal(Terminated.class, (state, signal) -> registered.remove(signal.getRef()))
                 .build();
     }
 
@@ -145,9 +192,21 @@ public final class ControllerBehavior
                 command.replyTo());
     }
 
+    /**
+     * A config change may allow unclean leader election for a topic whose partitions have no leader:
+     * Kafka elects them then, and so does Varve, in the same batch of events.
+     */
     private ReplyEffect<ControllerEvent, ControllerState> onReplaceConfigs(
             ControllerState state, ReplaceConfigs command) {
-        return persistThenReply(configs.plan(state.image(), command), command.replyTo());
+        Outcome<OperationResult> outcome = configs.plan(state.image(), command);
+        if (!outcome.events().isEmpty()) {
+            MetadataImage next = MetadataImageTransition.applyAll(state.image(), outcome.events());
+            List<ControllerEvent> all = new ArrayList<>(outcome.events());
+            all.addAll(EventChunks.changed(
+                    elections.electLeaderless(next, next.brokers().keySet())));
+            outcome = new Outcome<>(outcome.reply(), all);
+        }
+        return persistThenReply(outcome, command.replyTo());
     }
 
     private ReplyEffect<ControllerEvent, ControllerState> onReplaceGroupConfigs(
@@ -175,34 +234,139 @@ public final class ControllerBehavior
                             command.replyTo(),
                             new ProducerIdBlock(command.brokerId(), -1L, 0, Errors.UNKNOWN_SERVER_ERROR));
         }
+        List<ControllerEvent> events = List.of(new ProducerIdsAllocated(command.brokerId(), first, size));
         return Effect()
-                .persist(new ProducerIdsAllocated(command.brokerId(), first, size))
+                .persist(events)
+                .thenRun(s -> publish(s, events, null))
                 .thenReply(command.replyTo(), s -> new ProducerIdBlock(command.brokerId(), first, size, Errors.NONE));
     }
 
     private ReplyEffect<ControllerEvent, ControllerState> onRegisterBroker(
             ControllerState state, RegisterBroker command) {
-        ActorRef<MetadataUpdate> subscriber = command.subscriber();
-        if (command.broker().equals(state.image().brokers().get(command.broker().nodeId()))) {
+        Outcome<Registration> outcome = brokers.register(state.image(), liveIncarnations, command);
+        ActorRef<MetadataPush> subscriber = command.subscriber();
+        boolean registeredNow = outcome.reply().status() == RegistrationStatus.REGISTERED;
+        if (registeredNow) {
+            logRegistration(command, outcome);
+        }
+        if (outcome.events().isEmpty()) {
             return Effect()
                     .none()
                     .thenRun(s -> {
-                        subscribe(subscriber);
-                        subscriber.tell(new MetadataUpdate(s.image()));
+                        if (registeredNow) {
+                            subscribe(subscriber);
+                            if (command.knownOffset() != s.image().offset()) {
+                                sendImage(subscriber, s);
+                            }
+                        }
                     })
-                    .thenNoReply();
+                    .thenReply(command.replyTo(), s -> outcome.reply());
         }
+        List<ControllerEvent> events = outcome.events();
         return Effect()
-                .persist(new BrokerRegistered(command.broker()))
+                .persist(events)
                 .thenRun(s -> {
                     subscribe(subscriber);
-                    publish(s);
+                    sendImage(subscriber, s);
+                    publish(s, events, subscriber);
+                })
+                .thenReply(command.replyTo(), s -> outcome.reply());
+    }
+
+    private void logRegistration(RegisterBroker command, Outcome<Registration> outcome) {
+        if (!outcome.events().isEmpty()) {
+            context.getLog()
+                    .info(
+                            "broker {} registered at {}:{} by {} (broker epoch {})",
+                            command.broker().nodeId(),
+                            command.broker().host(),
+                            command.broker().port(),
+                            command.incarnation(),
+                            outcome.reply().brokerEpoch());
+        }
+    }
+
+    private ReplyEffect<ControllerEvent, ControllerState> onGetImage(ControllerState state, GetImage command) {
+        return Effect().none().thenRun(s -> sendImage(command.replyTo(), s)).thenNoReply();
+    }
+
+    private ReplyEffect<ControllerEvent, ControllerState> onAlterPartition(
+            ControllerState state, AlterPartition command) {
+        Validated<PartitionRegistration> checked = AlterPartitionCheck.check(state.image(), command);
+        if (!checked.isOk()) {
+            context.getLog()
+                    .info(
+                            "refused AlterPartition of {}-{}: {}",
+                            command.topic(),
+                            command.partition(),
+                            checked.message());
+            return Effect()
+                    .reply(command.replyTo(), new AlterPartitionResult(checked.error(), checked.message(), null));
+        }
+        PartitionRegistration next = checked.value();
+        PartitionRegistration current =
+                state.image().topicsByName().get(command.topic()).partitions().get(command.partition());
+        if (next.equals(current)) {
+            return Effect().reply(command.replyTo(), new AlterPartitionResult(Errors.NONE, null, next));
+        }
+        context.getLog()
+                .info(
+                        "ISR of {}-{}: {} -> {} (leader {}, partition epoch {})",
+                        command.topic(),
+                        command.partition(),
+                        current.isr(),
+                        next.isr(),
+                        next.leader(),
+                        next.partitionEpoch());
+        List<ControllerEvent> events = EventChunks.changed(List.of(new PartitionChange(command.topic(), next)));
+        return Effect()
+                .persist(events)
+                .thenRun(s -> publish(s, events, null))
+                .thenReply(command.replyTo(), s -> new AlterPartitionResult(Errors.NONE, null, next));
+    }
+
+    private ReplyEffect<ControllerEvent, ControllerState> onLiveMembers(ControllerState state, LiveMembers command) {
+        liveIncarnations = Set.copyOf(command.incarnations());
+        List<ControllerEvent> events = brokers.fenceGone(state.image(), liveIncarnations);
+        if (events.isEmpty()) {
+            return Effect().none().thenNoReply();
+        }
+        context.getLog().info("fencing brokers whose incarnation left the cluster: {}", events.get(0));
+        return Effect().persist(events).thenRun(s -> publish(s, events, null)).thenNoReply();
+    }
+
+    private ReplyEffect<ControllerEvent, ControllerState> onListenersChanged(
+            ControllerState state, ListenersChanged command) {
+        Set<ActorRef<MetadataPush>> added = new HashSet<>(command.listeners());
+        added.removeAll(listed);
+        added.removeAll(registered);
+        listed = Set.copyOf(command.listeners());
+        return Effect()
+                .none()
+                .thenRun(s -> {
+                    if (active) {
+                        added.forEach(listener -> sendImage(listener, s));
+                    }
                 })
                 .thenNoReply();
     }
 
-    private ReplyEffect<ControllerEvent, ControllerState> onGetImage(ControllerState state, GetImage command) {
-        return Effect().reply(command.replyTo(), new MetadataUpdate(state.image()));
+    private ReplyEffect<ControllerEvent, ControllerState> onActivate(ControllerState state, Activate command) {
+        List<ControllerEvent> events = List.of(new ControllerActivated(localNodeId));
+        return Effect()
+                .persist(events)
+                .thenRun(s -> {
+                    active = true;
+                    context.getLog()
+                            .info(
+                                    "controller active on node {} at metadata offset {}: pushing the image to {}"
+                                            + " listener(s)",
+                                    localNodeId,
+                                    s.image().offset(),
+                                    subscribers().size());
+                    subscribers().forEach(listener -> sendImage(listener, s));
+                })
+                .thenNoReply();
     }
 
     private <R> ReplyEffect<ControllerEvent, ControllerState> persistThenReply(
@@ -210,18 +374,35 @@ public final class ControllerBehavior
         if (outcome.events().isEmpty()) {
             return Effect().reply(replyTo, outcome.reply());
         }
-        return Effect().persist(outcome.events()).thenRun(this::publish).thenReply(replyTo, s -> outcome.reply());
+        List<ControllerEvent> events = EventChunks.split(outcome.events());
+        return Effect().persist(events).thenRun(s -> publish(s, events, null)).thenReply(replyTo, s -> outcome.reply());
     }
 
-    private void subscribe(ActorRef<MetadataUpdate> subscriber) {
-        if (subscribers.add(subscriber)) {
+    private void subscribe(ActorRef<MetadataPush> subscriber) {
+        if (registered.add(subscriber)) {
             context.watch(subscriber);
         }
     }
 
-    private void publish(ControllerState state) {
-        MetadataUpdate update = new MetadataUpdate(state.image());
-        subscribers.forEach(subscriber -> subscriber.tell(update));
+    private Set<ActorRef<MetadataPush>> subscribers() {
+        Set<ActorRef<MetadataPush>> all = new LinkedHashSet<>(registered);
+        all.addAll(listed);
+        return all;
+    }
+
+    /** Pushes the events just persisted (ending at the state's offset) to every listener but {@code except}. */
+    private void publish(ControllerState state, List<ControllerEvent> events, ActorRef<MetadataPush> except) {
+        long baseOffset = state.image().offset() - events.size() + 1;
+        List<? extends MetadataPush> deltas = ImageChunks.deltas(baseOffset, events);
+        for (ActorRef<MetadataPush> subscriber : subscribers()) {
+            if (!subscriber.equals(except)) {
+                deltas.forEach(subscriber::tell);
+            }
+        }
+    }
+
+    private static void sendImage(ActorRef<MetadataPush> subscriber, ControllerState state) {
+        ImageChunks.chunks(state.image()).forEach(subscriber::tell);
     }
 
     private void onRecoveryCompleted(ControllerState state) {
@@ -229,8 +410,13 @@ public final class ControllerBehavior
                 .info(
                         "Controller recovered at metadata offset {}: {} broker(s), {} topic(s), next producer id {}",
                         state.image().offset(),
-                        state.image().brokers().size(),
+                        state.image().registrations().size(),
                         state.image().topicsByName().size(),
                         state.nextProducerId());
+        if (clusterMode) {
+            context.getSelf().tell(new Activate());
+        } else {
+            active = true;
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.varve.metadata.BrokerInfo;
 import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.ScramSecret;
 import io.varve.metadata.VarveSerializable;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
 
@@ -38,8 +39,26 @@ public sealed interface ControllerEvent extends VarveSerializable {
     /** Producer ids {@code [firstProducerId, firstProducerId + size)} went to {@code brokerId}. */
     record ProducerIdsAllocated(int brokerId, long firstProducerId, int size) implements ControllerEvent {}
 
-    /** A broker registered, or re-registered with a changed endpoint. */
-    record BrokerRegistered(BrokerInfo broker) implements ControllerEvent {}
+    /**
+     * A broker registered (or re-registered with a changed endpoint or a new incarnation); its broker
+     * epoch is this event's offset.
+     */
+    record BrokerRegistered(BrokerInfo broker, String incarnation) implements ControllerEvent {}
+
+    /** These brokers' incarnations left the cluster: they are no longer live. */
+    record BrokersFenced(List<Integer> nodeIds) implements ControllerEvent {}
+
+    /**
+     * New registrations of existing partitions (elections, ISR changes): each replaces the
+     * partition's registration as a whole. At most {@code EventChunks.MAX_PARTITIONS} per event.
+     */
+    record PartitionsChanged(List<PartitionChange> changes) implements ControllerEvent {}
+
+    /** One partition's new registration. */
+    record PartitionChange(String topic, PartitionRegistration registration) implements VarveSerializable {}
+
+    /** A controller started on {@code nodeId} (the id clients are shown as the controller). */
+    record ControllerActivated(int nodeId) implements ControllerEvent {}
 
     /**
      * A change of what the controller keeps beside the image (group configs, SCRAM credentials: see

@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * The controller's persistent state (and snapshot): the current metadata image and the first
- * producer id not yet handed out, and what is kept beside the image ({@link ClientMetadata}). Immutable; {@link #apply} is the event handler. Registered
- * subscribers are not part of it: nodes register again after a controller restart.
+ * producer id not yet handed out, and what is kept beside the image ({@link ClientMetadata}).
+ * Immutable; {@link #apply} is the event handler. Registered subscribers are not part of it: nodes
+ * register again after a controller restart.
  */
 public record ControllerState(MetadataImage image, long nextProducerId, ClientMetadata clients)
         implements VarveSerializable {
@@ -19,7 +20,8 @@ public record ControllerState(MetadataImage image, long nextProducerId, ClientMe
 
     /** Before the first event: offset 0 (no event applied), no brokers, no topics. */
     public static ControllerState initial(String clusterId) {
-        return new ControllerState(new MetadataImage(0L, clusterId, -1, Map.of(), Map.of(), Map.of(), Map.of()), 0L);
+        return new ControllerState(
+                new MetadataImage(0L, clusterId, -1, Map.of(), Map.of(), Map.of(), Map.of(), Map.of()), 0L);
     }
 
     public ControllerState apply(ControllerEvent event) {

@@ -2,21 +2,27 @@ package io.varve.metadata.controller;
 
 import static io.varve.metadata.TestImages.BROKER_1;
 import static io.varve.metadata.TestImages.BROKER_2;
+import static io.varve.metadata.TestImages.incarnation;
 import static io.varve.metadata.controller.ControllerTestKit.topic;
 import static io.varve.metadata.controller.ControllerTopicsTest.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.varve.metadata.BrokerInfo;
+import io.varve.metadata.BrokerRegistration;
 import io.varve.metadata.Controller;
 import io.varve.metadata.Controller.AllocateProducerIds;
 import io.varve.metadata.Controller.CreatePartitions;
 import io.varve.metadata.Controller.CreateTopics;
 import io.varve.metadata.Controller.GetImage;
-import io.varve.metadata.Controller.MetadataUpdate;
+import io.varve.metadata.Controller.ImageChunk;
+import io.varve.metadata.Controller.LiveMembers;
+import io.varve.metadata.Controller.MetadataDelta;
+import io.varve.metadata.Controller.MetadataPush;
 import io.varve.metadata.Controller.OperationResult;
 import io.varve.metadata.Controller.PartitionsIncrease;
 import io.varve.metadata.Controller.ProducerIdBlock;
 import io.varve.metadata.Controller.RegisterBroker;
+import io.varve.metadata.Controller.Registration;
+import io.varve.metadata.Controller.RegistrationStatus;
 import io.varve.metadata.Controller.ReplaceConfigs;
 import io.varve.metadata.Controller.TopicResult;
 import io.varve.metadata.Controller.TopicResults;
@@ -27,6 +33,7 @@ import io.varve.metadata.controller.ControllerEvent.ProducerIdsAllocated;
 import io.varve.metadata.controller.ControllerEvent.TopicConfigsReplaced;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -59,7 +66,9 @@ class ControllerOperationsTest {
 
     @Test
     void addsPartitionsRoundRobinAfterTheExistingOnes() {
-        controller.initialize(new BrokerRegistered(BROKER_1), new BrokerRegistered(BROKER_2));
+        controller.initialize(
+                new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())),
+                new BrokerRegistered(BROKER_2, incarnation(BROKER_2.nodeId())));
         Uuid id = createTopic("orders", 2, 2);
 
         var result = increase(new PartitionsIncrease("orders", 4, List.of()));
@@ -75,7 +84,9 @@ class ControllerOperationsTest {
 
     @Test
     void addsManuallyAssignedPartitions() {
-        controller.initialize(new BrokerRegistered(BROKER_1), new BrokerRegistered(BROKER_2));
+        controller.initialize(
+                new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())),
+                new BrokerRegistered(BROKER_2, incarnation(BROKER_2.nodeId())));
         createTopic("orders", 1, 1);
 
         var result = increase(new PartitionsIncrease("orders", 3, List.of(List.of(2), List.of(1))));
@@ -86,7 +97,7 @@ class ControllerOperationsTest {
 
     @Test
     void rejectsPartitionCountNotAboveCurrent() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
         createTopic("orders", 3, 1);
 
         var lower = increase(new PartitionsIncrease("orders", 2, List.of()));
@@ -102,7 +113,7 @@ class ControllerOperationsTest {
 
     @Test
     void rejectsPartitionsForUnknownTopicAndMiscountedAssignments() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
         createTopic("orders", 1, 1);
 
         var unknown = increase(new PartitionsIncrease("nope", 2, List.of()));
@@ -117,7 +128,7 @@ class ControllerOperationsTest {
 
     @Test
     void replacesTopicConfigs() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
         createTopic("orders", 1, 1);
 
         var result = replaceConfigs("topic", "orders", Map.of("retention.ms", "5000"), false);
@@ -130,7 +141,7 @@ class ControllerOperationsTest {
 
     @Test
     void rejectsConfigsOfUnknownTopicAndInvalidConfigs() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
         createTopic("orders", 1, 1);
 
         var unknown = replaceConfigs("topic", "nope", Map.of(), false);
@@ -169,66 +180,119 @@ class ControllerOperationsTest {
     }
 
     @Test
-    void pushesImagesToRegisteredSubscribers() {
-        TestProbe<MetadataUpdate> node = TEST_KIT.createTestProbe();
+    void registersALiveIncarnationAndPushesTheImageThenDeltas() {
+        TestProbe<MetadataPush> node = TEST_KIT.createTestProbe();
+        TestProbe<Registration> answers = TEST_KIT.createTestProbe();
+        controller.runCommand(new LiveMembers(Set.of(incarnation(1))));
 
-        var registered = controller.runCommand(new RegisterBroker(BROKER_1, node.ref()));
+        var registered =
+                controller.runCommand(new RegisterBroker(BROKER_1, incarnation(1), -1L, node.ref(), answers.ref()));
 
-        assertThat(registered.events()).containsExactly(new BrokerRegistered(BROKER_1));
-        MetadataUpdate first = node.expectMessageClass(MetadataUpdate.class);
-        assertThat(first.image().offset()).isEqualTo(1L);
-        assertThat(first.image().brokers()).isEqualTo(Map.of(1, BROKER_1));
-        assertThat(first.image().controllerId()).isEqualTo(1);
+        assertThat(registered.events()).containsExactly(new BrokerRegistered(BROKER_1, incarnation(1)));
+        assertThat(answers.expectMessageClass(Registration.class))
+                .isEqualTo(new Registration(RegistrationStatus.REGISTERED, 1L, null));
+        ImageChunk image = node.expectMessageClass(ImageChunk.class);
+        assertThat(image.offset()).isEqualTo(1L);
+        assertThat(image.part().brokers()).isEqualTo(Map.of(1, BROKER_1));
+        assertThat(image.part().registrations().get(1))
+                .isEqualTo(new BrokerRegistration(BROKER_1, incarnation(1), 1L, false));
 
         createTopic("orders", 1, 1);
-        MetadataUpdate second = node.expectMessageClass(MetadataUpdate.class);
-        assertThat(second.image().offset()).isEqualTo(2L);
-        assertThat(second.image().topic("orders")).isPresent();
+        MetadataDelta delta = node.expectMessageClass(MetadataDelta.class);
+        assertThat(delta.baseOffset()).isEqualTo(2L);
+        assertThat(delta.events()).hasSize(1);
+        assertThat(delta.events().get(0)).isInstanceOf(ControllerEvent.TopicCreated.class);
     }
 
     @Test
-    void reRegistrationOfAnUnchangedBrokerPersistsNothingAndAnswersTheImage() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
-        TestProbe<MetadataUpdate> node = TEST_KIT.createTestProbe();
+    void aRegistrationFromAnIncarnationThatIsNotAMemberYetIsRetried() {
+        TestProbe<Registration> answers = TEST_KIT.createTestProbe();
 
-        var result = controller.runCommand(new RegisterBroker(BROKER_1, node.ref()));
+        var result = controller.runCommand(new RegisterBroker(
+                BROKER_1,
+                incarnation(1),
+                -1L,
+                TEST_KIT.<MetadataPush>createTestProbe().ref(),
+                answers.ref()));
 
         assertThat(result.events()).isEmpty();
-        assertThat(node.expectMessageClass(MetadataUpdate.class).image().offset())
-                .isEqualTo(1L);
+        assertThat(answers.expectMessageClass(Registration.class).status())
+                .isEqualTo(RegistrationStatus.NOT_A_MEMBER_YET);
     }
 
     @Test
-    void changedEndpointIsRegisteredAgain() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
-        TestProbe<MetadataUpdate> node = TEST_KIT.createTestProbe();
-        BrokerInfo moved = new BrokerInfo(1, "127.0.0.9", 9093, null);
+    void aNodeIdHeldByAnotherLiveIncarnationIsADuplicate() {
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(1)));
+        controller.runCommand(new LiveMembers(Set.of(incarnation(1), "another")));
+        TestProbe<Registration> answers = TEST_KIT.createTestProbe();
 
-        var result = controller.runCommand(new RegisterBroker(moved, node.ref()));
+        var result = controller.runCommand(new RegisterBroker(
+                BROKER_1,
+                "another",
+                -1L,
+                TEST_KIT.<MetadataPush>createTestProbe().ref(),
+                answers.ref()));
 
-        assertThat(result.events()).containsExactly(new BrokerRegistered(moved));
-        assertThat(node.expectMessageClass(MetadataUpdate.class)
-                        .image()
-                        .brokers()
-                        .get(1))
-                .isEqualTo(moved);
+        assertThat(result.events()).isEmpty();
+        Registration answer = answers.expectMessageClass(Registration.class);
+        assertThat(answer.status()).isEqualTo(RegistrationStatus.DUPLICATE);
+        assertThat(answer.message()).contains("node id 1 is in use by the live member " + incarnation(1));
     }
 
     @Test
-    void answersTheCurrentImage() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+    void reRegistrationOfTheSameIncarnationPersistsNothingAndSendsTheImageWhenBehind() {
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(1)));
+        controller.runCommand(new LiveMembers(Set.of(incarnation(1))));
+        TestProbe<MetadataPush> node = TEST_KIT.createTestProbe();
+        TestProbe<Registration> answers = TEST_KIT.createTestProbe();
 
-        CommandResultWithReply<Controller.Command, ControllerEvent, ControllerState, MetadataUpdate> result =
-                controller.runCommand(GetImage::new);
+        var behind = controller.runCommand(new RegisterBroker(BROKER_1, incarnation(1), 0L, node.ref(), answers.ref()));
+        var current =
+                controller.runCommand(new RegisterBroker(BROKER_1, incarnation(1), 1L, node.ref(), answers.ref()));
 
-        assertThat(result.reply().image()).isEqualTo(controller.getState().image());
-        assertThat(result.reply().image().clusterId()).isEqualTo("test-cluster-id");
+        assertThat(behind.events()).isEmpty();
+        assertThat(current.events()).isEmpty();
+        assertThat(answers.expectMessageClass(Registration.class).brokerEpoch()).isEqualTo(1L);
+        assertThat(node.expectMessageClass(ImageChunk.class).offset()).isEqualTo(1L);
+        node.expectNoMessage(java.time.Duration.ofMillis(100));
+    }
+
+    @Test
+    void aNewIncarnationFencesTheOldOneAndRegistersWithANewEpoch() {
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(1)));
+        controller.runCommand(new LiveMembers(Set.of("restarted")));
+        TestProbe<Registration> answers = TEST_KIT.createTestProbe();
+
+        var result = controller.runCommand(new RegisterBroker(
+                BROKER_1,
+                "restarted",
+                -1L,
+                TEST_KIT.<MetadataPush>createTestProbe().ref(),
+                answers.ref()));
+
+        // the live-members update already fenced incarnation(1) (offset 2); the registration is offset 3
+        assertThat(result.events()).containsExactly(new BrokerRegistered(BROKER_1, "restarted"));
+        assertThat(answers.expectMessageClass(Registration.class).brokerEpoch()).isEqualTo(3L);
+        assertThat(result.state().image().registrations().get(1))
+                .isEqualTo(new BrokerRegistration(BROKER_1, "restarted", 3L, false));
+    }
+
+    @Test
+    void answersTheCurrentImageInChunks() {
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(1)));
+        TestProbe<MetadataPush> node = TEST_KIT.createTestProbe();
+
+        controller.runCommand(new GetImage(node.ref()));
+
+        ImageChunk chunk = node.expectMessageClass(ImageChunk.class);
+        assertThat(chunk.count()).isEqualTo(1);
+        assertThat(chunk.part()).isEqualTo(controller.getState().image());
+        assertThat(chunk.part().clusterId()).isEqualTo("test-cluster-id");
     }
 
     @Test
     void recoversTopicsIdsConfigsAndProducerIdsAfterRestart() {
-        controller.runCommand(new RegisterBroker(
-                BROKER_1, TEST_KIT.<MetadataUpdate>createTestProbe().ref()));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(1)));
         Uuid id = createTopic("orders", 2, 1);
         replaceConfigs("topic", "orders", Map.of("retention.ms", "7"), false);
         allocate(1);

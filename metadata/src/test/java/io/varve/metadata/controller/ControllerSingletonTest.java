@@ -9,11 +9,15 @@ import io.varve.metadata.Controller;
 import io.varve.metadata.Controller.AllocateProducerIds;
 import io.varve.metadata.Controller.CreateTopics;
 import io.varve.metadata.Controller.GetImage;
-import io.varve.metadata.Controller.MetadataUpdate;
+import io.varve.metadata.Controller.ImageChunk;
+import io.varve.metadata.Controller.MetadataPush;
 import io.varve.metadata.Controller.ProducerIdBlock;
 import io.varve.metadata.Controller.RegisterBroker;
+import io.varve.metadata.Controller.Registration;
+import io.varve.metadata.Controller.RegistrationStatus;
 import io.varve.metadata.Controller.TopicResult;
 import io.varve.metadata.Controller.TopicResults;
+import io.varve.metadata.MetadataImage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,11 +51,16 @@ class ControllerSingletonTest {
     void recoversTopicsAndProducerIdsFromTheJdbcJournalInANewActorSystem() throws Exception {
         ActorTestKit first = startNode();
         ActorRef<Controller.Command> controller = initController(first);
-        TestProbe<MetadataUpdate> node = first.createTestProbe();
-        controller.tell(new RegisterBroker(BROKER_1, node.ref()));
-        assertThat(node.expectMessageClass(MetadataUpdate.class, TIMEOUT)
-                        .image()
-                        .brokers())
+        TestProbe<MetadataPush> node = first.createTestProbe();
+        String incarnation =
+                Cluster.get(first.system()).selfMember().uniqueAddress().toString();
+        Registration registration = ask(
+                first,
+                controller,
+                Registration.class,
+                replyTo -> new RegisterBroker(BROKER_1, incarnation, -1L, node.ref(), replyTo));
+        assertThat(registration.status()).isEqualTo(RegistrationStatus.REGISTERED);
+        assertThat(node.expectMessageClass(ImageChunk.class, TIMEOUT).part().brokers())
                 .containsKey(1);
         TopicResult created = ask(
                         first,
@@ -66,14 +75,20 @@ class ControllerSingletonTest {
         ActorTestKit second = startNode();
         try {
             ActorRef<Controller.Command> recovered = initController(second);
-            MetadataUpdate image = ask(second, recovered, MetadataUpdate.class, GetImage::new);
+            TestProbe<MetadataPush> chunks = second.createTestProbe();
+            recovered.tell(new GetImage(chunks.ref()));
+            MetadataImage image = new ImageChunks.Assembler()
+                    .add(chunks.expectMessageClass(ImageChunk.class, TIMEOUT))
+                    .orElseThrow();
             ProducerIdBlock secondBlock =
                     ask(second, recovered, ProducerIdBlock.class, r -> new AllocateProducerIds(1, r));
 
             assertThat(created.error()).isEqualTo(Errors.NONE);
-            assertThat(image.image().topic("orders").orElseThrow().topicId()).isEqualTo(created.topicId());
-            assertThat(image.image().topic("orders").orElseThrow().partitions()).hasSize(3);
-            assertThat(image.image().offset()).isEqualTo(3L);
+            assertThat(image.topic("orders").orElseThrow().topicId()).isEqualTo(created.topicId());
+            assertThat(image.topic("orders").orElseThrow().partitions()).hasSize(3);
+            // activation, registration, topic and producer ids of the first run
+            assertThat(image.offset()).isGreaterThanOrEqualTo(4L);
+            assertThat(image.controllerId()).isEqualTo(1);
             assertThat(firstBlock.firstProducerId()).isZero();
             assertThat(secondBlock.firstProducerId()).isEqualTo(1000L);
         } finally {
@@ -94,7 +109,7 @@ class ControllerSingletonTest {
     }
 
     private static ActorRef<Controller.Command> initController(ActorTestKit testKit) {
-        return Controller.initSingleton(testKit.system(), ControllerTestKit.SETTINGS, ControllerTestKit.VALIDATOR);
+        return Controller.initSingleton(testKit.system(), ControllerTestKit.SETTINGS, ControllerTestKit.POLICY, 1);
     }
 
     private static <R> R ask(

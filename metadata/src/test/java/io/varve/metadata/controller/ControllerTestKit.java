@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.varve.metadata.Controller;
 import io.varve.metadata.Controller.NewTopic;
 import io.varve.metadata.ControllerSettings;
+import io.varve.metadata.TopicPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,20 @@ final class ControllerTestKit {
                         "Invalid value " + retention + " for configuration retention.ms: Not a number of type LONG");
     };
 
+    /** {@link #VALIDATOR}, and unclean leader election as the topic (or broker) config says. */
+    static final TopicPolicy POLICY = new TopicPolicy() {
+        @Override
+        public Optional<String> validate(Map<String, String> overrides) {
+            return VALIDATOR.apply(overrides);
+        }
+
+        @Override
+        public boolean uncleanLeaderElection(Map<String, String> topicOverrides, Map<String, String> brokerConfigs) {
+            String key = "unclean.leader.election.enable";
+            return Boolean.parseBoolean(topicOverrides.getOrDefault(key, brokerConfigs.getOrDefault(key, "false")));
+        }
+    };
+
     private ControllerTestKit() {}
 
     static Config config() {
@@ -41,7 +56,7 @@ final class ControllerTestKit {
             ActorSystem<?> system) {
         return EventSourcedBehaviorTestKit.create(
                 system,
-                Controller.create(SETTINGS, VALIDATOR),
+                Controller.create(SETTINGS, POLICY, 1),
                 EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
     }
 

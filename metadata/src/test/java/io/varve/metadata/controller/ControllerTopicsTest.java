@@ -2,6 +2,7 @@ package io.varve.metadata.controller;
 
 import static io.varve.metadata.TestImages.BROKER_1;
 import static io.varve.metadata.TestImages.BROKER_2;
+import static io.varve.metadata.TestImages.incarnation;
 import static io.varve.metadata.controller.ControllerTestKit.topic;
 import static io.varve.metadata.controller.ControllerTestKit.topicWithAssignments;
 import static io.varve.metadata.controller.ControllerTestKit.topicWithConfigs;
@@ -53,7 +54,7 @@ class ControllerTopicsTest {
 
     @Test
     void createsTopicWithDefaultsOnTheRegisteredBroker() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
 
         var result = create(false, topic("orders", -1, -1));
 
@@ -71,7 +72,9 @@ class ControllerTopicsTest {
     @Test
     void placesReplicasRoundRobinOverSortedBrokerIds() {
         controller.initialize(
-                new BrokerRegistered(BROKER_3), new BrokerRegistered(BROKER_1), new BrokerRegistered(BROKER_2));
+                new BrokerRegistered(BROKER_3, incarnation(BROKER_3.nodeId())),
+                new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())),
+                new BrokerRegistered(BROKER_2, incarnation(BROKER_2.nodeId())));
 
         var result = create(false, topic("orders", 4, 2));
 
@@ -87,7 +90,9 @@ class ControllerTopicsTest {
 
     @Test
     void keepsConfigsAndManualAssignment() {
-        controller.initialize(new BrokerRegistered(BROKER_1), new BrokerRegistered(BROKER_2));
+        controller.initialize(
+                new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())),
+                new BrokerRegistered(BROKER_2, incarnation(BROKER_2.nodeId())));
 
         var result = create(
                 false,
@@ -106,7 +111,7 @@ class ControllerTopicsTest {
 
     @Test
     void rejectsIllegalTopicName() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
 
         var result = create(false, topic("bad/name", 1, 1));
 
@@ -116,7 +121,7 @@ class ControllerTopicsTest {
 
     @Test
     void rejectsExistingTopic() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
         create(false, topic("orders", 1, 1));
 
         var result = create(false, topic("orders", 1, 1));
@@ -127,7 +132,7 @@ class ControllerTopicsTest {
 
     @Test
     void rejectsNameCollidingOnDotAndUnderscore() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
         create(false, topic("a.b", 1, 1));
 
         var result = create(false, topic("a_b", 1, 1));
@@ -139,7 +144,7 @@ class ControllerTopicsTest {
 
     @Test
     void rejectsNonPositivePartitionCount() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
 
         var result = create(false, topic("orders", 0, 1));
 
@@ -150,14 +155,14 @@ class ControllerTopicsTest {
 
     @Test
     void rejectsNonPositiveReplicationFactor() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
 
         assertRejected(create(false, topic("orders", 1, 0)), Errors.INVALID_REPLICATION_FACTOR);
     }
 
     @Test
     void rejectsReplicationFactorAboveRegisteredBrokers() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
 
         var result = create(false, topic("orders", 1, 3));
 
@@ -169,7 +174,7 @@ class ControllerTopicsTest {
 
     @Test
     void rejectsCountsTogetherWithAssignments() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
 
         assertRejected(
                 create(false, topicWithAssignments("orders", 1, -1, Map.of(0, List.of(1)))), Errors.INVALID_REQUEST);
@@ -179,7 +184,7 @@ class ControllerTopicsTest {
 
     @Test
     void rejectsAssignmentToUnregisteredBroker() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
 
         var result = create(false, topicWithAssignments("orders", -1, -1, Map.of(0, List.of(1, 7))));
 
@@ -191,7 +196,7 @@ class ControllerTopicsTest {
 
     @Test
     void rejectsInvalidConfigWithTheValidatorsMessage() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
 
         var result = create(false, topicWithConfigs("orders", Map.of("retention.ms", "soon")));
 
@@ -202,7 +207,7 @@ class ControllerTopicsTest {
 
     @Test
     void validateOnlyAnswersWithoutPersisting() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
 
         var result = create(true, topic("orders", 2, 1));
 
@@ -214,7 +219,7 @@ class ControllerTopicsTest {
 
     @Test
     void decidesEachTopicOfARequestOnItsOwn() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
 
         var result = create(false, topic("good", 1, 1), topic("dup", 1, 1), topic("bad", 1, 5), topic("dup", 1, 1));
 
@@ -230,7 +235,7 @@ class ControllerTopicsTest {
 
     @Test
     void deletesTopicsByNameAndById() {
-        controller.initialize(new BrokerRegistered(BROKER_1));
+        controller.initialize(new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
         Uuid ordersId =
                 create(false, topic("orders", 2, 1)).reply().results().get(0).topicId();
         Uuid paymentsId =

@@ -2,19 +2,27 @@ package io.varve.metadata.controller;
 
 import static io.varve.metadata.TestImages.BROKER_1;
 import static io.varve.metadata.TestImages.BROKER_2;
+import static io.varve.metadata.TestImages.incarnation;
 import static io.varve.metadata.controller.ControllerTopicsTest.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.varve.metadata.BrokerRegistration;
 import io.varve.metadata.MetadataImage;
+import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicImage;
 import io.varve.metadata.controller.ControllerEvent.BrokerConfigsReplaced;
 import io.varve.metadata.controller.ControllerEvent.BrokerRegistered;
+import io.varve.metadata.controller.ControllerEvent.BrokersFenced;
+import io.varve.metadata.controller.ControllerEvent.ControllerActivated;
+import io.varve.metadata.controller.ControllerEvent.PartitionChange;
+import io.varve.metadata.controller.ControllerEvent.PartitionsChanged;
 import io.varve.metadata.controller.ControllerEvent.PartitionsCreated;
 import io.varve.metadata.controller.ControllerEvent.ProducerIdsAllocated;
 import io.varve.metadata.controller.ControllerEvent.TopicConfigsReplaced;
 import io.varve.metadata.controller.ControllerEvent.TopicCreated;
 import io.varve.metadata.controller.ControllerEvent.TopicDeleted;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
@@ -27,7 +35,7 @@ class MetadataImageTransitionTest {
     @Test
     void everyEventAdvancesTheOffsetByOne() {
         MetadataImage image = EMPTY;
-        image = MetadataImageTransition.apply(image, new BrokerRegistered(BROKER_1));
+        image = MetadataImageTransition.apply(image, new BrokerRegistered(BROKER_1, incarnation(BROKER_1.nodeId())));
         image = MetadataImageTransition.apply(image, new ProducerIdsAllocated(1, 0L, 1000));
         image = MetadataImageTransition.apply(image, new BrokerConfigsReplaced("", Map.of()));
 
@@ -36,12 +44,40 @@ class MetadataImageTransitionTest {
     }
 
     @Test
-    void registeredBrokersAreListedInIdOrderAndTheLowestIsShownAsController() {
-        MetadataImage image = MetadataImageTransition.apply(EMPTY, new BrokerRegistered(BROKER_2));
-        image = MetadataImageTransition.apply(image, new BrokerRegistered(BROKER_1));
+    void registeredBrokersAreListedInIdOrderWithTheirEpochAndTheActivatedControllerIsShown() {
+        MetadataImage image = MetadataImageTransition.apply(EMPTY, new BrokerRegistered(BROKER_2, incarnation(2)));
+        image = MetadataImageTransition.apply(image, new BrokerRegistered(BROKER_1, incarnation(1)));
+        image = MetadataImageTransition.apply(image, new ControllerActivated(2));
 
         assertThat(image.brokers().keySet()).containsExactly(1, 2);
-        assertThat(image.controllerId()).isEqualTo(1);
+        assertThat(image.registrations().get(2)).isEqualTo(new BrokerRegistration(BROKER_2, incarnation(2), 1L, false));
+        assertThat(image.brokerEpoch(1)).isEqualTo(2L);
+        assertThat(image.controllerId()).isEqualTo(2);
+    }
+
+    @Test
+    void aFencedBrokerIsNoLongerLiveButStaysRegistered() {
+        MetadataImage image = MetadataImageTransition.apply(EMPTY, new BrokerRegistered(BROKER_1, incarnation(1)));
+        image = MetadataImageTransition.apply(image, new BrokerRegistered(BROKER_2, incarnation(2)));
+        image = MetadataImageTransition.apply(image, new BrokersFenced(List.of(1)));
+
+        assertThat(image.brokers().keySet()).containsExactly(2);
+        assertThat(image.isLive(1)).isFalse();
+        assertThat(image.brokerEpoch(1)).isEqualTo(-1L);
+        assertThat(image.registrations().get(1).fenced()).isTrue();
+        assertThat(image.offset()).isEqualTo(3L);
+    }
+
+    @Test
+    void partitionsChangedReplacesTheirRegistrations() {
+        MetadataImage image = MetadataImageTransition.apply(EMPTY, created());
+        PartitionRegistration next = new PartitionRegistration(1, List.of(2), List.of(2), -1, 1, 1);
+        image = MetadataImageTransition.apply(
+                image, new PartitionsChanged(List.of(new PartitionChange("orders", next))));
+
+        assertThat(image.topic("orders").orElseThrow().partitions().get(1)).isEqualTo(next);
+        assertThat(image.topic("orders").orElseThrow().partitions().get(0)).isEqualTo(registration(0, 1));
+        assertThat(image.topic(ORDERS).orElseThrow().configs()).isEqualTo(Map.of("retention.ms", "100"));
     }
 
     @Test

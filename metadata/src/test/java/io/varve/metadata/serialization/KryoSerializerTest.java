@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.varve.metadata.Controller;
-import io.varve.metadata.Controller.MetadataUpdate;
 import io.varve.metadata.Controller.TopicResults;
 import io.varve.metadata.ScramSecret;
 import io.varve.metadata.TestImages;
@@ -45,7 +44,7 @@ import org.junit.jupiter.api.Test;
 class KryoSerializerTest {
     private static ActorTestKit testKit;
     private static KryoSerializer serializer;
-    private static ActorRef<MetadataUpdate> probeRef;
+    private static ActorRef<Controller.MetadataPush> probeRef;
 
     record Unregistered(String name) implements VarveSerializable {}
 
@@ -53,7 +52,7 @@ class KryoSerializerTest {
     static void start() {
         testKit = ActorTestKit.create();
         serializer = new KryoSerializer((ExtendedActorSystem) Adapter.toClassic(testKit.system()));
-        TestProbe<MetadataUpdate> probe = testKit.createTestProbe();
+        TestProbe<Controller.MetadataPush> probe = testKit.createTestProbe();
         probeRef = probe.ref();
     }
 
@@ -228,15 +227,43 @@ class KryoSerializerTest {
                         testKit.<Controller.OperationResult>createTestProbe().ref()),
                 new Controller.AllocateProducerIds(
                         1, testKit.<Controller.ProducerIdBlock>createTestProbe().ref()),
-                new Controller.RegisterBroker(TestImages.BROKER_2, probeRef),
+                new Controller.RegisterBroker(
+                        TestImages.BROKER_2,
+                        TestImages.incarnation(2),
+                        7L,
+                        probeRef,
+                        testKit.<Controller.Registration>createTestProbe().ref()),
                 new Controller.GetImage(probeRef),
+                new Controller.AlterPartition(
+                        "orders",
+                        0,
+                        1,
+                        5L,
+                        3,
+                        4,
+                        List.of(new Controller.IsrMember(1, 5L), new Controller.IsrMember(2, -1L)),
+                        testKit.<Controller.AlterPartitionResult>createTestProbe()
+                                .ref()),
+                new Controller.IsrMember(3, 9L),
+                new Controller.LiveMembers(Set.of(TestImages.incarnation(1), TestImages.incarnation(2))),
+                new Controller.ListenersChanged(Set.of(probeRef)),
+                new Controller.Activate(),
+                new Controller.Registration(Controller.RegistrationStatus.DUPLICATE, -1L, "taken"),
+                Controller.RegistrationStatus.REGISTERED,
+                new Controller.AlterPartitionResult(Errors.NONE, null, TestImages.partition(0, 1, 2)),
+                new Controller.MetadataDelta(
+                        8L,
+                        List.of(
+                                new ControllerEvent.ControllerActivated(2),
+                                new ControllerEvent.BrokersFenced(List.of(1)))),
+                new Controller.ImageChunk(7L, 0, 1, TestImages.image()),
+                new io.varve.metadata.BrokerRegistration(TestImages.BROKER_1, TestImages.incarnation(1), 4L, true),
                 new TopicResults(List.of(new Controller.TopicResult(
                         "orders", TestImages.ORDERS_ID, Errors.NONE, null, 2, (short) 2, Map.of()))),
                 new Controller.TopicResult(
                         null, Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_ID, "gone", -1, (short) -1, Map.of()),
                 new Controller.OperationResult(Errors.INVALID_CONFIG, "bad"),
                 new Controller.ProducerIdBlock(1, 1000L, 1000, Errors.NONE),
-                new MetadataUpdate(TestImages.image()),
                 new ControllerEvent.TopicCreated(
                         "orders", TestImages.ORDERS_ID, TestImages.orders().partitions(), Map.of()),
                 new ControllerEvent.TopicDeleted("orders", TestImages.ORDERS_ID),
@@ -244,7 +271,12 @@ class KryoSerializerTest {
                 new ControllerEvent.TopicConfigsReplaced("orders", Map.of("retention.ms", "5")),
                 new ControllerEvent.BrokerConfigsReplaced("", Map.of("log.retention.ms", "5")),
                 new ControllerEvent.ProducerIdsAllocated(1, 2000L, 1000),
-                new ControllerEvent.BrokerRegistered(TestImages.BROKER_1),
+                new ControllerEvent.BrokerRegistered(TestImages.BROKER_1, TestImages.incarnation(1)),
+                new ControllerEvent.BrokersFenced(List.of(1, 2)),
+                new ControllerEvent.PartitionsChanged(
+                        List.of(new ControllerEvent.PartitionChange("orders", TestImages.partition(1, 2, 1)))),
+                new ControllerEvent.PartitionChange("orders", TestImages.partition(0, 1)),
+                new ControllerEvent.ControllerActivated(3),
                 new ControllerState(TestImages.image(), 3000L),
                 // group configs and SCRAM credentials
                 new Controller.ReplaceGroupConfigs(

@@ -18,7 +18,8 @@ import org.apache.kafka.common.TopicPartition;
  * </pre>
  *
  * The first dirty offset is the cleaner's checkpoint (the end of the last cleaning), reset to the log
- * start offset when it is below it or past the log end. The first uncleanable offset is the base offset
+ * start offset when it is below it or past the log end, and moved back to where the log was truncated
+ * when a truncation went below it ({@link PartitionLog#cleanerTruncationMark}). The first uncleanable offset is the base offset
  * of the segment holding the lowest of: the last stable offset (the high watermark until transactions),
  * the active segment's base offset, and the first segment whose newest record is younger than {@code
  * min.compaction.lag.ms}. The log is due when its dirty ratio {@code cleanableBytes / (cleanBytes +
@@ -27,7 +28,9 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Immutable. {@link #of} reads the log and must run on its owner.
  *
- * @param checkpointReset the checkpointed offset was unusable and the log start offset was taken
+ * @param checkpointReset the checkpointed offset was unusable (the log start offset was taken) or lies past
+ *     a truncation (the truncation offset was taken): the cleaner writes {@code firstDirtyOffset} as its
+ *     checkpoint
  */
 public record CleanableRange(
         TopicPartition topicPartition,
@@ -62,17 +65,26 @@ public record CleanableRange(
 
     /**
      * The range of {@code log} given the cleaner's checkpoint ({@link #NO_CHECKPOINT} if none) and the
-     * offset below which records are stable. Call on the log's owner.
+     * offset below which records are stable. Call on the log's owner: a checkpoint at or below the log's
+     * truncation mark clears the mark.
      */
     public static CleanableRange of(PartitionLog log, long checkpoint, long lastStableOffset, long nowMs)
             throws IOException {
         List<LogSegment> segments = log.segments();
         LogSegment active = segments.get(segments.size() - 1);
         long logStartOffset = log.logStartOffset();
+        long truncatedTo = Math.max(log.cleanerTruncationMark(), logStartOffset);
+        if (checkpoint == NO_CHECKPOINT || checkpoint <= truncatedTo) {
+            log.clearCleanerTruncationMark(); // the cleaner's checkpoint already accounts for the truncation
+        }
         long firstDirty = checkpoint == NO_CHECKPOINT ? logStartOffset : checkpoint;
         boolean reset = firstDirty < logStartOffset || firstDirty > log.logEndOffset();
         if (reset) {
             firstDirty = logStartOffset;
+        } else if (firstDirty > truncatedTo) {
+            // truncated below the checkpoint and grown back past it: what came after the truncation is dirty
+            firstDirty = truncatedTo;
+            reset = true;
         }
         long uncleanable = Math.min(lastStableOffset, active.baseOffset());
         long minLagMs = Math.max(log.config().minCompactionLagMs(), 0L);

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  *     orders-0/  orders-1/  ...              one {@link PartitionLog} each
  *     recovery-point-offset-checkpoint       per partition: offset below which data is fsynced
  *     log-start-offset-checkpoint            per partition: log start offset (DeleteRecords)
+ *     replication-offset-checkpoint          per partition: high watermark
  *     .clean-shutdown                        present only while the node is stopped cleanly
  * </pre>
  *
@@ -34,6 +35,7 @@ public final class LogDirectory {
     public static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
     public static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
     public static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
+    public static final String REPLICATION_OFFSET_CHECKPOINT = "replication-offset-checkpoint";
 
     private final Path dir;
     private final boolean hadCleanShutdown;
@@ -43,6 +45,8 @@ public final class LogDirectory {
     private final Map<TopicPartition, Long> logStartOffsetsAtOpen;
     private volatile Map<TopicPartition, Long> checkpointedRecoveryPoints;
     private volatile Map<TopicPartition, Long> checkpointedLogStartOffsets;
+    private final OffsetCheckpointFile highWatermarks;
+    private volatile Map<TopicPartition, Long> checkpointedHighWatermarks;
 
     private LogDirectory(Path dir, boolean hadCleanShutdown) throws IOException {
         this.dir = dir;
@@ -53,6 +57,8 @@ public final class LogDirectory {
         this.logStartOffsetsAtOpen = readOrEmpty(logStartOffsets);
         this.checkpointedRecoveryPoints = recoveryPointsAtOpen;
         this.checkpointedLogStartOffsets = logStartOffsetsAtOpen;
+        this.highWatermarks = new OffsetCheckpointFile(dir.resolve(REPLICATION_OFFSET_CHECKPOINT));
+        this.checkpointedHighWatermarks = readOrEmpty(highWatermarks);
     }
 
     /** Opens (creating) a data directory and consumes its clean-shutdown marker. */
@@ -141,6 +147,25 @@ public final class LogDirectory {
     /** What the log-start-offset checkpoint holds now (read at open, or last written). */
     public Map<TopicPartition, Long> checkpointedLogStartOffsets() {
         return checkpointedLogStartOffsets;
+    }
+
+    /**
+     * The high watermark checkpointed for {@code tp} (Kafka's {@code replication-offset-checkpoint}:
+     * read at open, or last written), or 0.
+     */
+    public long checkpointedHighWatermark(TopicPartition tp) {
+        return checkpointedHighWatermarks.getOrDefault(tp, 0L);
+    }
+
+    /** What the high-watermark checkpoint holds now (read at open, or last written). */
+    public Map<TopicPartition, Long> checkpointedHighWatermarks() {
+        return checkpointedHighWatermarks;
+    }
+
+    /** Writes the high-watermark checkpoint (atomically, in Kafka's format). */
+    public void writeHighWatermarks(Map<TopicPartition, Long> highWatermarksByPartition) throws IOException {
+        highWatermarks.write(highWatermarksByPartition);
+        this.checkpointedHighWatermarks = Map.copyOf(highWatermarksByPartition);
     }
 
     /** Writes the clean-shutdown marker; call after every log here is closed. */

@@ -7,6 +7,7 @@ import io.varve.storage.producer.ProducerCheck;
 import io.varve.storage.producer.ProducerStateTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ public final class PartitionLog {
     private long lastFlushMs;
     private long pendingRollFlushOffset = -1L;
     private long truncationCount;
+    private long cleanerTruncationMark = Long.MAX_VALUE;
     private boolean offline;
 
     private record PendingDeletion(LogSegment segment, long dueMs) {}
@@ -248,8 +250,12 @@ public final class PartitionLog {
     }
 
     /**
-     * Appends batches replicated from the leader, keeping their offsets and epochs. Offsets must
-     * continue the log ({@code UNKNOWN_SERVER_ERROR} otherwise, as Kafka's follower raises).
+     * Appends batches replicated from the leader byte for byte, keeping their offsets, leader epochs
+     * and producer ids (a trailing partial batch is left out): each batch's CRC is checked ({@code CORRUPT_MESSAGE} otherwise), offsets must
+     * continue the log ({@code UNKNOWN_SERVER_ERROR} otherwise, as Kafka's follower raises), idempotent
+     * producer state is updated as on the leader, and the leader-epoch cache gets an entry at the first
+     * batch of every epoch, even when one fetch spans several epochs, so the follower's lineage equals
+     * the leader's.
      */
     public AppendResult appendAsFollower(MemoryRecords records) {
         if (offline) {
@@ -259,7 +265,9 @@ public final class PartitionLog {
         long expected = logEndOffset;
         long maxTimestamp = RecordBatch.NO_TIMESTAMP;
         int recordCount = 0;
-        int epoch = -1;
+        List<long[]> epochStarts = new ArrayList<>();
+        int lastEpoch = leaderEpochCache.latestEpoch().orElse(-1);
+        int validBytes = 0;
         for (MutableRecordBatch batch : records.batches()) {
             if (batch.baseOffset() < expected) {
                 return new AppendResult.Rejected(
@@ -267,20 +275,78 @@ public final class PartitionLog {
                         "out of order offsets: batch at " + batch.baseOffset() + " but log end offset is " + expected
                                 + " in " + name());
             }
+            try {
+                batch.ensureValid();
+            } catch (org.apache.kafka.common.errors.CorruptRecordException e) {
+                return new AppendResult.Rejected(
+                        Errors.CORRUPT_MESSAGE,
+                        "replicated batch at offset " + batch.baseOffset() + " of " + name() + " is corrupt: "
+                                + e.getMessage());
+            }
             ProducerBatches.stage(producerAppend, batch);
+            int epoch = batch.partitionLeaderEpoch();
+            if (epoch >= 0 && epoch != lastEpoch) {
+                epochStarts.add(new long[] {epoch, batch.baseOffset()});
+                lastEpoch = epoch;
+            }
             expected = batch.nextOffset();
             recordCount += (int) (batch.nextOffset() - batch.baseOffset());
             maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
-            epoch = batch.partitionLeaderEpoch();
+            validBytes += batch.sizeInBytes();
         }
         if (recordCount == 0) {
             return new AppendResult.Rejected(Errors.CORRUPT_MESSAGE, "no record batch in append to " + name());
         }
         long firstOffset = records.batches().iterator().next().baseOffset();
-        if (!append(records, firstOffset, expected - 1, maxTimestamp, producerAppend, epoch)) {
+        if (!append(trimmed(records, validBytes), firstOffset, expected - 1, maxTimestamp, producerAppend, -1)) {
+            return storageError();
+        }
+        try {
+            for (long[] start : epochStarts) {
+                leaderEpochCache.assign((int) start[0], start[1]);
+            }
+        } catch (IOException e) {
+            markOffline("leader epoch checkpoint", e);
             return storageError();
         }
         return new AppendResult.Appended(firstOffset, expected - 1, -1L, logStartOffset, recordCount, false);
+    }
+
+    /**
+     * The whole batches only: a fetch answer may end in a partial batch (a read stops at its max
+     * bytes, as Kafka's does), which must never reach the segment (Kafka's {@code trimInvalidBytes}).
+     */
+    private static MemoryRecords trimmed(MemoryRecords records, int validBytes) {
+        if (validBytes == records.sizeInBytes()) {
+            return records;
+        }
+        ByteBuffer buffer = records.buffer().duplicate();
+        buffer.limit(buffer.position() + validBytes);
+        return MemoryRecords.readableRecords(buffer.slice());
+    }
+
+    /**
+     * Records that {@code leaderEpoch} starts at the log end offset, as a new leader does before it
+     * appends (Kafka's {@code maybeAssignEpochStartOffset}), so followers and consumers see the epoch in
+     * the lineage even if it never writes. Nothing changes when the epoch is already the latest.
+     */
+    public void assignEpochStartOffset(int leaderEpoch) throws IOException {
+        if (leaderEpochCache.latestEpoch().orElse(-1) < leaderEpoch) {
+            leaderEpochCache.assign(leaderEpoch, logEndOffset);
+        }
+    }
+
+    /**
+     * A follower follows its leader's log start offset (records the leader deleted), up to its own log
+     * end offset. Returns whether it moved.
+     */
+    public boolean maybeIncrementLogStartOffset(long leaderLogStartOffset) throws IOException {
+        long target = Math.min(leaderLogStartOffset, logEndOffset);
+        if (target <= logStartOffset) {
+            return false;
+        }
+        deleteRecordsBefore(target);
+        return true;
     }
 
     private AppendResult duplicateOf(ProducerCheck.Duplicate duplicate, RecordBatch batch) {
@@ -710,6 +776,21 @@ public final class PartitionLog {
     }
 
     /**
+     * The lowest offset this log was truncated to since the log cleaner last accounted for a truncation
+     * ({@code Long.MAX_VALUE} if none). A follower truncated below the cleaner's checkpoint that grows
+     * back past it holds dirty records below the checkpoint: the cleaner starts there instead (Kafka
+     * moves the checkpoint back on truncation). See {@code CleanableRange.of}.
+     */
+    public long cleanerTruncationMark() {
+        return cleanerTruncationMark;
+    }
+
+    /** The cleaner's checkpoint now accounts for every truncation so far. */
+    public void clearCleanerTruncationMark() {
+        cleanerTruncationMark = Long.MAX_VALUE;
+    }
+
+    /**
      * Swaps the log cleaner's {@code .cleaned} segment at {@code cleanedBaseOffset} in for {@code
      * oldSegments}, crash-safely (see {@link SegmentSwap}); refused when the log changed under the
      * cleaner. Called by the owner; an I/O error takes the log offline.
@@ -771,6 +852,7 @@ public final class PartitionLog {
             return;
         }
         truncationCount++;
+        cleanerTruncationMark = Math.min(cleanerTruncationMark, targetOffset);
         try {
             for (LogSegment segment :
                     List.copyOf(segments.tailMap(targetOffset, false).values())) {
@@ -794,6 +876,7 @@ public final class PartitionLog {
     /** Deletes every segment and starts an empty log at {@code newOffset}. */
     public void truncateFullyAndStartAt(long newOffset) throws IOException {
         truncationCount++;
+        cleanerTruncationMark = Math.min(cleanerTruncationMark, newOffset);
         try {
             for (LogSegment segment : List.copyOf(segments.values())) {
                 removeSegment(segment);

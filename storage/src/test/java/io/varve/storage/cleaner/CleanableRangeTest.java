@@ -64,6 +64,53 @@ class CleanableRangeTest {
     }
 
     @Test
+    void aTruncationBelowTheCheckpointMakesWhatGrewBackDirtyAgain() throws Exception {
+        CompactedLog c = new CompactedLog(root).open();
+        c.put("a=1", "b=1"); // [0, 2)
+        c.roll();
+        c.put("x=1", "y=1"); // [2, 4)
+        c.roll();
+        c.put("z=1"); // active from 4
+        long checkpoint =
+                c.clean(CompactedLog.cleaner(), CleanableRange.NO_CHECKPOINT).endOffset();
+        assertThat(checkpoint).isEqualTo(4);
+
+        c.log.truncateTo(2); // a follower truncated to its new leader's lineage
+        c.put("a=2", "b=2"); // [2, 4) as the new leader wrote them
+        c.roll();
+        c.put("z=2"); // active from 4
+
+        CleanableRange range = c.range(checkpoint);
+        assertThat(range.firstDirtyOffset()).isEqualTo(2);
+        assertThat(range.checkpointReset())
+                .as("the cleaner writes the moved checkpoint")
+                .isTrue();
+        c.clean(CompactedLog.cleaner(), range.firstDirtyOffset());
+        assertThat(c.records()).containsExactly("2:a=2", "3:b=2", "4:z=2");
+        CleanableRange next = c.range(4);
+        assertThat(next.firstDirtyOffset())
+                .as("once the cleaner's checkpoint reached the truncation, it moves on")
+                .isEqualTo(4);
+        assertThat(next.checkpointReset()).isFalse();
+    }
+
+    @Test
+    void aTruncationAboveTheCheckpointChangesNothing() throws Exception {
+        CompactedLog c = new CompactedLog(root).open();
+        c.put("a=1");
+        c.roll();
+        c.put("a=2", "b=2");
+        c.roll();
+        c.put("c=1");
+        c.log.truncateTo(2); // [2, 4) goes, the checkpoint (1) stays below
+
+        CleanableRange range = c.range(1);
+
+        assertThat(range.firstDirtyOffset()).isEqualTo(1);
+        assertThat(range.checkpointReset()).isFalse();
+    }
+
+    @Test
     void anEmptyLogIsNeverCleanable() throws Exception {
         CompactedLog c = new CompactedLog(root).open();
 

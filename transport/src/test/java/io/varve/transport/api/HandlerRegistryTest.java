@@ -23,7 +23,8 @@ class HandlerRegistryTest {
                         ApiKeys.LIST_OFFSETS,
                         ApiKeys.METADATA,
                         ApiKeys.API_VERSIONS,
-                        ApiKeys.INIT_PRODUCER_ID);
+                        ApiKeys.INIT_PRODUCER_ID,
+                        ApiKeys.OFFSET_FOR_LEADER_EPOCH);
         assertThat(registry.handler(ApiKeys.API_VERSIONS)).get().isInstanceOf(ApiVersionsHandler.class);
         assertThat(registry.handler(ApiKeys.JOIN_GROUP)).isEmpty();
     }

@@ -107,7 +107,7 @@ class KafkaServerTest {
             assertThat(response.data().errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(response.data().apiKeys().find(ApiKeys.PRODUCE.id).maxVersion())
                     .isEqualTo(ApiKeys.PRODUCE.latestVersion());
-            assertThat(response.data().apiKeys()).hasSize(6);
+            assertThat(response.data().apiKeys()).hasSize(7);
         }
     }
 

@@ -73,7 +73,7 @@ public final class TestBroker {
     /** A listener on any free port with {@code limits} on its connections' memory. */
     public static TransportSettings settings(int socketRequestMaxBytes, ConnectionLimits limits) {
         return new TransportSettings(
-                "127.0.0.1", 0, socketRequestMaxBytes, Duration.ofSeconds(3), false, 1, (short) 1, 2, limits);
+                "127.0.0.1", 0, "", 0, socketRequestMaxBytes, Duration.ofSeconds(3), false, 1, (short) 1, 2, limits);
     }
 
     public MetadataImage image() {

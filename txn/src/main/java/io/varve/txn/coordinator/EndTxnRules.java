@@ -65,6 +65,13 @@ final class EndTxnRules {
         if (current.producerId() != producerId && !retryOnOverflow) {
             return Outcome.failed(Errors.INVALID_PRODUCER_ID_MAPPING);
         }
+        if (v2 && current.state().isPreparing() && producerEpoch == current.producerEpoch()) {
+            // the producer already holds the bumped epoch and ends its next transaction (an abort of
+            // one whose records were never sent) while the markers of the previous one are written: it
+            // is the same instance, not a zombie, so it waits and retries (Kafka fences it, but there
+            // the markers take a millisecond; replicated markers here take a follower's fetch)
+            return Outcome.failed(Errors.CONCURRENT_TRANSACTIONS);
+        }
         if (!isValidEndEpoch(current, producerEpoch, retryOnEpochBump, retryOnOverflow)) {
             return Outcome.failed(Errors.PRODUCER_FENCED);
         }

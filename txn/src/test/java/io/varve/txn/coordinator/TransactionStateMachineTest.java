@@ -227,7 +227,17 @@ class TransactionStateMachineTest {
         assertThat(v2Server.endTxn(abort.next(), PID, (short) 0, false, TV2, NOW, OptionalLong.empty())
                         .error())
                 .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        // the next transaction's end, at the bumped epoch, waits for the markers (0098's rapid aborts)
+        assertThat(v2Server.endTxn(abort.next(), PID, (short) 1, false, TV2, NOW, OptionalLong.empty())
+                        .error())
+                .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        assertThat(v2Server.endTxn(abort.next(), PID, (short) 2, false, TV2, NOW, OptionalLong.empty())
+                        .error())
+                .isEqualTo(Errors.PRODUCER_FENCED);
         TransactionMetadata done = v2Server.complete(abort.next(), NOW + 40);
+        Outcome next = v2Server.endTxn(done, PID, (short) 1, false, TV2, NOW, OptionalLong.empty());
+        assertThat(next.error()).isEqualTo(Errors.NONE);
+        assertThat(next.producerEpoch()).isEqualTo((short) 2);
         Outcome retry = v2Server.endTxn(done, PID, (short) 0, false, TV2, NOW, OptionalLong.empty());
         assertThat(retry.error()).isEqualTo(Errors.NONE);
         assertThat(retry.producerEpoch()).isEqualTo((short) 1);

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code minBytes}/{@code maxWaitMs}, KIP-74 max bytes) and answers with record sections as file
  * slices, written with sendfile. Per-partition errors: UNKNOWN_TOPIC_ID, UNKNOWN_TOPIC_OR_PARTITION,
  * NOT_LEADER_OR_FOLLOWER with the leader hint, and whatever the partition reports (e.g.
- * OFFSET_OUT_OF_RANGE). Stateless apart from the shared session cache.
+ * OFFSET_OUT_OF_RANGE). A follower's fetch (replica id ≥ 0) is a {@link ReplicaFetchOperation}.
+ * Stateless apart from the shared session cache.
  */
 public final class FetchHandler implements ApiHandler {
     private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);
@@ -41,6 +42,9 @@ public final class FetchHandler implements ApiHandler {
     public CompletionStage<ApiResponse> handle(RequestContext context, AbstractRequest request) {
         FetchRequest fetch = (FetchRequest) request;
         short version = context.apiVersion();
+        if (fetch.isFromFollower()) {
+            return new ReplicaFetchOperation(context.services(), fetch, version).run();
+        }
         boolean usesTopicIds = version >= 13;
         Map<Uuid, String> topicNames = context.services().metadata().image().topicNamesById();
         Map<TopicIdPartition, FetchRequest.PartitionData> fetchData = fetch.fetchData(topicNames);

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.DeleteGroupsRequest;
 
@@ -43,7 +42,7 @@ public final class DeleteGroupsHandler implements ApiHandler {
                             .setGroupId(groupId)
                             .setErrorCode(
                                     failure != null
-                                            ? Errors.COORDINATOR_NOT_AVAILABLE.code()
+                                            ? GroupAsk.error(failure).code()
                                             : result.error().code()))
                     .toCompletableFuture());
         }

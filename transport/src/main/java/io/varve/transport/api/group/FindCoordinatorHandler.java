@@ -1,11 +1,15 @@
 package io.varve.transport.api.group;
 
+import io.varve.group.GroupCoordinators;
 import io.varve.metadata.BrokerInfo;
+import io.varve.metadata.MetadataImage;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.RequestContext;
+import io.varve.txn.TransactionCoordinators;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
@@ -17,51 +21,72 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
- * FindCoordinator, one key (v0–3) or a batch of keys (v4+). Group and transaction keys are answered
- * with this node, which hosts every group's and transactional id's shard on a single-node cluster
- * (a request reaching another node is forwarded by sharding). Transaction keys need the node's
- * transaction coordinators. Stateless.
+ * FindCoordinator, one key (v0–3) or a batch of keys (v4+). A group key is answered with the live
+ * broker that hosts the group's shard ({@code GroupCoordinators.coordinatorNodeOf}; this node when
+ * it answers for every group, as a single node does), a transaction key likewise with the broker
+ * hosting the transactional id's shard ({@code TransactionCoordinators.coordinatorNodeOf}), or
+ * COORDINATOR_NOT_AVAILABLE while that broker's endpoint is unknown or the node has no transaction
+ * coordinators. Stateless.
  */
 public final class FindCoordinatorHandler implements ApiHandler {
+    private final GroupCoordinators coordinators;
+
+    /** A handler that names this node for every group (a single node). */
+    public FindCoordinatorHandler() {
+        this(null);
+    }
+
+    public FindCoordinatorHandler(GroupCoordinators coordinators) {
+        this.coordinators = coordinators;
+    }
 
     @Override
     public ApiKeys apiKey() {
         return ApiKeys.FIND_COORDINATOR;
     }
 
+    private record Answer(Errors error, BrokerInfo node) {}
+
     @Override
     public CompletionStage<ApiResponse> handle(RequestContext context, AbstractRequest request) {
         FindCoordinatorRequestData data = ((FindCoordinatorRequest) request).data();
-        int nodeId = context.services().nodeId();
-        BrokerInfo self = context.services().metadata().image().brokers().get(nodeId);
-        Errors error = error(data.keyType(), self, context.services().transactions() != null);
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         if (context.apiVersion() < 4) {
-            response.setErrorCode(error.code())
-                    .setNodeId(error == Errors.NONE ? nodeId : -1)
-                    .setHost(error == Errors.NONE ? self.host() : "")
-                    .setPort(error == Errors.NONE ? self.port() : -1);
+            Answer answer = answer(context, data.keyType(), data.key());
+            response.setErrorCode(answer.error().code())
+                    .setNodeId(answer.node() == null ? -1 : answer.node().nodeId())
+                    .setHost(answer.node() == null ? "" : answer.node().host())
+                    .setPort(answer.node() == null ? -1 : answer.node().port());
             return CompletableFuture.completedFuture(new ApiResponse(response));
         }
-        List<FindCoordinatorResponseData.Coordinator> coordinators = new ArrayList<>();
+        List<FindCoordinatorResponseData.Coordinator> found = new ArrayList<>();
         for (String key : data.coordinatorKeys()) {
-            coordinators.add(new FindCoordinatorResponseData.Coordinator()
+            Answer answer = answer(context, data.keyType(), key);
+            found.add(new FindCoordinatorResponseData.Coordinator()
                     .setKey(key)
-                    .setErrorCode(error.code())
-                    .setNodeId(error == Errors.NONE ? nodeId : -1)
-                    .setHost(error == Errors.NONE ? self.host() : "")
-                    .setPort(error == Errors.NONE ? self.port() : -1));
+                    .setErrorCode(answer.error().code())
+                    .setNodeId(answer.node() == null ? -1 : answer.node().nodeId())
+                    .setHost(answer.node() == null ? "" : answer.node().host())
+                    .setPort(answer.node() == null ? -1 : answer.node().port()));
         }
-        return CompletableFuture.completedFuture(new ApiResponse(response.setCoordinators(coordinators)));
+        return CompletableFuture.completedFuture(new ApiResponse(response.setCoordinators(found)));
     }
 
-    private static Errors error(byte keyType, BrokerInfo self, boolean transactions) {
-        if (keyType == CoordinatorType.GROUP.id()) {
-            return self == null ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.NONE;
-        }
+    private Answer answer(RequestContext context, byte keyType, String key) {
+        OptionalInt node;
         if (keyType == CoordinatorType.TRANSACTION.id()) {
-            return self == null || !transactions ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.NONE;
+            TransactionCoordinators transactions = context.services().transactions();
+            if (transactions == null) {
+                return new Answer(Errors.COORDINATOR_NOT_AVAILABLE, null);
+            }
+            node = key == null ? OptionalInt.empty() : transactions.coordinatorNodeOf(key);
+        } else if (keyType == CoordinatorType.GROUP.id()) {
+            node = coordinators == null || key == null ? OptionalInt.empty() : coordinators.coordinatorNodeOf(key);
+        } else {
+            return new Answer(Errors.INVALID_REQUEST, null);
         }
-        return Errors.INVALID_REQUEST;
+        MetadataImage image = context.services().metadata().image();
+        BrokerInfo broker = image.brokers().get(node.orElse(context.services().nodeId()));
+        return broker == null ? new Answer(Errors.COORDINATOR_NOT_AVAILABLE, null) : new Answer(Errors.NONE, broker);
     }
 }

@@ -14,7 +14,7 @@ public final class GroupHandlers {
     /** @param offsetMetadataMaxBytes {@code offset.metadata.max.bytes} */
     public static List<ApiHandler> list(GroupCoordinators coordinators, int offsetMetadataMaxBytes) {
         return List.of(
-                new FindCoordinatorHandler(),
+                new FindCoordinatorHandler(coordinators),
                 new JoinGroupHandler(coordinators),
                 new SyncGroupHandler(coordinators),
                 new HeartbeatHandler(coordinators),

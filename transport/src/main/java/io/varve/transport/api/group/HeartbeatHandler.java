@@ -9,7 +9,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.HeartbeatRequest;
 
@@ -38,7 +37,7 @@ public final class HeartbeatHandler implements ApiHandler {
         return answer.handle((result, failure) -> new ApiResponse(new HeartbeatResponseData()
                 .setErrorCode(
                         failure != null
-                                ? Errors.COORDINATOR_NOT_AVAILABLE.code()
+                                ? GroupAsk.error(failure).code()
                                 : result.error().code())));
     }
 }

@@ -65,7 +65,7 @@ public final class JoinGroupHandler implements ApiHandler {
                 replyTo -> new GroupCoordinator.JoinGroup(join, replyTo),
                 Duration.ofMillis(Math.max(rebalanceTimeoutMs, 0)));
         return answer.handle((result, failure) -> failure != null
-                ? failed(version, Errors.COORDINATOR_NOT_AVAILABLE, data.memberId())
+                ? failed(version, GroupAsk.error(failure), data.memberId())
                 : response(version, result));
     }
 

@@ -45,7 +45,8 @@ public final class LeaveGroupHandler implements ApiHandler {
                 replyTo -> new GroupCoordinator.LeaveGroup(List.copyOf(members), replyTo));
         short version = context.apiVersion();
         return answer.handle((result, failure) -> failure != null
-                ? new ApiResponse(new LeaveGroupResponseData().setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()))
+                ? new ApiResponse(new LeaveGroupResponseData()
+                        .setErrorCode(GroupAsk.error(failure).code()))
                 : response(version, result));
     }
 

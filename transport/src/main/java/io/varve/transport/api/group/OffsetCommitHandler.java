@@ -71,7 +71,7 @@ public final class OffsetCommitHandler implements ApiHandler {
                         data.memberId(), data.groupInstanceId(), data.generationIdOrMemberEpoch(), valid, replyTo));
         short version = context.apiVersion();
         return answer.handle((result, failure) -> {
-            Errors error = failure != null ? Errors.COORDINATOR_NOT_AVAILABLE : result.error();
+            Errors error = failure != null ? GroupAsk.error(failure) : result.error();
             if (error == Errors.GROUP_ID_NOT_FOUND && version < 9) {
                 error = Errors.ILLEGAL_GENERATION;
             }

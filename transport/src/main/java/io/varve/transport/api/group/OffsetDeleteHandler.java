@@ -46,7 +46,7 @@ public final class OffsetDeleteHandler implements ApiHandler {
         return answer.handle((result, failure) -> {
             OffsetDeleteResponseData body = new OffsetDeleteResponseData();
             if (failure != null || result.error() != Errors.NONE) {
-                Errors error = failure != null ? Errors.COORDINATOR_NOT_AVAILABLE : result.error();
+                Errors error = failure != null ? GroupAsk.error(failure) : result.error();
                 return new ApiResponse(body.setErrorCode(error.code()));
             }
             for (OffsetDeleteRequestData.OffsetDeleteRequestTopic topic : data.topics()) {

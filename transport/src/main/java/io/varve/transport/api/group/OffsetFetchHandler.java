@@ -16,7 +16,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
 
@@ -83,7 +82,7 @@ public final class OffsetFetchHandler implements ApiHandler {
             if (failure != null) {
                 return new OffsetFetchResponseData.OffsetFetchResponseGroup()
                         .setGroupId(groupId)
-                        .setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
+                        .setErrorCode(GroupAsk.error(failure).code());
             }
             Map<TopicPartition, CommittedOffset> offsets = new LinkedHashMap<>();
             if (all) {

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.SyncGroupRequest;
 
@@ -56,9 +55,7 @@ public final class SyncGroupHandler implements ApiHandler {
                 replyTo -> new GroupCoordinator.SyncGroup(sync, replyTo),
                 SYNC_WAIT);
         return answer.handle((result, failure) -> {
-            SyncResult r = failure != null
-                    ? new SyncResult(Errors.COORDINATOR_NOT_AVAILABLE, null, null, new byte[0])
-                    : result;
+            SyncResult r = failure != null ? new SyncResult(GroupAsk.error(failure), null, null, new byte[0]) : result;
             return new ApiResponse(new SyncGroupResponseData()
                     .setErrorCode(r.error().code())
                     .setProtocolType(r.protocolType())

@@ -45,7 +45,7 @@ public final class MetadataHandler implements ApiHandler {
         MetadataImage image = context.services().metadata().image();
         if (metadata.isAllTopics()) {
             List<MetadataResponseTopic> topics = new ArrayList<>();
-            image.topicsByName().values().forEach(topic -> topics.add(TopicDescriber.describe(topic)));
+            image.topicsByName().values().forEach(topic -> topics.add(TopicDescriber.describe(topic, image)));
             return CompletableFuture.completedFuture(response(context, metadata, image, topics));
         }
         List<String> toCreate = new ArrayList<>();
@@ -91,7 +91,7 @@ public final class MetadataHandler implements ApiHandler {
         if (isById(requested)) {
             Uuid topicId = requested.topicId();
             return image.topic(topicId)
-                    .map(TopicDescriber::describe)
+                    .map(topic -> TopicDescriber.describe(topic, image))
                     .orElseGet(() -> TopicDescriber.error(null, topicId, Errors.UNKNOWN_TOPIC_ID));
         }
         Errors creationError = creationErrors.get(name);
@@ -99,7 +99,7 @@ public final class MetadataHandler implements ApiHandler {
             return TopicDescriber.error(name, Uuid.ZERO_UUID, creationError);
         }
         return image.topic(name)
-                .map(TopicDescriber::describe)
+                .map(topic -> TopicDescriber.describe(topic, image))
                 .orElseGet(() -> TopicDescriber.error(name, Uuid.ZERO_UUID, unknownTopicError(name)));
     }
 
@@ -113,6 +113,17 @@ public final class MetadataHandler implements ApiHandler {
     }
 
     /**
+     * The controller's node while it is live; otherwise (it died and no new controller has
+     * activated yet) the lowest live broker, so clients are never pointed at a dead node.
+     */
+    static int liveControllerId(MetadataImage image, int self) {
+        if (image.isLive(image.controllerId())) {
+            return image.controllerId();
+        }
+        return image.brokers().keySet().stream().min(Integer::compare).orElse(self);
+    }
+
+    /**
      * The answer; authorized operations (no authorizer: all of them) as Kafka reports them when asked:
      * for every named topic from v8, for the cluster in v8–10 only.
      */
@@ -120,10 +131,7 @@ public final class MetadataHandler implements ApiHandler {
             RequestContext context, MetadataRequest request, MetadataImage image, List<MetadataResponseTopic> topics) {
         MetadataResponseData data = new MetadataResponseData()
                 .setClusterId(image.clusterId())
-                .setControllerId(
-                        image.controllerId() >= 0
-                                ? image.controllerId()
-                                : context.services().nodeId());
+                .setControllerId(liveControllerId(image, context.services().nodeId()));
         image.brokers().values().forEach(broker -> data.brokers()
                 .add(new MetadataResponseData.MetadataResponseBroker()
                         .setNodeId(broker.nodeId())

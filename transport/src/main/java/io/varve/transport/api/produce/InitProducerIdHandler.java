@@ -5,6 +5,7 @@ import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.RequestContext;
 import io.varve.transport.api.txn.FencedError;
+import io.varve.transport.api.txn.TxnAsk;
 import io.varve.transport.internal.Ask;
 import io.varve.txn.TransactionCoordinator;
 import io.varve.txn.pid.ProducerIdManager;
@@ -72,15 +73,14 @@ public final class InitProducerIdHandler implements ApiHandler {
         if (refused != Errors.NONE) {
             return CompletableFuture.completedFuture(failed(refused));
         }
-        CompletionStage<TransactionCoordinator.ProducerIdAndEpoch> answer = Ask.ask(
-                services.transactions().coordinator(transactionalId),
+        CompletionStage<TransactionCoordinator.ProducerIdAndEpoch> answer = TxnAsk.askAsCoordinator(
+                context,
+                transactionalId,
                 replyTo -> new TransactionCoordinator.InitProducerId(
-                        data.transactionTimeoutMs(), data.producerId(), data.producerEpoch(), replyTo),
-                services.settings().askTimeout(),
-                services.scheduler());
+                        data.transactionTimeoutMs(), data.producerId(), data.producerEpoch(), replyTo));
         return answer.handle((ids, failure) -> {
             if (failure != null) {
-                return failed(Errors.COORDINATOR_NOT_AVAILABLE);
+                return failed(TxnAsk.error(failure));
             }
             return new ApiResponse(new InitProducerIdResponseData()
                     .setErrorCode(FencedError.forVersion(ids.error(), context.apiVersion(), 4)

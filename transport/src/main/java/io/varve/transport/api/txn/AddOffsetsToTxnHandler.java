@@ -34,14 +34,14 @@ public final class AddOffsetsToTxnHandler implements ApiHandler {
         if (!TxnAsk.available(context)) {
             return CompletableFuture.completedFuture(answer(Errors.COORDINATOR_NOT_AVAILABLE));
         }
-        return TxnAsk.<TransactionCoordinator.ErrorResult>ask(
+        return TxnAsk.<TransactionCoordinator.ErrorResult>askAsCoordinator(
                         context,
                         data.transactionalId(),
                         replyTo -> new TransactionCoordinator.AddOffsets(
                                 data.producerId(), data.producerEpoch(), data.groupId(), false, (short) 0, replyTo))
                 .handle((result, failure) -> answer(
                         failure != null
-                                ? Errors.COORDINATOR_NOT_AVAILABLE
+                                ? TxnAsk.error(failure)
                                 : FencedError.forVersion(result.error(), context.apiVersion(), 2)));
     }
 

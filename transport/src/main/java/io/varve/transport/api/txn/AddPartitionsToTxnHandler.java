@@ -71,7 +71,7 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
         boolean verifyOnly = batched && transaction.verifyOnly();
         // broker-sent adds (v4+) are transaction version 2's implicit adds, as Kafka counts them
         short transactionVersion = batched ? (short) 2 : (short) 0;
-        CompletableFuture<TransactionCoordinator.PartitionErrors> answer = TxnAsk.ask(
+        CompletableFuture<TransactionCoordinator.PartitionErrors> answer = TxnAsk.askAsCoordinator(
                 context,
                 id,
                 replyTo -> verifyOnly
@@ -84,8 +84,7 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
                                 transactionVersion,
                                 replyTo));
         return answer.handle((errors, failure) -> failure != null
-                ? AddPartitionsToTxnResponse.resultForTransaction(
-                        id, sameError(partitions, Errors.COORDINATOR_NOT_AVAILABLE))
+                ? AddPartitionsToTxnResponse.resultForTransaction(id, sameError(partitions, TxnAsk.error(failure)))
                 : AddPartitionsToTxnResponse.resultForTransaction(
                         id, forVersion(errors.errors(), context.apiVersion())));
     }

@@ -56,11 +56,11 @@ public final class DescribeTransactionsHandler implements ApiHandler {
         if (!TxnAsk.available(context)) {
             return CompletableFuture.completedFuture(state.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()));
         }
-        return TxnAsk.<TransactionCoordinator.TransactionDescription>ask(
+        return TxnAsk.<TransactionCoordinator.TransactionDescription>askAsCoordinator(
                         context, id, TransactionCoordinator.Describe::new)
                 .handle((description, failure) -> {
                     if (failure != null) {
-                        return state.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
+                        return state.setErrorCode(TxnAsk.error(failure).code());
                     }
                     if (description.error() != Errors.NONE) {
                         return state.setErrorCode(description.error().code());

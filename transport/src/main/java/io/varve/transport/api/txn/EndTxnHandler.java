@@ -36,7 +36,7 @@ public final class EndTxnHandler implements ApiHandler {
         if (!TxnAsk.available(context)) {
             return CompletableFuture.completedFuture(answer(v2, Errors.COORDINATOR_NOT_AVAILABLE, -1L, (short) -1));
         }
-        return TxnAsk.<TransactionCoordinator.ProducerIdAndEpoch>ask(
+        return TxnAsk.<TransactionCoordinator.ProducerIdAndEpoch>askAsCoordinator(
                         context,
                         data.transactionalId(),
                         replyTo -> new TransactionCoordinator.EndTxn(
@@ -46,7 +46,7 @@ public final class EndTxnHandler implements ApiHandler {
                                 (short) (v2 ? 2 : 0),
                                 replyTo))
                 .handle((ids, failure) -> failure != null
-                        ? answer(v2, Errors.COORDINATOR_NOT_AVAILABLE, -1L, (short) -1)
+                        ? answer(v2, TxnAsk.error(failure), -1L, (short) -1)
                         : answer(
                                 v2,
                                 FencedError.forVersion(ids.error(), context.apiVersion(), 2),

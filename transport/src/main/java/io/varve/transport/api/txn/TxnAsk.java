@@ -4,18 +4,27 @@ import io.varve.transport.api.RequestContext;
 import io.varve.transport.internal.Ask;
 import io.varve.txn.TransactionCoordinator;
 import io.varve.txn.TransactionCoordinators;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * Asks one transactional id's coordinator entity, with the transport's ask timeout. Handlers map a
- * missing answer (the entity is recovering or its node is gone) to COORDINATOR_NOT_AVAILABLE, which
- * makes clients look the coordinator up again and retry. Stateless.
+ * Asks one transactional id's coordinator entity, with the transport's ask timeout. A request a
+ * producer (or a partition leader) sends to the coordinator itself goes through {@link
+ * #askAsCoordinator}: on a node that does not coordinate the id it fails at once with Kafka's {@link
+ * NotCoordinatorException}. {@link #error} turns a failure into the answer: NOT_COORDINATOR, or
+ * COORDINATOR_NOT_AVAILABLE for a coordinator that does not answer in time (its shard is moving, it
+ * is recovering, its node is gone); both make clients look the coordinator up again and retry.
+ * Stateless.
  */
-final class TxnAsk {
+public final class TxnAsk {
     private TxnAsk() {}
 
+    /** Asks the id's entity wherever it runs (a group coordinator asking about a transaction). */
     static <R> CompletableFuture<R> ask(
             RequestContext context,
             String transactionalId,
@@ -26,6 +35,28 @@ final class TxnAsk {
                 command::apply,
                 context.services().settings().askTimeout(),
                 context.services().scheduler());
+    }
+
+    /** Asks the id's entity if this node is its coordinator (FindCoordinator's answer for it). */
+    public static <R> CompletableFuture<R> askAsCoordinator(
+            RequestContext context,
+            String transactionalId,
+            Function<ActorRef<R>, TransactionCoordinator.Command> command) {
+        OptionalInt node = context.services().transactions().coordinatorNodeOf(transactionalId);
+        int self = context.services().nodeId();
+        if (node.isPresent() && node.getAsInt() != self) {
+            return CompletableFuture.failedFuture(new NotCoordinatorException("node " + self
+                    + " is not the coordinator of transactional id " + transactionalId + " (node "
+                    + node.getAsInt() + " is)"));
+        }
+        return ask(context, transactionalId, command);
+    }
+
+    /** The error code for a failed ask: NOT_COORDINATOR, else COORDINATOR_NOT_AVAILABLE. */
+    public static Errors error(Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof NotCoordinatorException ? Errors.NOT_COORDINATOR : Errors.COORDINATOR_NOT_AVAILABLE;
     }
 
     /** Whether this node runs transaction coordinators (tests may run without). */

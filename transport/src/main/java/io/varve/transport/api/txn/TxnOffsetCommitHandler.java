@@ -10,6 +10,7 @@ import io.varve.transport.api.group.OffsetCommitValidation;
 import io.varve.transport.internal.Ask;
 import io.varve.txn.TransactionCoordinator;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
@@ -73,6 +74,12 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
         Map<TopicPartition, CommittedOffset> valid = validation.valid();
         if (data.transactionalId() == null || data.transactionalId().isEmpty()) {
             return CompletableFuture.completedFuture(response(data, errors, Errors.INVALID_REQUEST));
+        }
+        OptionalInt coordinator = groups.coordinatorNodeOf(data.groupId());
+        if (coordinator.isPresent()
+                && coordinator.getAsInt() != context.services().nodeId()) {
+            // sent to the group's coordinator, as Kafka's producer does: elsewhere it looks it up again
+            return CompletableFuture.completedFuture(response(data, errors, Errors.NOT_COORDINATOR));
         }
         if (valid.isEmpty()) {
             return CompletableFuture.completedFuture(response(data, errors, Errors.NONE));

@@ -33,7 +33,7 @@ class ApiVersionsHandlerTest {
                 TestBroker.body(broker.call(handler, request(ApiKeys.API_VERSIONS.latestVersion())));
 
         assertThat(data.errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(data.apiKeys()).hasSize(6);
+        assertThat(data.apiKeys()).hasSize(7);
         for (ApiVersion version : data.apiKeys()) {
             ApiKeys key = ApiKeys.forId(version.apiKey());
             assertThat(registry.handler(key)).isPresent();

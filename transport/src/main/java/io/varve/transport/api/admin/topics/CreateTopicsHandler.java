@@ -111,13 +111,10 @@ public final class CreateTopicsHandler implements ApiHandler {
             Controller.NewTopic requested,
             Controller.TopicResult result,
             CreatableTopicResult success) {
+        // every partition, at its leader: across a cluster the leaders are on other nodes too
         List<TopicPartition> hostedHere = new ArrayList<>();
         for (int partition = 0; partition < result.numPartitions(); partition++) {
-            List<Integer> replicas =
-                    requested == null ? null : requested.assignments().get(partition);
-            if (replicas == null || replicas.contains(services.nodeId())) {
-                hostedHere.add(new TopicPartition(result.name(), partition));
-            }
+            hostedHere.add(new TopicPartition(result.name(), partition));
         }
         long timeoutMs = services.settings().askTimeout().toMillis();
         return services.partitions()

@@ -84,7 +84,7 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
             int count = topic.get().partitions().size();
             int partition = cursor != null && name.equals(cursor.topicName()) ? cursor.partitionIndex() : 0;
             for (; partition < count && remaining > 0; partition++, remaining--) {
-                described.partitions().add(partition(topic.get().partitions().get(partition)));
+                described.partitions().add(partition(topic.get().partitions().get(partition), image));
             }
             if (partition < count) {
                 return response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(partition));
@@ -111,7 +111,8 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
                 .setTopicAuthorizedOperations(AuthorizedOperations.TOPIC);
     }
 
-    private static DescribeTopicPartitionsResponsePartition partition(PartitionRegistration registration) {
+    private static DescribeTopicPartitionsResponsePartition partition(
+            PartitionRegistration registration, MetadataImage image) {
         return new DescribeTopicPartitionsResponsePartition()
                 .setPartitionIndex(registration.partition())
                 .setErrorCode(registration.leader() < 0 ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
@@ -121,6 +122,8 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
                 .setIsrNodes(new ArrayList<>(registration.isr()))
                 .setEligibleLeaderReplicas(new ArrayList<>())
                 .setLastKnownElr(new ArrayList<>())
-                .setOfflineReplicas(new ArrayList<>());
+                .setOfflineReplicas(new ArrayList<>(registration.replicas().stream()
+                        .filter(replica -> !image.isLive(replica))
+                        .toList()));
     }
 }

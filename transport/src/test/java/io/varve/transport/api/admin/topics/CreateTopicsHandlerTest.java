@@ -104,7 +104,7 @@ class CreateTopicsHandlerTest {
     }
 
     @Test
-    void explicitAssignmentsFixCountAndWaitOnlyForThisNodesPartitions() {
+    void explicitAssignmentsFixCountAndWaitForEveryPartitionAtItsLeader() {
         CreatableTopic manual = topic("manual", -1, -1);
         manual.assignments()
                 .add(new CreatableReplicaAssignment().setPartitionIndex(0).setBrokerIds(List.of(1)));
@@ -122,7 +122,9 @@ class CreateTopicsHandlerTest {
                         new Controller.TopicResult("manual", ORDERS_ID, Errors.NONE, null, 2, (short) 1, Map.of()))));
         CreateTopicsResponseData response = body(answer);
         assertThat(response.topics().find("manual").errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(ctx.partitions.nextAwaited()).containsExactly(new TopicPartition("manual", 0));
+        // the directory waits for each partition at its leader, here or on another node
+        assertThat(ctx.partitions.nextAwaited())
+                .containsExactly(new TopicPartition("manual", 0), new TopicPartition("manual", 1));
     }
 
     @Test

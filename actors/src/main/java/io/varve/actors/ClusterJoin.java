@@ -1,0 +1,266 @@
+package io.varve.actors;
+
+import io.varve.metadata.LocalOnly;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.cluster.typed.SelfUp;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * Joins this node to its cluster and, with a shared journal, keeps the founding {@link ClusterLease}:
+ *
+ * <ul>
+ *   <li>embedded journal (a single node): join the seeds, or itself when there are none;
+ *   <li>shared journal, a node that could start a cluster (no seeds, or the first seed): take the
+ *       lease first. Taken: join the seeds (the first seed may then start the cluster, as Pekko's
+ *       seed-node process does) or itself. Held by a live cluster: without seed nodes the node
+ *       refuses to start (it would form a second cluster); as first seed it joins the other seeds
+ *       but never itself (once: Pekko's seed-node process retries on its own, and a repeated
+ *       JoinSeedNodes would restart its handshake), and tries the lease again every renew interval (a
+ *       cluster whose holder died lets the lease expire, and then the first seed may start it anew,
+ *       joining the seeds with itself). Other seeds never
+ *       join themselves and need no lease;
+ *   <li>once Up: while this node is the oldest Up member (where the controller singleton runs) it
+ *       renews the lease every renew interval.
+ * </ul>
+ *
+ * Lease calls are JDBC, run on Pekko's blocking-I/O dispatcher and piped back. One per node,
+ * spawned by the {@link NodeGuardian}; confined to its actor.
+ */
+final class ClusterJoin {
+    private ClusterJoin() {}
+
+    sealed interface Command extends LocalOnly {}
+
+    private record Tick() implements Command {}
+
+    private record Founded(boolean taken, Throwable failure) implements Command {}
+
+    private record Renewed(Throwable failure) implements Command {}
+
+    private record Up() implements Command {}
+
+    static Behavior<Command> create(ClusterSettings settings, Optional<ClusterLease> lease, Consumer<String> refuse) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            Cluster cluster = Cluster.get(context.getSystem());
+            cluster.subscriptions()
+                    .tell(Subscribe.create(context.messageAdapter(SelfUp.class, up -> new Up()), SelfUp.class));
+            timers.startTimerWithFixedDelay(new Tick(), settings.leaseRenewInterval());
+            Joining join = new Joining(context, timers, cluster, settings, lease, refuse);
+            join.start();
+            return Behaviors.receive(Command.class)
+                    .onMessage(Tick.class, tick -> join.onTick())
+                    .onMessage(Founded.class, join::onFounded)
+                    .onMessage(Renewed.class, join::onRenewed)
+                    .onMessage(Up.class, up -> join.onUp())
+                    .build();
+        }));
+    }
+
+    /** The state of one node's joining; confined to the {@link ClusterJoin} actor. */
+    private static final class Joining {
+        private final ActorContext<Command> context;
+        private final Cluster cluster;
+        private final ClusterSettings settings;
+        private final Optional<ClusterLease> lease;
+        private final Consumer<String> refuse;
+        private final String self;
+        private final Executor blocking;
+        private boolean up;
+        private boolean mayFound;
+        private boolean leaseCallInFlight;
+        private boolean joiningOthers;
+
+        Joining(
+                ActorContext<Command> context,
+                TimerScheduler<Command> timers,
+                Cluster cluster,
+                ClusterSettings settings,
+                Optional<ClusterLease> lease,
+                Consumer<String> refuse) {
+            this.context = context;
+            this.cluster = cluster;
+            this.settings = settings;
+            this.lease = lease;
+            this.refuse = refuse;
+            this.self = cluster.selfMember().address().toString();
+            this.blocking = context.getSystem()
+                    .dispatchers()
+                    .lookup(DispatcherSelector.fromConfig("pekko.actor.default-blocking-io-dispatcher"));
+        }
+
+        void start() {
+            if (lease.isEmpty() || !couldStartCluster()) {
+                // a seed other than the first never joins itself (Pekko's seed-node process), so it
+                // needs no lease: it can only join a running cluster
+                mayFound = true;
+                joinAllowingSelf();
+            } else {
+                tryFound();
+            }
+        }
+
+        /** Without seeds this node starts a cluster; with seeds only the first seed may. */
+        private boolean couldStartCluster() {
+            if (settings.seedNodes().isEmpty()) {
+                return true;
+            }
+            Address first = AddressFromURIString.parse(
+                    ClusterSettings.address(settings.seedNodes().get(0)));
+            return first.equals(cluster.selfMember().address());
+        }
+
+        private void tryFound() {
+            leaseCallInFlight = true;
+            CompletableFuture<Boolean> call = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return lease.get().tryFound(self);
+                        } catch (java.sql.SQLException e) {
+                            throw new IllegalStateException("founding lease: " + e.getMessage(), e);
+                        }
+                    },
+                    blocking);
+            context.pipeToSelf(call, (taken, failure) -> new Founded(taken != null && taken, failure));
+        }
+
+        Behavior<Command> onFounded(Founded founded) {
+            leaseCallInFlight = false;
+            if (up || mayFound) {
+                return Behaviors.same();
+            }
+            if (founded.failure() != null) {
+                context.getLog()
+                        .warn(
+                                "cannot reach the founding lease, retrying: {}",
+                                founded.failure().getMessage());
+                return Behaviors.same();
+            }
+            if (founded.taken()) {
+                mayFound = true;
+                joinAllowingSelf();
+                return Behaviors.same();
+            }
+            if (joiningOthers) {
+                // Pekko's seed-node process retries by itself; a new JoinSeedNodes would restart it and
+                // cut a handshake in progress (under load, every tick: the node took minutes to join)
+                return Behaviors.same();
+            }
+            String holder = describeHolder();
+            if (settings.seedNodes().isEmpty()) {
+                refuse.accept("a Varve cluster is running on this journal database (" + holder
+                        + ") and this node has no seed nodes (varve.cluster.seed-nodes): refusing to start a second"
+                        + " cluster; list the running cluster's nodes as seed nodes");
+                return Behaviors.stopped();
+            }
+            context.getLog()
+                    .info(
+                            "a cluster is running on this journal database ({}): joining seeds {} without starting"
+                                    + " a cluster of my own",
+                            holder,
+                            settings.seedNodes());
+            cluster.manager().tell(new JoinSeedNodes(seedAddresses(false)));
+            joiningOthers = true;
+            return Behaviors.same();
+        }
+
+        private String describeHolder() {
+            try {
+                return lease.get()
+                        .holder()
+                        .map(h -> "lease held by " + h.address() + ", renewed " + h.ageMs() + " ms ago")
+                        .orElse("lease held");
+            } catch (java.sql.SQLException e) {
+                return "lease held";
+            }
+        }
+
+        private void joinAllowingSelf() {
+            if (settings.seedNodes().isEmpty()) {
+                cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            } else {
+                cluster.manager().tell(new JoinSeedNodes(seedAddresses(true)));
+            }
+        }
+
+        /** The seeds in order; without this node's own address unless it may start the cluster. */
+        private List<Address> seedAddresses(boolean includeSelf) {
+            List<Address> addresses = new ArrayList<>();
+            for (String seed : settings.seedNodes()) {
+                Address address = AddressFromURIString.parse(ClusterSettings.address(seed));
+                if (includeSelf || !address.equals(cluster.selfMember().address())) {
+                    addresses.add(address);
+                }
+            }
+            return addresses;
+        }
+
+        Behavior<Command> onUp() {
+            up = true;
+            context.getLog().info("joined the cluster as {}", self);
+            return Behaviors.same();
+        }
+
+        Behavior<Command> onTick() {
+            if (lease.isEmpty() || leaseCallInFlight) {
+                return Behaviors.same();
+            }
+            if (!up) {
+                if (!mayFound) {
+                    tryFound();
+                }
+            } else if (isOldest()) {
+                leaseCallInFlight = true;
+                CompletableFuture<Void> call = CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                lease.get().renew(self);
+                            } catch (java.sql.SQLException e) {
+                                throw new IllegalStateException(e.getMessage(), e);
+                            }
+                        },
+                        blocking);
+                context.pipeToSelf(call, (done, failure) -> new Renewed(failure));
+            }
+            return Behaviors.same();
+        }
+
+        Behavior<Command> onRenewed(Renewed renewed) {
+            leaseCallInFlight = false;
+            if (renewed.failure() != null) {
+                context.getLog()
+                        .warn(
+                                "renewing the founding lease failed: {}",
+                                renewed.failure().getMessage());
+            }
+            return Behaviors.same();
+        }
+
+        private boolean isOldest() {
+            Member oldest = null;
+            for (Member member : cluster.state().getMembers()) {
+                if (member.status() == MemberStatus.up() && (oldest == null || member.isOlderThan(oldest))) {
+                    oldest = member;
+                }
+            }
+            return oldest != null
+                    && oldest.uniqueAddress().equals(cluster.selfMember().uniqueAddress());
+        }
+    }
+}

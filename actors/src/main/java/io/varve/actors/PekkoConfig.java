@@ -1,0 +1,66 @@
+package io.varve.actors;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The Pekko settings a Varve node derives from its own keys ({@code varve.cluster.*}, {@code
+ * varve.journal.*}), laid over the loaded configuration before the actor system starts: Artery's
+ * canonical address, the failure detector and split-brain resolver, Pekko Persistence on
+ * pekko-persistence-jdbc with the journal's database. Deriving them in one place keeps a node's
+ * configuration to Varve's documented keys; a {@code pekko.*} value set by hand for one of these
+ * paths is replaced. Seed nodes are not set here: the node joins them itself ({@code ClusterJoiner}).
+ */
+final class PekkoConfig {
+    private PekkoConfig() {}
+
+    /** {@code config} with the derived Pekko settings on top. */
+    static Config apply(Config config) {
+        ClusterSettings cluster = ClusterSettings.fromConfig(config);
+        JournalSettings journal = JournalSettings.fromConfig(config);
+        Path dataDir = NodeSettings.fromConfig(config).dataDir();
+        return derived(cluster, journal, dataDir).withFallback(config);
+    }
+
+    static Config derived(ClusterSettings cluster, JournalSettings journal, Path dataDir) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("pekko.actor.provider", "cluster");
+        settings.put("pekko.remote.artery.canonical.hostname", cluster.host());
+        settings.put("pekko.remote.artery.canonical.port", cluster.port());
+        settings.put("pekko.cluster.seed-nodes", java.util.List.of());
+        // binding the cluster port took over Pekko's 3 s on a machine with a load average of 100, and
+        // the node exited at start
+        settings.put("pekko.remote.artery.bind.bind-timeout", "20s");
+        settings.put(
+                "pekko.cluster.failure-detector.acceptable-heartbeat-pause",
+                cluster.failureDetectorPause().toMillis() + "ms");
+        settings.put("pekko.cluster.downing-provider-class", "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider");
+        settings.put("pekko.cluster.split-brain-resolver.active-strategy", "keep-majority");
+        settings.put(
+                "pekko.cluster.split-brain-resolver.stable-after",
+                cluster.downAfter().toMillis() + "ms");
+        // Pekko would down the whole cluster when reachability keeps changing (flapping heartbeats on a
+        // loaded machine): data never depends on downing (epochs fence stale leaders), availability does
+        settings.put("pekko.cluster.split-brain-resolver.down-all-when-unstable", "off");
+        // find the controller singleton as soon as it starts (Pekko's default retries every second)
+        settings.put("pekko.cluster.singleton-proxy.singleton-identification-interval", "100ms");
+        settings.put("pekko.persistence.journal.plugin", "jdbc-journal");
+        settings.put("pekko.persistence.snapshot-store.plugin", "jdbc-snapshot-store");
+        settings.put("jdbc-journal.use-shared-db", "slick");
+        settings.put("jdbc-snapshot-store.use-shared-db", "slick");
+        settings.put("jdbc-read-journal.use-shared-db", "slick");
+        String slick = "pekko-persistence-jdbc.shared-databases.slick.";
+        settings.put(slick + "profile", journal.slickProfile());
+        settings.put(slick + "db.url", journal.effectiveUrl(dataDir));
+        settings.put(slick + "db.user", journal.effectiveUser());
+        settings.put(slick + "db.password", journal.password());
+        settings.put(slick + "db.driver", journal.driver());
+        settings.put(slick + "db.numThreads", journal.maxConnections());
+        settings.put(slick + "db.maxConnections", journal.maxConnections());
+        settings.put(slick + "db.minConnections", 1);
+        return ConfigFactory.parseMap(settings);
+    }
+}
