@@ -1,5 +1,6 @@
 package io.varve.it.support;
 
+import io.varve.storage.testing.Conditions;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +54,25 @@ public final class BuildFiles {
         }
         return itTarget().resolve("test-classes")
                 + File.pathSeparator
+                + codeSourceOf(Conditions.class)
+                + File.pathSeparator
                 + Arrays.stream(jars).map(File::getPath).sorted().collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /**
+     * Where a class of this test JVM was loaded from: the probe's deadline poller ({@link Conditions},
+     * JDK classes only) lives in the storage module's test jar, not in it/'s test classes.
+     */
+    private static String codeSourceOf(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new AssertionError("no location for " + type, e);
+        }
     }
 
     /** The logback jars of this test JVM, so a child node logs like the in-process ones. */
