@@ -4,8 +4,10 @@
 # 100 MiB request, send STALL_BYTES of it and stall; a fresh producer and consumer probe the broker
 # once a second throughout (io.varve.bench.AbuseScenario). Output in bench/target/abuse-SYSTEM/.
 #
-#   bench/abuse.sh [varve|kafka] [NEVER_READING=128] [STALLED=50] [STALL_BYTES=65536] [SECONDS=60] [same|separate]
+#   bench/abuse.sh [varve|kafka] [NEVER_READING=128] [STALLED=50] [STALL_BYTES=65536] [SECONDS=60] [same|separate] [WAVES=1]
 #
+# WAVES > 1 repeats the abuse against the same broker once the abusers of the previous wave left: the
+# second wave meets a broker whose code the first warmed up (JIT), the first wave a cold one.
 # same: the never-reading connections fetch from the probes' partition (the worst case); separate:
 # from another topic's. BENCH_VARVE_CONF adds configuration lines to the Varve node's file, e.g.
 # BENCH_VARVE_CONF='varve.transport.socket-send-buffer-bytes = 102400'.
@@ -18,7 +20,8 @@ stalled=${3:-50}
 stall_bytes=${4:-65536}
 seconds=${5:-60}
 fetched=${6:-same}
-case "$system" in varve|kafka) ;; *) echo "usage: bench/abuse.sh [varve|kafka] [NEVER_READING] [STALLED] [STALL_BYTES] [SECONDS] [same|separate]" >&2; exit 64 ;; esac
+waves=${7:-1}
+case "$system" in varve|kafka) ;; *) echo "usage: bench/abuse.sh [varve|kafka] [NEVER_READING] [STALLED] [STALL_BYTES] [SECONDS] [same|separate] [WAVES]" >&2; exit 64 ;; esac
 
 run="$root/bench/target/abuse-$system"
 # shellcheck source=bench/lib.sh
@@ -39,8 +42,8 @@ log "$system at $heap: $never_reading never-reading connections ($fetched partit
 "start_$system" abuse
 wait_first_produce "$system" abuse || { log "$system did not start; see $logs"; exit 1; }
 rss_before=$(rss_kib "$broker_pid")
-timeout $((seconds + 600)) java $tool_jvm -cp "$probe_cp" io.varve.bench.AbuseScenario "127.0.0.1:$port" \
-  "$never_reading" "$stalled" "$stall_bytes" "$seconds" "$fetched" 2>"$logs/scenario.err" | tee "$run/scenario.log" &
+timeout $((seconds * waves + 600)) java $tool_jvm -cp "$probe_cp" io.varve.bench.AbuseScenario "127.0.0.1:$port" \
+  "$never_reading" "$stalled" "$stall_bytes" "$seconds" "$fetched" "$waves" 2>"$logs/scenario.err" | tee "$run/scenario.log" &
 probe_pid=$!
 wait "$probe_pid" || log "the scenario failed; see $logs/scenario.err"
 probe_pid=""

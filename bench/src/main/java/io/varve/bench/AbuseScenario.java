@@ -35,11 +35,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * writing whenever the broker takes more), {@code STALLED} connections announce a 100 MiB request,
  * send {@code STALL_BYTES} of it and stall. Throughout, once a second, a fresh producer (its own
  * connections and metadata) sends one record with acks=all and a fresh consumer reads it back; each
- * probe's time is printed, and a summary line at the end:
+ * probe's time is printed, and a summary line at the end ({@code over_1s} counts produces and consumes
+ * that took over a second):
  *
  * <pre>
- *   probes=60 produce_p50_ms=… produce_max_ms=… consume_p50_ms=… consume_max_ms=… over_1s=0 failed=0
+ *   probes=60 produce_p50_ms=… produce_p99_ms=… produce_max_ms=… consume_p50_ms=… consume_p99_ms=…
+ *   consume_max_ms=… over_1s=0 failed=0
  * </pre>
+ *
+ * Before the abusers connect, {@value #WARM_UP_PROBES} probes warm this JVM's client code (class
+ * loading, JIT): a cold JVM's first producer and consumer take about a second on their own, against
+ * an idle broker, which would otherwise be charged to the broker under abuse.
  *
  * A probe that does not complete within 30 s counts as failed. Timing goals are for the person
  * running it: nothing here asserts them.
@@ -48,7 +54,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * case: the probes' appends queue behind their reads in that partition's actor) or from a partition
  * of another topic ({@code separate}).
  *
- * <p>Usage: {@code AbuseScenario BOOTSTRAP NEVER_READING STALLED STALL_BYTES SECONDS same|separate}.
+ * <p>Usage: {@code AbuseScenario BOOTSTRAP NEVER_READING STALLED STALL_BYTES SECONDS same|separate
+ * [WAVES]}: WAVES (default 1) rounds of the abuse, one after the other, against the same broker.
  */
 public final class AbuseScenario {
     private static final String TOPIC = "abuse";
@@ -56,13 +63,14 @@ public final class AbuseScenario {
     private static final int ANNOUNCED = 100 * 1024 * 1024;
     private static final int FETCHES_PER_WRITE = 200;
     private static final long PROBE_TIMEOUT_MS = 30_000;
+    private static final int WARM_UP_PROBES = 5;
 
     private AbuseScenario() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 6 || !List.of("same", "separate").contains(args[5])) {
+        if (args.length < 6 || args.length > 7 || !List.of("same", "separate").contains(args[5])) {
             System.err.println(
-                    "usage: AbuseScenario BOOTSTRAP NEVER_READING STALLED STALL_BYTES SECONDS same|separate");
+                    "usage: AbuseScenario BOOTSTRAP NEVER_READING STALLED STALL_BYTES SECONDS same|separate [WAVES]");
             System.exit(64);
         }
         String bootstrap = args[0];
@@ -71,10 +79,28 @@ public final class AbuseScenario {
         int stallBytes = Integer.parseInt(args[3]);
         int seconds = Integer.parseInt(args[4]);
         String fetched = args[5].equals("same") ? TOPIC : OTHER_TOPIC;
+        int waves = args.length == 7 ? Integer.parseInt(args[6]) : 1;
         createTopic(bootstrap, TOPIC);
         createTopic(bootstrap, OTHER_TOPIC);
-        System.out.println("before abuse: " + probe(bootstrap, -1));
+        // the probe JVM's own start-up (class loading, JIT of the client code) is paid here, before the
+        // abuse starts, so that the probes under abuse measure the broker
+        for (int i = 1; i <= WARM_UP_PROBES; i++) {
+            System.out.println("before abuse, warm-up " + i + ": " + probe(bootstrap, -i));
+        }
+        for (int wave = 1; wave <= waves; wave++) {
+            System.out.println("wave " + wave + " of " + waves);
+            wave(bootstrap, neverReading, stalled, stallBytes, seconds, fetched, wave * 100_000);
+        }
+    }
 
+    /**
+     * One wave of abuse: the abusers connect, a probe runs once a second for {@code seconds}, the
+     * summary line is printed, the abusers leave and one more probe runs. A second wave meets a broker
+     * whose code the first one warmed (JIT), which tells the broker's warm-up from its steady state.
+     */
+    private static void wave(
+            String bootstrap, int neverReading, int stalled, int stallBytes, int seconds, String fetched, int firstId)
+            throws IOException, InterruptedException {
         InetSocketAddress address = address(bootstrap);
         List<SocketChannel> readersThatNeverRead = new ArrayList<>();
         ByteBuffer fetches = fetches(fetched, FETCHES_PER_WRITE);
@@ -99,7 +125,7 @@ public final class AbuseScenario {
         for (int i = 0; System.nanoTime() < end; i++) {
             long started = System.nanoTime();
             pipelined += pushFetches(readersThatNeverRead, fetches);
-            Probe probe = probe(bootstrap, i);
+            Probe probe = probe(bootstrap, firstId + i);
             System.out.println("probe " + i + ": " + probe + " (fetch bytes pipelined so far " + pipelined + ")");
             if (probe.failed()) {
                 failed++;
@@ -115,11 +141,14 @@ public final class AbuseScenario {
         long over = produceMs.stream().filter(ms -> ms > 1000).count()
                 + consumeMs.stream().filter(ms -> ms > 1000).count();
         System.out.printf(
-                "probes=%d produce_p50_ms=%d produce_max_ms=%d consume_p50_ms=%d consume_max_ms=%d over_1s=%d failed=%d%n",
+                "probes=%d produce_p50_ms=%d produce_p99_ms=%d produce_max_ms=%d consume_p50_ms=%d consume_p99_ms=%d"
+                        + " consume_max_ms=%d over_1s=%d failed=%d%n",
                 produceMs.size() + failed,
                 percentile(produceMs, 50),
+                percentile(produceMs, 99),
                 percentile(produceMs, 100),
                 percentile(consumeMs, 50),
+                percentile(consumeMs, 99),
                 percentile(consumeMs, 100),
                 over,
                 failed);
@@ -129,30 +158,35 @@ public final class AbuseScenario {
         for (SocketChannel channel : stallers) {
             channel.close();
         }
-        System.out.println("after abuse: " + probe(bootstrap, -2));
+        System.out.println("after abuse: " + probe(bootstrap, firstId - 1));
     }
 
     /** One probe: a fresh producer's acks=all send, then a fresh consumer reading that record. */
-    record Probe(long produceMs, long consumeMs, String failure) {
+    record Probe(long produceMs, long metadataMs, long consumeMs, String failure) {
         boolean failed() {
             return failure != null;
         }
 
         @Override
         public String toString() {
-            return failed() ? "FAILED " + failure : "produce " + produceMs + " ms, consume " + consumeMs + " ms";
+            return failed()
+                    ? "FAILED " + failure
+                    : "produce " + produceMs + " ms (metadata " + metadataMs + " ms), consume " + consumeMs + " ms";
         }
     }
 
     private static Probe probe(String bootstrap, int id) {
         long start = System.nanoTime();
         long offset;
+        long metadataMs;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+            producer.partitionsFor(TOPIC); // the producer's first round trips: ApiVersions, Metadata
+            metadataMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             offset = producer.send(new ProducerRecord<>(TOPIC, 0, "probe", "probe-" + id))
                     .get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                     .offset();
         } catch (Exception e) {
-            return new Probe(-1, -1, "produce: " + e);
+            return new Probe(-1, -1, -1, "produce: " + e);
         }
         long produced = System.nanoTime();
         TopicPartition tp = new TopicPartition(TOPIC, 0);
@@ -165,14 +199,19 @@ public final class AbuseScenario {
                     if (record.offset() == offset && record.value().equals("probe-" + id)) {
                         return new Probe(
                                 TimeUnit.NANOSECONDS.toMillis(produced - start),
+                                metadataMs,
                                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - produced),
                                 null);
                     }
                 }
             }
-            return new Probe(TimeUnit.NANOSECONDS.toMillis(produced - start), -1, "consume: record not read in time");
+            return new Probe(
+                    TimeUnit.NANOSECONDS.toMillis(produced - start),
+                    metadataMs,
+                    -1,
+                    "consume: record not read in time");
         } catch (Exception e) {
-            return new Probe(-1, -1, "consume: " + e);
+            return new Probe(-1, -1, -1, "consume: " + e);
         }
     }
 

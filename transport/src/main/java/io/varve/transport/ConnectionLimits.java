@@ -15,8 +15,8 @@ import java.time.Duration;
  * @param connectionsMaxIdle a connection with no traffic this long is closed (Kafka {@code
  *     connections.max.idle.ms})
  * @param socketSendBufferBytes {@code SO_SNDBUF} of client sockets, -1 for the OS default (Kafka
- *     {@code socket.send.buffer.bytes}): how many answer bytes the kernel holds for a client that
- *     does not read
+ *     {@code socket.send.buffer.bytes}, 102400 as here by default): how many answer bytes the kernel
+ *     holds for a client that does not read
  * @param socketReceiveBufferBytes {@code SO_RCVBUF} of client sockets, -1 for the OS default (Kafka
  *     {@code socket.receive.buffer.bytes})
  */
@@ -27,6 +27,12 @@ public record ConnectionLimits(
         Duration connectionsMaxIdle,
         int socketSendBufferBytes,
         int socketReceiveBufferBytes) {
+
+    /** {@code max-in-flight-requests-per-connection} by default: what a Java producer pipelines. */
+    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 5;
+
+    /** {@code socket-send-buffer-bytes} by default: Kafka's {@code socket.send.buffer.bytes}. */
+    public static final int DEFAULT_SOCKET_SEND_BUFFER_BYTES = 102_400;
 
     /** The node's request budget when configured as {@code auto}: this share of the maximum heap. */
     public static final double AUTO_HEAP_SHARE = 0.25;
@@ -50,7 +56,12 @@ public record ConnectionLimits(
     /** The defaults of {@code reference.conf}, for tests that build settings by hand. */
     public static ConnectionLimits defaults(int socketRequestMaxBytes) {
         return new ConnectionLimits(
-                100, 1024 * 1024, autoBudget(socketRequestMaxBytes), Duration.ofMinutes(10), -1, -1);
+                DEFAULT_MAX_IN_FLIGHT_REQUESTS,
+                1024 * 1024,
+                autoBudget(socketRequestMaxBytes),
+                Duration.ofMinutes(10),
+                DEFAULT_SOCKET_SEND_BUFFER_BYTES,
+                -1);
     }
 
     static ConnectionLimits fromConfig(Config transport, int socketRequestMaxBytes) {

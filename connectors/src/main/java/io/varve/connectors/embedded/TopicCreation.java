@@ -1,7 +1,7 @@
 package io.varve.connectors.embedded;
 
 import io.varve.actors.NodeServices;
-import io.varve.connectors.internal.Asks;
+import io.varve.metadata.Ask;
 import io.varve.metadata.Controller;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.BrokerServices;
@@ -41,7 +41,7 @@ final class TopicCreation {
         } catch (RuntimeException invalid) {
             return CompletableFuture.failedFuture(invalid);
         }
-        return Asks.ask(
+        return Ask.ask(
                         services.controller(),
                         (org.apache.pekko.actor.typed.ActorRef<Controller.TopicResults> replyTo) ->
                                 new Controller.CreateTopics(requests, false, replyTo),

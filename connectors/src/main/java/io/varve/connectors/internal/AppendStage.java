@@ -4,6 +4,7 @@ import io.varve.connectors.stream.Acks;
 import io.varve.connectors.stream.ProducerMessage;
 import io.varve.connectors.stream.ProducerResult;
 import io.varve.connectors.stream.SinkSettings;
+import io.varve.metadata.Ask;
 import io.varve.metadata.TopicImage;
 import io.varve.partition.PartitionActor;
 import io.varve.transport.api.BrokerServices;
@@ -163,7 +164,7 @@ public final class AppendStage<K, V, P>
         }
 
         private void requestProducerId() {
-            Asks.ask(
+            Ask.ask(
                             services.producerIds(),
                             ProducerIdManager.GenerateProducerId::new,
                             settings.timeout(),

@@ -3,6 +3,7 @@ package io.varve.connectors.internal;
 import io.varve.actors.NodeServices;
 import io.varve.group.CommittedOffset;
 import io.varve.group.GroupCoordinator;
+import io.varve.metadata.Ask;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ public final class GroupOffsets {
     /** The committed offsets of {@code partitions}; a partition without one is absent. */
     public static CompletableFuture<Map<TopicPartition, CommittedOffset>> fetch(
             NodeServices node, String groupId, List<TopicPartition> partitions, Duration timeout) {
-        return Asks.ask(
+        return Ask.ask(
                         node.groups().coordinator(groupId),
                         (ActorRef<GroupCoordinator.OffsetsResult> replyTo) ->
                                 new GroupCoordinator.FetchOffsets(false, List.copyOf(partitions), replyTo),
@@ -50,7 +51,7 @@ public final class GroupOffsets {
     /** Commits {@code offsets} for {@code groupId}; fails with Kafka's exception for the coordinator's error. */
     public static CompletableFuture<Void> commit(
             NodeServices node, String groupId, Map<TopicPartition, CommittedOffset> offsets, Duration timeout) {
-        return Asks.ask(
+        return Ask.ask(
                         node.groups().coordinator(groupId),
                         (ActorRef<GroupCoordinator.ErrorResult> replyTo) ->
                                 new GroupCoordinator.CommitOffsets("", null, -1, Map.copyOf(offsets), replyTo),

@@ -3,6 +3,7 @@ package io.varve.connectors.internal;
 import io.varve.connectors.stream.OffsetReset;
 import io.varve.connectors.stream.SourceSettings;
 import io.varve.connectors.stream.StartOffset;
+import io.varve.metadata.Ask;
 import io.varve.partition.PartitionActor;
 import io.varve.storage.log.LogSlice;
 import io.varve.storage.log.RetainedFile;
@@ -222,7 +223,7 @@ public final class ReadStage<K, V> extends GraphStage<SourceShape<ConsumerRecord
                 Duration timeout) {
             outstanding = what;
             int number = ++request;
-            Asks.<PartitionActor.Command, Object>ask(partition, command::apply, timeout, scheduler)
+            Ask.<PartitionActor.Command, Object>ask(partition, command::apply, timeout, scheduler)
                     .whenComplete((message, failure) -> FutureConverters.asJava(
                                     onAnswer.invokeWithFeedback(new Answer(number, message, failure)))
                             .whenComplete((delivered, detached) -> {

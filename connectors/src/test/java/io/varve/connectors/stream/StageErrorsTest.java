@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.varve.connectors.embedded.EmbeddedVarve;
-import io.varve.connectors.internal.Asks;
 import io.varve.connectors.support.Clients;
 import io.varve.connectors.support.TestNode;
+import io.varve.metadata.Ask;
 import io.varve.metadata.PartitionRegistration;
 import io.varve.partition.PartitionActor;
 import io.varve.storage.log.LogConfig;
@@ -171,7 +171,7 @@ class StageErrorsTest {
                 node.services().broker().partitions().lookup(tp).orElseThrow();
         MemoryRecords newer = MemoryRecords.withIdempotentRecords(
                 Compression.NONE, producerId, (short) 1, 0, new SimpleRecord("newer".getBytes()));
-        PartitionActor.AppendResponse appended = Asks.ask(
+        PartitionActor.AppendResponse appended = Ask.ask(
                         partition,
                         (ActorRef<PartitionActor.AppendResponse> replyTo) ->
                                 new PartitionActor.Append(newer, (short) -1, 30_000, replyTo),

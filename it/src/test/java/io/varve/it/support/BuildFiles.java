@@ -1,6 +1,5 @@
 package io.varve.it.support;
 
-import io.varve.storage.testing.Conditions;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,27 +51,17 @@ public final class BuildFiles {
         if (jars == null || jars.length == 0) {
             throw new AssertionError(dir + " holds no jars: the it module's build copies kafka-clients 3.9 there");
         }
+        // the probe polls with storage's test Conditions (JDK only): its test-jar, not the 4.x client
+        String conditions = io.varve.storage.testing.Conditions.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath();
         return itTarget().resolve("test-classes")
                 + File.pathSeparator
-                + codeSourceOf(Conditions.class)
+                + conditions
                 + File.pathSeparator
                 + Arrays.stream(jars).map(File::getPath).sorted().collect(Collectors.joining(File.pathSeparator));
-    }
-
-    /**
-     * Where a class of this test JVM was loaded from: the probe's deadline poller ({@link Conditions},
-     * JDK classes only) lives in the storage module's test jar, not in it/'s test classes.
-     */
-    private static String codeSourceOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain()
-                            .getCodeSource()
-                            .getLocation()
-                            .toURI())
-                    .toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new AssertionError("no location for " + type, e);
-        }
     }
 
     /** The logback jars of this test JVM, so a child node logs like the in-process ones. */

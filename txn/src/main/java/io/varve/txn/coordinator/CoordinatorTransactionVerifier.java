@@ -1,9 +1,9 @@
 package io.varve.txn.coordinator;
 
+import io.varve.metadata.Ask;
 import io.varve.partition.TransactionVerifier;
 import io.varve.txn.TransactionCoordinator;
 import io.varve.txn.TransactionCoordinators;
-import io.varve.txn.internal.Asks;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -58,7 +58,7 @@ public final class CoordinatorTransactionVerifier implements TransactionVerifier
                     () -> attempt(transactionalId, producerId, producerEpoch, tp, true, deadline)
                             .whenComplete((retried, failure) ->
                                     again.complete(failure == null ? retried : Errors.COORDINATOR_NOT_AVAILABLE)),
-                    Asks.INLINE);
+                    Ask.INLINE);
             return again;
         });
     }
@@ -66,7 +66,7 @@ public final class CoordinatorTransactionVerifier implements TransactionVerifier
     private CompletionStage<Errors> ask(
             String transactionalId, long producerId, short producerEpoch, TopicPartition tp, boolean add) {
         Duration timeout = coordinators.settings().requestTimeout();
-        CompletableFuture<TransactionCoordinator.PartitionErrors> answer = Asks.ask(
+        CompletableFuture<TransactionCoordinator.PartitionErrors> answer = Ask.ask(
                 coordinators.coordinator(transactionalId),
                 replyTo -> add
                         ? new TransactionCoordinator.AddPartitions(

@@ -1,10 +1,10 @@
 package io.varve.txn.markers;
 
+import io.varve.metadata.Ask;
 import io.varve.metadata.BrokerRegistration;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataImage;
 import io.varve.metadata.PartitionRegistration;
-import io.varve.txn.internal.Asks;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -75,7 +75,7 @@ public final class ClusterMarkerWriter implements MarkerWriter {
         if (endpoint == null) {
             return CompletableFuture.completedFuture(Errors.NOT_LEADER_OR_FOLLOWER);
         }
-        CompletableFuture<Errors> answer = Asks.<MarkerEndpoint.Command, MarkerEndpoint.MarkerResult>ask(
+        CompletableFuture<Errors> answer = Ask.<MarkerEndpoint.Command, MarkerEndpoint.MarkerResult>ask(
                         endpoint,
                         replyTo -> new MarkerEndpoint.WriteMarker(
                                 tp, producerId, producerEpoch, coordinatorEpoch, commit, transactionVersion, replyTo),
@@ -101,7 +101,7 @@ public final class ClusterMarkerWriter implements MarkerWriter {
             answer.complete(Errors.NOT_LEADER_OR_FOLLOWER);
             return;
         }
-        scheduler.scheduleOnce(LEADER_CHECK, () -> watchLeader(tp, leader, answer), Asks.INLINE);
+        scheduler.scheduleOnce(LEADER_CHECK, () -> watchLeader(tp, leader, answer), Ask.INLINE);
     }
 
     /** The endpoint of live broker {@code leader}, or null (no leader, unknown or unlisted node). */

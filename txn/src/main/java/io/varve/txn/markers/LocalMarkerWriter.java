@@ -1,9 +1,9 @@
 package io.varve.txn.markers;
 
+import io.varve.metadata.Ask;
 import io.varve.metadata.MetadataCache;
 import io.varve.partition.PartitionActor;
 import io.varve.partition.PartitionDirectory;
-import io.varve.txn.internal.Asks;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +48,7 @@ public final class LocalMarkerWriter implements MarkerWriter {
         if (leader.isEmpty()) {
             return CompletableFuture.completedFuture(Errors.NOT_LEADER_OR_FOLLOWER);
         }
-        return Asks.<PartitionActor.Command, PartitionActor.TxnMarkerWritten>ask(
+        return Ask.<PartitionActor.Command, PartitionActor.TxnMarkerWritten>ask(
                         leader.get(),
                         replyTo -> new PartitionActor.WriteTxnMarker(
                                 producerId,

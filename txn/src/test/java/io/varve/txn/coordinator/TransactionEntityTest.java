@@ -127,10 +127,16 @@ class TransactionEntityTest {
 
         assertThat(ids).isEqualTo(new ProducerIdAndEpoch(Errors.NONE, PID, (short) 0));
         assertThat(metadata().state()).isEqualTo(TransactionState.EMPTY);
-        TransactionRegistry.Track recovered = registry.expectMessageClass(TransactionRegistry.Track.class);
-        assertThat(recovered.listing()).isNull(); // nothing known yet
-        assertThat(recovered.deadlineMs()).isEqualTo(Long.MAX_VALUE);
+        // each recovery reports nothing known yet (the kit's clear() restarts the entity, so one or two
+        // such reports arrive, depending on whether the first recovery finished before the restart)
         TransactionRegistry.Track track = registry.expectMessageClass(TransactionRegistry.Track.class);
+        int recoveries = 0;
+        while (track.listing() == null) {
+            assertThat(track.deadlineMs()).isEqualTo(Long.MAX_VALUE);
+            recoveries++;
+            track = registry.expectMessageClass(TransactionRegistry.Track.class);
+        }
+        assertThat(recoveries).isBetween(1, 2);
         assertThat(track.listing().state()).isEqualTo("Empty");
         assertThat(track.deadlineMs()).isEqualTo(START_MS + Duration.ofHours(1).toMillis());
     }

@@ -1,7 +1,7 @@
 package io.varve.transport.api.admin;
 
+import io.varve.metadata.Ask;
 import io.varve.transport.api.BrokerServices;
-import io.varve.transport.internal.Ask;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;

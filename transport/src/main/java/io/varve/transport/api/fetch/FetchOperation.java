@@ -1,7 +1,7 @@
 package io.varve.transport.api.fetch;
 
+import io.varve.metadata.Ask;
 import io.varve.transport.api.BrokerServices;
-import io.varve.transport.internal.Ask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

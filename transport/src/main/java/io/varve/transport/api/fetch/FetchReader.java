@@ -1,9 +1,9 @@
 package io.varve.transport.api.fetch;
 
+import io.varve.metadata.Ask;
 import io.varve.metadata.MetadataImage;
 import io.varve.partition.PartitionActor;
 import io.varve.transport.api.BrokerServices;
-import io.varve.transport.internal.Ask;
 import io.varve.transport.internal.LeaderHint;
 import java.time.Duration;
 import java.util.ArrayList;

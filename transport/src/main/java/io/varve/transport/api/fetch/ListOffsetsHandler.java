@@ -1,12 +1,12 @@
 package io.varve.transport.api.fetch;
 
+import io.varve.metadata.Ask;
 import io.varve.metadata.MetadataImage;
 import io.varve.partition.PartitionActor;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.RequestContext;
-import io.varve.transport.internal.Ask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

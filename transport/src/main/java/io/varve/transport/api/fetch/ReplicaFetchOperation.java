@@ -1,12 +1,12 @@
 package io.varve.transport.api.fetch;
 
+import io.varve.metadata.Ask;
 import io.varve.metadata.MetadataImage;
 import io.varve.partition.PartitionActor;
 import io.varve.partition.PartitionActor.ReplicaReadResponse;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.codec.LogSliceRecords;
-import io.varve.transport.internal.Ask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,8 +2,8 @@ package io.varve.transport.api.group;
 
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinators;
+import io.varve.metadata.Ask;
 import io.varve.transport.api.RequestContext;
-import io.varve.transport.internal.Ask;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;

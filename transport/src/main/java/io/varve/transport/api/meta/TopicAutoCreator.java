@@ -1,9 +1,9 @@
 package io.varve.transport.api.meta;
 
+import io.varve.metadata.Ask;
 import io.varve.metadata.Controller;
 import io.varve.metadata.TopicImage;
 import io.varve.transport.api.BrokerServices;
-import io.varve.transport.internal.Ask;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

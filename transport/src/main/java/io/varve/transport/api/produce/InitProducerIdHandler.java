@@ -1,12 +1,12 @@
 package io.varve.transport.api.produce;
 
+import io.varve.metadata.Ask;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.RequestContext;
 import io.varve.transport.api.txn.FencedError;
 import io.varve.transport.api.txn.TxnAsk;
-import io.varve.transport.internal.Ask;
 import io.varve.txn.TransactionCoordinator;
 import io.varve.txn.pid.ProducerIdManager;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,6 @@
 package io.varve.transport.api.produce;
 
+import io.varve.metadata.Ask;
 import io.varve.metadata.BrokerInfo;
 import io.varve.metadata.MetadataImage;
 import io.varve.metadata.TopicImage;
@@ -8,7 +9,6 @@ import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.RequestContext;
-import io.varve.transport.internal.Ask;
 import io.varve.transport.internal.LeaderHint;
 import java.time.Duration;
 import java.util.ArrayList;

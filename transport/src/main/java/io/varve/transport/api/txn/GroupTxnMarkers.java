@@ -2,7 +2,7 @@ package io.varve.transport.api.txn;
 
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinators;
-import io.varve.transport.internal.Ask;
+import io.varve.metadata.Ask;
 import io.varve.txn.markers.GroupMarkerWriter;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;

@@ -1,9 +1,9 @@
 package io.varve.transport.api.txn;
 
+import io.varve.metadata.Ask;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.RequestContext;
-import io.varve.transport.internal.Ask;
 import io.varve.txn.TransactionRegistry;
 import io.varve.txn.TransactionState;
 import java.util.HashSet;

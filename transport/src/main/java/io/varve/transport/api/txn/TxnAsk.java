@@ -1,7 +1,7 @@
 package io.varve.transport.api.txn;
 
+import io.varve.metadata.Ask;
 import io.varve.transport.api.RequestContext;
-import io.varve.transport.internal.Ask;
 import io.varve.txn.TransactionCoordinator;
 import io.varve.txn.TransactionCoordinators;
 import java.util.OptionalInt;

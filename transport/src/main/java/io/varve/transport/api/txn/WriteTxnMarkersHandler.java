@@ -1,11 +1,11 @@
 package io.varve.transport.api.txn;
 
+import io.varve.metadata.Ask;
 import io.varve.partition.PartitionActor;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.RequestContext;
-import io.varve.transport.internal.Ask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

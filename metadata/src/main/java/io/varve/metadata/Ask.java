@@ -1,4 +1,4 @@
-package io.varve.transport.internal;
+package io.varve.metadata;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +14,7 @@ import scala.jdk.javaapi.FutureConverters;
 import scala.util.Try;
 
 /**
- * Pekko's {@code ask} for handlers, answered on the thread that replies.
+ * Pekko's {@code ask} for every module (handlers, coordinators, stream stages), answered on the thread that replies.
  *
  * <p>{@code AskPattern.ask} returns Scala's {@code CompletionStage} view of a Scala future, whose
  * {@code thenApply}, {@code handle} and {@code whenComplete} are all turned into their {@code

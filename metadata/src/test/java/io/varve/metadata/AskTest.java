@@ -1,4 +1,4 @@
-package io.varve.transport.internal;
+package io.varve.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
