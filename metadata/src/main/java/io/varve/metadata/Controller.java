@@ -96,6 +96,40 @@ public final class Controller {
             ActorRef<OperationResult> replyTo)
             implements Command {}
 
+    /**
+     * Replaces the full set of dynamic configs of a group (KIP-848 group configs such as {@code
+     * consumer.session.timeout.ms}); the handlers validate names and values, an empty map removes the
+     * group's entry. Kafka keeps these for any group name, existing or not.
+     */
+    public record ReplaceGroupConfigs(
+            String group, Map<String, String> configs, boolean validateOnly, ActorRef<OperationResult> replyTo)
+            implements Command {}
+
+    /** The dynamic configs stored for {@code group} (empty when none). */
+    public record DescribeGroupConfigs(String group, ActorRef<GroupConfigs> replyTo) implements Command {}
+
+    /**
+     * AlterUserScramCredentials: the controller validates every alteration against the stored
+     * credentials (Kafka's rules and error codes) and persists the accepted ones in one step.
+     */
+    public record AlterScramCredentials(
+            List<ScramUpsertion> upsertions, List<ScramDeletion> deletions, ActorRef<ScramAlterResults> replyTo)
+            implements Command {}
+
+    /**
+     * A credential to store: never the password nor the salted password, only what a SCRAM server
+     * keeps (RFC 5802): salt, iterations, StoredKey and ServerKey, derived by the handler.
+     *
+     * @param mechanism Kafka's SCRAM mechanism type (1 SCRAM-SHA-256, 2 SCRAM-SHA-512; others unknown)
+     */
+    public record ScramUpsertion(String user, byte mechanism, int iterations, ScramSecret secret)
+            implements VarveSerializable {}
+
+    public record ScramDeletion(String user, byte mechanism) implements VarveSerializable {}
+
+    /** Every stored user's mechanisms and iteration counts (DescribeUserScramCredentials). */
+    public record DescribeScramCredentials(ActorRef<ScramCredentialInfos> replyTo) implements Command {}
+
     /** A block of producer ids for one broker's InitProducerId answers. */
     public record AllocateProducerIds(int brokerId, ActorRef<ProducerIdBlock> replyTo) implements Command {}
 
@@ -197,6 +231,17 @@ public final class Controller {
 
     public record ProducerIdBlock(int brokerId, long firstProducerId, int size, Errors error)
             implements VarveSerializable {}
+
+    /** A group's stored dynamic configs. */
+    public record GroupConfigs(String group, Map<String, String> configs) implements VarveSerializable {}
+
+    /** One user's outcome of an AlterScramCredentials, in Kafka's order (deletions, upsertions, errors). */
+    public record ScramAlterResult(String user, Errors error, String message) implements VarveSerializable {}
+
+    public record ScramAlterResults(List<ScramAlterResult> results) implements VarveSerializable {}
+
+    /** User name to (mechanism type to iterations), for every user with a credential. */
+    public record ScramCredentialInfos(Map<String, Map<Byte, Integer>> users) implements VarveSerializable {}
 
     public enum RegistrationStatus {
         /** Registered (or already registered by this incarnation) at {@code brokerEpoch}. */

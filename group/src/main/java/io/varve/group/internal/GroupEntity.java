@@ -190,6 +190,7 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
             C command,
             List<GroupEvent> before,
             BiFunction<GroupRecord, C, ReplyEffect<GroupEvent, GroupRecord>> handler) {
+        expireWhatIsDue();
         GroupRecord cleaned = state;
         for (GroupEvent event : OffsetCleanup.events(
                 state,
@@ -319,6 +320,18 @@ public final class GroupEntity extends EventSourcedBehaviorWithEnforcedReplies<C
     private ReplyEffect<GroupEvent, GroupRecord> onDeadlineReached(GroupRecord state, DeadlineReached command) {
         group.onDeadline();
         return answeredLater();
+    }
+
+    /**
+     * Expires the members, join and sync phases whose deadline has passed before any command sees the
+     * group. The deadline timer does the same, but Pekko's scheduler fires up to a tick (10 ms) late,
+     * and a request arriving in between (a DeleteGroups just after a session timeout, a heartbeat of
+     * an expired member) must find the group as Kafka's millisecond timer leaves it.
+     */
+    private void expireWhatIsDue() {
+        if (group.hasDeadline() && group.nextDeadlineMs() <= clock.getAsLong()) {
+            group.onDeadline();
+        }
     }
 
     ClassicGroup group() {

@@ -163,6 +163,8 @@ class OffsetCleanupTest {
     @Test
     void aStableConsumerGroupLosesOnlyExpiredOffsetsOfTopicsNobodySubscribesTo() {
         byte[] subscription = bytes(ConsumerProtocol.serializeSubscription(new Subscription(List.of("orders"))));
+        // the group is restored (its member's session starting) an hour after the commits
+        clock.set(T0 + RETENTION.toMillis());
         entity.initialize(
                 new GroupMetadataStored(
                         new GroupMetadata(
@@ -175,8 +177,7 @@ class OffsetCleanupTest {
                         T0),
                 committed(T0, ORDERS_0, AUDIT_0));
 
-        clock.set(T0 + RETENTION.toMillis());
-        // the member heartbeats (the clock jumped past its session), which runs the cleanup first
+        // the member heartbeats, which runs the cleanup first
         var heartbeat =
                 entity.<ErrorResult>runCommand(replyTo -> new GroupCoordinator.Heartbeat("m1", null, 4, replyTo));
 

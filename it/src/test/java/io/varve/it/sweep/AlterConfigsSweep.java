@@ -22,7 +22,8 @@ import org.apache.kafka.common.requests.AlterConfigsResponse;
  * unknown key kept as given, INVALID_REQUEST for a read-only config, a value of the wrong type, a
  * per-broker config at the cluster level ("") or another broker's id. (The legacy request replaces
  * the cluster level's whole set, which Kafka 4 refuses while it holds min.insync.replicas: the cluster
- * level is swept with IncrementalAlterConfigs.)
+ * level is swept with IncrementalAlterConfigs.) A group's configs: replaced, INVALID_CONFIG for a bad
+ * value, INVALID_REQUEST for "".
  */
 final class AlterConfigsSweep implements VersionScenario {
     private static final String RELOGIN = "sasl.kerberos.min.time.before.relogin";
@@ -61,6 +62,20 @@ final class AlterConfigsSweep implements VersionScenario {
         assertThat(alter(sweep, version, false, b, self, "custom.setting", "5")).isEqualTo(Errors.NONE);
         assertThat(alter(sweep, version, false, b, self)).isEqualTo(Errors.NONE);
         assertThat(alter(sweep, version, false, b, "7", RELOGIN, "58000")).isEqualTo(Errors.INVALID_REQUEST);
+
+        // a group's configs replaced as a whole, as Kafka takes them here too
+        ConfigResource.Type g = ConfigResource.Type.GROUP;
+        String group = name("alter-configs-group", version);
+        assertThat(alter(sweep, version, false, g, group, "consumer.heartbeat.interval.ms", "6000"))
+                .isEqualTo(Errors.NONE);
+        Configs.awaitConfig(sweep, g, group, "consumer.heartbeat.interval.ms", "6000@" + Configs.GROUP_CONFIG);
+        assertThat(alter(sweep, version, false, g, group, "share.isolation.level", "read_committed"))
+                .isEqualTo(Errors.NONE);
+        Configs.awaitConfig(sweep, g, group, "consumer.heartbeat.interval.ms", "5000@" + Configs.DEFAULT_CONFIG);
+        assertThat(alter(sweep, version, false, g, group, "share.isolation.level", "sometimes"))
+                .isEqualTo(Errors.INVALID_CONFIG);
+        assertThat(alter(sweep, version, false, g, "", "share.isolation.level", "read_committed"))
+                .isEqualTo(Errors.INVALID_REQUEST);
     }
 
     /** Replaces the resource's configs with {@code keyValues}; the one error answered. */

@@ -192,6 +192,11 @@ class ApiVersionSweepIT {
         scenarios.put(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitSweep());
         scenarios.put(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsSweep());
         scenarios.put(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsSweep());
+        scenarios.put(ApiKeys.CREATE_ACLS, new AclsSweep(ApiKeys.CREATE_ACLS));
+        scenarios.put(ApiKeys.DESCRIBE_ACLS, new AclsSweep(ApiKeys.DESCRIBE_ACLS));
+        scenarios.put(ApiKeys.DELETE_ACLS, new AclsSweep(ApiKeys.DELETE_ACLS));
+        scenarios.put(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, new ScramCredentialsSweep("describe"));
+        scenarios.put(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, new ScramCredentialsSweep("alter"));
         return scenarios;
     }
 }

@@ -23,6 +23,7 @@ final class Configs {
     static final byte DYNAMIC_BROKER_CONFIG = 2;
     static final byte DYNAMIC_DEFAULT_BROKER_CONFIG = 3;
     static final byte DEFAULT_CONFIG = 5;
+    static final byte GROUP_CONFIG = 8;
 
     private Configs() {}
 

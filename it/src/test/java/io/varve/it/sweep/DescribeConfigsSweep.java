@@ -14,9 +14,11 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * DescribeConfigs v1+: a topic's override and defaults with their sources, synonyms (v1+), types and
  * documentation (v3+), one named key, this broker's configs, and Kafka's errors:
- * UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUEST for another broker's id.
+ * UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUEST for another broker's id; a group that need not exist
+ * (every group config at its default, named after its broker config), INVALID_REQUEST for "".
  */
 final class DescribeConfigsSweep implements VersionScenario {
+    private static final byte INT_TYPE = 3;
     private static final byte LONG_TYPE = 5;
 
     @Override
@@ -80,6 +82,24 @@ final class DescribeConfigsSweep implements VersionScenario {
         DescribeConfigsResult otherBroker =
                 Configs.describeResult(sweep, version, ConfigResource.Type.BROKER, "7", null, false, false);
         assertThat(Errors.forCode(otherBroker.errorCode())).isEqualTo(Errors.INVALID_REQUEST);
+
+        // any group, existing or not, has every group config at its default; "" is refused
+        DescribeConfigsResult group = Configs.describeResult(
+                sweep, version, ConfigResource.Type.GROUP, name("describe-configs-group", version), null, true, true);
+        assertThat(Errors.forCode(group.errorCode())).isEqualTo(Errors.NONE);
+        DescribeConfigsResourceResult session = find(group, "consumer.session.timeout.ms");
+        assertThat(session.value()).isEqualTo("45000");
+        assertThat(session.configSource()).isEqualTo(Configs.DEFAULT_CONFIG);
+        assertThat(session.synonyms()).hasSize(1);
+        assertThat(session.synonyms().get(0).name()).isEqualTo("group.consumer.session.timeout.ms");
+        if (version >= 3) {
+            assertThat(session.configType()).isEqualTo(INT_TYPE);
+            assertThat(session.documentation()).isNotBlank();
+        }
+        assertThat(find(group, "share.auto.offset.reset").value()).isEqualTo("latest");
+        DescribeConfigsResult noGroup =
+                Configs.describeResult(sweep, version, ConfigResource.Type.GROUP, "", null, false, false);
+        assertThat(Errors.forCode(noGroup.errorCode())).isEqualTo(Errors.INVALID_REQUEST);
     }
 
     private static DescribeConfigsResourceResult find(DescribeConfigsResult result, String key) {

@@ -20,7 +20,8 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
  * IncrementalAlterConfigs v0+: SET, APPEND, SUBTRACT and DELETE on a topic and on this broker (the
  * keys librdkafka 0081 uses), a cluster-level default a topic then takes, and Kafka's errors:
  * INVALID_CONFIG for APPEND to a config that is not a list, UNKNOWN_TOPIC_OR_PARTITION,
- * INVALID_REQUEST for a read-only broker config or a per-broker one at the cluster level.
+ * INVALID_REQUEST for a read-only broker config or a per-broker one at the cluster level; a group's
+ * configs (SET, DELETE; out of the broker's bounds, unknown or APPEND: INVALID_CONFIG; "": INVALID_REQUEST).
  */
 final class IncrementalAlterConfigsSweep implements VersionScenario {
 
@@ -87,6 +88,24 @@ final class IncrementalAlterConfigsSweep implements VersionScenario {
                 .isEqualTo(Errors.NONE);
         Configs.awaitConfig(sweep, t, topic, "retention.ms", "604800000@" + Configs.DEFAULT_CONFIG);
         assertThat(alter(sweep, version, b, "", op(OpType.SET, "sasl.kerberos.min.time.before.relogin", "1")))
+                .isEqualTo(Errors.INVALID_REQUEST);
+
+        // a group's configs (KIP-848), for a group that need not exist; "" is no group
+        ConfigResource.Type g = ConfigResource.Type.GROUP;
+        String group = name("incremental-group", version);
+        assertThat(alter(sweep, version, g, group, op(OpType.SET, "consumer.session.timeout.ms", "50000")))
+                .isEqualTo(Errors.NONE);
+        Configs.awaitConfig(sweep, g, group, "consumer.session.timeout.ms", "50000@" + Configs.GROUP_CONFIG);
+        assertThat(alter(sweep, version, g, group, op(OpType.DELETE, "consumer.session.timeout.ms", null)))
+                .isEqualTo(Errors.NONE);
+        Configs.awaitConfig(sweep, g, group, "consumer.session.timeout.ms", "45000@" + Configs.DEFAULT_CONFIG);
+        assertThat(alter(sweep, version, g, group, op(OpType.SET, "consumer.session.timeout.ms", "1000")))
+                .isEqualTo(Errors.INVALID_CONFIG);
+        assertThat(alter(sweep, version, g, group, op(OpType.SET, "no.such.group.config", "1")))
+                .isEqualTo(Errors.INVALID_CONFIG);
+        assertThat(alter(sweep, version, g, group, op(OpType.APPEND, "share.isolation.level", "read_committed")))
+                .isEqualTo(Errors.INVALID_CONFIG);
+        assertThat(alter(sweep, version, g, "", op(OpType.SET, "consumer.session.timeout.ms", "50000")))
                 .isEqualTo(Errors.INVALID_REQUEST);
     }
 

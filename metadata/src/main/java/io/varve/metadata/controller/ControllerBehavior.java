@@ -5,14 +5,18 @@ import io.varve.metadata.Controller.Activate;
 import io.varve.metadata.Controller.AllocateProducerIds;
 import io.varve.metadata.Controller.AlterPartition;
 import io.varve.metadata.Controller.AlterPartitionResult;
+import io.varve.metadata.Controller.AlterScramCredentials;
 import io.varve.metadata.Controller.CheckLeaderBalance;
 import io.varve.metadata.Controller.Command;
 import io.varve.metadata.Controller.ControlledShutdown;
 import io.varve.metadata.Controller.CreatePartitions;
 import io.varve.metadata.Controller.CreateTopics;
 import io.varve.metadata.Controller.DeleteTopics;
+import io.varve.metadata.Controller.DescribeGroupConfigs;
+import io.varve.metadata.Controller.DescribeScramCredentials;
 import io.varve.metadata.Controller.ElectLeaders;
 import io.varve.metadata.Controller.GetImage;
+import io.varve.metadata.Controller.GroupConfigs;
 import io.varve.metadata.Controller.ListenersChanged;
 import io.varve.metadata.Controller.LiveMembers;
 import io.varve.metadata.Controller.MetadataPush;
@@ -22,6 +26,7 @@ import io.varve.metadata.Controller.RegisterBroker;
 import io.varve.metadata.Controller.Registration;
 import io.varve.metadata.Controller.RegistrationStatus;
 import io.varve.metadata.Controller.ReplaceConfigs;
+import io.varve.metadata.Controller.ReplaceGroupConfigs;
 import io.varve.metadata.ControllerSettings;
 import io.varve.metadata.MetadataImage;
 import io.varve.metadata.MetadataListener;
@@ -35,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
@@ -149,6 +155,17 @@ public final class ControllerBehavior
                 .onCommand(AllocateProducerIds.class, this::onAllocateProducerIds)
                 .onCommand(RegisterBroker.class, this::onRegisterBroker)
                 .onCommand(GetImage.class, this::onGetImage)
+                .onCommand(ReplaceGroupConfigs.class, this::onReplaceGroupConfigs)
+                .onCommand(DescribeGroupConfigs.class, (state, c) -> Effect()
+                        .reply(
+                                c.replyTo(),
+                                new GroupConfigs(c.group(), state.clients().groupConfigs(c.group()))))
+                .onCommand(
+                        AlterScramCredentials.class,
+                        (state, c) -> persistThenReply(
+                                ScramPlanner.plan(state.clients(), c.upsertions(), c.deletions()), c.replyTo()))
+                .onCommand(DescribeScramCredentials.class, (state, c) -> Effect()
+                        .reply(c.replyTo(), ScramInfos.of(state.clients())))
                 .onCommand(AlterPartition.class, this::onAlterPartition)
                 .onCommand(LiveMembers.class, this::onLiveMembers)
                 .onCommand(ListenersChanged.class, this::onListenersChanged)
@@ -204,6 +221,19 @@ public final class ControllerBehavior
             outcome = new Outcome<>(outcome.reply(), all);
         }
         return persistThenReply(outcome, command.replyTo());
+    }
+
+    private ReplyEffect<ControllerEvent, ControllerState> onReplaceGroupConfigs(
+            ControllerState state, ReplaceGroupConfigs command) {
+        Map<String, String> configs = Immutables.sortedCopy(command.configs());
+        if (command.validateOnly() || configs.equals(state.clients().groupConfigs(command.group()))) {
+            return Effect().reply(command.replyTo(), new OperationResult(Errors.NONE, null));
+        }
+        return persistThenReply(
+                new Outcome<>(
+                        new OperationResult(Errors.NONE, null),
+                        List.of(new ControllerEvent.GroupConfigsReplaced(command.group(), configs))),
+                command.replyTo());
     }
 
     private ReplyEffect<ControllerEvent, ControllerState> onAllocateProducerIds(

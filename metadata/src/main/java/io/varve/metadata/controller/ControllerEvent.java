@@ -2,6 +2,7 @@ package io.varve.metadata.controller;
 
 import io.varve.metadata.BrokerInfo;
 import io.varve.metadata.PartitionRegistration;
+import io.varve.metadata.ScramSecret;
 import io.varve.metadata.VarveSerializable;
 import java.util.List;
 import java.util.Map;
@@ -58,4 +59,20 @@ public sealed interface ControllerEvent extends VarveSerializable {
 
     /** A controller started on {@code nodeId} (the id clients are shown as the controller). */
     record ControllerActivated(int nodeId) implements ControllerEvent {}
+
+    /**
+     * A change of what the controller keeps beside the image (group configs, SCRAM credentials: see
+     * {@link ClientMetadata}); it advances the image's offset and nothing else in it.
+     */
+    sealed interface ClientEvent extends ControllerEvent {}
+
+    /** A group's dynamic configs were replaced as a whole; an empty set removes them. */
+    record GroupConfigsReplaced(String group, Map<String, String> configs) implements ClientEvent {}
+
+    /** A user's SCRAM credential for one mechanism was created or replaced (Kafka's UserScramCredentialRecord). */
+    record ScramCredentialUpserted(String user, byte mechanism, int iterations, ScramSecret secret)
+            implements ClientEvent {}
+
+    /** A user's SCRAM credential for one mechanism was removed. */
+    record ScramCredentialRemoved(String user, byte mechanism) implements ClientEvent {}
 }

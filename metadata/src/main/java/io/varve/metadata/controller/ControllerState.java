@@ -7,10 +7,16 @@ import java.util.Map;
 
 /**
  * The controller's persistent state (and snapshot): the current metadata image and the first
- * producer id not yet handed out. Immutable; {@link #apply} is the event handler. Registered
- * subscribers are not part of it: nodes register again after a controller restart.
+ * producer id not yet handed out, and what is kept beside the image ({@link ClientMetadata}).
+ * Immutable; {@link #apply} is the event handler. Registered subscribers are not part of it: nodes
+ * register again after a controller restart.
  */
-public record ControllerState(MetadataImage image, long nextProducerId) implements VarveSerializable {
+public record ControllerState(MetadataImage image, long nextProducerId, ClientMetadata clients)
+        implements VarveSerializable {
+
+    public ControllerState(MetadataImage image, long nextProducerId) {
+        this(image, nextProducerId, ClientMetadata.EMPTY);
+    }
 
     /** Before the first event: offset 0 (no event applied), no brokers, no topics. */
     public static ControllerState initial(String clusterId) {
@@ -22,6 +28,8 @@ public record ControllerState(MetadataImage image, long nextProducerId) implemen
         long next = event instanceof ProducerIdsAllocated allocated
                 ? allocated.firstProducerId() + allocated.size()
                 : nextProducerId;
-        return new ControllerState(MetadataImageTransition.apply(image, event), next);
+        ClientMetadata nextClients =
+                event instanceof ControllerEvent.ClientEvent change ? clients.apply(change) : clients;
+        return new ControllerState(MetadataImageTransition.apply(image, event), next, nextClients);
     }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.varve.metadata.Controller;
 import io.varve.metadata.Controller.TopicResults;
+import io.varve.metadata.ScramSecret;
 import io.varve.metadata.TestImages;
 import io.varve.metadata.VarveSerializable;
+import io.varve.metadata.controller.ClientMetadata;
 import io.varve.metadata.controller.ControllerEvent;
 import io.varve.metadata.controller.ControllerState;
 import java.io.NotSerializableException;
@@ -294,6 +296,38 @@ class KryoSerializerTest {
                         List.of(new ControllerEvent.PartitionChange("orders", TestImages.partition(1, 2, 1)))),
                 new ControllerEvent.PartitionChange("orders", TestImages.partition(0, 1)),
                 new ControllerEvent.ControllerActivated(3),
-                new ControllerState(TestImages.image(), 3000L));
+                new ControllerState(TestImages.image(), 3000L),
+                // group configs and SCRAM credentials
+                new Controller.ReplaceGroupConfigs(
+                        "g",
+                        Map.of("consumer.session.timeout.ms", "50000"),
+                        false,
+                        testKit.<Controller.OperationResult>createTestProbe().ref()),
+                new Controller.DescribeGroupConfigs(
+                        "g", testKit.<Controller.GroupConfigs>createTestProbe().ref()),
+                new Controller.AlterScramCredentials(
+                        List.of(SCRAM_UPSERTION),
+                        List.of(new Controller.ScramDeletion("bob", (byte) 2)),
+                        testKit.<Controller.ScramAlterResults>createTestProbe().ref()),
+                SCRAM_UPSERTION,
+                new Controller.ScramDeletion("bob", (byte) 2),
+                new Controller.DescribeScramCredentials(testKit.<Controller.ScramCredentialInfos>createTestProbe()
+                        .ref()),
+                new Controller.GroupConfigs("g", Map.of("consumer.session.timeout.ms", "50000")),
+                new Controller.ScramAlterResult("alice", Errors.RESOURCE_NOT_FOUND, "none"),
+                new Controller.ScramAlterResults(List.of(new Controller.ScramAlterResult("alice", Errors.NONE, null))),
+                new Controller.ScramCredentialInfos(Map.of("alice", Map.of((byte) 1, 4096))),
+                new ControllerEvent.GroupConfigsReplaced("g", Map.of("consumer.session.timeout.ms", "50000")),
+                new ControllerEvent.ScramCredentialUpserted("alice", (byte) 1, 4096, SECRET),
+                new ControllerEvent.ScramCredentialRemoved("alice", (byte) 1),
+                new ClientMetadata(
+                        Map.of("g", Map.of("consumer.session.timeout.ms", "50000")),
+                        Map.of("alice", Map.of((byte) 1, new ClientMetadata.ScramCredential(SECRET, 4096)))),
+                new ClientMetadata.ScramCredential(SECRET, 8192),
+                SECRET);
     }
+
+    private static final ScramSecret SECRET = new ScramSecret(new byte[] {1, 2}, new byte[] {3, 4}, new byte[] {5});
+    private static final Controller.ScramUpsertion SCRAM_UPSERTION =
+            new Controller.ScramUpsertion("alice", (byte) 1, 4096, SECRET);
 }

@@ -2,6 +2,7 @@ package io.varve.transport.api.admin;
 
 import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.api.ApiHandler;
+import io.varve.transport.api.admin.acls.AclHandlers;
 import io.varve.transport.api.admin.cluster.DescribeClusterHandler;
 import io.varve.transport.api.admin.cluster.DescribeLogDirsHandler;
 import io.varve.transport.api.admin.configs.AlterConfigsHandler;
@@ -10,15 +11,19 @@ import io.varve.transport.api.admin.configs.IncrementalAlterConfigsHandler;
 import io.varve.transport.api.admin.partitions.DeleteRecordsHandler;
 import io.varve.transport.api.admin.partitions.DescribeProducersHandler;
 import io.varve.transport.api.admin.partitions.ElectLeadersHandler;
+import io.varve.transport.api.admin.scram.AlterUserScramCredentialsHandler;
+import io.varve.transport.api.admin.scram.DescribeUserScramCredentialsHandler;
 import io.varve.transport.api.admin.topics.CreatePartitionsHandler;
 import io.varve.transport.api.admin.topics.CreateTopicsHandler;
 import io.varve.transport.api.admin.topics.DeleteTopicsHandler;
 import io.varve.transport.api.admin.topics.DescribeTopicPartitionsHandler;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The admin API handlers (topics, configs, cluster, log dirs, records, producers, leader elections), for the node's
+ * The admin API handlers (topics, configs, cluster, log dirs, records, producers, leader elections,
+ * SCRAM credentials, ACLs as without an authorizer), for the node's
  * handler registry. Every handler is stateless and shared by all connections.
  */
 public final class AdminHandlers {
@@ -31,7 +36,7 @@ public final class AdminHandlers {
 
     /** @param cleaner the node's log cleaner settings, which DescribeConfigs reports */
     public static List<ApiHandler> list(Path logDir, CleanerSettings cleaner) {
-        return List.of(
+        List<ApiHandler> handlers = new ArrayList<>(List.of(
                 new CreateTopicsHandler(),
                 new DeleteTopicsHandler(),
                 new CreatePartitionsHandler(),
@@ -43,6 +48,10 @@ public final class AdminHandlers {
                 new DescribeProducersHandler(),
                 new ElectLeadersHandler(),
                 new DescribeClusterHandler(),
-                new DescribeLogDirsHandler(logDir));
+                new DescribeLogDirsHandler(logDir),
+                new DescribeUserScramCredentialsHandler(),
+                new AlterUserScramCredentialsHandler()));
+        handlers.addAll(AclHandlers.list());
+        return List.copyOf(handlers);
     }
 }

@@ -28,7 +28,12 @@ class AdminHandlersTest {
                         ApiKeys.DESCRIBE_PRODUCERS,
                         ApiKeys.ELECT_LEADERS,
                         ApiKeys.DESCRIBE_CLUSTER,
-                        ApiKeys.DESCRIBE_LOG_DIRS));
+                        ApiKeys.DESCRIBE_LOG_DIRS,
+                        ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS,
+                        ApiKeys.ALTER_USER_SCRAM_CREDENTIALS,
+                        ApiKeys.CREATE_ACLS,
+                        ApiKeys.DESCRIBE_ACLS,
+                        ApiKeys.DELETE_ACLS));
         for (ApiHandler handler : handlers) {
             assertThat(handler.minVersion())
                     .as(handler.apiKey().name)

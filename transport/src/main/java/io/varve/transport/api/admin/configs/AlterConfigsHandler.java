@@ -25,8 +25,9 @@ import org.apache.kafka.common.requests.ApiError;
 
 /**
  * The legacy AlterConfigs: each resource's configs are replaced by exactly the given keys (a key left
- * out returns to its default), validated and stored with {@code Controller.ReplaceConfigs}. Topic and
- * broker resources; answered in request order once all are done.
+ * out returns to its default), validated and stored with {@code Controller.ReplaceConfigs} (groups:
+ * {@code ReplaceGroupConfigs}). Topic, broker and group resources; answered in request order once all
+ * are done.
  */
 public final class AlterConfigsHandler implements ApiHandler {
     @Override
@@ -83,8 +84,11 @@ public final class AlterConfigsHandler implements ApiHandler {
                     ? CompletableFuture.completedFuture(wrongNode.get())
                     : ConfigChanges.replaceBrokerConfigs(services, name, configs, validateOnly);
         }
+        if (type == ConfigResource.Type.GROUP) {
+            return GroupConfigChanges.replace(services, name, configs, validateOnly);
+        }
         return CompletableFuture.completedFuture(new ApiError(
                 Errors.INVALID_REQUEST,
-                "AlterConfigs is only supported for topics and brokers, but resource type is " + type));
+                "AlterConfigs is only supported for topics, brokers and groups, but resource type is " + type));
     }
 }

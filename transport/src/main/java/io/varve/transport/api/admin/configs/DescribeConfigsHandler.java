@@ -7,6 +7,7 @@ import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.RequestContext;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +27,8 @@ import org.apache.kafka.common.requests.DescribeConfigsRequest;
 
 /**
  * DescribeConfigs (v1+): topic resources with every topic config, its source and synonyms; broker
- * resources for this node or the cluster default. Answers from the metadata image alone, on the
- * caller's thread.
+ * resources for this node or the cluster default, from the metadata image on the caller's thread; group
+ * resources (every Kafka group config, its stored value or default) from the controller.
  */
 public final class DescribeConfigsHandler implements ApiHandler {
     private final Path logDir;
@@ -59,22 +60,52 @@ public final class DescribeConfigsHandler implements ApiHandler {
         BrokerServices services = context.services();
         MetadataImage image = services.metadata().image();
         TopicConfigDescriber topics = TopicConfigDescriber.of(services);
-        DescribeConfigsResponseData response = new DescribeConfigsResponseData();
+        List<CompletableFuture<DescribeConfigsResult>> results = new ArrayList<>();
         for (DescribeConfigsResource resource : data.resources()) {
-            Described described = describe(resource, services, image, topics);
-            DescribeConfigsResult result = new DescribeConfigsResult()
-                    .setResourceType(resource.resourceType())
-                    .setResourceName(resource.resourceName())
-                    .setErrorCode(described.error().error().code())
-                    .setErrorMessage(described.error().message());
-            for (ConfigView view : described.views()) {
-                if (isRequested(resource, view.name())) {
-                    result.configs().add(view.toDescribeResult(data.includeSynonyms(), data.includeDocumentation()));
-                }
-            }
-            response.results().add(result);
+            results.add(describeAsync(resource, services, image, topics)
+                    .thenApply(described -> toResult(resource, described, data))
+                    .toCompletableFuture());
         }
-        return CompletableFuture.completedFuture(new ApiResponse(response));
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    DescribeConfigsResponseData response = new DescribeConfigsResponseData();
+                    results.forEach(result -> response.results().add(result.join()));
+                    return new ApiResponse(response);
+                });
+    }
+
+    private static DescribeConfigsResult toResult(
+            DescribeConfigsResource resource, Described described, DescribeConfigsRequestData data) {
+        DescribeConfigsResult result = new DescribeConfigsResult()
+                .setResourceType(resource.resourceType())
+                .setResourceName(resource.resourceName())
+                .setErrorCode(described.error().error().code())
+                .setErrorMessage(described.error().message());
+        for (ConfigView view : described.views()) {
+            if (isRequested(resource, view.name())) {
+                result.configs().add(view.toDescribeResult(data.includeSynonyms(), data.includeDocumentation()));
+            }
+        }
+        return result;
+    }
+
+    /** Group resources ask the controller for the group's stored configs; the others are answered at once. */
+    private CompletionStage<Described> describeAsync(
+            DescribeConfigsResource resource,
+            BrokerServices services,
+            MetadataImage image,
+            TopicConfigDescriber topics) {
+        if (ConfigResource.Type.forId(resource.resourceType()) != ConfigResource.Type.GROUP) {
+            return CompletableFuture.completedFuture(describe(resource, services, image, topics));
+        }
+        Optional<ApiError> badName = GroupConfigChanges.checkNameForDescribe(resource.resourceName());
+        if (badName.isPresent()) {
+            return CompletableFuture.completedFuture(Described.failed(badName.get()));
+        }
+        return GroupConfigChanges.stored(services, resource.resourceName())
+                .thenApply(stored -> stored.error() != null
+                        ? Described.failed(stored.error())
+                        : new Described(KafkaGroupConfigs.describe(stored.configs()), ApiError.NONE));
     }
 
     private Described describe(

@@ -28,7 +28,7 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 /**
  * IncrementalAlterConfigs: per resource, SET/DELETE/APPEND/SUBTRACT applied to the current overrides
  * of the metadata image, the result validated and stored with {@code Controller.ReplaceConfigs}.
- * Topic and broker resources; the resources are answered in request order once all are done.
+ * Topic, broker and group resources; the resources are answered in request order once all are done.
  */
 public final class IncrementalAlterConfigsHandler implements ApiHandler {
     @Override
@@ -98,9 +98,12 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
                     ? CompletableFuture.completedFuture(outcome.error())
                     : ConfigChanges.replaceBrokerConfigs(services, name, outcome.overrides(), validateOnly);
         }
+        if (type == ConfigResource.Type.GROUP) {
+            return GroupConfigChanges.alter(services, name, List.copyOf(resource.configs()), validateOnly);
+        }
         return CompletableFuture.completedFuture(new ApiError(
                 Errors.INVALID_REQUEST,
-                "AlterConfigs is only supported for topics and brokers, but resource type is " + type));
+                "AlterConfigs is only supported for topics, brokers and groups, but resource type is " + type));
     }
 
     private static String listString(Object parsed) {

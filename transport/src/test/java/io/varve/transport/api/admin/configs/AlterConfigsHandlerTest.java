@@ -108,7 +108,8 @@ class AlterConfigsHandlerTest {
         assertThat(results.get(4).errorMessage()).isEqualTo("Cannot update these configs dynamically: [log.dirs]");
         assertThat(results.get(5).errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
         assertThat(results.get(5).errorMessage())
-                .isEqualTo("AlterConfigs is only supported for topics and brokers, but resource type is BROKER_LOGGER");
+                .isEqualTo(
+                        "AlterConfigs is only supported for topics, brokers and groups, but resource type is BROKER_LOGGER");
     }
 
     @Test

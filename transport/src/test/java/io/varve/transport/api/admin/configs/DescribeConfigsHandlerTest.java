@@ -164,7 +164,7 @@ class DescribeConfigsHandlerTest {
                 resource(ConfigResource.Type.TOPIC, "missing", null),
                 resource(ConfigResource.Type.BROKER, "2", null),
                 resource(ConfigResource.Type.BROKER, "one", null),
-                resource(ConfigResource.Type.GROUP, "g", null));
+                resource(ConfigResource.Type.CLIENT_METRICS, "m", null));
 
         List<DescribeConfigsResult> results = response.results();
         assertThat(results.get(0).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
@@ -175,8 +175,8 @@ class DescribeConfigsHandlerTest {
                 .isEqualTo("Unexpected broker id, expected 1 or empty string, but received 2");
         assertThat(results.get(2).errorMessage()).isEqualTo("Broker id must be an integer, but it is: one");
         assertThat(results.get(3).errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(results.get(3).errorMessage()).isEqualTo("Unsupported resource type: GROUP");
-        assertThat(results.get(3).resourceType()).isEqualTo(ConfigResource.Type.GROUP.id());
+        assertThat(results.get(3).errorMessage()).isEqualTo("Unsupported resource type: CLIENT_METRICS");
+        assertThat(results.get(3).resourceType()).isEqualTo(ConfigResource.Type.CLIENT_METRICS.id());
     }
 
     @Test
