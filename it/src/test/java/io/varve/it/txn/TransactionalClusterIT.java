@@ -105,6 +105,11 @@ class TransactionalClusterIT {
             send(producer, topic, "ab", 5, false);
             send(producer, topic, "c3", 10, true);
         }
+        // commitTransaction returns once the commit is decided (PrepareCommit); the markers complete it
+        Conditions.require(
+                Duration.ofSeconds(30),
+                id + " completes its commit",
+                () -> describeTransaction(admin, id).state() == TransactionState.COMPLETE_COMMIT);
         TransactionDescription description = describeTransaction(admin, id);
         assertThat(description.state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
         assertThat(description.coordinatorId()).isEqualTo(placement(id, List.of(1, 2, 3)));
