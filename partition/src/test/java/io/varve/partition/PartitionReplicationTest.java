@@ -31,6 +31,7 @@ import io.varve.partition.replication.ReplicaFetchers;
 import io.varve.partition.replication.ReplicationContext;
 import io.varve.partition.replication.ReplicationSettings;
 import io.varve.storage.log.LogConfig;
+import io.varve.storage.testing.Conditions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -266,11 +267,8 @@ class PartitionReplicationTest {
         completed.set(true);
         partition.tell(new AwaitLogEnd(1L, 200, () -> false, woken.ref()));
         assertThat(waiters(partition)).isEqualTo(1);
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (waiters(partition) > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(waiters(partition)).as("swept after twice the max wait").isZero();
+        Conditions.require(
+                Duration.ofSeconds(5), "waiters swept after twice the max wait", () -> waiters(partition) == 0);
         woken.expectNoMessage(Duration.ofMillis(100));
     }
 
