@@ -73,6 +73,16 @@ public final class ScriptCluster implements AutoCloseable {
         script("start");
     }
 
+    /** {@code bin/varve cluster start N ...}: starts only the given nodes (if not running); waits until they serve. */
+    public void start(int... nodes) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>();
+        args.add("start");
+        for (int n : nodes) {
+            args.add(Integer.toString(n));
+        }
+        script(args.toArray(String[]::new));
+    }
+
     /** {@code bin/varve cluster stop}: every node (SIGTERM, a clean stop), then PostgreSQL. */
     public void stopAll() throws IOException, InterruptedException {
         script("stop");
@@ -197,12 +207,14 @@ public final class ScriptCluster implements AutoCloseable {
                 60_000));
     }
 
-    private void script(String command) throws IOException, InterruptedException {
-        Path output = dir.resolve("script-" + command + ".out");
-        ProcessBuilder builder = new ProcessBuilder(
-                        "bash", BuildFiles.repositoryRoot().resolve("bin/varve").toString(), "cluster", command)
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile());
+    private void script(String... arguments) throws IOException, InterruptedException {
+        String command = String.join(" ", arguments);
+        Path output = dir.resolve("script-" + arguments[0] + ".out");
+        List<String> line = new ArrayList<>(
+                List.of("bash", BuildFiles.repositoryRoot().resolve("bin/varve").toString(), "cluster"));
+        line.addAll(List.of(arguments));
+        ProcessBuilder builder =
+                new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile());
         Map<String, String> env = builder.environment();
         env.putAll(environment());
         Process process = builder.start();

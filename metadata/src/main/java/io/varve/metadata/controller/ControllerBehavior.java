@@ -50,6 +50,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -75,6 +76,7 @@ public final class ControllerBehavior
     private static final int KEEP_SNAPSHOTS = 2;
 
     private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
     private final ControllerSettings settings;
     private final int localNodeId;
     private final boolean clusterMode;
@@ -91,14 +93,20 @@ public final class ControllerBehavior
 
     private ControllerBehavior(
             ActorContext<Command> context,
+            TimerScheduler<Command> timers,
             ControllerSettings settings,
             TopicPolicy policy,
             int localNodeId,
             boolean clusterMode) {
+        // a failed journal write restarts the controller, which replays; its membership watcher (a
+        // child) must live on, or members that join later are never live to it (chaos F4), and the
+        // restart cancels its timers, which recovery starts again
         super(
                 PERSISTENCE_ID,
-                SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+                SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)
+                        .withStopChildren(false));
         this.context = context;
+        this.timers = timers;
         this.settings = settings;
         this.localNodeId = localNodeId;
         this.clusterMode = clusterMode;
@@ -118,10 +126,6 @@ public final class ControllerBehavior
     public static Behavior<Command> create(
             ControllerSettings settings, TopicPolicy policy, int localNodeId, boolean clusterMode) {
         return Behaviors.withTimers(timers -> Behaviors.setup(context -> {
-            if (clusterMode && settings.leaderBalance().enabled()) {
-                timers.startTimerWithFixedDelay(
-                        new CheckLeaderBalance(), settings.leaderBalance().checkInterval());
-            }
             if (clusterMode) {
                 context.spawn(MembershipWatcher.create(context.getSelf()), "membership");
                 ActorRef<Receptionist.Listing> listings = context.messageAdapter(
@@ -130,7 +134,7 @@ public final class ControllerBehavior
                                 Set.copyOf(listing.getServiceInstances(MetadataListener.SERVICE_KEY))));
                 context.getSystem().receptionist().tell(Receptionist.subscribe(MetadataListener.SERVICE_KEY, listings));
             }
-            return new ControllerBehavior(context, settings, policy, localNodeId, clusterMode);
+            return new ControllerBehavior(context, timers, settings, policy, localNodeId, clusterMode);
         }));
     }
 
@@ -480,6 +484,10 @@ public final class ControllerBehavior
                         state.image().registrations().size(),
                         state.image().topicsByName().size(),
                         state.nextProducerId());
+        if (clusterMode && settings.leaderBalance().enabled()) {
+            timers.startTimerWithFixedDelay(
+                    new CheckLeaderBalance(), settings.leaderBalance().checkInterval());
+        }
         if (clusterMode) {
             context.getSelf().tell(new Activate());
         } else {
