@@ -52,7 +52,15 @@ public final class VarveNode {
         long startNanos = System.nanoTime();
         Config config = PekkoConfig.apply(loaded);
         NodeSettings settings = NodeSettings.fromConfig(config);
-        JournalSchema.ensure(settings.journal(), settings.dataDir());
+        if (settings.journal().inMemory()) {
+            if (!settings.cluster().seedNodes().isEmpty()) {
+                throw new IllegalArgumentException(
+                        "varve.journal.in-memory = on is for a single node, but" + " varve.cluster.seed-nodes lists "
+                                + settings.cluster().seedNodes());
+            }
+        } else {
+            JournalSchema.ensure(settings.journal(), settings.dataDir());
+        }
         LogDirectory logDirectory = LogDirectory.open(settings.dataDir());
         MetadataCache metadata = new MetadataCache(MetadataImage.empty(""));
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
