@@ -62,6 +62,12 @@ public final class VarveNode {
             JournalSchema.ensure(settings.journal(), settings.dataDir());
         }
         LogDirectory logDirectory = LogDirectory.open(settings.dataDir());
+        if (settings.journal().inMemory() && !logDirectory.existingPartitions().isEmpty()) {
+            // the empty metadata would make every one of them a stray log, deleted at the first image
+            throw new IllegalArgumentException("varve.journal.in-memory = on starts with no metadata, but "
+                    + settings.dataDir() + " holds partition logs " + logDirectory.existingPartitions()
+                    + ": use the journal they were written with");
+        }
         MetadataCache metadata = new MetadataCache(MetadataImage.empty(""));
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
         CompletableFuture<InetSocketAddress> refused = new CompletableFuture<>();

@@ -106,6 +106,14 @@ class EmbeddedVarveTest {
         assertThat(dir.resolve("kept-0")).isDirectory();
         // a kept directory's node journals on H2 there, as bin/varve start does
         assertThat(dir.resolve("meta/journal.mv.db")).isRegularFile();
+        // an in-memory journal would know none of these logs and delete them as strays: refused
+        assertThatThrownBy(() -> TestNode.builder()
+                        .dataDir(dir)
+                        .config("varve.journal.in-memory", true)
+                        .start())
+                .isInstanceOf(VarveStartException.class)
+                .hasMessageContaining("holds partition logs [kept-0]");
+        assertThat(dir.resolve("kept-0")).isDirectory();
         // the same topic asked for again is kept as it is
         EmbeddedVarve second = TestNode.builder().dataDir(dir).topic("kept", 1).start();
         try {
