@@ -8,9 +8,11 @@ import io.varve.transport.api.admin.cluster.DescribeLogDirsHandler;
 import io.varve.transport.api.admin.configs.AlterConfigsHandler;
 import io.varve.transport.api.admin.configs.DescribeConfigsHandler;
 import io.varve.transport.api.admin.configs.IncrementalAlterConfigsHandler;
+import io.varve.transport.api.admin.partitions.AlterPartitionReassignmentsHandler;
 import io.varve.transport.api.admin.partitions.DeleteRecordsHandler;
 import io.varve.transport.api.admin.partitions.DescribeProducersHandler;
 import io.varve.transport.api.admin.partitions.ElectLeadersHandler;
+import io.varve.transport.api.admin.partitions.ListPartitionReassignmentsHandler;
 import io.varve.transport.api.admin.scram.AlterUserScramCredentialsHandler;
 import io.varve.transport.api.admin.scram.DescribeUserScramCredentialsHandler;
 import io.varve.transport.api.admin.topics.CreatePartitionsHandler;
@@ -23,7 +25,7 @@ import java.util.List;
 
 /**
  * The admin API handlers (topics, configs, cluster, log dirs, records, producers, leader elections,
- * SCRAM credentials, ACLs as without an authorizer), for the node's
+ * partition reassignments, SCRAM credentials, ACLs as without an authorizer), for the node's
  * handler registry. Every handler is stateless and shared by all connections.
  */
 public final class AdminHandlers {
@@ -47,6 +49,8 @@ public final class AdminHandlers {
                 new DeleteRecordsHandler(),
                 new DescribeProducersHandler(),
                 new ElectLeadersHandler(),
+                new AlterPartitionReassignmentsHandler(),
+                new ListPartitionReassignmentsHandler(),
                 new DescribeClusterHandler(),
                 new DescribeLogDirsHandler(logDir),
                 new DescribeUserScramCredentialsHandler(),

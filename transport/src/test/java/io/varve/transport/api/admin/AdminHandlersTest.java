@@ -27,6 +27,8 @@ class AdminHandlersTest {
                         ApiKeys.DELETE_RECORDS,
                         ApiKeys.DESCRIBE_PRODUCERS,
                         ApiKeys.ELECT_LEADERS,
+                        ApiKeys.ALTER_PARTITION_REASSIGNMENTS,
+                        ApiKeys.LIST_PARTITION_REASSIGNMENTS,
                         ApiKeys.DESCRIBE_CLUSTER,
                         ApiKeys.DESCRIBE_LOG_DIRS,
                         ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS,
