@@ -49,13 +49,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       node 1's log directory of the partition is gone;
  *   <li>scaling: a fourth node joins and every partition on node 3 is reassigned to it; node 3,
  *       emptied, is stopped (decommissioned), and the cluster carries on: records are produced with
- *       {@code acks=all} and read back.
+ *       {@code acks=all} and read back; {@code kafka-log-dirs.sh --describe} lists the moved
+ *       partitions in node 4's log directory.
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReassignmentIT {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final String REASSIGN = "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
+    private static final String LOG_DIRS = "org.apache.kafka.tools.LogDirsCommand";
     private static final String SEGMENT = "00000000000000000000.log";
     private static final String EXTRA_CONFIG =
             """
@@ -89,7 +91,9 @@ class ReassignmentIT {
     void kafkaReassignPartitionsMovesAReplicaWithItsRecords() throws Exception {
         String topic = "moving";
         TopicPartition tp = new TopicPartition(topic, 0);
-        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2))))).all().get();
+        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2)))))
+                .all()
+                .get();
         Map<String, Long> acknowledged = new ConcurrentHashMap<>();
         try (KafkaProducer<String, String> producer = cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
             for (int i = 0; i < 300; i++) {
@@ -127,8 +131,12 @@ class ReassignmentIT {
         assertThat(partition.leader().id()).isIn(2, 3);
         assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
         Conditions.require(DEADLINE, "node 1's log of " + tp + " deleted", () -> !Files.exists(logDir(1, tp)));
-        Conditions.require(DEADLINE, "the new replicas' segments byte-identical", () -> Arrays.equals(
-                Files.readAllBytes(logDir(2, tp).resolve(SEGMENT)), Files.readAllBytes(logDir(3, tp).resolve(SEGMENT))));
+        Conditions.require(
+                DEADLINE,
+                "the new replicas' segments byte-identical",
+                () -> Arrays.equals(
+                        Files.readAllBytes(logDir(2, tp).resolve(SEGMENT)),
+                        Files.readAllBytes(logDir(3, tp).resolve(SEGMENT))));
         assertReadOnceAtTheirOffsets(tp, acknowledged);
     }
 
@@ -144,7 +152,9 @@ class ReassignmentIT {
                 .anyMatch(node -> node.id() == 4));
         Map<TopicPartition, List<Integer>> offNodeThree = new HashMap<>();
         for (TopicDescription description : admin.describeTopics(
-                        admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get())
+                        admin.listTopics(new ListTopicsOptions().listInternal(true))
+                                .names()
+                                .get())
                 .allTopicNames()
                 .get()
                 .values()) {
@@ -162,15 +172,16 @@ class ReassignmentIT {
         Path plan = writePlan(offNodeThree);
         ChildJvm.Result executed = reassign(plan, "--execute");
         assertThat(executed.exitCode()).as(executed.toString()).isZero();
-        Conditions.require(DEADLINE, "every move onto node 4 completed", () -> admin.listPartitionReassignments()
-                .reassignments()
-                .get()
-                .isEmpty());
+        Conditions.require(
+                DEADLINE,
+                "every move onto node 4 completed",
+                () -> admin.listPartitionReassignments().reassignments().get().isEmpty());
         ChildJvm.Result verified = reassign(plan, "--verify");
         assertThat(verified.exitCode()).as(verified.toString()).isZero();
         offNodeThree.keySet().forEach(tp -> assertThat(verified.stdout())
                 .contains("Reassignment of partition " + tp + " is completed."));
-        Conditions.require(DEADLINE, "node 3 holds no partition any more", () -> partitionDirs(3).isEmpty());
+        Conditions.require(DEADLINE, "node 3 holds no partition any more", () -> partitionDirs(3)
+                .isEmpty());
 
         cluster.terminate(3);
         produce(topic, "second", 50);
@@ -208,9 +219,12 @@ class ReassignmentIT {
 
     private static void produceWhile(String topic, AtomicBoolean moving, Map<String, Long> acknowledged) {
         try (KafkaProducer<String, String> producer = cluster.producer(Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5))) {
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5))) {
             for (int i = 0; moving.get(); i++) {
                 String value = "during-" + i;
                 long offset = producer.send(new ProducerRecord<>(topic, 0, "k", value))
@@ -227,7 +241,8 @@ class ReassignmentIT {
         try (KafkaProducer<String, String> producer = cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
             for (int p = 0; p < 2; p++) {
                 for (int i = 0; i < perPartition; i++) {
-                    producer.send(new ProducerRecord<>(topic, p, "k", prefix + "-" + i)).get();
+                    producer.send(new ProducerRecord<>(topic, p, "k", prefix + "-" + i))
+                            .get();
                 }
             }
         }
@@ -242,7 +257,9 @@ class ReassignmentIT {
             Instant deadline = Instant.now().plus(DEADLINE);
             while (consumer.position(tp) < end && Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    assertThat(read.put(record.value(), record.offset())).as(record.value()).isNull();
+                    assertThat(read.put(record.value(), record.offset()))
+                            .as(record.value())
+                            .isNull();
                 }
             }
             assertThat(consumer.position(tp)).isEqualTo(end);

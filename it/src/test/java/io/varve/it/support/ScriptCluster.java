@@ -37,6 +37,7 @@ public final class ScriptCluster implements AutoCloseable {
     public static final int NODES = 3;
     /** Ports are reserved for this many nodes: the three, and one that {@link #addNode} starts. */
     private static final int MAX_NODES = 4;
+
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(6);
 
     private final Path dir;

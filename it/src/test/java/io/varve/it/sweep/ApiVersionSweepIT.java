@@ -179,6 +179,7 @@ class ApiVersionSweepIT {
         scenarios.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsSweep());
         scenarios.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterSweep());
         scenarios.put(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsSweep());
+        scenarios.put(ApiKeys.ALTER_REPLICA_LOG_DIRS, new AlterReplicaLogDirsSweep());
         scenarios.put(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersSweep());
         scenarios.put(ApiKeys.ELECT_LEADERS, new ElectLeadersSweep());
         scenarios.put(

@@ -65,8 +65,8 @@ final class PartitionReassignmentsSweep implements VersionScenario {
 
         assertThat(Errors.forCode(answer.data().errorCode())).isEqualTo(Errors.NONE);
         List<String> results = new ArrayList<>();
-        answer.data().responses().forEach(t -> t.partitions().forEach(p -> results.add(
-                t.name() + "-" + p.partitionIndex() + " " + Errors.forCode(p.errorCode()))));
+        answer.data().responses().forEach(t -> t.partitions()
+                .forEach(p -> results.add(t.name() + "-" + p.partitionIndex() + " " + Errors.forCode(p.errorCode()))));
         assertThat(results)
                 .containsExactly(
                         topic + "-0 NONE",

@@ -3,6 +3,7 @@ package io.varve.transport.api.admin;
 import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.admin.acls.AclHandlers;
+import io.varve.transport.api.admin.cluster.AlterReplicaLogDirsHandler;
 import io.varve.transport.api.admin.cluster.DescribeClusterHandler;
 import io.varve.transport.api.admin.cluster.DescribeLogDirsHandler;
 import io.varve.transport.api.admin.configs.AlterConfigsHandler;
@@ -53,6 +54,7 @@ public final class AdminHandlers {
                 new ListPartitionReassignmentsHandler(),
                 new DescribeClusterHandler(),
                 new DescribeLogDirsHandler(logDir),
+                new AlterReplicaLogDirsHandler(logDir),
                 new DescribeUserScramCredentialsHandler(),
                 new AlterUserScramCredentialsHandler()));
         handlers.addAll(AclHandlers.list());

@@ -31,6 +31,7 @@ class AdminHandlersTest {
                         ApiKeys.LIST_PARTITION_REASSIGNMENTS,
                         ApiKeys.DESCRIBE_CLUSTER,
                         ApiKeys.DESCRIBE_LOG_DIRS,
+                        ApiKeys.ALTER_REPLICA_LOG_DIRS,
                         ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS,
                         ApiKeys.ALTER_USER_SCRAM_CREDENTIALS,
                         ApiKeys.CREATE_ACLS,
