@@ -36,8 +36,9 @@ final class AlterReplicaLogDirsSweep implements VersionScenario {
         AlterReplicaLogDirsResponse answer = sweep.client().send(ApiKeys.ALTER_REPLICA_LOG_DIRS, version, request);
 
         List<String> results = new ArrayList<>();
-        answer.data().results().forEach(t -> t.partitions().forEach(p -> results.add(
-                t.topicName() + "-" + p.partitionIndex() + " " + Errors.forCode(p.errorCode()))));
+        answer.data().results().forEach(t -> t.partitions()
+                .forEach(p ->
+                        results.add(t.topicName() + "-" + p.partitionIndex() + " " + Errors.forCode(p.errorCode()))));
         assertThat(results).containsExactlyInAnyOrder(topic + "-0 NONE", topic + "-1 LOG_DIR_NOT_FOUND");
     }
 

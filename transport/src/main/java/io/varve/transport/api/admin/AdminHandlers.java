@@ -1,5 +1,6 @@
 package io.varve.transport.api.admin;
 
+import io.varve.metadata.ControllerSettings.LeaderBalanceSettings;
 import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.admin.acls.AclHandlers;
@@ -39,12 +40,17 @@ public final class AdminHandlers {
 
     /** @param cleaner the node's log cleaner settings, which DescribeConfigs reports */
     public static List<ApiHandler> list(Path logDir, CleanerSettings cleaner) {
+        return list(logDir, cleaner, LeaderBalanceSettings.DEFAULTS);
+    }
+
+    /** @param leaderBalance the controller's automatic leader rebalancing, which DescribeConfigs reports */
+    public static List<ApiHandler> list(Path logDir, CleanerSettings cleaner, LeaderBalanceSettings leaderBalance) {
         List<ApiHandler> handlers = new ArrayList<>(List.of(
                 new CreateTopicsHandler(),
                 new DeleteTopicsHandler(),
                 new CreatePartitionsHandler(),
                 new DescribeTopicPartitionsHandler(),
-                new DescribeConfigsHandler(logDir, cleaner),
+                new DescribeConfigsHandler(logDir, cleaner, leaderBalance),
                 new AlterConfigsHandler(),
                 new IncrementalAlterConfigsHandler(),
                 new DeleteRecordsHandler(),

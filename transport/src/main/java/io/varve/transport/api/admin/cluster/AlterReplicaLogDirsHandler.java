@@ -45,7 +45,8 @@ public final class AlterReplicaLogDirsHandler implements ApiHandler {
         String ours = logDir.toAbsolutePath().normalize().toString();
         Map<String, AlterReplicaLogDirTopicResult> byTopic = new LinkedHashMap<>();
         for (AlterReplicaLogDir dir : data.dirs()) {
-            boolean known = Path.of(dir.path()).toAbsolutePath().normalize().toString().equals(ours);
+            boolean known =
+                    Path.of(dir.path()).toAbsolutePath().normalize().toString().equals(ours);
             Errors error = known ? Errors.NONE : Errors.LOG_DIR_NOT_FOUND;
             for (AlterReplicaLogDirTopic topic : dir.topics()) {
                 AlterReplicaLogDirTopicResult result = byTopic.computeIfAbsent(
@@ -58,7 +59,7 @@ public final class AlterReplicaLogDirsHandler implements ApiHandler {
                 }
             }
         }
-        return CompletableFuture.completedFuture(new ApiResponse(
-                new AlterReplicaLogDirsResponseData().setResults(new ArrayList<>(byTopic.values()))));
+        return CompletableFuture.completedFuture(
+                new ApiResponse(new AlterReplicaLogDirsResponseData().setResults(new ArrayList<>(byTopic.values()))));
     }
 }
