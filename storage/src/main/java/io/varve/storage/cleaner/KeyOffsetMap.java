@@ -29,16 +29,17 @@ public final class KeyOffsetMap {
     /** Bytes per slot: a 16-byte digest and an 8-byte offset. */
     public static final int BYTES_PER_ENTRY = 24;
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-
-    private final MessageDigest md5;
-    private final byte[] digest = new byte[16];
-    private final double loadFactor;
     private static final int LONGS_PER_ENTRY = 3;
     /** Slots a map starts with (384 KiB). */
     static final int INITIAL_SLOTS = 1 << 14;
     /** The map doubles when this share of its slots is used, until it has {@code maxSlots}. */
     private static final double GROW_LOAD = 0.5;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    private final MessageDigest md5;
+    private final byte[] digest = new byte[16];
+    private final double loadFactor;
 
     private long[] entries = new long[0];
     private int maxSlots;
