@@ -258,6 +258,11 @@ finish() {  # finish SYSTEM ROUND: the broker's RSS after the workloads, then st
     log "$sys round $r: the broker (pid $broker_pid) exited on its own; see $logs/$sys-r$r-broker.log"
   fi
   stop_broker
+  # free this round's page cache now: on this VM a page-cache write into memory freed moments ago costs
+  # a fraction of one into memory free for longer (0.3 against 1.3 to 4 ms/MB, docs/benchmarks.md,
+  # "Compaction"), so each broker starts with the pool the previous one freed, as the first one starts
+  # with the pool bench_prepare freed, instead of the second broker finding it used up
+  rm -rf "$run/$sys-r$r/data"
   log "$sys round $r: done"
 }
 

@@ -52,6 +52,59 @@ class KeyOffsetMapTest {
     }
 
     @Test
+    void growsFromItsInitialSlotsUpToItsMaximumKeepingEveryKey() {
+        KeyOffsetMap map = new KeyOffsetMap(0.9);
+        int maxSlots = KeyOffsetMap.INITIAL_SLOTS * 5;
+        map.reset(maxSlots);
+        assertThat(map.slots()).isEqualTo(KeyOffsetMap.INITIAL_SLOTS);
+
+        int keys = map.maxEntries();
+        for (int i = 0; i < keys; i++) {
+            assertThat(map.isFull()).isFalse();
+            map.put(key("key-" + i), i);
+        }
+        map.put(key("key-7"), keys + 7); // an update, no new slot
+
+        assertThat(map.isFull()).isTrue();
+        assertThat(map.size()).isEqualTo(keys);
+        assertThat(map.slots()).isEqualTo(maxSlots); // 16384 -> 32768 -> 65536 -> 81920, no further
+        assertThat(map.utilization()).isEqualTo((double) keys / maxSlots);
+        for (int i = 0; i < keys; i++) {
+            assertThat(map.get(key("key-" + i))).isEqualTo(i == 7 ? keys + 7 : i);
+        }
+        assertThat(map.get(key("key-" + keys))).isEqualTo(-1);
+    }
+
+    @Test
+    void aMapWithFewKeysStaysSmall() {
+        KeyOffsetMap map = new KeyOffsetMap(0.9);
+        map.reset(KeyOffsetMap.INITIAL_SLOTS * 64);
+        for (int i = 0; i < KeyOffsetMap.INITIAL_SLOTS; i++) {
+            map.put(key("k" + (i % 100)), i);
+        }
+
+        assertThat(map.slots()).isEqualTo(KeyOffsetMap.INITIAL_SLOTS);
+        assertThat(map.size()).isEqualTo(100);
+        assertThat(map.get(key("k99"))).isEqualTo(16_299); // the last i below 16384 with i % 100 == 99
+    }
+
+    @Test
+    void resetAfterGrowingStartsSmallAndEmpty() {
+        KeyOffsetMap map = new KeyOffsetMap(0.9);
+        map.reset(KeyOffsetMap.INITIAL_SLOTS * 4);
+        for (int i = 0; i < KeyOffsetMap.INITIAL_SLOTS; i++) {
+            map.put(key("key-" + i), i);
+        }
+        assertThat(map.slots()).isEqualTo(KeyOffsetMap.INITIAL_SLOTS * 2);
+
+        map.reset(KeyOffsetMap.INITIAL_SLOTS * 4);
+
+        assertThat(map.slots()).isEqualTo(KeyOffsetMap.INITIAL_SLOTS);
+        assertThat(map.size()).isZero();
+        assertThat(map.get(key("key-1"))).isEqualTo(-1);
+    }
+
+    @Test
     void resetEmptiesTheMap() {
         KeyOffsetMap map = new KeyOffsetMap(0.9);
         map.reset(10);
