@@ -15,13 +15,13 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-topics=${1:-40}
-partitions=${2:-250}
-per_request=${3:-10}
-
 run="$root/bench/target/run-scale"
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
+# after lib.sh, which sets its own "partitions"
+topics=${1:-40}
+partitions=${2:-250}
+per_request=${3:-10}
 bench_prepare
 cluster="$run/cluster"
 kafka_port=$(free_block 3)
