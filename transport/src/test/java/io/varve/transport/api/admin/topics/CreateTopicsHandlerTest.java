@@ -271,7 +271,8 @@ class CreateTopicsHandlerTest {
 
         CreateTopicsRequestData hasty = new CreateTopicsRequestData().setTimeoutMs(1_000);
         hasty.topics().add(topic("few", 1, 1));
-        handler.handle(ctx.context(ApiKeys.CREATE_TOPICS, (short) 7), new CreateTopicsRequest.Builder(hasty).build((short) 7));
+        handler.handle(
+                ctx.context(ApiKeys.CREATE_TOPICS, (short) 7), new CreateTopicsRequest.Builder(hasty).build((short) 7));
         ctx.controller
                 .expectMessageClass(Controller.CreateTopics.class)
                 .replyTo()
