@@ -7,6 +7,7 @@ import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicImage;
 import io.varve.partition.PartitionActor;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.ReplicaSpec;
 import io.varve.partition.TransactionVerifier;
 import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.partition.cleaner.LogCleaner;
@@ -289,16 +290,16 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
             }
             ActorRef<PartitionActor.Command> ref = getContext()
                     .spawn(
-                            PartitionActor.create(
-                                    logDirectory,
-                                    tp,
-                                    topic.topicId(),
-                                    config,
-                                    registration,
-                                    nodeId,
-                                    partitionSettings,
-                                    replication,
-                                    verifier),
+                            PartitionActor.create(ReplicaSpec.standalone(
+                                            logDirectory,
+                                            tp,
+                                            topic.topicId(),
+                                            config,
+                                            registration,
+                                            nodeId,
+                                            partitionSettings)
+                                    .replicatingThrough(replication)
+                                    .verifiedBy(verifier)),
                             "partition-" + tp.topic() + "-" + tp.partition() + "-" + topic.topicId(),
                             DispatcherSelector.fromConfig("varve.storage-dispatcher"));
             partitions.put(tp, new Hosted(ref, registration, config));

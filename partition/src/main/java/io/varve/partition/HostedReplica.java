@@ -11,7 +11,6 @@ import io.varve.storage.log.PartitionLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -86,25 +85,18 @@ final class HostedReplica {
      * partition.metadata}. A directory that belongs to another topic id (a deleted topic of the same
      * name) is refused, as Kafka refuses it with {@code InconsistentTopicIdException}.
      */
-    static HostedReplica open(
-            LogDirectory logDirectory,
-            TopicPartition tp,
-            Uuid topicId,
-            LogConfig config,
-            PartitionRegistration registration,
-            int localNodeId,
-            long producerIdExpirationMs,
-            TransactionVerifier verifier,
-            Clock clock,
-            ReplicationContext replication)
-            throws IOException {
+    static HostedReplica open(ReplicaSpec spec) throws IOException {
+        LogDirectory logDirectory = spec.logDirectory();
+        TopicPartition tp = spec.tp();
+        Uuid topicId = spec.topicId();
         PartitionMetadataFile metadataFile =
                 new PartitionMetadataFile(logDirectory.partitionDir(tp).resolve(PartitionMetadataFile.FILE_NAME));
         Optional<Uuid> recorded = metadataFile.read();
         if (recorded.isPresent() && !recorded.get().equals(topicId)) {
             throw new IOException("directory of " + tp + " belongs to topic id " + recorded.get() + ", not " + topicId);
         }
-        PartitionLog log = logDirectory.openLog(tp, config, producerIdExpirationMs, clock);
+        PartitionLog log = logDirectory.openLog(
+                tp, spec.config(), spec.settings().producerIdExpiration().toMillis(), spec.clock());
         if (recorded.isEmpty() && !Uuid.ZERO_UUID.equals(topicId)) {
             try {
                 metadataFile.write(topicId);
@@ -116,12 +108,12 @@ final class HostedReplica {
         return new HostedReplica(
                 tp,
                 topicId,
-                localNodeId,
+                spec.localNodeId(),
                 log,
-                registration,
+                spec.registration(),
                 logDirectory.checkpointedHighWatermark(tp),
-                replication,
-                verifier);
+                spec.replication(),
+                spec.verifier());
     }
 
     TopicPartition tp() {

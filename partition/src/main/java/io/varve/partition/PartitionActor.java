@@ -3,7 +3,6 @@ package io.varve.partition;
 import io.varve.metadata.Controller;
 import io.varve.metadata.LocalOnly;
 import io.varve.metadata.PartitionRegistration;
-import io.varve.partition.replication.ReplicationContext;
 import io.varve.storage.cleaner.CleanableRange;
 import io.varve.storage.cleaner.CleaningResult;
 import io.varve.storage.cleaner.CleaningSnapshot;
@@ -14,12 +13,10 @@ import io.varve.storage.log.LogDirectory;
 import io.varve.storage.log.LogSlice;
 import io.varve.storage.log.RecordError;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -384,161 +381,26 @@ public final class PartitionActor {
     record CountFetchWaiters(ActorRef<Integer> replyTo) implements Command {}
 
     /**
-     * The behavior. Opens (and if needed recovers) the log of {@code tp} in {@code logDirectory} on
+     * The behavior. Opens (and if needed recovers) the log of {@code spec.tp()} in its log directory on
      * the storage dispatcher before accepting commands. The caller spawns it with {@code
      * DispatcherSelector.fromConfig("varve.storage-dispatcher")}. If the log cannot be opened, every
      * command is answered with {@code KAFKA_STORAGE_ERROR}.
      */
-    public static Behavior<Command> create(
-            LogDirectory logDirectory,
-            TopicPartition tp,
-            Uuid topicId,
-            LogConfig config,
-            PartitionRegistration registration,
-            int localNodeId,
-            PartitionSettings settings) {
-        return create(
-                logDirectory,
-                tp,
-                topicId,
-                config,
-                registration,
-                localNodeId,
-                settings,
-                ReplicationContext.standalone(),
-                TransactionVerifier.DISABLED,
-                Clock.systemUTC());
-    }
-
-    /** As {@link #create}, replicating through {@code replication} (the node's controller and fetchers). */
-    public static Behavior<Command> create(
-            LogDirectory logDirectory,
-            TopicPartition tp,
-            Uuid topicId,
-            LogConfig config,
-            PartitionRegistration registration,
-            int localNodeId,
-            PartitionSettings settings,
-            ReplicationContext replication) {
-        return create(
-                logDirectory,
-                tp,
-                topicId,
-                config,
-                registration,
-                localNodeId,
-                settings,
-                replication,
-                TransactionVerifier.DISABLED,
-                Clock.systemUTC());
-    }
-
-    /**
-     * As above, with the verifier a leader checks transactional appends with (KIP-890); the node
-     * passes the one reaching its transaction coordinators.
-     */
-    public static Behavior<Command> create(
-            LogDirectory logDirectory,
-            TopicPartition tp,
-            Uuid topicId,
-            LogConfig config,
-            PartitionRegistration registration,
-            int localNodeId,
-            PartitionSettings settings,
-            ReplicationContext replication,
-            TransactionVerifier verifier) {
-        return create(
-                logDirectory,
-                tp,
-                topicId,
-                config,
-                registration,
-                localNodeId,
-                settings,
-                replication,
-                verifier,
-                Clock.systemUTC());
-    }
-
-    /** As {@link #create}, with the clock the log stamps and measures time with (tests). */
-    static Behavior<Command> create(
-            LogDirectory logDirectory,
-            TopicPartition tp,
-            Uuid topicId,
-            LogConfig config,
-            PartitionRegistration registration,
-            int localNodeId,
-            PartitionSettings settings,
-            ReplicationContext replication,
-            Clock clock) {
-        return create(
-                logDirectory,
-                tp,
-                topicId,
-                config,
-                registration,
-                localNodeId,
-                settings,
-                replication,
-                TransactionVerifier.DISABLED,
-                clock);
-    }
-
-    /** As {@link #create}, standalone, with a verifier and a clock (tests). */
-    static Behavior<Command> create(
-            LogDirectory logDirectory,
-            TopicPartition tp,
-            Uuid topicId,
-            LogConfig config,
-            PartitionRegistration registration,
-            int localNodeId,
-            PartitionSettings settings,
-            TransactionVerifier verifier,
-            Clock clock) {
-        return create(
-                logDirectory,
-                tp,
-                topicId,
-                config,
-                registration,
-                localNodeId,
-                settings,
-                ReplicationContext.standalone(),
-                verifier,
-                clock);
-    }
-
-    static Behavior<Command> create(
-            LogDirectory logDirectory,
-            TopicPartition tp,
-            Uuid topicId,
-            LogConfig config,
-            PartitionRegistration registration,
-            int localNodeId,
-            PartitionSettings settings,
-            ReplicationContext replication,
-            TransactionVerifier verifier,
-            Clock clock) {
+    public static Behavior<Command> create(ReplicaSpec spec) {
+        TopicPartition tp = spec.tp();
         Behavior<Command> open = Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             HostedReplica replica;
             try {
-                replica = HostedReplica.open(
-                        logDirectory,
-                        tp,
-                        topicId,
-                        config,
-                        registration,
-                        localNodeId,
-                        settings.producerIdExpiration().toMillis(),
-                        verifier,
-                        clock,
-                        replication);
+                replica = HostedReplica.open(spec);
             } catch (IOException | RuntimeException e) {
                 context.getLog().error("cannot open the log of {}: the partition is offline", tp, e);
                 return new OfflineBehavior(
-                        context, tp, logDirectory.partitionDir(tp), "log of " + tp + " is offline: " + e.getMessage());
+                        context,
+                        tp,
+                        spec.logDirectory().partitionDir(tp),
+                        "log of " + tp + " is offline: " + e.getMessage());
             }
-            return ReplicaBehavior.start(context, timers, replica, settings);
+            return ReplicaBehavior.start(context, timers, replica, spec.settings());
         }));
         // a bug in a handler answers that request UNKNOWN_SERVER_ERROR (RequestFailureInterceptor), then
         // restarts the replica, which closes and reopens its log (PreRestart); past the limit the actor

@@ -164,14 +164,14 @@ class LogCleanerActorTest {
     void aLogThatCannotBeCleanedIsLeftAloneWhileTheOthersAreCleaned() throws Exception {
         TopicPartition brokenTp = new TopicPartition("broken", 0);
         ActorRef<Command> broken = testKit.spawn(
-                PartitionActor.create(
+                PartitionActor.create(ReplicaSpec.standalone(
                         fx.logDirectory(),
                         brokenTp,
                         new Uuid(7, 7),
                         LogConfig.fromMap(fx.overrides),
                         fx.registration,
                         PartitionFixture.NODE,
-                        PartitionFixture.SETTINGS),
+                        PartitionFixture.SETTINGS)),
                 "broken",
                 DispatcherSelector.fromConfig("varve.storage-dispatcher"));
         ActorRef<Command> healthy = fx.spawn();

@@ -91,16 +91,10 @@ final class PartitionFixture {
     ActorRef<Command> spawn() {
         logDirectory();
         return testKit.spawn(
-                PartitionActor.create(
-                        logDirectory,
-                        TP,
-                        topicId,
-                        LogConfig.fromMap(overrides),
-                        registration,
-                        NODE,
-                        SETTINGS,
-                        replication,
-                        verifier),
+                PartitionActor.create(ReplicaSpec.standalone(
+                                logDirectory, TP, topicId, LogConfig.fromMap(overrides), registration, NODE, SETTINGS)
+                        .replicatingThrough(replication)
+                        .verifiedBy(verifier)),
                 "partition-" + names.incrementAndGet(),
                 DispatcherSelector.fromConfig("varve.storage-dispatcher"));
     }

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.varve.metadata.PartitionRegistration;
 import io.varve.partition.PartitionActor;
 import io.varve.partition.PartitionSettings;
+import io.varve.partition.ReplicaSpec;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.log.LogDirectory;
 import io.varve.storage.testing.CorruptBatches;
@@ -139,7 +140,7 @@ class RequestMutationTest {
         dataDir = Files.createTempDirectory("request-mutations");
         TopicPartition tp = new TopicPartition(TOPIC, 0);
         ActorRef<PartitionActor.Command> partition = testKit.spawn(
-                PartitionActor.create(
+                PartitionActor.create(ReplicaSpec.standalone(
                         LogDirectory.open(dataDir),
                         tp,
                         TOPIC_ID,
@@ -150,7 +151,7 @@ class RequestMutationTest {
                                 Duration.ofMinutes(5),
                                 Duration.ofDays(1),
                                 Duration.ofMinutes(10),
-                                Duration.ofSeconds(1))),
+                                Duration.ofSeconds(1)))),
                 "orders-0",
                 DispatcherSelector.fromConfig("varve.storage-dispatcher"));
         broker.partitions.host(tp, partition);
