@@ -326,7 +326,9 @@ final class FollowerBehavior extends ReplicaBehavior {
     }
 
     private Behavior<Command> onUpdateRegistration(UpdateRegistration update) {
-        if (replica.applyRegistration(update.registration(), update.config())) {
+        boolean applied = replica.applyRegistration(update.registration(), update.config());
+        rescheduleFlushCheck();
+        if (applied) {
             if (replica.isLeader()) {
                 unfollow();
                 return ofRole(getContext(), timers, replica, settings);

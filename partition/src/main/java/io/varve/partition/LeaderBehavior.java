@@ -435,7 +435,9 @@ final class LeaderBehavior extends ReplicaBehavior {
     }
 
     private Behavior<Command> onUpdateRegistration(UpdateRegistration update) {
-        if (!replica.applyRegistration(update.registration(), update.config())) {
+        boolean applied = replica.applyRegistration(update.registration(), update.config());
+        rescheduleFlushCheck();
+        if (!applied) {
             return this;
         }
         if (!replica.isLeader()) {

@@ -4,7 +4,9 @@ import io.varve.partition.PartitionActor.Append;
 import io.varve.partition.PartitionActor.AppendAsFollower;
 import io.varve.partition.PartitionActor.AppendResponse;
 import io.varve.partition.PartitionActor.AwaitData;
+import io.varve.partition.PartitionActor.AwaitLogEnd;
 import io.varve.partition.PartitionActor.Command;
+import io.varve.partition.PartitionActor.DataAvailable;
 import io.varve.partition.PartitionActor.DeleteRecords;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
 import io.varve.partition.PartitionActor.DescribeProducers;
@@ -20,6 +22,9 @@ import io.varve.partition.PartitionActor.ReplicaRead;
 import io.varve.partition.PartitionActor.ReplicaReadResponse;
 import io.varve.partition.PartitionActor.ResetOutOfRange;
 import io.varve.partition.PartitionActor.TruncateToEpoch;
+import io.varve.partition.PartitionActor.TxnMarkerWritten;
+import io.varve.partition.PartitionActor.TxnVerified;
+import io.varve.partition.PartitionActor.WriteTxnMarker;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
@@ -66,7 +71,11 @@ final class RequestFailureInterceptor extends BehaviorInterceptor<Command, Comma
         ctx.asJava().getLog().error("{}; answering UNKNOWN_SERVER_ERROR and restarting the replica", message, failure);
         Errors error = Errors.UNKNOWN_SERVER_ERROR;
         if (msg instanceof Append append) {
-            append.replyTo().tell(new AppendResponse(tp, error, message, -1L, RecordBatch.NO_TIMESTAMP, -1L));
+            answerAppend(append, error, message);
+        } else if (msg instanceof TxnVerified verified) {
+            answerAppend(verified.append(), error, message);
+        } else if (msg instanceof WriteTxnMarker marker) {
+            marker.replyTo().tell(new TxnMarkerWritten(tp, error, message));
         } else if (msg instanceof Read read) {
             read.replyTo().tell(new ReadResponse(tp, error, message, null, -1L, -1L, -1L, List.of()));
         } else if (msg instanceof AwaitData await) {
@@ -84,6 +93,10 @@ final class RequestFailureInterceptor extends BehaviorInterceptor<Command, Comma
         }
     }
 
+    private void answerAppend(Append append, Errors error, String message) {
+        append.replyTo().tell(new AppendResponse(tp, error, message, -1L, RecordBatch.NO_TIMESTAMP, -1L));
+    }
+
     /** The replication commands (a follower's fetch on the leader, the follower's own steps, API 23). */
     private void answerReplicationFailed(Command msg, Errors error, String message) {
         if (msg instanceof ReplicaRead read) {
@@ -96,6 +109,9 @@ final class RequestFailureInterceptor extends BehaviorInterceptor<Command, Comma
             reset.replyTo().tell(new FollowerProgress(tp, error, message, -1L, -1));
         } else if (msg instanceof LastOffsetForLeaderEpoch last) {
             last.replyTo().tell(new EpochEndOffset(tp, error, -1, -1L));
+        } else if (msg instanceof AwaitLogEnd await) {
+            // wakes the follower's long poll: its next fetch meets the restarted replica
+            await.replyTo().tell(new DataAvailable(tp));
         }
     }
 

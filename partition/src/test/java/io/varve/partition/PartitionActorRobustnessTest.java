@@ -7,11 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.partition.PartitionActor.Append;
 import io.varve.partition.PartitionActor.AppendResponse;
+import io.varve.partition.PartitionActor.AwaitLogEnd;
 import io.varve.partition.PartitionActor.Command;
+import io.varve.partition.PartitionActor.DataAvailable;
 import io.varve.partition.PartitionActor.ListOffsets;
 import io.varve.partition.PartitionActor.ListOffsetsResponse;
 import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
+import io.varve.partition.PartitionActor.TxnMarkerWritten;
+import io.varve.partition.PartitionActor.TxnVerified;
+import io.varve.partition.PartitionActor.WriteTxnMarker;
 import io.varve.storage.testing.CorruptBatches;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,5 +124,33 @@ class PartitionActorRobustnessTest {
         assertThat(starts.get())
                 .as("restarted after each failure, never stopped")
                 .isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void aFailingMarkerVerifiedAppendOrFollowerPollIsAnsweredToo() {
+        Behavior<Command> failing = Behaviors.receiveMessage(command -> {
+            throw new IllegalStateException("a bug in " + command.getClass().getSimpleName());
+        });
+        ActorRef<Command> partition =
+                testKit.spawn(Behaviors.supervise(Behaviors.intercept(() -> new RequestFailureInterceptor(TP), failing))
+                        .onFailure(RuntimeException.class, SupervisorStrategy.restart()));
+        TestProbe<TxnMarkerWritten> markers = testKit.createTestProbe();
+        TestProbe<AppendResponse> appends = testKit.createTestProbe();
+        TestProbe<DataAvailable> polls = testKit.createTestProbe();
+
+        partition.tell(new WriteTxnMarker(7L, (short) 1, 3, true, (short) 2, 1000, markers.ref()));
+        TxnMarkerWritten marker = markers.receiveMessage(Duration.ofSeconds(5));
+        Append verifiedAppend = new Append(batch("t", 1, NOW), (short) -1, 1000, appends.ref());
+        partition.tell(new TxnVerified(verifiedAppend, 7L, 1L, Errors.NONE));
+        AppendResponse append = appends.receiveMessage(Duration.ofSeconds(5));
+        partition.tell(new AwaitLogEnd(5L, 500, () -> false, polls.ref()));
+        DataAvailable poll = polls.receiveMessage(Duration.ofSeconds(5));
+
+        assertThat(marker.tp()).isEqualTo(TP);
+        assertThat(marker.error()).isEqualTo(Errors.UNKNOWN_SERVER_ERROR);
+        assertThat(marker.message()).contains("WriteTxnMarker for orders-0 failed unexpectedly", "a bug");
+        assertThat(append.error()).isEqualTo(Errors.UNKNOWN_SERVER_ERROR);
+        assertThat(append.message()).contains("TxnVerified for orders-0 failed unexpectedly");
+        assertThat(poll.tp()).isEqualTo(TP);
     }
 }

@@ -166,6 +166,9 @@ public final class AdminTestContext {
         public final java.util.concurrent.BlockingQueue<Collection<TopicPartition>> awaited =
                 new java.util.concurrent.LinkedBlockingQueue<>();
         public CompletableFuture<Boolean> hostedAnswer = CompletableFuture.completedFuture(true);
+        /** The timeout of each {@code awaitHosted}, in order of asking. */
+        public final java.util.concurrent.BlockingQueue<Duration> awaitedTimeouts =
+                new java.util.concurrent.LinkedBlockingQueue<>();
 
         /** The next partitions a handler waited for, within 5 s (handlers wait on another thread). */
         public Collection<TopicPartition> nextAwaited() {
@@ -188,6 +191,7 @@ public final class AdminTestContext {
 
         @Override
         public CompletionStage<Boolean> awaitHosted(Collection<TopicPartition> tps, Duration timeout) {
+            awaitedTimeouts.add(timeout);
             awaited.add(List.copyOf(tps));
             return hostedAnswer;
         }

@@ -8,6 +8,7 @@ import io.varve.transport.api.ApiResponse;
 import io.varve.transport.api.BrokerServices;
 import io.varve.transport.api.RequestContext;
 import io.varve.transport.api.admin.AdminAsk;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -81,7 +82,7 @@ public final class CreatePartitionsHandler implements ApiHandler {
                         increases.forEach(i -> response.results().add(result(i.topic(), error)));
                         return CompletableFuture.completedFuture(response);
                     }
-                    return onIncreased(services, before, increases, results, data.validateOnly(), response);
+                    return onIncreased(services, before, increases, results, data, response);
                 })
                 .thenCompose(stage -> stage)
                 .thenApply(ApiResponse::new);
@@ -120,8 +121,10 @@ public final class CreatePartitionsHandler implements ApiHandler {
             MetadataImage before,
             List<Controller.PartitionsIncrease> increases,
             Controller.TopicResults results,
-            boolean validateOnly,
+            CreatePartitionsRequestData data,
             CreatePartitionsResponseData response) {
+        boolean validateOnly = data.validateOnly();
+        Duration wait = NewTopicRequests.readinessWait(services.settings().askTimeout(), data.timeoutMs());
         Map<String, Controller.PartitionsIncrease> byName = new HashMap<>();
         increases.forEach(i -> byName.put(i.topic(), i));
         List<CompletableFuture<CreatePartitionsTopicResult>> answers = new ArrayList<>();
@@ -130,7 +133,7 @@ public final class CreatePartitionsHandler implements ApiHandler {
             if (result.error() != Errors.NONE || validateOnly) {
                 answers.add(CompletableFuture.completedFuture(result(result.name(), error)));
             } else {
-                answers.add(awaitNewPartitions(services, before, byName.get(result.name()), result));
+                answers.add(awaitNewPartitions(services, before, byName.get(result.name()), result, wait));
             }
         }
         return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
@@ -144,7 +147,8 @@ public final class CreatePartitionsHandler implements ApiHandler {
             BrokerServices services,
             MetadataImage before,
             Controller.PartitionsIncrease increase,
-            Controller.TopicResult result) {
+            Controller.TopicResult result,
+            Duration wait) {
         int oldCount = before.topic(result.name())
                 .map(TopicImage::partitions)
                 .map(Map::size)
@@ -159,9 +163,9 @@ public final class CreatePartitionsHandler implements ApiHandler {
                 added.add(new TopicPartition(result.name(), partition));
             }
         }
-        long timeoutMs = services.settings().askTimeout().toMillis();
+        long timeoutMs = wait.toMillis();
         return services.partitions()
-                .awaitHosted(added, services.settings().askTimeout())
+                .awaitHosted(added, wait)
                 .thenApply(hosted -> hosted
                         ? result(result.name(), ApiError.NONE)
                         : result(

@@ -8,10 +8,9 @@ import io.varve.transport.api.RequestContext;
 import io.varve.transport.api.admin.AdminAsk;
 import io.varve.transport.api.admin.configs.ConfigView;
 import io.varve.transport.api.admin.configs.TopicConfigDescriber;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -70,7 +69,7 @@ public final class CreateTopicsHandler implements ApiHandler {
                 replyTo -> new Controller.CreateTopics(List.copyOf(valid), data.validateOnly(), replyTo),
                 services);
         return created.handle((results, failure) -> failure == null
-                        ? onCreated(services, valid, results, data.validateOnly(), response)
+                        ? onCreated(services, results, data, response)
                         : onControllerFailed(services, valid, failure, response))
                 .thenCompose(stage -> stage)
                 .thenApply(ApiResponse::new);
@@ -78,12 +77,11 @@ public final class CreateTopicsHandler implements ApiHandler {
 
     private static CompletionStage<CreateTopicsResponseData> onCreated(
             BrokerServices services,
-            List<Controller.NewTopic> requested,
             Controller.TopicResults results,
-            boolean validateOnly,
+            CreateTopicsRequestData data,
             CreateTopicsResponseData response) {
-        Map<String, Controller.NewTopic> byName = new HashMap<>();
-        requested.forEach(topic -> byName.put(topic.name(), topic));
+        boolean validateOnly = data.validateOnly();
+        Duration wait = NewTopicRequests.readinessWait(services.settings().askTimeout(), data.timeoutMs());
         TopicConfigDescriber describer = TopicConfigDescriber.of(services);
         List<CompletableFuture<CreatableTopicResult>> answers = new ArrayList<>();
         for (Controller.TopicResult result : results.results()) {
@@ -96,7 +94,7 @@ public final class CreateTopicsHandler implements ApiHandler {
             if (validateOnly) {
                 answers.add(CompletableFuture.completedFuture(success));
             } else {
-                answers.add(awaitHosted(services, byName.get(result.name()), result, success));
+                answers.add(awaitHosted(services, result, success, wait));
             }
         }
         return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
@@ -107,18 +105,15 @@ public final class CreateTopicsHandler implements ApiHandler {
     }
 
     private static CompletableFuture<CreatableTopicResult> awaitHosted(
-            BrokerServices services,
-            Controller.NewTopic requested,
-            Controller.TopicResult result,
-            CreatableTopicResult success) {
+            BrokerServices services, Controller.TopicResult result, CreatableTopicResult success, Duration wait) {
         // every partition, at its leader: across a cluster the leaders are on other nodes too
         List<TopicPartition> hostedHere = new ArrayList<>();
         for (int partition = 0; partition < result.numPartitions(); partition++) {
             hostedHere.add(new TopicPartition(result.name(), partition));
         }
-        long timeoutMs = services.settings().askTimeout().toMillis();
+        long timeoutMs = wait.toMillis();
         return services.partitions()
-                .awaitHosted(hostedHere, services.settings().askTimeout())
+                .awaitHosted(hostedHere, wait)
                 .thenApply(hosted -> hosted
                         ? success
                         : failure(

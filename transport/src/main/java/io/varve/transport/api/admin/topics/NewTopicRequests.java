@@ -3,6 +3,7 @@ package io.varve.transport.api.admin.topics;
 import io.varve.metadata.Controller;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.TopicConfigs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +33,17 @@ final class NewTopicRequests {
     private NewTopicRequests() {}
 
     /** Names given more than once (Kafka answers each of them INVALID_REQUEST). */
+    /**
+     * How long CreateTopics and CreatePartitions wait for the new partitions at their leaders: the
+     * request's {@code timeout_ms} (Kafka's bound), but never less than {@code varve.ask-timeout}, the
+     * bound before requests carried one here. A cluster creating thousands of partitions at once under
+     * load needs more than 30 s; the client says how long it is willing to wait.
+     */
+    static Duration readinessWait(Duration askTimeout, int requestTimeoutMs) {
+        Duration requested = Duration.ofMillis(Math.max(0, requestTimeoutMs));
+        return requested.compareTo(askTimeout) > 0 ? requested : askTimeout;
+    }
+
     static Set<String> duplicateNames(Iterable<CreatableTopic> topics) {
         Set<String> seen = new HashSet<>();
         Set<String> duplicates = new LinkedHashSet<>();
