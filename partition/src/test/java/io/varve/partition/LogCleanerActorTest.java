@@ -131,17 +131,27 @@ class LogCleanerActorTest {
 
         // each cleaning starts where the previous one ended (the cleaner may have taken [5, 7) in two steps,
         // as each segment closed), the restarted one included: nothing is cleaned twice, nothing skipped
-        List<long[]> ranges = log.at(Level.INFO).stream()
-                .map(CLEANED::matcher)
-                .filter(java.util.regex.Matcher::find)
-                .map(m -> new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))})
-                .toList();
+        // the cleaner writes the checkpoint first and logs the pass after it: wait for the last line
+        List<long[]> ranges = testKit.createTestProbe().awaitAssert(DEADLINE, () -> {
+            List<long[]> logged = cleanedRanges();
+            assertThat(logged).isNotEmpty();
+            assertThat(logged.get(logged.size() - 1)[1]).isEqualTo(9);
+            return logged;
+        });
         assertThat(ranges.get(0)).containsExactly(0, 5);
         for (int i = 1; i < ranges.size(); i++) {
             assertThat(ranges.get(i)[0]).as("start of cleaning %d", i).isEqualTo(ranges.get(i - 1)[1]);
         }
         assertThat(ranges.get(ranges.size() - 1)[1]).isEqualTo(9);
         assertThat(ranges).extracting(r -> r[0]).contains(7L); // the restarted cleaner began at its checkpoint
+    }
+
+    private List<long[]> cleanedRanges() {
+        return log.at(Level.INFO).stream()
+                .map(CLEANED::matcher)
+                .filter(java.util.regex.Matcher::find)
+                .map(m -> new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))})
+                .toList();
     }
 
     private static final java.util.regex.Pattern CLEANED =
