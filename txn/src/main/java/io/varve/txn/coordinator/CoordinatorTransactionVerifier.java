@@ -6,6 +6,7 @@ import io.varve.txn.TransactionCoordinator;
 import io.varve.txn.TransactionCoordinators;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
@@ -23,6 +24,7 @@ import org.apache.pekko.actor.typed.Scheduler;
 public final class CoordinatorTransactionVerifier implements TransactionVerifier {
     private final TransactionCoordinators coordinators;
     private final Scheduler scheduler;
+    private final AddPartitionsBatcher adds = new AddPartitionsBatcher(this::sendAdd);
 
     public CoordinatorTransactionVerifier(TransactionCoordinators coordinators, Scheduler scheduler) {
         this.coordinators = coordinators;
@@ -65,17 +67,28 @@ public final class CoordinatorTransactionVerifier implements TransactionVerifier
 
     private CompletionStage<Errors> ask(
             String transactionalId, long producerId, short producerEpoch, TopicPartition tp, boolean add) {
-        Duration timeout = coordinators.settings().requestTimeout();
+        if (add) {
+            return adds.add(transactionalId, producerId, producerEpoch, tp);
+        }
         CompletableFuture<TransactionCoordinator.PartitionErrors> answer = Ask.ask(
                 coordinators.coordinator(transactionalId),
-                replyTo -> add
-                        ? new TransactionCoordinator.AddPartitions(
-                                producerId, producerEpoch, List.of(tp), (short) 2, replyTo)
-                        : new TransactionCoordinator.VerifyPartitions(producerId, producerEpoch, List.of(tp), replyTo),
-                timeout,
+                replyTo -> new TransactionCoordinator.VerifyPartitions(producerId, producerEpoch, List.of(tp), replyTo),
+                coordinators.settings().requestTimeout(),
                 scheduler);
         return answer.handle((errors, failure) -> failure != null
                 ? Errors.COORDINATOR_NOT_AVAILABLE
                 : errors.errors().getOrDefault(tp, Errors.UNKNOWN_SERVER_ERROR));
+    }
+
+    /** One add (transaction version 2) of several partitions, as {@link AddPartitionsBatcher} gathers them. */
+    private CompletionStage<Map<TopicPartition, Errors>> sendAdd(
+            String transactionalId, long producerId, short producerEpoch, List<TopicPartition> partitions) {
+        return Ask.<TransactionCoordinator.Command, TransactionCoordinator.PartitionErrors>ask(
+                        coordinators.coordinator(transactionalId),
+                        replyTo -> new TransactionCoordinator.AddPartitions(
+                                producerId, producerEpoch, List.copyOf(partitions), (short) 2, replyTo),
+                        coordinators.settings().requestTimeout(),
+                        scheduler)
+                .thenApply(TransactionCoordinator.PartitionErrors::errors);
     }
 }

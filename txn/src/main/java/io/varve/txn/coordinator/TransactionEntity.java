@@ -12,6 +12,7 @@ import io.varve.txn.TransactionCoordinator.MarkersWritten;
 import io.varve.txn.TransactionCoordinator.PartitionErrors;
 import io.varve.txn.TransactionCoordinator.ProducerIdAndEpoch;
 import io.varve.txn.TransactionCoordinator.ProducerIdFetched;
+import io.varve.txn.TransactionCoordinator.ReleaseHeldAdds;
 import io.varve.txn.TransactionCoordinator.RetryMarkers;
 import io.varve.txn.TransactionCoordinator.VerifyPartitions;
 import io.varve.txn.TransactionRegistry;
@@ -56,6 +57,7 @@ public final class TransactionEntity
         extends EventSourcedBehaviorWithEnforcedReplies<Command, TransactionEvent, TransactionRecord> {
     private static final int KEEP_SNAPSHOTS = 2;
     private static final Object RETRY_TIMER = "retry-markers";
+    private static final Object HOLD_TIMER = "release-held-adds";
 
     private final String transactionalId;
     private final CoordinatorServices services;
@@ -63,6 +65,7 @@ public final class TransactionEntity
     private final TimerScheduler<Command> timers;
     private final TransactionStateMachine machine;
     private final MarkerRound markers = new MarkerRound();
+    private final HeldAdds heldAdds = new HeldAdds();
     private boolean epochIncremented;
     private Command awaitingProducerId;
 
@@ -137,6 +140,7 @@ public final class TransactionEntity
                 .onCommand(ProducerIdFetched.class, this::onProducerIdFetched)
                 .onCommand(MarkersWritten.class, this::onMarkersWritten)
                 .onCommand(RetryMarkers.class, this::onRetryMarkers)
+                .onCommand(ReleaseHeldAdds.class, this::onReleaseHeldAdds)
                 .build();
     }
 
@@ -225,6 +229,16 @@ public final class TransactionEntity
 
     private ReplyEffect<TransactionEvent, TransactionRecord> onAddPartitions(
             TransactionRecord state, AddPartitions command) {
+        if (awaitingProducerId == null && waitsForMarkers(state.metadata(), command)) {
+            long period = heldAdds.hold(command);
+            if (period >= 0) {
+                timers.startSingleTimer(
+                        HOLD_TIMER,
+                        new ReleaseHeldAdds(period),
+                        services.settings().addPartitionsRetryTimeout());
+            }
+            return Effect().noReply();
+        }
         Outcome outcome = awaitingProducerId != null
                 ? Outcome.failed(Errors.CONCURRENT_TRANSACTIONS)
                 : machine.add(
@@ -240,6 +254,30 @@ public final class TransactionEntity
             return Effect().reply(command.replyTo(), answer);
         }
         return transit(state, outcome.next()).thenReply(command.replyTo(), recorded -> answer);
+    }
+
+    /**
+     * A partition leader's add (transaction version 2) for the producer epoch whose previous
+     * transaction is still writing markers: held until it completes ({@link HeldAdds}).
+     */
+    private static boolean waitsForMarkers(TransactionMetadata metadata, AddPartitions command) {
+        return command.transactionVersion() >= 2
+                && metadata != null
+                && metadata.state().isPreparing()
+                && metadata.producerId() == command.producerId()
+                && metadata.producerEpoch() == command.producerEpoch();
+    }
+
+    private ReplyEffect<TransactionEvent, TransactionRecord> onReleaseHeldAdds(
+            TransactionRecord state, ReleaseHeldAdds release) {
+        answerHeld(heldAdds.releaseIfCurrent(release.since()));
+        return Effect().noReply();
+    }
+
+    /** Answers held adds CONCURRENT_TRANSACTIONS: the leader asks again, as Kafka's would. */
+    private static void answerHeld(List<AddPartitions> adds) {
+        adds.forEach(add ->
+                add.replyTo().tell(new PartitionErrors(sameError(add.partitions(), Errors.CONCURRENT_TRANSACTIONS))));
     }
 
     private ReplyEffect<TransactionEvent, TransactionRecord> onVerifyPartitions(
@@ -344,6 +382,11 @@ public final class TransactionEntity
             sendMarkers(state);
         } else {
             markers.clear();
+            if (!heldAdds.isEmpty()) {
+                // the transaction completed: the held adds are handled now, after what is stashed
+                timers.cancel(HOLD_TIMER);
+                heldAdds.release().forEach(context.getSelf()::tell);
+            }
         }
     }
 
@@ -374,6 +417,7 @@ public final class TransactionEntity
         MarkerOutcomes.Verdict verdict = MarkerOutcomes.apply(written, markers, transactionalId, context.getLog());
         if (verdict == MarkerOutcomes.Verdict.FENCED) {
             markers.clear();
+            answerHeld(heldAdds.release());
             return Effect().stop().thenNoReply();
         }
         if (markers.isDone()) {
