@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -24,11 +25,14 @@ import org.apache.pekko.actor.typed.Scheduler;
 public final class CoordinatorTransactionVerifier implements TransactionVerifier {
     private final TransactionCoordinators coordinators;
     private final Scheduler scheduler;
-    private final AddPartitionsBatcher adds = new AddPartitionsBatcher(this::sendAdd);
+    private final AddPartitionsBatcher adds;
 
-    public CoordinatorTransactionVerifier(TransactionCoordinators coordinators, Scheduler scheduler) {
+    /** {@code executor} sends a quiet id's first add (the node's default dispatcher). */
+    public CoordinatorTransactionVerifier(
+            TransactionCoordinators coordinators, Scheduler scheduler, Executor executor) {
         this.coordinators = coordinators;
         this.scheduler = scheduler;
+        this.adds = new AddPartitionsBatcher(this::sendAdd, executor);
     }
 
     @Override

@@ -422,13 +422,53 @@ public final class TransactionEntity
         }
         if (markers.isDone()) {
             markers.clear();
-            return transit(state, machine.complete(metadata, now())).thenNoReply();
+            TransactionMetadata completed = machine.complete(metadata, now());
+            return heldAdds.isEmpty() ? transit(state, completed).thenNoReply() : completeWithHeldAdds(completed);
         }
         timers.startSingleTimer(
                 RETRY_TIMER,
                 new RetryMarkers(written.round()),
                 services.settings().markerRetryBackoff());
         return Effect().noReply();
+    }
+
+    /**
+     * The transaction completed while leaders' adds for the next one were held: the completion and
+     * the next transaction's start are persisted in one journal write, then the adds answered.
+     */
+    private ReplyEffect<TransactionEvent, TransactionRecord> completeWithHeldAdds(TransactionMetadata completed) {
+        timers.cancel(HOLD_TIMER);
+        List<AddPartitions> adds = heldAdds.release();
+        List<Map<TopicPartition, Errors>> answers = new ArrayList<>();
+        TransactionMetadata next = completed;
+        for (AddPartitions add : adds) {
+            Outcome outcome = machine.add(
+                    next,
+                    add.producerId(),
+                    add.producerEpoch(),
+                    Set.copyOf(add.partitions()),
+                    Set.of(),
+                    add.transactionVersion(),
+                    now());
+            answers.add(sameError(add.partitions(), outcome.error()));
+            if (outcome.changes()) {
+                next = outcome.next();
+            }
+        }
+        List<TransactionEvent> events = new ArrayList<>();
+        events.add(new TransactionEvent.TransactionRecorded(completed));
+        if (next != completed) {
+            events.add(new TransactionEvent.TransactionRecorded(next));
+        }
+        return Effect()
+                .persist(events)
+                .thenRun(this::afterTransition)
+                .thenRun(recorded -> {
+                    for (int i = 0; i < adds.size(); i++) {
+                        adds.get(i).replyTo().tell(new PartitionErrors(answers.get(i)));
+                    }
+                })
+                .thenNoReply();
     }
 
     private ReplyEffect<TransactionEvent, TransactionRecord> onRetryMarkers(

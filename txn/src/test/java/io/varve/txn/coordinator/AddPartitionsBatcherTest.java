@@ -23,7 +23,7 @@ class AddPartitionsBatcherTest {
             CompletableFuture<Map<TopicPartition, Errors>> answer) {}
 
     private final List<Sent> sent = new ArrayList<>();
-    private final AddPartitionsBatcher batcher = new AddPartitionsBatcher(this::send);
+    private final AddPartitionsBatcher batcher = new AddPartitionsBatcher(this::send, Runnable::run);
 
     private synchronized CompletionStage<Map<TopicPartition, Errors>> send(
             String transactionalId, long producerId, short producerEpoch, List<TopicPartition> partitions) {
@@ -76,6 +76,25 @@ class AddPartitionsBatcherTest {
         batcher.add("tx", PID, (short) 3, tp(0));
         assertThat(sent).hasSize(3);
         assertThat(sent.get(2).partitions()).containsExactly(tp(0));
+    }
+
+    @Test
+    void partitionsAskedBeforeTheExecutorSendsTheFirstAddJoinIt() {
+        java.util.Queue<Runnable> executor = new java.util.ArrayDeque<>();
+        AddPartitionsBatcher deferred = new AddPartitionsBatcher(this::send, executor::add);
+        List<CompletableFuture<Errors>> answers = new ArrayList<>();
+        for (int p = 0; p < 6; p++) {
+            answers.add(deferred.add("tx", PID, (short) 0, tp(p)).toCompletableFuture());
+        }
+        assertThat(sent).isEmpty();
+
+        executor.forEach(Runnable::run);
+
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).partitions()).containsExactly(tp(0), tp(1), tp(2), tp(3), tp(4), tp(5));
+        sent.get(0).answer().complete(none(sent.get(0).partitions()));
+        assertThat(answers).allMatch(answer -> answer.getNow(null) == Errors.NONE);
+        assertThat(executor).hasSize(1);
     }
 
     @Test
