@@ -104,6 +104,9 @@ public final class TransactionCoordinator {
      */
     public record ReleaseHeldAdds(long since) implements Command {}
 
+    /** Internal timer: no add of the next transaction came; persist the completion alone. */
+    public record CompleteTransaction() implements Command {}
+
     // ---- replies ----
 
     /** {@code producerId}/{@code producerEpoch} are -1 unless {@code error} is NONE. */

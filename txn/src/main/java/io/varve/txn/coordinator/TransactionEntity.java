@@ -4,6 +4,7 @@ import io.varve.txn.TransactionCoordinator.AddOffsets;
 import io.varve.txn.TransactionCoordinator.AddPartitions;
 import io.varve.txn.TransactionCoordinator.CheckDeadline;
 import io.varve.txn.TransactionCoordinator.Command;
+import io.varve.txn.TransactionCoordinator.CompleteTransaction;
 import io.varve.txn.TransactionCoordinator.Describe;
 import io.varve.txn.TransactionCoordinator.EndTxn;
 import io.varve.txn.TransactionCoordinator.ErrorResult;
@@ -58,6 +59,7 @@ public final class TransactionEntity
     private static final int KEEP_SNAPSHOTS = 2;
     private static final Object RETRY_TIMER = "retry-markers";
     private static final Object HOLD_TIMER = "release-held-adds";
+    private static final Object COMPLETE_TIMER = "complete-transaction";
 
     private final String transactionalId;
     private final CoordinatorServices services;
@@ -67,6 +69,9 @@ public final class TransactionEntity
     private final MarkerRound markers = new MarkerRound();
     private final HeldAdds heldAdds = new HeldAdds();
     private boolean epochIncremented;
+    /** The markers are written; the completion waits (completion-linger) for the next transaction's add. */
+    private boolean completionDue;
+
     private Command awaitingProducerId;
 
     private TransactionEntity(
@@ -141,6 +146,7 @@ public final class TransactionEntity
                 .onCommand(MarkersWritten.class, this::onMarkersWritten)
                 .onCommand(RetryMarkers.class, this::onRetryMarkers)
                 .onCommand(ReleaseHeldAdds.class, this::onReleaseHeldAdds)
+                .onCommand(CompleteTransaction.class, this::onCompleteTransaction)
                 .build();
     }
 
@@ -150,6 +156,9 @@ public final class TransactionEntity
             TransactionRecord state, InitProducerId command, OptionalLong freshProducerId) {
         if (awaitingProducerId != null && freshProducerId.isEmpty()) {
             return Effect().reply(command.replyTo(), failedIds(Errors.CONCURRENT_TRANSACTIONS));
+        }
+        if (completionDue && freshProducerId.isEmpty()) {
+            return completeThen(state, command);
         }
         Outcome outcome = machine.initProducerId(
                 state.metadata(),
@@ -166,6 +175,9 @@ public final class TransactionEntity
             TransactionRecord state, EndTxn command, OptionalLong freshProducerId) {
         if (awaitingProducerId != null && freshProducerId.isEmpty()) {
             return Effect().reply(command.replyTo(), failedIds(Errors.CONCURRENT_TRANSACTIONS));
+        }
+        if (completionDue && freshProducerId.isEmpty()) {
+            return completeThen(state, command);
         }
         Outcome outcome = machine.endTxn(
                 state.metadata(),
@@ -231,6 +243,11 @@ public final class TransactionEntity
             TransactionRecord state, AddPartitions command) {
         if (awaitingProducerId == null && waitsForMarkers(state.metadata(), command)) {
             long period = heldAdds.hold(command);
+            if (completionDue) {
+                completionDue = false;
+                timers.cancel(COMPLETE_TIMER);
+                return completeWithHeldAdds(machine.complete(state.metadata(), now()));
+            }
             if (period >= 0) {
                 timers.startSingleTimer(
                         HOLD_TIMER,
@@ -238,6 +255,9 @@ public final class TransactionEntity
                         services.settings().addPartitionsRetryTimeout());
             }
             return Effect().noReply();
+        }
+        if (completionDue) {
+            return completeThen(state, command);
         }
         Outcome outcome = awaitingProducerId != null
                 ? Outcome.failed(Errors.CONCURRENT_TRANSACTIONS)
@@ -296,6 +316,9 @@ public final class TransactionEntity
         if (awaitingProducerId != null) {
             return Effect().reply(command.replyTo(), new ErrorResult(Errors.CONCURRENT_TRANSACTIONS));
         }
+        if (completionDue) {
+            return completeThen(state, command);
+        }
         if (command.verifyOnly()) {
             Errors error = machine.verifyGroup(
                     state.metadata(), command.producerId(), command.producerEpoch(), command.groupId());
@@ -332,7 +355,7 @@ public final class TransactionEntity
             return Effect().noReply();
         }
         if (metadata.state().isPreparing()) {
-            return markers.isActive() ? Effect().noReply() : resumeMarkers(state);
+            return markers.isActive() || completionDue ? Effect().noReply() : resumeMarkers(state);
         }
         if (TransactionStateMachine.isTimedOut(metadata, now)) {
             context.getLog()
@@ -423,13 +446,44 @@ public final class TransactionEntity
         if (markers.isDone()) {
             markers.clear();
             TransactionMetadata completed = machine.complete(metadata, now());
-            return heldAdds.isEmpty() ? transit(state, completed).thenNoReply() : completeWithHeldAdds(completed);
+            if (!heldAdds.isEmpty()) {
+                return completeWithHeldAdds(completed);
+            }
+            Duration linger = services.settings().completionLinger();
+            if (metadata.clientTransactionVersion() >= 2 && !linger.isZero()) {
+                completionDue = true;
+                timers.startSingleTimer(COMPLETE_TIMER, new CompleteTransaction(), linger);
+                return Effect().noReply();
+            }
+            return transit(state, completed).thenNoReply();
         }
         timers.startSingleTimer(
                 RETRY_TIMER,
                 new RetryMarkers(written.round()),
                 services.settings().markerRetryBackoff());
         return Effect().noReply();
+    }
+
+    /**
+     * A producer request while the completion lingers: the completion is persisted first, then
+     * {@code command} is handled as if it had come after it.
+     */
+    private ReplyEffect<TransactionEvent, TransactionRecord> completeThen(TransactionRecord state, Command command) {
+        completionDue = false;
+        timers.cancel(COMPLETE_TIMER);
+        return transit(state, machine.complete(state.metadata(), now()))
+                .thenRun(recorded -> context.getSelf().tell(command))
+                .thenNoReply();
+    }
+
+    /** The completion linger passed without an add of the next transaction: persist it alone. */
+    private ReplyEffect<TransactionEvent, TransactionRecord> onCompleteTransaction(
+            TransactionRecord state, CompleteTransaction complete) {
+        if (!completionDue) {
+            return Effect().noReply();
+        }
+        completionDue = false;
+        return transit(state, machine.complete(state.metadata(), now())).thenNoReply();
     }
 
     /**

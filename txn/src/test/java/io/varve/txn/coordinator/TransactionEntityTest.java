@@ -55,6 +55,7 @@ class TransactionEntityTest {
     private TestProbe<ProducerIdManager.Command> producerIds;
     private TestProbe<TransactionRegistry.Command> registry;
     private EventSourcedBehaviorTestKit<TransactionCoordinator.Command, TransactionEvent, TransactionRecord> entity;
+    private String transactionalId;
 
     @BeforeEach
     void start() {
@@ -71,6 +72,12 @@ class TransactionEntityTest {
 
     private EventSourcedBehaviorTestKit<TransactionCoordinator.Command, TransactionEvent, TransactionRecord> entity(
             short transactionVersion, Duration addPartitionsRetryTimeout) {
+        return entity(transactionVersion, addPartitionsRetryTimeout, Duration.ZERO);
+    }
+
+    private EventSourcedBehaviorTestKit<TransactionCoordinator.Command, TransactionEvent, TransactionRecord> entity(
+            short transactionVersion, Duration addPartitionsRetryTimeout, Duration completionLinger) {
+        transactionalId = "txn-" + System.nanoTime();
         TxnSettings base = TxnSettings.fromConfig(ConfigFactory.load());
         TxnSettings settings = new TxnSettings(
                 transactionVersion,
@@ -82,6 +89,7 @@ class TransactionEntityTest {
                 addPartitionsRetryTimeout,
                 true,
                 base.deadlineRetryInterval(),
+                completionLinger,
                 base.snapshotEvery(),
                 base.readJournalPluginId());
         CoordinatorServices services =
@@ -89,7 +97,7 @@ class TransactionEntityTest {
         EventSourcedBehaviorTestKit<TransactionCoordinator.Command, TransactionEvent, TransactionRecord> kit =
                 EventSourcedBehaviorTestKit.create(
                         TEST_KIT.system(),
-                        TransactionEntity.create("txn-" + System.nanoTime(), services),
+                        TransactionEntity.create(transactionalId, services),
                         EventSourcedBehaviorTestKit.enabledSerializationSettings());
         kit.clear();
         return kit;
@@ -328,6 +336,65 @@ class TransactionEntityTest {
         assertThat(oldEpoch.reply().errors()).isEqualTo(Map.of(B1, Errors.PRODUCER_FENCED));
         markers.release("a-0");
         awaitState(TransactionState.COMPLETE_COMMIT);
+    }
+
+    /** Version 2 with a completion linger: a committed transaction (epoch 0 to 1) whose markers are written. */
+    private void commitVersionTwoWithCompletionLingering() {
+        entity = entity((short) 2, Duration.ofSeconds(30), Duration.ofSeconds(30));
+        initFresh(60_000);
+        entity.<PartitionErrors>runCommand(
+                replyTo -> new AddPartitions(PID, (short) 0, List.of(A0), (short) 2, replyTo));
+        var end =
+                entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 0, true, (short) 2, replyTo));
+        assertThat(end.reply()).isEqualTo(new ProducerIdAndEpoch(Errors.NONE, PID, (short) 1));
+        TEST_KIT.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
+            assertThat(markers.written).containsExactly("a-0 pid=4000 epoch=1 coordinatorEpoch=1 COMMIT tv=2");
+            return null;
+        });
+    }
+
+    @Test
+    void aLingeringCompletionIsPersistedWithTheNextTransactionsFirstAdd() {
+        commitVersionTwoWithCompletionLingering();
+        assertThat(metadata().state()).isEqualTo(TransactionState.PREPARE_COMMIT);
+
+        var next = entity.<PartitionErrors>runCommand(
+                replyTo -> new AddPartitions(PID, (short) 1, List.of(B1), (short) 2, replyTo));
+
+        assertThat(next.reply().errors()).isEqualTo(Map.of(B1, Errors.NONE));
+        assertThat(metadata().state()).isEqualTo(TransactionState.ONGOING);
+        assertThat(metadata().partitions()).containsExactly(B1);
+        List<TransactionState> recorded =
+                entity.persistenceTestKit().persistedInStorage("txn|" + transactionalId).stream()
+                        .filter(TransactionEvent.TransactionRecorded.class::isInstance)
+                        .map(event -> ((TransactionEvent.TransactionRecorded) event)
+                                .metadata()
+                                .state())
+                        .toList();
+        assertThat(recorded.subList(recorded.size() - 2, recorded.size()))
+                .containsExactly(TransactionState.COMPLETE_COMMIT, TransactionState.ONGOING);
+    }
+
+    @Test
+    void anEndTxnDuringTheCompletionLingerIsHandledAfterTheCompletionInsteadOfConcurrentTransactions() {
+        commitVersionTwoWithCompletionLingering();
+
+        var abortEmpty =
+                entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 1, false, (short) 2, replyTo));
+
+        assertThat(abortEmpty.reply()).isEqualTo(new ProducerIdAndEpoch(Errors.NONE, PID, (short) 2));
+    }
+
+    @Test
+    void withoutAnAddTheCompletionIsPersistedAloneAfterTheLinger() {
+        entity = entity((short) 2, Duration.ofSeconds(30), Duration.ofMillis(100));
+        initFresh(60_000);
+        entity.<PartitionErrors>runCommand(
+                replyTo -> new AddPartitions(PID, (short) 0, List.of(A0), (short) 2, replyTo));
+        entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 0, true, (short) 2, replyTo));
+
+        awaitState(TransactionState.COMPLETE_COMMIT);
+        assertThat(metadata().producerEpoch()).isEqualTo((short) 1);
     }
 
     @Test
