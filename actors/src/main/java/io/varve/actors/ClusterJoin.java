@@ -27,15 +27,19 @@ import org.apache.pekko.cluster.typed.Subscribe;
  *
  * <ul>
  *   <li>embedded journal (a single node): join the seeds, or itself when there are none;
- *   <li>shared journal, a node that could start a cluster (no seeds, or the first seed): take the
- *       lease first. Taken: join the seeds (the first seed may then start the cluster, as Pekko's
- *       seed-node process does) or itself. Held by a live cluster: without seed nodes the node
- *       refuses to start (it would form a second cluster); as first seed it joins the other seeds
- *       but never itself (once: Pekko's seed-node process retries on its own, and a repeated
- *       JoinSeedNodes would restart its handshake), and tries the lease again every renew interval (a
- *       cluster whose holder died lets the lease expire, and then the first seed may start it anew,
- *       joining the seeds with itself). Other seeds never
- *       join themselves and need no lease;
+ *   <li>shared journal, a node that could start a cluster (no seeds, or any of the seeds): take the
+ *       lease first. Taken: join the seeds with itself listed first (so Pekko's first-seed process
+ *       runs here: it joins a seed that answers, else starts the cluster) or itself. Held by a live
+ *       cluster: without seed nodes the node refuses to start (it would form a second cluster); as a
+ *       seed it joins the other seeds but never itself (once: Pekko's seed-node process retries on its
+ *       own, and a repeated JoinSeedNodes would restart its handshake), and tries the lease again
+ *       every renew interval (a cluster whose holder died lets the lease expire, and then any seed
+ *       may start it anew). So any two seeds form the cluster again after a full stop, whichever
+ *       node is gone for good, as any two of Kafka's three KRaft voters do. A node that is not a
+ *       seed never joins itself and needs no lease;
+ *   <li>a node that took the lease renews it every renew interval until it is Up (joining itself
+ *       or, when another seed answers first, a running cluster), so that a start slower than the
+ *       lease's expiry under load does not let a second seed found another cluster;
  *   <li>once Up: while this node is the oldest Up member (where the controller singleton runs) it
  *       renews the lease every renew interval.
  * </ul>
@@ -54,6 +58,9 @@ final class ClusterJoin {
 
     private record Renewed(Throwable failure) implements Command {}
 
+    /** The answer to renewing the lease taken to found the cluster, while this node is not Up yet. */
+    private record Kept(boolean held, Throwable failure) implements Command {}
+
     private record Up() implements Command {}
 
     static Behavior<Command> create(ClusterSettings settings, Optional<ClusterLease> lease, Consumer<String> refuse) {
@@ -68,6 +75,7 @@ final class ClusterJoin {
                     .onMessage(Tick.class, tick -> join.onTick())
                     .onMessage(Founded.class, join::onFounded)
                     .onMessage(Renewed.class, join::onRenewed)
+                    .onMessage(Kept.class, join::onKept)
                     .onMessage(Up.class, up -> join.onUp())
                     .build();
         }));
@@ -84,6 +92,7 @@ final class ClusterJoin {
         private final Executor blocking;
         private boolean up;
         private boolean mayFound;
+        private boolean foundingLease;
         private boolean leaseCallInFlight;
         private boolean joiningOthers;
 
@@ -107,7 +116,7 @@ final class ClusterJoin {
 
         void start() {
             if (lease.isEmpty() || !couldStartCluster()) {
-                // a seed other than the first never joins itself (Pekko's seed-node process), so it
+                // a node that is not a seed never joins itself (Pekko's seed-node process), so it
                 // needs no lease: it can only join a running cluster
                 mayFound = true;
                 joinAllowingSelf();
@@ -116,14 +125,21 @@ final class ClusterJoin {
             }
         }
 
-        /** Without seeds this node starts a cluster; with seeds only the first seed may. */
+        /**
+         * Without seeds this node starts a cluster. With seeds and no shared journal only the first
+         * seed may (Pekko's rule); with a shared journal any seed may, once it holds the lease.
+         */
         private boolean couldStartCluster() {
             if (settings.seedNodes().isEmpty()) {
                 return true;
             }
-            Address first = AddressFromURIString.parse(
-                    ClusterSettings.address(settings.seedNodes().get(0)));
-            return first.equals(cluster.selfMember().address());
+            Address self = cluster.selfMember().address();
+            if (lease.isEmpty()) {
+                return AddressFromURIString.parse(
+                                ClusterSettings.address(settings.seedNodes().get(0)))
+                        .equals(self);
+            }
+            return seedAddresses(true).contains(self);
         }
 
         private void tryFound() {
@@ -154,6 +170,7 @@ final class ClusterJoin {
             }
             if (founded.taken()) {
                 mayFound = true;
+                foundingLease = true;
                 joinAllowingSelf();
                 return Behaviors.same();
             }
@@ -191,12 +208,22 @@ final class ClusterJoin {
             }
         }
 
+        /**
+         * Joins itself without seeds; with seeds, joins them as Pekko's seed-node process does: a
+         * node that may found (it holds the lease) lists itself first, so that process may start the
+         * cluster here when no other seed answers; any other node never joins itself.
+         */
         private void joinAllowingSelf() {
             if (settings.seedNodes().isEmpty()) {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
-            } else {
-                cluster.manager().tell(new JoinSeedNodes(seedAddresses(true)));
+                return;
             }
+            List<Address> seeds = seedAddresses(true);
+            Address self = cluster.selfMember().address();
+            if (lease.isPresent() && seeds.remove(self)) {
+                seeds.add(0, self);
+            }
+            cluster.manager().tell(new JoinSeedNodes(seeds));
         }
 
         /** The seeds in order; without this node's own address unless it may start the cluster. */
@@ -224,6 +251,8 @@ final class ClusterJoin {
             if (!up) {
                 if (!mayFound) {
                     tryFound();
+                } else if (foundingLease) {
+                    keepFoundingLease();
                 }
             } else if (isOldest()) {
                 leaseCallInFlight = true;
@@ -237,6 +266,43 @@ final class ClusterJoin {
                         },
                         blocking);
                 context.pipeToSelf(call, (done, failure) -> new Renewed(failure));
+            }
+            return Behaviors.same();
+        }
+
+        /** {@code tryFound} renews a lease this node holds (its own address), else takes an expired one. */
+        private void keepFoundingLease() {
+            leaseCallInFlight = true;
+            CompletableFuture<Boolean> call = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return lease.get().tryFound(self);
+                        } catch (java.sql.SQLException e) {
+                            throw new IllegalStateException(e.getMessage(), e);
+                        }
+                    },
+                    blocking);
+            context.pipeToSelf(call, (held, failure) -> new Kept(held != null && held, failure));
+        }
+
+        Behavior<Command> onKept(Kept kept) {
+            leaseCallInFlight = false;
+            if (kept.failure() != null) {
+                context.getLog()
+                        .warn(
+                                "renewing the founding lease failed: {}",
+                                kept.failure().getMessage());
+            } else if (!kept.held() && !up) {
+                // ours expired before this node came up and another seed took it: that one founds,
+                // this one must not join itself any more
+                context.getLog()
+                        .warn(
+                                "the founding lease was taken by another node while this one started ({}); joining"
+                                        + " the other seeds without starting a cluster of my own",
+                                describeHolder());
+                foundingLease = false;
+                joiningOthers = true;
+                cluster.manager().tell(new JoinSeedNodes(seedAddresses(false)));
             }
             return Behaviors.same();
         }

@@ -13,8 +13,10 @@ import java.nio.file.Path;
  * @param user database user
  * @param password database password
  * @param maxConnections connections in the pool (and threads running the journal's queries)
+ * @param inMemory no database: the journals and snapshots live in the node's memory and die with it
+ *     ({@code io.varve.actors.journal}); for a single node on a temporary data directory
  */
-public record JournalSettings(String url, String user, String password, int maxConnections) {
+public record JournalSettings(String url, String user, String password, int maxConnections, boolean inMemory) {
 
     public JournalSettings {
         if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
@@ -24,12 +26,20 @@ public record JournalSettings(String url, String user, String password, int maxC
         if (maxConnections <= 0) {
             throw new IllegalArgumentException("varve.journal.max-connections must be positive, got " + maxConnections);
         }
+        if (inMemory && !url.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "varve.journal.in-memory = on keeps no database, but varve.journal.url is '" + url + "'");
+        }
     }
 
     public static JournalSettings fromConfig(Config config) {
         Config c = config.getConfig("varve.journal");
         return new JournalSettings(
-                c.getString("url"), c.getString("user"), c.getString("password"), c.getInt("max-connections"));
+                c.getString("url"),
+                c.getString("user"),
+                c.getString("password"),
+                c.getInt("max-connections"),
+                c.getBoolean("in-memory"));
     }
 
     /** True for PostgreSQL: a journal the nodes of a cluster share. */

@@ -1,5 +1,6 @@
 package io.varve.actors;
 
+import io.varve.metadata.ControllerSettings;
 import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.api.ApiHandler;
 import io.varve.transport.api.BrokerServices;
@@ -40,7 +41,11 @@ final class KafkaListener {
             CompletionStage<?> serving,
             CompletableFuture<InetSocketAddress> bound) {
         List<ApiHandler> handlers = new ArrayList<>(CoreHandlers.list());
-        handlers.addAll(AdminHandlers.list(dataDir, cleaner));
+        handlers.addAll(AdminHandlers.list(
+                dataDir,
+                cleaner,
+                ControllerSettings.fromConfig(context.getSystem().settings().config())
+                        .leaderBalance()));
         handlers.addAll(coordinatorHandlers);
         org.apache.pekko.actor.ActorRef server = Adapter.actorOf(
                 context,

@@ -2,6 +2,7 @@ package io.varve.actors;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.varve.actors.journal.InMemoryReadJournal;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,6 +55,16 @@ final class PekkoConfig {
         settings.put("pekko.cluster.split-brain-resolver.down-all-when-unstable", "off");
         // find the controller singleton as soon as it starts (Pekko's default retries every second)
         settings.put("pekko.cluster.singleton-proxy.singleton-identification-interval", "100ms");
+        if (journal.inMemory()) {
+            inMemoryJournal(settings);
+        } else {
+            jdbcJournal(settings, journal, dataDir);
+        }
+        return ConfigFactory.parseMap(settings);
+    }
+
+    /** pekko-persistence-jdbc on H2 in the data directory or on the shared PostgreSQL database. */
+    private static void jdbcJournal(Map<String, Object> settings, JournalSettings journal, Path dataDir) {
         settings.put("pekko.persistence.journal.plugin", "jdbc-journal");
         settings.put("pekko.persistence.snapshot-store.plugin", "jdbc-snapshot-store");
         settings.put("jdbc-journal.use-shared-db", "slick");
@@ -68,6 +79,16 @@ final class PekkoConfig {
         settings.put(slick + "db.numThreads", journal.maxConnections());
         settings.put(slick + "db.maxConnections", journal.maxConnections());
         settings.put(slick + "db.minConnections", 1);
-        return ConfigFactory.parseMap(settings);
+    }
+
+    /**
+     * Varve's in-memory plugins ({@code io.varve.actors.journal}) for the journal, the snapshots and
+     * the queries of the group and transaction coordinators: no JDBC class is ever loaded.
+     */
+    private static void inMemoryJournal(Map<String, Object> settings) {
+        settings.put("pekko.persistence.journal.plugin", "varve-memory-journal");
+        settings.put("pekko.persistence.snapshot-store.plugin", "varve-memory-snapshot-store");
+        settings.put("varve.group.read-journal-plugin", InMemoryReadJournal.PLUGIN_ID);
+        settings.put("varve.txn.read-journal-plugin", InMemoryReadJournal.PLUGIN_ID);
     }
 }

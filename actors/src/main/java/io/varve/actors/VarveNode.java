@@ -52,8 +52,22 @@ public final class VarveNode {
         long startNanos = System.nanoTime();
         Config config = PekkoConfig.apply(loaded);
         NodeSettings settings = NodeSettings.fromConfig(config);
-        JournalSchema.ensure(settings.journal(), settings.dataDir());
+        if (settings.journal().inMemory()) {
+            if (!settings.cluster().seedNodes().isEmpty()) {
+                throw new IllegalArgumentException(
+                        "varve.journal.in-memory = on is for a single node, but" + " varve.cluster.seed-nodes lists "
+                                + settings.cluster().seedNodes());
+            }
+        } else {
+            JournalSchema.ensure(settings.journal(), settings.dataDir());
+        }
         LogDirectory logDirectory = LogDirectory.open(settings.dataDir());
+        if (settings.journal().inMemory() && !logDirectory.existingPartitions().isEmpty()) {
+            // the empty metadata would make every one of them a stray log, deleted at the first image
+            throw new IllegalArgumentException("varve.journal.in-memory = on starts with no metadata, but "
+                    + settings.dataDir() + " holds partition logs " + logDirectory.existingPartitions()
+                    + ": use the journal they were written with");
+        }
         MetadataCache metadata = new MetadataCache(MetadataImage.empty(""));
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
         CompletableFuture<InetSocketAddress> refused = new CompletableFuture<>();

@@ -352,6 +352,9 @@ class AdminIT {
         assertThat(config.get("log.dirs").value()).isEqualTo(dataDir.toString());
         assertThat(config.get("log.segment.bytes").value()).isEqualTo("1073741824");
         assertThat(config.get("log.segment.bytes").source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
+        assertThat(config.get("auto.leader.rebalance.enable").value()).isEqualTo("true");
+        assertThat(config.get("leader.imbalance.check.interval.seconds").value())
+                .isEqualTo("300");
     }
 
     @Test

@@ -69,7 +69,10 @@ import org.slf4j.LoggerFactory;
  *   <li>nodes that would form a second cluster (no seed nodes) or reuse a live node id refuse to
  *       start;
  *   <li>{@code kill -9} of the controller's node, which also leads a partition, and then of the whole
- *       cluster: topics, offsets, groups and high watermarks are as before.
+ *       cluster: topics, offsets, groups and high watermarks are as before;
+ *   <li>after a full stop, nodes 2 and 3 alone form the cluster again without node 1, the first seed
+ *       (as any two of Kafka's three KRaft voters do), and node 1 then joins them instead of starting
+ *       a cluster of its own.
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -417,6 +420,63 @@ class ClusterIT {
                 .extracting(ConsumerRecord::value)
                 .startsWith("before-0")
                 .endsWith("after-499");
+    }
+
+    @Test
+    @Order(7)
+    void anyTwoSeedsFormTheClusterAgainWithoutTheFirstSeed() throws Exception {
+        // chaos campaign F3: only the first seed could start a cluster, so with node 1 gone the others
+        // waited for it forever. A partition led by node 2: killed together, the brokers are fenced
+        // at once and each partition keeps its last leader as its only in-sync replica (as KRaft)
+        admin.createTopics(List.of(new NewTopic("two-seeds", Map.of(0, List.of(2, 3, 1)))))
+                .all()
+                .get();
+        TopicPartition tp = new TopicPartition("two-seeds", 0);
+        produce(tp.topic(), "before", 100);
+        for (int n = 1; n <= ScriptCluster.NODES; n++) {
+            cluster.kill(n);
+        }
+        cluster.start(2, 3);
+
+        assertThat(Conditions.awaitTrue(DEADLINE, () -> {
+                    Set<Integer> nodes = admin.describeCluster().nodes().get().stream()
+                            .map(org.apache.kafka.common.Node::id)
+                            .collect(Collectors.toSet());
+                    int controller = admin.describeCluster().controller().get().id();
+                    TopicPartitionInfo partition =
+                            describe(tp.topic()).partitions().get(0);
+                    log.info(
+                            "nodes {}, controller {}, {}: leader {}, ISR {}",
+                            nodes,
+                            controller,
+                            tp,
+                            partition.leader(),
+                            partition.isr());
+                    return nodes.equals(Set.of(2, 3))
+                            && Set.of(2, 3).contains(controller)
+                            && partition.leader() != null
+                            && partition.leader().id() == 2;
+                }))
+                .as(
+                        "nodes 2 and 3 serve as a cluster of their own, with a controller among them, and node 2 leads %s",
+                        tp)
+                .isTrue();
+        produce(tp.topic(), "after", 100);
+        assertThat(readAll(tp))
+                .hasSize(200)
+                .extracting(ConsumerRecord::value)
+                .startsWith("before-0")
+                .endsWith("after-99");
+
+        int logBefore = cluster.log(1).length();
+        cluster.start(1);
+        assertThat(Conditions.awaitTrue(
+                        DEADLINE, () -> admin.describeCluster().nodes().get().size() == 3))
+                .as("node 1 joins the cluster the other two formed")
+                .isTrue();
+        assertThat(cluster.log(1).substring(logBefore))
+                .as("node 1 found the lease held and joined the running cluster")
+                .contains("joining seeds");
     }
 
     // ---- helpers ----

@@ -212,6 +212,30 @@ public final class Controller {
      */
     public record CheckLeaderBalance() implements Command {}
 
+    /**
+     * AlterPartitionReassignments ({@code kafka-reassign-partitions.sh --execute}, KIP-455): each
+     * {@link ReassignmentTarget} starts (or replaces) a move of one partition to its target replicas,
+     * or cancels the move in progress. {@code allowReplicationFactorChange} false (v1+) refuses a
+     * target whose size differs from the partition's replication factor.
+     */
+    public record AlterReassignments(
+            List<ReassignmentTarget> targets,
+            boolean allowReplicationFactorChange,
+            ActorRef<ReassignmentResults> replyTo)
+            implements Command {}
+
+    /** One partition's target replicas; {@code cancel} (Kafka's null replicas) reverts a move in progress. */
+    public record ReassignmentTarget(String topic, int partition, List<Integer> replicas, boolean cancel)
+            implements VarveSerializable {}
+
+    /**
+     * ListPartitionReassignments: the moves in progress of the named partitions (topic name to
+     * partition indexes; a partition without one, or unknown, is left out), or of every partition
+     * when {@code partitions} is null.
+     */
+    public record ListReassignments(Map<String, List<Integer>> partitions, ActorRef<OngoingReassignments> replyTo)
+            implements Command {}
+
     // ---- replies ----
 
     public record TopicResults(List<TopicResult> results) implements VarveSerializable {}
@@ -267,6 +291,23 @@ public final class Controller {
 
     /** One partition's election: {@code error} is {@code NONE} when a leader was elected. */
     public record ElectionResult(String topic, int partition, Errors error, String message)
+            implements VarveSerializable {}
+
+    public record ReassignmentResults(List<ReassignmentResult> results) implements VarveSerializable {}
+
+    /** One partition's answer to {@link AlterReassignments}: {@code NONE} when the move started, changed or ended. */
+    public record ReassignmentResult(String topic, int partition, Errors error, String message)
+            implements VarveSerializable {}
+
+    public record OngoingReassignments(List<OngoingReassignment> reassignments) implements VarveSerializable {}
+
+    /**
+     * A move in progress as Kafka lists it: {@code replicas} the current (union) replica set, {@code
+     * adding} the target replicas not in the original set, {@code removing} the original replicas
+     * not in the target.
+     */
+    public record OngoingReassignment(
+            String topic, int partition, List<Integer> replicas, List<Integer> adding, List<Integer> removing)
             implements VarveSerializable {}
 
     /** What the controller pushes to node listeners. */

@@ -32,6 +32,8 @@ public record ControllerSettings(
      */
     public record LeaderBalanceSettings(boolean enabled, int imbalancePercentage, Duration checkInterval) {
         public static final LeaderBalanceSettings OFF = new LeaderBalanceSettings(false, 10, Duration.ofMinutes(5));
+        /** reference.conf's values (Kafka's defaults). */
+        public static final LeaderBalanceSettings DEFAULTS = new LeaderBalanceSettings(true, 10, Duration.ofMinutes(5));
 
         public LeaderBalanceSettings {
             if (imbalancePercentage < 0 || imbalancePercentage > 100) {

@@ -65,7 +65,7 @@ public final class EmbeddedVarve implements AutoCloseable {
         Duration timeout = builder.startTimeout();
         VarveNode node = null;
         try {
-            node = VarveNode.start(builder.resolve(dir));
+            node = VarveNode.start(builder.resolve(dir, temporary));
             InetSocketAddress address = node.awaitReady(timeout);
             NodeServices services =
                     node.services().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -118,8 +118,12 @@ public final class VarveBuilder {
         return List.copyOf(topics);
     }
 
-    /** The node's whole configuration for {@code dataDir}, resolved. */
-    Config resolve(Path dir) {
+    /**
+     * The node's whole configuration for {@code dataDir}, resolved. A temporary directory's node keeps
+     * its journals in memory ({@code varve.journal.in-memory}, below every user setting): they would
+     * be deleted with the directory anyway, and no database starts.
+     */
+    Config resolve(Path dir, boolean temporary) {
         Map<String, Object> own = new LinkedHashMap<>(overrides);
         own.put("varve.node-id", nodeId);
         own.put("varve.data-dir", dir.toString());
@@ -127,6 +131,7 @@ public final class VarveBuilder {
         own.put("varve.transport.port", port);
         return ConfigFactory.parseMap(own)
                 .withFallback(config)
+                .withFallback(ConfigFactory.parseMap(Map.of("varve.journal.in-memory", temporary)))
                 .withFallback(ConfigFactory.parseResources(VarveBuilder.class.getClassLoader(), BASE_CONFIG))
                 .withFallback(ConfigFactory.defaultReferenceUnresolved(VarveBuilder.class.getClassLoader()))
                 .resolve();

@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -55,6 +57,34 @@ class EmbeddedVarveTest {
     }
 
     @Test
+    void aTemporaryNodeKeepsGroupsInItsInMemoryJournalAndListsThem() throws Exception {
+        EmbeddedVarve node = TestNode.builder().topic("ledger", 2).start();
+        try (Admin admin = Clients.admin(node)) {
+            admin.alterConsumerGroupOffsets(
+                            "auditors",
+                            Map.of(
+                                    new TopicPartition("ledger", 0), new OffsetAndMetadata(0),
+                                    new TopicPartition("ledger", 1), new OffsetAndMetadata(0)))
+                    .all()
+                    .get();
+
+            assertThat(admin.listGroups().all().get())
+                    .extracting(GroupListing::groupId)
+                    .containsExactly("auditors");
+            assertThat(admin.listConsumerGroupOffsets("auditors")
+                            .partitionsToOffsetAndMetadata()
+                            .get())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(
+                            new TopicPartition("ledger", 0), new OffsetAndMetadata(0),
+                            new TopicPartition("ledger", 1), new OffsetAndMetadata(0)));
+            // no database: the H2 journal of a kept data directory is never created
+            assertThat(node.dataDir().resolve("meta")).doesNotExist();
+        } finally {
+            TestNode.close(node);
+        }
+    }
+
+    @Test
     void temporaryDataDirectoryIsRemovedOnClose() {
         EmbeddedVarve node = TestNode.builder().start();
         Path dir = node.dataDir();
@@ -73,6 +103,16 @@ class EmbeddedVarveTest {
         } finally {
             TestNode.close(first);
         }
+        assertThat(dir.resolve("kept-0")).isDirectory();
+        // a kept directory's node journals on H2 there, as bin/varve start does
+        assertThat(dir.resolve("meta/journal.mv.db")).isRegularFile();
+        // an in-memory journal would know none of these logs and delete them as strays: refused
+        assertThatThrownBy(() -> TestNode.builder()
+                        .dataDir(dir)
+                        .config("varve.journal.in-memory", true)
+                        .start())
+                .isInstanceOf(VarveStartException.class)
+                .hasMessageContaining("holds partition logs [kept-0]");
         assertThat(dir.resolve("kept-0")).isDirectory();
         // the same topic asked for again is kept as it is
         EmbeddedVarve second = TestNode.builder().dataDir(dir).topic("kept", 1).start();

@@ -35,6 +35,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class ScriptCluster implements AutoCloseable {
     public static final int NODES = 3;
+    /** Ports are reserved for this many nodes: the three, and one that {@link #addNode} starts. */
+    private static final int MAX_NODES = 4;
+
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(6);
 
     private final Path dir;
@@ -42,6 +45,7 @@ public final class ScriptCluster implements AutoCloseable {
     private final int clusterBase;
     private final int postgresPort;
     private final Path extraConfig;
+    private int nodes = NODES;
 
     private ScriptCluster(Path dir, int kafkaBase, int clusterBase, int postgresPort, Path extraConfig) {
         this.dir = dir;
@@ -70,6 +74,28 @@ public final class ScriptCluster implements AutoCloseable {
 
     /** {@code bin/varve cluster start}: starts every node that is not running; waits until they serve. */
     public void startMissing() throws IOException, InterruptedException {
+        script("start");
+    }
+
+    /** {@code bin/varve cluster start N ...}: starts only the given nodes (if not running); waits until they serve. */
+    public void start(int... which) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>();
+        args.add("start");
+        for (int n : which) {
+            args.add(Integer.toString(n));
+        }
+        script(args.toArray(String[]::new));
+    }
+
+    /**
+     * Scaling out: {@code VARVE_CLUSTER_NODES=4 bin/varve cluster start} starts node 4, which joins
+     * the running cluster; returns when it serves. From now on the cluster's scripts cover 4 nodes.
+     */
+    public void addNode() throws IOException, InterruptedException {
+        if (nodes == MAX_NODES) {
+            throw new IllegalStateException("already " + MAX_NODES + " nodes");
+        }
+        nodes++;
         script("start");
     }
 
@@ -197,12 +223,14 @@ public final class ScriptCluster implements AutoCloseable {
                 60_000));
     }
 
-    private void script(String command) throws IOException, InterruptedException {
-        Path output = dir.resolve("script-" + command + ".out");
-        ProcessBuilder builder = new ProcessBuilder(
-                        "bash", BuildFiles.repositoryRoot().resolve("bin/varve").toString(), "cluster", command)
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile());
+    private void script(String... arguments) throws IOException, InterruptedException {
+        String command = String.join(" ", arguments);
+        Path output = dir.resolve("script-" + arguments[0] + ".out");
+        List<String> line = new ArrayList<>(
+                List.of("bash", BuildFiles.repositoryRoot().resolve("bin/varve").toString(), "cluster"));
+        line.addAll(List.of(arguments));
+        ProcessBuilder builder =
+                new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile());
         Map<String, String> env = builder.environment();
         env.putAll(environment());
         Process process = builder.start();
@@ -225,6 +253,7 @@ public final class ScriptCluster implements AutoCloseable {
         env.put("VARVE_CLUSTER_PORT_BASE", Integer.toString(clusterBase));
         env.put("VARVE_CLUSTER_PG_PORT", Integer.toString(postgresPort));
         env.put("VARVE_CLUSTER_EXTRA_CONFIG", extraConfig.toString());
+        env.put("VARVE_CLUSTER_NODES", Integer.toString(nodes));
         env.put("VARVE_SKIP_BUILD", "1");
         // a CI machine shared by several builds starts three JVMs slowly: wait up to 5.5 of the 6 minutes
         env.put("VARVE_CLUSTER_START_TIMEOUT", "330");
@@ -238,7 +267,7 @@ public final class ScriptCluster implements AutoCloseable {
 
     private String logs() {
         StringBuilder all = new StringBuilder();
-        for (int n = 1; n <= NODES; n++) {
+        for (int n = 1; n <= nodes; n++) {
             Path log = dir.resolve("node-" + n + ".log");
             try {
                 List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
@@ -252,14 +281,14 @@ public final class ScriptCluster implements AutoCloseable {
         return all.toString();
     }
 
-    /** Three blocks of free ports: Kafka listeners (3), cluster ports (3), PostgreSQL (1). */
+    /** Three blocks of free ports: Kafka listeners (4), cluster ports (4), PostgreSQL (1). */
     private static int[] freePortBlocks() throws IOException {
         List<Integer> starts = new ArrayList<>();
         while (starts.size() < 3) {
             int start = 20000 + ThreadLocalRandom.current().nextInt(30000);
-            int size = starts.size() < 2 ? NODES : 1;
+            int size = starts.size() < 2 ? MAX_NODES : 1;
             if (IntStream.range(start, start + size).allMatch(ScriptCluster::isFree)
-                    && starts.stream().noneMatch(s -> Math.abs(s - start) < NODES)) {
+                    && starts.stream().noneMatch(s -> Math.abs(s - start) < MAX_NODES)) {
                 starts.add(start);
             }
         }
@@ -277,7 +306,7 @@ public final class ScriptCluster implements AutoCloseable {
     /** Stops whatever still runs (a failed test); the directory stays for the logs. */
     @Override
     public void close() {
-        for (int n = 1; n <= NODES; n++) {
+        for (int n = 1; n <= nodes; n++) {
             if (isRunning(n)) {
                 try {
                     resume(n); // a node a failed test left paused would not stop
@@ -289,7 +318,7 @@ public final class ScriptCluster implements AutoCloseable {
         try {
             stopAll();
         } catch (IOException | InterruptedException | AssertionError e) {
-            for (int n = 1; n <= NODES; n++) {
+            for (int n = 1; n <= nodes; n++) {
                 if (isRunning(n)) {
                     try {
                         kill(n);

@@ -179,8 +179,15 @@ class ApiVersionSweepIT {
         scenarios.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsSweep());
         scenarios.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterSweep());
         scenarios.put(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsSweep());
+        scenarios.put(ApiKeys.ALTER_REPLICA_LOG_DIRS, new AlterReplicaLogDirsSweep());
         scenarios.put(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersSweep());
         scenarios.put(ApiKeys.ELECT_LEADERS, new ElectLeadersSweep());
+        scenarios.put(
+                ApiKeys.ALTER_PARTITION_REASSIGNMENTS,
+                new PartitionReassignmentsSweep(ApiKeys.ALTER_PARTITION_REASSIGNMENTS));
+        scenarios.put(
+                ApiKeys.LIST_PARTITION_REASSIGNMENTS,
+                new PartitionReassignmentsSweep(ApiKeys.LIST_PARTITION_REASSIGNMENTS));
         scenarios.put(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsSweep());
         scenarios.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsSweep());
         scenarios.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsSweep());

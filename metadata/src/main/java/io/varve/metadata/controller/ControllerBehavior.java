@@ -4,7 +4,7 @@ import io.varve.metadata.Controller;
 import io.varve.metadata.Controller.Activate;
 import io.varve.metadata.Controller.AllocateProducerIds;
 import io.varve.metadata.Controller.AlterPartition;
-import io.varve.metadata.Controller.AlterPartitionResult;
+import io.varve.metadata.Controller.AlterReassignments;
 import io.varve.metadata.Controller.AlterScramCredentials;
 import io.varve.metadata.Controller.CheckLeaderBalance;
 import io.varve.metadata.Controller.Command;
@@ -17,6 +17,7 @@ import io.varve.metadata.Controller.DescribeScramCredentials;
 import io.varve.metadata.Controller.ElectLeaders;
 import io.varve.metadata.Controller.GetImage;
 import io.varve.metadata.Controller.GroupConfigs;
+import io.varve.metadata.Controller.ListReassignments;
 import io.varve.metadata.Controller.ListenersChanged;
 import io.varve.metadata.Controller.LiveMembers;
 import io.varve.metadata.Controller.MetadataPush;
@@ -30,7 +31,6 @@ import io.varve.metadata.Controller.ReplaceGroupConfigs;
 import io.varve.metadata.ControllerSettings;
 import io.varve.metadata.MetadataImage;
 import io.varve.metadata.MetadataListener;
-import io.varve.metadata.PartitionRegistration;
 import io.varve.metadata.TopicPolicy;
 import io.varve.metadata.controller.ControllerEvent.ControllerActivated;
 import io.varve.metadata.controller.ControllerEvent.PartitionChange;
@@ -50,6 +50,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -75,6 +76,7 @@ public final class ControllerBehavior
     private static final int KEEP_SNAPSHOTS = 2;
 
     private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
     private final ControllerSettings settings;
     private final int localNodeId;
     private final boolean clusterMode;
@@ -83,6 +85,7 @@ public final class ControllerBehavior
     private final Elections elections;
     private final BrokerLifecycle brokers;
     private final ControlledShutdowns shutdowns;
+    private final IsrChangePlanner isrChanges;
     private final Set<ActorRef<MetadataPush>> registered = new LinkedHashSet<>();
     private Set<ActorRef<MetadataPush>> listed = Set.of();
     private Set<String> liveIncarnations = Set.of();
@@ -91,14 +94,20 @@ public final class ControllerBehavior
 
     private ControllerBehavior(
             ActorContext<Command> context,
+            TimerScheduler<Command> timers,
             ControllerSettings settings,
             TopicPolicy policy,
             int localNodeId,
             boolean clusterMode) {
+        // a failed journal write restarts the controller, which replays; its membership watcher (a
+        // child) must live on, or members that join later are never live to it (chaos F4), and the
+        // restart cancels its timers, which recovery starts again
         super(
                 PERSISTENCE_ID,
-                SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+                SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)
+                        .withStopChildren(false));
         this.context = context;
+        this.timers = timers;
         this.settings = settings;
         this.localNodeId = localNodeId;
         this.clusterMode = clusterMode;
@@ -108,6 +117,7 @@ public final class ControllerBehavior
         this.elections = new Elections(policy);
         this.brokers = new BrokerLifecycle(elections);
         this.shutdowns = new ControlledShutdowns(elections);
+        this.isrChanges = new IsrChangePlanner(shutdowns, elections);
     }
 
     /**
@@ -118,10 +128,6 @@ public final class ControllerBehavior
     public static Behavior<Command> create(
             ControllerSettings settings, TopicPolicy policy, int localNodeId, boolean clusterMode) {
         return Behaviors.withTimers(timers -> Behaviors.setup(context -> {
-            if (clusterMode && settings.leaderBalance().enabled()) {
-                timers.startTimerWithFixedDelay(
-                        new CheckLeaderBalance(), settings.leaderBalance().checkInterval());
-            }
             if (clusterMode) {
                 context.spawn(MembershipWatcher.create(context.getSelf()), "membership");
                 ActorRef<Receptionist.Listing> listings = context.messageAdapter(
@@ -130,7 +136,7 @@ public final class ControllerBehavior
                                 Set.copyOf(listing.getServiceInstances(MetadataListener.SERVICE_KEY))));
                 context.getSystem().receptionist().tell(Receptionist.subscribe(MetadataListener.SERVICE_KEY, listings));
             }
-            return new ControllerBehavior(context, settings, policy, localNodeId, clusterMode);
+            return new ControllerBehavior(context, timers, settings, policy, localNodeId, clusterMode);
         }));
     }
 
@@ -166,7 +172,10 @@ public final class ControllerBehavior
                                 ScramPlanner.plan(state.clients(), c.upsertions(), c.deletions()), c.replyTo()))
                 .onCommand(DescribeScramCredentials.class, (state, c) -> Effect()
                         .reply(c.replyTo(), ScramInfos.of(state.clients())))
-                .onCommand(AlterPartition.class, this::onAlterPartition)
+                .onCommand(AlterPartition.class, (state, c) -> persistThenReply(isrChanges.plan(state, c), c.replyTo()))
+                .onCommand(AlterReassignments.class, this::onAlterReassignments)
+                .onCommand(ListReassignments.class, (state, c) -> Effect()
+                        .reply(c.replyTo(), ReassignmentPlanner.list(state.reassignments(), state.image(), c)))
                 .onCommand(LiveMembers.class, this::onLiveMembers)
                 .onCommand(ListenersChanged.class, this::onListenersChanged)
                 .onCommand(Activate.class, this::onActivate)
@@ -305,45 +314,6 @@ public final class ControllerBehavior
         return Effect().none().thenRun(s -> sendImage(command.replyTo(), s)).thenNoReply();
     }
 
-    private ReplyEffect<ControllerEvent, ControllerState> onAlterPartition(
-            ControllerState state, AlterPartition command) {
-        Validated<PartitionRegistration> checked = AlterPartitionCheck.check(state.image(), command);
-        if (!checked.isOk()) {
-            context.getLog()
-                    .info(
-                            "refused AlterPartition of {}-{}: {}",
-                            command.topic(),
-                            command.partition(),
-                            checked.message());
-            return Effect()
-                    .reply(command.replyTo(), new AlterPartitionResult(checked.error(), checked.message(), null));
-        }
-        PartitionRegistration next = checked.value();
-        PartitionRegistration current =
-                state.image().topicsByName().get(command.topic()).partitions().get(command.partition());
-        var refused = shutdowns.refuseAddition(command.topic(), current, next);
-        if (refused.isPresent()) {
-            return Effect().reply(command.replyTo(), refused.get());
-        }
-        if (next.equals(current)) {
-            return Effect().reply(command.replyTo(), new AlterPartitionResult(Errors.NONE, null, next));
-        }
-        context.getLog()
-                .info(
-                        "ISR of {}-{}: {} -> {} (leader {}, partition epoch {})",
-                        command.topic(),
-                        command.partition(),
-                        current.isr(),
-                        next.isr(),
-                        next.leader(),
-                        next.partitionEpoch());
-        List<ControllerEvent> events = EventChunks.changed(List.of(new PartitionChange(command.topic(), next)));
-        return Effect()
-                .persist(events)
-                .thenRun(s -> publish(s, events, null))
-                .thenReply(command.replyTo(), s -> new AlterPartitionResult(Errors.NONE, null, next));
-    }
-
     private ReplyEffect<ControllerEvent, ControllerState> onLiveMembers(ControllerState state, LiveMembers command) {
         liveIncarnations = Set.copyOf(command.incarnations());
         shutdowns.forgetGone(liveIncarnations);
@@ -418,6 +388,19 @@ public final class ControllerBehavior
         return persistThenReply(outcome, command.replyTo());
     }
 
+    private ReplyEffect<ControllerEvent, ControllerState> onAlterReassignments(
+            ControllerState state, AlterReassignments command) {
+        Outcome<Controller.ReassignmentResults> outcome = ReassignmentPlanner.alter(
+                state.image(),
+                state.reassignments(),
+                command,
+                elections.eligible(state.image().brokers().keySet()));
+        if (!outcome.events().isEmpty()) {
+            context.getLog().info("partition reassignment: {} -> {}", command.targets(), outcome.events());
+        }
+        return persistThenReply(outcome, command.replyTo());
+    }
+
     /** Automatic rebalancing: preferred leaders back where a broker's imbalance is too high. */
     private ReplyEffect<ControllerEvent, ControllerState> onCheckLeaderBalance(
             ControllerState state, CheckLeaderBalance command) {
@@ -480,6 +463,10 @@ public final class ControllerBehavior
                         state.image().registrations().size(),
                         state.image().topicsByName().size(),
                         state.nextProducerId());
+        if (clusterMode && settings.leaderBalance().enabled()) {
+            timers.startTimerWithFixedDelay(
+                    new CheckLeaderBalance(), settings.leaderBalance().checkInterval());
+        }
         if (clusterMode) {
             context.getSelf().tell(new Activate());
         } else {

@@ -75,4 +75,21 @@ public sealed interface ControllerEvent extends VarveSerializable {
 
     /** A user's SCRAM credential for one mechanism was removed. */
     record ScramCredentialRemoved(String user, byte mechanism) implements ClientEvent {}
+
+    /**
+     * A change of the partition moves in progress (see {@link Reassignments}): kept beside the image,
+     * it advances the image's offset and nothing else in it; the replica sets themselves change
+     * through {@link PartitionsChanged} in the same batch.
+     */
+    sealed interface ReassignmentEvent extends ControllerEvent {}
+
+    /**
+     * A move of {@code topic}-{@code partition} from {@code original} to {@code target} started (or
+     * replaced the previous target); while it runs the partition's replicas are the union.
+     */
+    record ReassignmentStarted(String topic, int partition, List<Integer> original, List<Integer> target)
+            implements ReassignmentEvent {}
+
+    /** The move of {@code topic}-{@code partition} completed or was cancelled. */
+    record ReassignmentEnded(String topic, int partition) implements ReassignmentEvent {}
 }

@@ -7,15 +7,17 @@ import java.util.Map;
 
 /**
  * The controller's persistent state (and snapshot): the current metadata image and the first
- * producer id not yet handed out, and what is kept beside the image ({@link ClientMetadata}).
+ * producer id not yet handed out, and what is kept beside the image ({@link ClientMetadata}, the
+ * partition moves in progress: {@link Reassignments}).
  * Immutable; {@link #apply} is the event handler. Registered subscribers are not part of it: nodes
  * register again after a controller restart.
  */
-public record ControllerState(MetadataImage image, long nextProducerId, ClientMetadata clients)
+public record ControllerState(
+        MetadataImage image, long nextProducerId, ClientMetadata clients, Reassignments reassignments)
         implements VarveSerializable {
 
     public ControllerState(MetadataImage image, long nextProducerId) {
-        this(image, nextProducerId, ClientMetadata.EMPTY);
+        this(image, nextProducerId, ClientMetadata.EMPTY, Reassignments.NONE);
     }
 
     /** Before the first event: offset 0 (no event applied), no brokers, no topics. */
@@ -30,6 +32,7 @@ public record ControllerState(MetadataImage image, long nextProducerId, ClientMe
                 : nextProducerId;
         ClientMetadata nextClients =
                 event instanceof ControllerEvent.ClientEvent change ? clients.apply(change) : clients;
-        return new ControllerState(MetadataImageTransition.apply(image, event), next, nextClients);
+        return new ControllerState(
+                MetadataImageTransition.apply(image, event), next, nextClients, reassignments.apply(event));
     }
 }

@@ -51,7 +51,9 @@ public final class MetadataImageTransition {
             return onBrokersFenced(image, fenced.nodeIds());
         } else if (event instanceof ControllerActivated activated) {
             return withBrokers(image, activated.nodeId(), image.registrations());
-        } else if (event instanceof ProducerIdsAllocated || event instanceof ControllerEvent.ClientEvent) {
+        } else if (event instanceof ProducerIdsAllocated
+                || event instanceof ControllerEvent.ClientEvent
+                || event instanceof ControllerEvent.ReassignmentEvent) {
             return withTopics(image, image.topicsByName(), image.topicNamesById());
         }
         throw new IllegalArgumentException("unknown controller event " + event);

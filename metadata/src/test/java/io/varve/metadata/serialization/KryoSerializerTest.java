@@ -297,6 +297,37 @@ class KryoSerializerTest {
                 new ControllerEvent.PartitionChange("orders", TestImages.partition(0, 1)),
                 new ControllerEvent.ControllerActivated(3),
                 new ControllerState(TestImages.image(), 3000L),
+                // partition reassignment
+                new Controller.AlterReassignments(
+                        List.of(
+                                new Controller.ReassignmentTarget("orders", 0, List.of(2, 3), false),
+                                new Controller.ReassignmentTarget("orders", 1, List.of(), true)),
+                        false,
+                        testKit.<Controller.ReassignmentResults>createTestProbe()
+                                .ref()),
+                new Controller.ListReassignments(
+                        null,
+                        testKit.<Controller.OngoingReassignments>createTestProbe()
+                                .ref()),
+                new Controller.ReassignmentResults(List.of(
+                        new Controller.ReassignmentResult("orders", 0, Errors.NO_REASSIGNMENT_IN_PROGRESS, "none"))),
+                new Controller.OngoingReassignments(List.of(
+                        new Controller.OngoingReassignment("orders", 0, List.of(2, 3, 1), List.of(3), List.of(1)))),
+                new ControllerEvent.ReassignmentStarted("orders", 0, List.of(1, 2), List.of(2, 3)),
+                new ControllerEvent.ReassignmentEnded("orders", 0),
+                new io.varve.metadata.controller.Reassignments.Move(List.of(1, 2), List.of(2, 3)),
+                new io.varve.metadata.controller.Reassignments(Map.of(
+                        "orders",
+                        Map.of(0, new io.varve.metadata.controller.Reassignments.Move(List.of(1), List.of(3))))),
+                new Controller.OngoingReassignment("orders", 1, List.of(3, 1), List.of(3), List.of(1)),
+                new Controller.ReassignmentTarget("orders", 2, List.of(1, 3), false),
+                new Controller.ReassignmentResult("orders", 2, Errors.NONE, null),
+                new ControllerState(
+                        TestImages.image(),
+                        3000L,
+                        io.varve.metadata.controller.ClientMetadata.EMPTY,
+                        io.varve.metadata.controller.Reassignments.NONE.apply(
+                                new ControllerEvent.ReassignmentStarted("orders", 1, List.of(1), List.of(2)))),
                 // group configs and SCRAM credentials
                 new Controller.ReplaceGroupConfigs(
                         "g",

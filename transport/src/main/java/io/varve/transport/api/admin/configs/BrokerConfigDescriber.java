@@ -1,5 +1,6 @@
 package io.varve.transport.api.admin.configs;
 
+import io.varve.metadata.ControllerSettings.LeaderBalanceSettings;
 import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.BrokerServices;
@@ -20,7 +21,7 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
  * Describes a broker resource as Kafka does. The node itself ({@code resourceName} = its id): the
  * {@code log.*} defaults of every topic config under Kafka's broker names, which may be altered
  * dynamically, the read-only static keys Varve has ({@code node.id}, {@code num.partitions},
- * {@code log.dirs}, the {@code log.cleaner.*} settings, ...), every other dynamic config stored for this node or the cluster level, and
+ * {@code log.dirs}, the {@code log.cleaner.*} settings, automatic leader rebalancing, ...), every other dynamic config stored for this node or the cluster level, and
  * any other key of Kafka's broker table the request names, with Kafka's default. The cluster level
  * ({@code ""}): only the dynamic defaults set, as Kafka answers. A password, or a custom key Kafka
  * does not know, is sensitive: its value is not shown. Built per request; immutable.
@@ -30,21 +31,25 @@ final class BrokerConfigDescriber {
     private final Map<String, String> brokerDynamic;
     private final Map<String, String> clusterDynamic;
     private final CleanerSettings cleaner;
+    private final LeaderBalanceSettings leaderBalance;
 
     /**
      * @param brokerDynamic this node's own dynamic configs
      * @param clusterDynamic the cluster-level dynamic configs
      * @param cleaner the node's log cleaner settings, fixed at start
+     * @param leaderBalance the controller's automatic leader rebalancing, fixed at start
      */
     BrokerConfigDescriber(
             TopicConfigDescriber topics,
             Map<String, String> brokerDynamic,
             Map<String, String> clusterDynamic,
-            CleanerSettings cleaner) {
+            CleanerSettings cleaner,
+            LeaderBalanceSettings leaderBalance) {
         this.topics = topics;
         this.brokerDynamic = brokerDynamic;
         this.clusterDynamic = clusterDynamic;
         this.cleaner = cleaner;
+        this.leaderBalance = leaderBalance;
     }
 
     /** {@code requested}: the keys the request names, or null/empty for all. */
@@ -58,6 +63,7 @@ final class BrokerConfigDescriber {
                     BrokerConfigNames.documentation(topicName)));
         }
         views.addAll(staticKeys(services, logDir));
+        views.addAll(leaderBalanceKeys(leaderBalance));
         cleaner.asKafkaConfigs().forEach((name, value) -> {
             CleanerConfigNames.Key key = CleanerConfigNames.key(name);
             views.add(staticKey(name, value, key.kafkaDefault(), key.type(), key.documentation()));
@@ -170,6 +176,29 @@ final class BrokerConfigDescriber {
                 ConfigType.INT,
                 "The largest request accepted."));
         return views;
+    }
+
+    /** {@code varve.controller.auto-leader-rebalance.*} under Kafka's names, with Kafka's defaults. */
+    private static List<ConfigView> leaderBalanceKeys(LeaderBalanceSettings balance) {
+        return List.of(
+                staticKey(
+                        "auto.leader.rebalance.enable",
+                        Boolean.toString(balance.enabled()),
+                        "true",
+                        ConfigType.BOOLEAN,
+                        "Whether the controller moves leaderships back to preferred replicas when imbalanced."),
+                staticKey(
+                        "leader.imbalance.per.broker.percentage",
+                        Integer.toString(balance.imbalancePercentage()),
+                        "10",
+                        ConfigType.INT,
+                        "The share of a broker's preferred leaderships held by others that triggers a rebalance."),
+                staticKey(
+                        "leader.imbalance.check.interval.seconds",
+                        Long.toString(balance.checkInterval().toSeconds()),
+                        "300",
+                        ConfigType.LONG,
+                        "How often the controller checks the leader imbalance."));
     }
 
     /**

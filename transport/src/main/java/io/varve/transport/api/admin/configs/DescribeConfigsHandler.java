@@ -1,5 +1,6 @@
 package io.varve.transport.api.admin.configs;
 
+import io.varve.metadata.ControllerSettings.LeaderBalanceSettings;
 import io.varve.metadata.MetadataImage;
 import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.api.ApiHandler;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.requests.DescribeConfigsRequest;
 public final class DescribeConfigsHandler implements ApiHandler {
     private final Path logDir;
     private final CleanerSettings cleaner;
+    private final LeaderBalanceSettings leaderBalance;
 
     public DescribeConfigsHandler(Path logDir) {
         this(logDir, CleanerSettings.defaults());
@@ -40,8 +42,17 @@ public final class DescribeConfigsHandler implements ApiHandler {
 
     /** @param cleaner the node's log cleaner settings, reported under Kafka's {@code log.cleaner.*} names */
     public DescribeConfigsHandler(Path logDir, CleanerSettings cleaner) {
+        this(logDir, cleaner, LeaderBalanceSettings.DEFAULTS);
+    }
+
+    /**
+     * @param leaderBalance the controller's automatic leader rebalancing, reported under Kafka's names
+     *     ({@code auto.leader.rebalance.enable}, {@code leader.imbalance.*})
+     */
+    public DescribeConfigsHandler(Path logDir, CleanerSettings cleaner, LeaderBalanceSettings leaderBalance) {
         this.logDir = logDir;
         this.cleaner = cleaner;
+        this.leaderBalance = leaderBalance;
     }
 
     @Override
@@ -134,7 +145,8 @@ public final class DescribeConfigsHandler implements ApiHandler {
                         topics,
                         image.brokerConfigs(Integer.toString(services.nodeId())),
                         image.brokerConfigs(MetadataImage.CLUSTER_LEVEL),
-                        cleaner);
+                        cleaner,
+                        leaderBalance);
                 return new Described(
                         name.isEmpty()
                                 ? brokers.describeClusterDefault()

@@ -242,6 +242,31 @@ class DescribeConfigsHandlerTest {
     }
 
     @Test
+    void describesAutomaticLeaderRebalancingUnderKafkasNames() {
+        DescribeConfigsHandler withBalance = new DescribeConfigsHandler(
+                LOG_DIR,
+                CleanerSettings.defaults(),
+                new io.varve.metadata.ControllerSettings.LeaderBalanceSettings(false, 10, Duration.ofSeconds(30)));
+        DescribeConfigsRequestData data = new DescribeConfigsRequestData()
+                .setIncludeSynonyms(true)
+                .setResources(List.of(resource(ConfigResource.Type.BROKER, "1", null)));
+        DescribeConfigsResponseData response = body(withBalance.handle(
+                ctx.context(ApiKeys.DESCRIBE_CONFIGS, (short) 4),
+                new DescribeConfigsRequest.Builder(data).build((short) 4)));
+        DescribeConfigsResult result = response.results().get(0);
+
+        DescribeConfigsResourceResult enable = entry(result, "auto.leader.rebalance.enable");
+        assertThat(enable.value()).isEqualTo("false");
+        assertThat(enable.configSource()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG.id());
+        assertThat(enable.readOnly()).isTrue();
+        DescribeConfigsResourceResult percentage = entry(result, "leader.imbalance.per.broker.percentage");
+        assertThat(percentage.value()).isEqualTo("10");
+        assertThat(percentage.configSource()).isEqualTo(ConfigSource.DEFAULT_CONFIG.id());
+        assertThat(entry(result, "leader.imbalance.check.interval.seconds").value())
+                .isEqualTo("30");
+    }
+
+    @Test
     void describesTheClusterDefaultAsOnlyTheDynamicDefaults() {
         DescribeConfigsResult result = send((short) 4, false, false, resource(ConfigResource.Type.BROKER, "", null))
                 .results()

@@ -1,0 +1,287 @@
+package io.varve.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.varve.it.support.BuildFiles;
+import io.varve.it.support.ChildJvm;
+import io.varve.it.support.KafkaTools;
+import io.varve.it.support.ScriptCluster;
+import io.varve.storage.testing.Conditions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Partition reassignment and scaling with Kafka's own {@code kafka-reassign-partitions.sh} on node
+ * processes ({@code bin/varve cluster start}, PostgreSQL), one cluster for both tests, in order:
+ *
+ * <ol>
+ *   <li>{@code --execute} moves a partition from nodes 1,2 to 2,3 while a producer writes; {@code
+ *       --verify} reports it completed; every acknowledged record (before and during the move) is
+ *       read back once at its offset, the segment files of the new replicas are byte-identical, and
+ *       node 1's log directory of the partition is gone;
+ *   <li>scaling: a fourth node joins and every partition on node 3 is reassigned to it; node 3,
+ *       emptied, is stopped (decommissioned), and the cluster carries on: records are produced with
+ *       {@code acks=all} and read back; {@code kafka-log-dirs.sh --describe} lists the moved
+ *       partitions in node 4's log directory.
+ * </ol>
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReassignmentIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final String REASSIGN = "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
+    private static final String LOG_DIRS = "org.apache.kafka.tools.LogDirsCommand";
+    private static final String SEGMENT = "00000000000000000000.log";
+    private static final String EXTRA_CONFIG =
+            """
+            varve.replication.replica-lag-time-max = 10s
+            # shared CI machines: see ClusterIT
+            varve.cluster.failure-detector-pause = 10s
+            varve.controller.auto-leader-rebalance.enable = off
+            """;
+
+    static ScriptCluster cluster;
+    static Admin admin;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = ScriptCluster.start(BuildFiles.itTarget().resolve("ReassignmentIT"), EXTRA_CONFIG);
+        admin = cluster.admin();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void kafkaReassignPartitionsMovesAReplicaWithItsRecords() throws Exception {
+        String topic = "moving";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2)))))
+                .all()
+                .get();
+        Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+        try (KafkaProducer<String, String> producer = cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
+            for (int i = 0; i < 300; i++) {
+                String value = "before-" + i;
+                producer.send(new ProducerRecord<>(topic, 0, "k", value), (m, e) -> {
+                    if (e == null) {
+                        acknowledged.put(value, m.offset());
+                    }
+                });
+            }
+            producer.flush();
+        }
+        assertThat(acknowledged).hasSize(300);
+
+        Path plan = writePlan(Map.of(tp, List.of(2, 3)));
+        AtomicBoolean moving = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> produceWhile(topic, moving, acknowledged));
+        writer.start();
+        ChildJvm.Result executed = reassign(plan, "--execute");
+        assertThat(executed.exitCode()).as(executed.toString()).isZero();
+        assertThat(executed.stdout()).contains("Successfully started partition reassignment for " + tp);
+        Conditions.require(DEADLINE, "--verify reports the move completed", () -> reassign(plan, "--verify")
+                .stdout()
+                .contains("Reassignment of partition " + tp + " is completed."));
+        moving.set(false);
+        writer.join(60_000);
+        assertThat(acknowledged.keySet().stream().filter(v -> v.startsWith("during-")))
+                .as("records acknowledged during the move")
+                .isNotEmpty();
+
+        ChildJvm.Result verified = reassign(plan, "--verify");
+        assertThat(verified.exitCode()).as(verified.toString()).isZero();
+        TopicPartitionInfo partition = describe(topic).partitions().get(0);
+        assertThat(partition.replicas()).extracting(Node::id).containsExactly(2, 3);
+        assertThat(partition.leader().id()).isIn(2, 3);
+        assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
+        Conditions.require(DEADLINE, "node 1's log of " + tp + " deleted", () -> !Files.exists(logDir(1, tp)));
+        Conditions.require(
+                DEADLINE,
+                "the new replicas' segments byte-identical",
+                () -> Arrays.equals(
+                        Files.readAllBytes(logDir(2, tp).resolve(SEGMENT)),
+                        Files.readAllBytes(logDir(3, tp).resolve(SEGMENT))));
+        assertReadOnceAtTheirOffsets(tp, acknowledged);
+    }
+
+    @Test
+    @Order(2)
+    void aFourthNodeTakesOverEveryPartitionOfADecommissionedNode() throws Exception {
+        String topic = "scaled";
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 3))).all().get();
+        produce(topic, "first", 50);
+
+        cluster.addNode();
+        Conditions.require(DEADLINE, "node 4 in the cluster", () -> admin.describeCluster().nodes().get().stream()
+                .anyMatch(node -> node.id() == 4));
+        Map<TopicPartition, List<Integer>> offNodeThree = new HashMap<>();
+        for (TopicDescription description : admin.describeTopics(
+                        admin.listTopics(new ListTopicsOptions().listInternal(true))
+                                .names()
+                                .get())
+                .allTopicNames()
+                .get()
+                .values()) {
+            for (TopicPartitionInfo p : description.partitions()) {
+                List<Integer> replicas = p.replicas().stream().map(Node::id).toList();
+                if (replicas.contains(3)) {
+                    offNodeThree.put(
+                            new TopicPartition(description.name(), p.partition()),
+                            replicas.stream().map(id -> id == 3 ? 4 : id).toList());
+                }
+            }
+        }
+        assertThat(offNodeThree).containsKeys(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+
+        Path plan = writePlan(offNodeThree);
+        ChildJvm.Result executed = reassign(plan, "--execute");
+        assertThat(executed.exitCode()).as(executed.toString()).isZero();
+        Conditions.require(
+                DEADLINE,
+                "every move onto node 4 completed",
+                () -> admin.listPartitionReassignments().reassignments().get().isEmpty());
+        ChildJvm.Result verified = reassign(plan, "--verify");
+        assertThat(verified.exitCode()).as(verified.toString()).isZero();
+        offNodeThree.keySet().forEach(tp -> assertThat(verified.stdout())
+                .contains("Reassignment of partition " + tp + " is completed."));
+        Conditions.require(DEADLINE, "node 3 holds no partition any more", () -> partitionDirs(3)
+                .isEmpty());
+
+        cluster.terminate(3);
+        produce(topic, "second", 50);
+        try (KafkaConsumer<String, String> consumer = cluster.consumer(Map.of())) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            assertThat(consumer.endOffsets(partitions, Duration.ofSeconds(60)).values())
+                    .containsOnly(100L);
+        }
+        for (TopicPartitionInfo p : describe(topic).partitions()) {
+            assertThat(p.replicas()).extracting(Node::id).doesNotContain(3).contains(4);
+        }
+    }
+
+    // ---- helpers ----
+
+    private static ChildJvm.Result reassign(Path plan, String action) throws Exception {
+        return KafkaTools.run(
+                REASSIGN,
+                "--bootstrap-server",
+                cluster.bootstrapServers(),
+                "--reassignment-json-file",
+                plan.toString(),
+                action);
+    }
+
+    /** The reassignment JSON file of {@code kafka-reassign-partitions.sh}. */
+    private static Path writePlan(Map<TopicPartition, List<Integer>> targets) throws Exception {
+        List<String> entries = new ArrayList<>();
+        targets.forEach((tp, replicas) -> entries.add("{\"topic\":\"" + tp.topic() + "\",\"partition\":"
+                + tp.partition() + ",\"replicas\":" + replicas.toString().replace(" ", "") + "}"));
+        Path plan = Files.createTempFile(cluster.dir(), "reassignment", ".json");
+        Files.writeString(plan, "{\"version\":1,\"partitions\":[" + String.join(",", entries) + "]}");
+        return plan;
+    }
+
+    private static void produceWhile(String topic, AtomicBoolean moving, Map<String, Long> acknowledged) {
+        try (KafkaProducer<String, String> producer = cluster.producer(Map.of(
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5))) {
+            for (int i = 0; moving.get(); i++) {
+                String value = "during-" + i;
+                long offset = producer.send(new ProducerRecord<>(topic, 0, "k", value))
+                        .get()
+                        .offset();
+                acknowledged.put(value, offset);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void produce(String topic, String prefix, int perPartition) throws Exception {
+        try (KafkaProducer<String, String> producer = cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
+            for (int p = 0; p < 2; p++) {
+                for (int i = 0; i < perPartition; i++) {
+                    producer.send(new ProducerRecord<>(topic, p, "k", prefix + "-" + i))
+                            .get();
+                }
+            }
+        }
+    }
+
+    private static void assertReadOnceAtTheirOffsets(TopicPartition tp, Map<String, Long> acknowledged) {
+        Map<String, Long> read = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer = cluster.consumer(Map.of())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(60)).get(tp);
+            Instant deadline = Instant.now().plus(DEADLINE);
+            while (consumer.position(tp) < end && Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    assertThat(read.put(record.value(), record.offset()))
+                            .as(record.value())
+                            .isNull();
+                }
+            }
+            assertThat(consumer.position(tp)).isEqualTo(end);
+        }
+        acknowledged.forEach((value, offset) ->
+                assertThat(read.get(value)).as("acknowledged %s", value).isEqualTo(offset));
+    }
+
+    private static TopicDescription describe(String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    }
+
+    private static Path logDir(int node, TopicPartition tp) {
+        return cluster.dataDir(node).resolve(tp.topic() + "-" + tp.partition());
+    }
+
+    /** Node {@code n}'s partition directories (topic-partition). */
+    private static List<Path> partitionDirs(int node) throws Exception {
+        try (Stream<Path> entries = Files.list(cluster.dataDir(node))) {
+            return entries.filter(Files::isDirectory)
+                    .filter(dir -> dir.getFileName().toString().matches(".+-\\d+"))
+                    .toList();
+        }
+    }
+}
