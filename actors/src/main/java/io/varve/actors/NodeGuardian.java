@@ -110,7 +110,9 @@ public final class NodeGuardian {
                             topicConfigs,
                             PartitionSettings.fromConfig(config),
                             new CoordinatorTransactionVerifier(
-                                    transactions, context.getSystem().scheduler()),
+                                    transactions,
+                                    context.getSystem().scheduler(),
+                                    context.getSystem().executionContext()),
                             cleanerSettings,
                             settings.checkpointInterval(),
                             replication),

@@ -98,6 +98,15 @@ public final class TransactionCoordinator {
     /** Internal timer: send the markers still owed again. */
     public record RetryMarkers(long round) implements Command {}
 
+    /**
+     * Internal timer: the partition leaders' adds held since {@code since} while markers were being
+     * written waited their longest; answer them {@code CONCURRENT_TRANSACTIONS}.
+     */
+    public record ReleaseHeldAdds(long since) implements Command {}
+
+    /** Internal timer: no add of the next transaction came; persist the completion alone. */
+    public record CompleteTransaction() implements Command {}
+
     // ---- replies ----
 
     /** {@code producerId}/{@code producerEpoch} are -1 unless {@code error} is NONE. */

@@ -24,6 +24,8 @@ import java.time.Duration;
  *     transaction.partition.verification.enable}; version 2 always adds partitions this way)
  * @param deadlineRetryInterval how soon the registry pokes an id again whose deadline passed
  *     without the entity reporting back
+ * @param completionLinger with transaction version 2, how long a transaction whose markers are written
+ *     waits for the next transaction's first add before its completion is persisted alone
  * @param snapshotEvery events between snapshots of a coordinator entity
  * @param readJournalPluginId the read journal listing transactional ids on start
  */
@@ -37,6 +39,7 @@ public record TxnSettings(
         Duration addPartitionsRetryTimeout,
         boolean verification,
         Duration deadlineRetryInterval,
+        Duration completionLinger,
         int snapshotEvery,
         String readJournalPluginId) {
 
@@ -56,6 +59,7 @@ public record TxnSettings(
                 c.getDuration("add-partitions-retry-timeout"),
                 c.getBoolean("partition-verification"),
                 c.getDuration("deadline-retry-interval"),
+                c.getDuration("completion-linger"),
                 c.getInt("snapshot-every"),
                 c.getString("read-journal-plugin"));
     }

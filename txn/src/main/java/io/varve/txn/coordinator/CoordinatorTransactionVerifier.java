@@ -6,8 +6,10 @@ import io.varve.txn.TransactionCoordinator;
 import io.varve.txn.TransactionCoordinators;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -23,10 +25,14 @@ import org.apache.pekko.actor.typed.Scheduler;
 public final class CoordinatorTransactionVerifier implements TransactionVerifier {
     private final TransactionCoordinators coordinators;
     private final Scheduler scheduler;
+    private final AddPartitionsBatcher adds;
 
-    public CoordinatorTransactionVerifier(TransactionCoordinators coordinators, Scheduler scheduler) {
+    /** {@code executor} sends a quiet id's first add (the node's default dispatcher). */
+    public CoordinatorTransactionVerifier(
+            TransactionCoordinators coordinators, Scheduler scheduler, Executor executor) {
         this.coordinators = coordinators;
         this.scheduler = scheduler;
+        this.adds = new AddPartitionsBatcher(this::sendAdd, executor);
     }
 
     @Override
@@ -65,17 +71,28 @@ public final class CoordinatorTransactionVerifier implements TransactionVerifier
 
     private CompletionStage<Errors> ask(
             String transactionalId, long producerId, short producerEpoch, TopicPartition tp, boolean add) {
-        Duration timeout = coordinators.settings().requestTimeout();
+        if (add) {
+            return adds.add(transactionalId, producerId, producerEpoch, tp);
+        }
         CompletableFuture<TransactionCoordinator.PartitionErrors> answer = Ask.ask(
                 coordinators.coordinator(transactionalId),
-                replyTo -> add
-                        ? new TransactionCoordinator.AddPartitions(
-                                producerId, producerEpoch, List.of(tp), (short) 2, replyTo)
-                        : new TransactionCoordinator.VerifyPartitions(producerId, producerEpoch, List.of(tp), replyTo),
-                timeout,
+                replyTo -> new TransactionCoordinator.VerifyPartitions(producerId, producerEpoch, List.of(tp), replyTo),
+                coordinators.settings().requestTimeout(),
                 scheduler);
         return answer.handle((errors, failure) -> failure != null
                 ? Errors.COORDINATOR_NOT_AVAILABLE
                 : errors.errors().getOrDefault(tp, Errors.UNKNOWN_SERVER_ERROR));
+    }
+
+    /** One add (transaction version 2) of several partitions, as {@link AddPartitionsBatcher} gathers them. */
+    private CompletionStage<Map<TopicPartition, Errors>> sendAdd(
+            String transactionalId, long producerId, short producerEpoch, List<TopicPartition> partitions) {
+        return Ask.<TransactionCoordinator.Command, TransactionCoordinator.PartitionErrors>ask(
+                        coordinators.coordinator(transactionalId),
+                        replyTo -> new TransactionCoordinator.AddPartitions(
+                                producerId, producerEpoch, List.copyOf(partitions), (short) 2, replyTo),
+                        coordinators.settings().requestTimeout(),
+                        scheduler)
+                .thenApply(TransactionCoordinator.PartitionErrors::errors);
     }
 }

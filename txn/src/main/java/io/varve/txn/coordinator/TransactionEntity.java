@@ -4,6 +4,7 @@ import io.varve.txn.TransactionCoordinator.AddOffsets;
 import io.varve.txn.TransactionCoordinator.AddPartitions;
 import io.varve.txn.TransactionCoordinator.CheckDeadline;
 import io.varve.txn.TransactionCoordinator.Command;
+import io.varve.txn.TransactionCoordinator.CompleteTransaction;
 import io.varve.txn.TransactionCoordinator.Describe;
 import io.varve.txn.TransactionCoordinator.EndTxn;
 import io.varve.txn.TransactionCoordinator.ErrorResult;
@@ -12,6 +13,7 @@ import io.varve.txn.TransactionCoordinator.MarkersWritten;
 import io.varve.txn.TransactionCoordinator.PartitionErrors;
 import io.varve.txn.TransactionCoordinator.ProducerIdAndEpoch;
 import io.varve.txn.TransactionCoordinator.ProducerIdFetched;
+import io.varve.txn.TransactionCoordinator.ReleaseHeldAdds;
 import io.varve.txn.TransactionCoordinator.RetryMarkers;
 import io.varve.txn.TransactionCoordinator.VerifyPartitions;
 import io.varve.txn.TransactionRegistry;
@@ -56,6 +58,8 @@ public final class TransactionEntity
         extends EventSourcedBehaviorWithEnforcedReplies<Command, TransactionEvent, TransactionRecord> {
     private static final int KEEP_SNAPSHOTS = 2;
     private static final Object RETRY_TIMER = "retry-markers";
+    private static final Object HOLD_TIMER = "release-held-adds";
+    private static final Object COMPLETE_TIMER = "complete-transaction";
 
     private final String transactionalId;
     private final CoordinatorServices services;
@@ -63,7 +67,11 @@ public final class TransactionEntity
     private final TimerScheduler<Command> timers;
     private final TransactionStateMachine machine;
     private final MarkerRound markers = new MarkerRound();
+    private final HeldAdds heldAdds = new HeldAdds();
     private boolean epochIncremented;
+    /** The markers are written; the completion waits (completion-linger) for the next transaction's add. */
+    private boolean completionDue;
+
     private Command awaitingProducerId;
 
     private TransactionEntity(
@@ -137,6 +145,8 @@ public final class TransactionEntity
                 .onCommand(ProducerIdFetched.class, this::onProducerIdFetched)
                 .onCommand(MarkersWritten.class, this::onMarkersWritten)
                 .onCommand(RetryMarkers.class, this::onRetryMarkers)
+                .onCommand(ReleaseHeldAdds.class, this::onReleaseHeldAdds)
+                .onCommand(CompleteTransaction.class, this::onCompleteTransaction)
                 .build();
     }
 
@@ -146,6 +156,9 @@ public final class TransactionEntity
             TransactionRecord state, InitProducerId command, OptionalLong freshProducerId) {
         if (awaitingProducerId != null && freshProducerId.isEmpty()) {
             return Effect().reply(command.replyTo(), failedIds(Errors.CONCURRENT_TRANSACTIONS));
+        }
+        if (completionDue && freshProducerId.isEmpty()) {
+            return completeThen(state, command);
         }
         Outcome outcome = machine.initProducerId(
                 state.metadata(),
@@ -162,6 +175,9 @@ public final class TransactionEntity
             TransactionRecord state, EndTxn command, OptionalLong freshProducerId) {
         if (awaitingProducerId != null && freshProducerId.isEmpty()) {
             return Effect().reply(command.replyTo(), failedIds(Errors.CONCURRENT_TRANSACTIONS));
+        }
+        if (completionDue && freshProducerId.isEmpty()) {
+            return completeThen(state, command);
         }
         Outcome outcome = machine.endTxn(
                 state.metadata(),
@@ -225,6 +241,24 @@ public final class TransactionEntity
 
     private ReplyEffect<TransactionEvent, TransactionRecord> onAddPartitions(
             TransactionRecord state, AddPartitions command) {
+        if (awaitingProducerId == null && waitsForMarkers(state.metadata(), command)) {
+            long period = heldAdds.hold(command);
+            if (completionDue) {
+                completionDue = false;
+                timers.cancel(COMPLETE_TIMER);
+                return completeWithHeldAdds(machine.complete(state.metadata(), now()));
+            }
+            if (period >= 0) {
+                timers.startSingleTimer(
+                        HOLD_TIMER,
+                        new ReleaseHeldAdds(period),
+                        services.settings().addPartitionsRetryTimeout());
+            }
+            return Effect().noReply();
+        }
+        if (completionDue) {
+            return completeThen(state, command);
+        }
         Outcome outcome = awaitingProducerId != null
                 ? Outcome.failed(Errors.CONCURRENT_TRANSACTIONS)
                 : machine.add(
@@ -242,6 +276,30 @@ public final class TransactionEntity
         return transit(state, outcome.next()).thenReply(command.replyTo(), recorded -> answer);
     }
 
+    /**
+     * A partition leader's add (transaction version 2) for the producer epoch whose previous
+     * transaction is still writing markers: held until it completes ({@link HeldAdds}).
+     */
+    private static boolean waitsForMarkers(TransactionMetadata metadata, AddPartitions command) {
+        return command.transactionVersion() >= 2
+                && metadata != null
+                && metadata.state().isPreparing()
+                && metadata.producerId() == command.producerId()
+                && metadata.producerEpoch() == command.producerEpoch();
+    }
+
+    private ReplyEffect<TransactionEvent, TransactionRecord> onReleaseHeldAdds(
+            TransactionRecord state, ReleaseHeldAdds release) {
+        answerHeld(heldAdds.releaseIfCurrent(release.since()));
+        return Effect().noReply();
+    }
+
+    /** Answers held adds CONCURRENT_TRANSACTIONS: the leader asks again, as Kafka's would. */
+    private static void answerHeld(List<AddPartitions> adds) {
+        adds.forEach(add ->
+                add.replyTo().tell(new PartitionErrors(sameError(add.partitions(), Errors.CONCURRENT_TRANSACTIONS))));
+    }
+
     private ReplyEffect<TransactionEvent, TransactionRecord> onVerifyPartitions(
             TransactionRecord state, VerifyPartitions command) {
         Map<TopicPartition, Errors> errors = awaitingProducerId != null
@@ -257,6 +315,9 @@ public final class TransactionEntity
     private ReplyEffect<TransactionEvent, TransactionRecord> onAddOffsets(TransactionRecord state, AddOffsets command) {
         if (awaitingProducerId != null) {
             return Effect().reply(command.replyTo(), new ErrorResult(Errors.CONCURRENT_TRANSACTIONS));
+        }
+        if (completionDue) {
+            return completeThen(state, command);
         }
         if (command.verifyOnly()) {
             Errors error = machine.verifyGroup(
@@ -294,7 +355,7 @@ public final class TransactionEntity
             return Effect().noReply();
         }
         if (metadata.state().isPreparing()) {
-            return markers.isActive() ? Effect().noReply() : resumeMarkers(state);
+            return markers.isActive() || completionDue ? Effect().noReply() : resumeMarkers(state);
         }
         if (TransactionStateMachine.isTimedOut(metadata, now)) {
             context.getLog()
@@ -344,6 +405,11 @@ public final class TransactionEntity
             sendMarkers(state);
         } else {
             markers.clear();
+            if (!heldAdds.isEmpty()) {
+                // the transaction completed: the held adds are handled now, after what is stashed
+                timers.cancel(HOLD_TIMER);
+                heldAdds.release().forEach(context.getSelf()::tell);
+            }
         }
     }
 
@@ -374,17 +440,89 @@ public final class TransactionEntity
         MarkerOutcomes.Verdict verdict = MarkerOutcomes.apply(written, markers, transactionalId, context.getLog());
         if (verdict == MarkerOutcomes.Verdict.FENCED) {
             markers.clear();
+            answerHeld(heldAdds.release());
             return Effect().stop().thenNoReply();
         }
         if (markers.isDone()) {
             markers.clear();
-            return transit(state, machine.complete(metadata, now())).thenNoReply();
+            TransactionMetadata completed = machine.complete(metadata, now());
+            if (!heldAdds.isEmpty()) {
+                return completeWithHeldAdds(completed);
+            }
+            Duration linger = services.settings().completionLinger();
+            if (metadata.clientTransactionVersion() >= 2 && !linger.isZero()) {
+                completionDue = true;
+                timers.startSingleTimer(COMPLETE_TIMER, new CompleteTransaction(), linger);
+                return Effect().noReply();
+            }
+            return transit(state, completed).thenNoReply();
         }
         timers.startSingleTimer(
                 RETRY_TIMER,
                 new RetryMarkers(written.round()),
                 services.settings().markerRetryBackoff());
         return Effect().noReply();
+    }
+
+    /**
+     * A producer request while the completion lingers: the completion is persisted first, then
+     * {@code command} is handled as if it had come after it.
+     */
+    private ReplyEffect<TransactionEvent, TransactionRecord> completeThen(TransactionRecord state, Command command) {
+        completionDue = false;
+        timers.cancel(COMPLETE_TIMER);
+        return transit(state, machine.complete(state.metadata(), now()))
+                .thenRun(recorded -> context.getSelf().tell(command))
+                .thenNoReply();
+    }
+
+    /** The completion linger passed without an add of the next transaction: persist it alone. */
+    private ReplyEffect<TransactionEvent, TransactionRecord> onCompleteTransaction(
+            TransactionRecord state, CompleteTransaction complete) {
+        if (!completionDue) {
+            return Effect().noReply();
+        }
+        completionDue = false;
+        return transit(state, machine.complete(state.metadata(), now())).thenNoReply();
+    }
+
+    /**
+     * The transaction completed while leaders' adds for the next one were held: the completion and
+     * the next transaction's start are persisted in one journal write, then the adds answered.
+     */
+    private ReplyEffect<TransactionEvent, TransactionRecord> completeWithHeldAdds(TransactionMetadata completed) {
+        timers.cancel(HOLD_TIMER);
+        List<AddPartitions> adds = heldAdds.release();
+        List<Map<TopicPartition, Errors>> answers = new ArrayList<>();
+        TransactionMetadata next = completed;
+        for (AddPartitions add : adds) {
+            Outcome outcome = machine.add(
+                    next,
+                    add.producerId(),
+                    add.producerEpoch(),
+                    Set.copyOf(add.partitions()),
+                    Set.of(),
+                    add.transactionVersion(),
+                    now());
+            answers.add(sameError(add.partitions(), outcome.error()));
+            if (outcome.changes()) {
+                next = outcome.next();
+            }
+        }
+        List<TransactionEvent> events = new ArrayList<>();
+        events.add(new TransactionEvent.TransactionRecorded(completed));
+        if (next != completed) {
+            events.add(new TransactionEvent.TransactionRecorded(next));
+        }
+        return Effect()
+                .persist(events)
+                .thenRun(this::afterTransition)
+                .thenRun(recorded -> {
+                    for (int i = 0; i < adds.size(); i++) {
+                        adds.get(i).replyTo().tell(new PartitionErrors(answers.get(i)));
+                    }
+                })
+                .thenNoReply();
     }
 
     private ReplyEffect<TransactionEvent, TransactionRecord> onRetryMarkers(

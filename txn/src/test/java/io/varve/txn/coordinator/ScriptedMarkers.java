@@ -16,11 +16,30 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * Partition leaders and group coordinators for entity tests: records every marker asked for (as
  * {@code "a-0 pid=1 epoch=2 coordinatorEpoch=1 COMMIT tv=0"}) and answers the scripted errors in
- * order, then {@code NONE}.
+ * order, then {@code NONE}. A held target answers only once {@link #release} is called.
  */
 final class ScriptedMarkers implements MarkerWriter, GroupMarkerWriter {
     final List<String> written = new CopyOnWriteArrayList<>();
     private final Map<String, Queue<Errors>> scripts = new HashMap<>();
+    private final Map<String, CompletableFuture<Void>> held = new HashMap<>();
+
+    /** The markers of {@code target} are not answered until {@link #release}. */
+    synchronized ScriptedMarkers hold(String target) {
+        held.put(target, new CompletableFuture<>());
+        return this;
+    }
+
+    void release(String target) {
+        CompletableFuture<Void> gate;
+        synchronized (this) {
+            gate = held.remove(target);
+        }
+        gate.complete(null);
+    }
+
+    private synchronized CompletableFuture<Void> gate(String target) {
+        return held.getOrDefault(target, CompletableFuture.completedFuture(null));
+    }
 
     synchronized ScriptedMarkers answer(String target, Errors... errors) {
         scripts.computeIfAbsent(target, t -> new ArrayDeque<>()).addAll(List.of(errors));
@@ -37,7 +56,7 @@ final class ScriptedMarkers implements MarkerWriter, GroupMarkerWriter {
             TopicPartition tp, long producerId, short producerEpoch, int coordinatorEpoch, boolean commit, short tv) {
         written.add(tp + " pid=" + producerId + " epoch=" + producerEpoch + " coordinatorEpoch=" + coordinatorEpoch
                 + " " + (commit ? "COMMIT" : "ABORT") + " tv=" + tv);
-        return CompletableFuture.completedFuture(next(tp.toString()));
+        return gate(tp.toString()).thenApply(released -> next(tp.toString()));
     }
 
     @Override

@@ -55,6 +55,7 @@ class TransactionEntityTest {
     private TestProbe<ProducerIdManager.Command> producerIds;
     private TestProbe<TransactionRegistry.Command> registry;
     private EventSourcedBehaviorTestKit<TransactionCoordinator.Command, TransactionEvent, TransactionRecord> entity;
+    private String transactionalId;
 
     @BeforeEach
     void start() {
@@ -65,6 +66,18 @@ class TransactionEntityTest {
 
     private EventSourcedBehaviorTestKit<TransactionCoordinator.Command, TransactionEvent, TransactionRecord> entity(
             short transactionVersion) {
+        return entity(
+                transactionVersion, TxnSettings.fromConfig(ConfigFactory.load()).addPartitionsRetryTimeout());
+    }
+
+    private EventSourcedBehaviorTestKit<TransactionCoordinator.Command, TransactionEvent, TransactionRecord> entity(
+            short transactionVersion, Duration addPartitionsRetryTimeout) {
+        return entity(transactionVersion, addPartitionsRetryTimeout, Duration.ZERO);
+    }
+
+    private EventSourcedBehaviorTestKit<TransactionCoordinator.Command, TransactionEvent, TransactionRecord> entity(
+            short transactionVersion, Duration addPartitionsRetryTimeout, Duration completionLinger) {
+        transactionalId = "txn-" + System.nanoTime();
         TxnSettings base = TxnSettings.fromConfig(ConfigFactory.load());
         TxnSettings settings = new TxnSettings(
                 transactionVersion,
@@ -73,9 +86,10 @@ class TransactionEntityTest {
                 Duration.ofSeconds(3),
                 Duration.ofMillis(10),
                 base.addPartitionsRetryBackoff(),
-                base.addPartitionsRetryTimeout(),
+                addPartitionsRetryTimeout,
                 true,
                 base.deadlineRetryInterval(),
+                completionLinger,
                 base.snapshotEvery(),
                 base.readJournalPluginId());
         CoordinatorServices services =
@@ -83,7 +97,7 @@ class TransactionEntityTest {
         EventSourcedBehaviorTestKit<TransactionCoordinator.Command, TransactionEvent, TransactionRecord> kit =
                 EventSourcedBehaviorTestKit.create(
                         TEST_KIT.system(),
-                        TransactionEntity.create("txn-" + System.nanoTime(), services),
+                        TransactionEntity.create(transactionalId, services),
                         EventSourcedBehaviorTestKit.enabledSerializationSettings());
         kit.clear();
         return kit;
@@ -258,6 +272,129 @@ class TransactionEntityTest {
         assertThat(end.reply()).isEqualTo(new ProducerIdAndEpoch(Errors.NONE, PID, (short) 1));
         awaitState(TransactionState.COMPLETE_COMMIT);
         assertThat(markers.written).containsExactly("a-0 pid=4000 epoch=1 coordinatorEpoch=1 COMMIT tv=2");
+    }
+
+    /** Version 2: a committed transaction (epoch 0 to 1) whose marker to a-0 is held. */
+    private void commitVersionTwoWithMarkersHeld() {
+        initFresh(60_000);
+        var added = entity.<PartitionErrors>runCommand(
+                replyTo -> new AddPartitions(PID, (short) 0, List.of(A0), (short) 2, replyTo));
+        assertThat(added.reply().errors()).isEqualTo(Map.of(A0, Errors.NONE));
+        markers.hold("a-0");
+        var end =
+                entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 0, true, (short) 2, replyTo));
+        assertThat(end.reply()).isEqualTo(new ProducerIdAndEpoch(Errors.NONE, PID, (short) 1));
+        assertThat(metadata().state()).isEqualTo(TransactionState.PREPARE_COMMIT);
+    }
+
+    @Test
+    void aLeadersAddForTheNextTransactionWaitsForTheMarkersInsteadOfConcurrentTransactions() {
+        entity = entity((short) 2, Duration.ofSeconds(30));
+        commitVersionTwoWithMarkersHeld();
+        TestProbe<PartitionErrors> next = TEST_KIT.createTestProbe();
+
+        entity.runCommand(new AddPartitions(PID, (short) 1, List.of(B1), (short) 2, next.ref()));
+        entity.runCommand(new AddPartitions(PID, (short) 1, List.of(A0), (short) 2, next.ref()));
+
+        assertThat(metadata().state()).isEqualTo(TransactionState.PREPARE_COMMIT);
+        markers.release("a-0");
+        assertThat(next.receiveMessage().errors()).isEqualTo(Map.of(B1, Errors.NONE));
+        assertThat(next.receiveMessage().errors()).isEqualTo(Map.of(A0, Errors.NONE));
+        assertThat(metadata().state()).isEqualTo(TransactionState.ONGOING);
+        assertThat(metadata().producerEpoch()).isEqualTo((short) 1);
+        assertThat(metadata().partitions()).containsExactlyInAnyOrder(A0, B1);
+        assertThat(markers.written).containsExactly("a-0 pid=4000 epoch=1 coordinatorEpoch=1 COMMIT tv=2");
+    }
+
+    @Test
+    void aHeldAddIsAnsweredConcurrentTransactionsWhenTheMarkersOutlastTheRetryTimeout() {
+        entity = entity((short) 2, Duration.ofMillis(200));
+        commitVersionTwoWithMarkersHeld();
+        TestProbe<PartitionErrors> next = TEST_KIT.createTestProbe();
+
+        entity.runCommand(new AddPartitions(PID, (short) 1, List.of(B1), (short) 2, next.ref()));
+
+        assertThat(next.receiveMessage(Duration.ofSeconds(10)).errors())
+                .isEqualTo(Map.of(B1, Errors.CONCURRENT_TRANSACTIONS));
+        assertThat(metadata().state()).isEqualTo(TransactionState.PREPARE_COMMIT);
+        markers.release("a-0");
+        awaitState(TransactionState.COMPLETE_COMMIT);
+        assertThat(metadata().partitions()).isEmpty();
+    }
+
+    @Test
+    void duringMarkersOnlyALeadersAddAtTheCurrentEpochIsHeld() {
+        entity = entity((short) 2, Duration.ofSeconds(30));
+        commitVersionTwoWithMarkersHeld();
+
+        var producerAdd = entity.<PartitionErrors>runCommand(
+                replyTo -> new AddPartitions(PID, (short) 1, List.of(B1), (short) 0, replyTo));
+        var oldEpoch = entity.<PartitionErrors>runCommand(
+                replyTo -> new AddPartitions(PID, (short) 0, List.of(B1), (short) 2, replyTo));
+
+        assertThat(producerAdd.reply().errors()).isEqualTo(Map.of(B1, Errors.CONCURRENT_TRANSACTIONS));
+        assertThat(oldEpoch.reply().errors()).isEqualTo(Map.of(B1, Errors.PRODUCER_FENCED));
+        markers.release("a-0");
+        awaitState(TransactionState.COMPLETE_COMMIT);
+    }
+
+    /** Version 2 with a completion linger: a committed transaction (epoch 0 to 1) whose markers are written. */
+    private void commitVersionTwoWithCompletionLingering() {
+        entity = entity((short) 2, Duration.ofSeconds(30), Duration.ofSeconds(30));
+        initFresh(60_000);
+        entity.<PartitionErrors>runCommand(
+                replyTo -> new AddPartitions(PID, (short) 0, List.of(A0), (short) 2, replyTo));
+        var end =
+                entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 0, true, (short) 2, replyTo));
+        assertThat(end.reply()).isEqualTo(new ProducerIdAndEpoch(Errors.NONE, PID, (short) 1));
+        TEST_KIT.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
+            assertThat(markers.written).containsExactly("a-0 pid=4000 epoch=1 coordinatorEpoch=1 COMMIT tv=2");
+            return null;
+        });
+    }
+
+    @Test
+    void aLingeringCompletionIsPersistedWithTheNextTransactionsFirstAdd() {
+        commitVersionTwoWithCompletionLingering();
+        assertThat(metadata().state()).isEqualTo(TransactionState.PREPARE_COMMIT);
+
+        var next = entity.<PartitionErrors>runCommand(
+                replyTo -> new AddPartitions(PID, (short) 1, List.of(B1), (short) 2, replyTo));
+
+        assertThat(next.reply().errors()).isEqualTo(Map.of(B1, Errors.NONE));
+        assertThat(metadata().state()).isEqualTo(TransactionState.ONGOING);
+        assertThat(metadata().partitions()).containsExactly(B1);
+        List<TransactionState> recorded =
+                entity.persistenceTestKit().persistedInStorage("txn|" + transactionalId).stream()
+                        .filter(TransactionEvent.TransactionRecorded.class::isInstance)
+                        .map(event -> ((TransactionEvent.TransactionRecorded) event)
+                                .metadata()
+                                .state())
+                        .toList();
+        assertThat(recorded.subList(recorded.size() - 2, recorded.size()))
+                .containsExactly(TransactionState.COMPLETE_COMMIT, TransactionState.ONGOING);
+    }
+
+    @Test
+    void anEndTxnDuringTheCompletionLingerIsHandledAfterTheCompletionInsteadOfConcurrentTransactions() {
+        commitVersionTwoWithCompletionLingering();
+
+        var abortEmpty =
+                entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 1, false, (short) 2, replyTo));
+
+        assertThat(abortEmpty.reply()).isEqualTo(new ProducerIdAndEpoch(Errors.NONE, PID, (short) 2));
+    }
+
+    @Test
+    void withoutAnAddTheCompletionIsPersistedAloneAfterTheLinger() {
+        entity = entity((short) 2, Duration.ofSeconds(30), Duration.ofMillis(100));
+        initFresh(60_000);
+        entity.<PartitionErrors>runCommand(
+                replyTo -> new AddPartitions(PID, (short) 0, List.of(A0), (short) 2, replyTo));
+        entity.<ProducerIdAndEpoch>runCommand(replyTo -> new EndTxn(PID, (short) 0, true, (short) 2, replyTo));
+
+        awaitState(TransactionState.COMPLETE_COMMIT);
+        assertThat(metadata().producerEpoch()).isEqualTo((short) 1);
     }
 
     @Test
