@@ -143,6 +143,14 @@ final class ClusterJoin {
         }
 
         private void tryFound() {
+            callTryFound((taken, failure) -> new Founded(taken != null && taken, failure));
+        }
+
+        /**
+         * {@code ClusterLease.tryFound} off the actor, its answer piped back: it takes a free or expired
+         * lease, and renews one this node holds (its own address).
+         */
+        private void callTryFound(java.util.function.BiFunction<Boolean, Throwable, Command> answer) {
             leaseCallInFlight = true;
             CompletableFuture<Boolean> call = CompletableFuture.supplyAsync(
                     () -> {
@@ -153,7 +161,7 @@ final class ClusterJoin {
                         }
                     },
                     blocking);
-            context.pipeToSelf(call, (taken, failure) -> new Founded(taken != null && taken, failure));
+            context.pipeToSelf(call, answer::apply);
         }
 
         Behavior<Command> onFounded(Founded founded) {
@@ -270,19 +278,9 @@ final class ClusterJoin {
             return Behaviors.same();
         }
 
-        /** {@code tryFound} renews a lease this node holds (its own address), else takes an expired one. */
+        /** Renews the lease this node took to found the cluster, while it is not Up yet. */
         private void keepFoundingLease() {
-            leaseCallInFlight = true;
-            CompletableFuture<Boolean> call = CompletableFuture.supplyAsync(
-                    () -> {
-                        try {
-                            return lease.get().tryFound(self);
-                        } catch (java.sql.SQLException e) {
-                            throw new IllegalStateException(e.getMessage(), e);
-                        }
-                    },
-                    blocking);
-            context.pipeToSelf(call, (held, failure) -> new Kept(held != null && held, failure));
+            callTryFound((held, failure) -> new Kept(held != null && held, failure));
         }
 
         Behavior<Command> onKept(Kept kept) {
