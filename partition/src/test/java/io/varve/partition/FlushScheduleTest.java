@@ -7,38 +7,17 @@ import io.varve.partition.PartitionActor.Command;
 import io.varve.partition.PartitionActor.UpdateRegistration;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.testing.Conditions;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code flush.ms} timer runs only for topics that set {@code flush.ms} (an idle partition at
  * Kafka's default costs no timer message a second), and starts when a config update sets it.
  */
-class FlushScheduleTest {
-    @TempDir
-    Path dataDir;
-
-    private ActorTestKit testKit;
-    private PartitionFixture fx;
-
-    @BeforeEach
-    void start() {
-        testKit = ActorTestKit.create();
-        fx = new PartitionFixture(testKit, dataDir);
-    }
-
-    @AfterEach
-    void stop() {
-        testKit.shutdownTestKit();
-    }
+class FlushScheduleTest extends PartitionActorTestBase {
 
     @Test
     void aTopicThatSetsFlushMsIsFlushedByTime() throws Exception {

@@ -25,45 +25,35 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The node's log cleaner with real partition actors: it finds the dirty compacted log, cleans it on its
  * own thread, has the partition swap the result in and checkpoints the clean offset; a log it cannot
  * clean is left alone while the others are cleaned.
  */
-class LogCleanerActorTest {
+class LogCleanerActorTest extends PartitionActorTestBase {
     private static final CleanerSettings SETTINGS =
             new CleanerSettings(true, 1, Duration.ofMillis(50), 1 << 20, 0.9, 64 << 10, 0, Duration.ofSeconds(5));
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-    @TempDir
-    Path dataDir;
-
-    private ActorTestKit testKit;
     private final CleanerLogLines log = new CleanerLogLines();
-    private PartitionFixture fx;
     private long timestamp = System.currentTimeMillis() - 60_000;
 
     @BeforeEach
     void start() {
-        testKit = ActorTestKit.create();
-        fx = new PartitionFixture(testKit, dataDir)
-                .with(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")
+        fx.with(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")
                 .with(TopicConfig.SEGMENT_MS_CONFIG, 1)
                 .with(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, 0.01);
     }
 
     @AfterEach
     void stop() {
-        testKit.shutdownTestKit();
         log.close();
     }
 

@@ -29,32 +29,23 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PartitionActorLifecycleTest {
+class PartitionActorLifecycleTest extends PartitionActorTestBase {
     private static final long NOW = System.currentTimeMillis();
     private static final long HOUR_MS = 3_600_000L;
 
-    @TempDir
-    Path dataDir;
-
-    private ActorTestKit testKit;
     private ManualTime manualTime;
-    private PartitionFixture fx;
+
+    @Override
+    ActorTestKit createTestKit() {
+        return ActorTestKit.create(ManualTime.config());
+    }
 
     @BeforeEach
     void start() {
-        testKit = ActorTestKit.create(ManualTime.config());
         manualTime = ManualTime.get(testKit.system());
-        fx = new PartitionFixture(testKit, dataDir);
-    }
-
-    @AfterEach
-    void stop() {
-        testKit.shutdownTestKit();
     }
 
     private Stopped stop(ActorRef<Command> partition, boolean deleteLog) {

@@ -9,35 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.varve.partition.PartitionActor.Command;
 import io.varve.partition.PartitionActor.DeleteRecordsResponse;
 import io.varve.partition.PartitionActor.ListOffsetsResponse;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PartitionActorOffsetsTest {
-    @TempDir
-    Path dataDir;
-
-    private ActorTestKit testKit;
-    private PartitionFixture fx;
-
-    @BeforeEach
-    void start() {
-        testKit = ActorTestKit.create();
-        fx = new PartitionFixture(testKit, dataDir);
-    }
-
-    @AfterEach
-    void stop() {
-        testKit.shutdownTestKit();
-    }
+class PartitionActorOffsetsTest extends PartitionActorTestBase {
 
     /** Offsets 0-1 at t=1000, offset 2 at t=3000, offsets 3-4 at t=2000. */
     private ActorRef<Command> threeBatches() {

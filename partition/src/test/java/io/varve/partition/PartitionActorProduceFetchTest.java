@@ -16,7 +16,6 @@ import io.varve.partition.PartitionActor.Read;
 import io.varve.partition.PartitionActor.ReadResponse;
 import io.varve.partition.PartitionActor.UpdateRegistration;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,31 +28,22 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PartitionActorProduceFetchTest {
+class PartitionActorProduceFetchTest extends PartitionActorTestBase {
     private static final long NOW = System.currentTimeMillis();
 
-    @TempDir
-    Path dataDir;
-
-    private ActorTestKit testKit;
     private ManualTime manualTime;
-    private PartitionFixture fx;
+
+    @Override
+    ActorTestKit createTestKit() {
+        return ActorTestKit.create(ManualTime.config());
+    }
 
     @BeforeEach
     void start() {
-        testKit = ActorTestKit.create(ManualTime.config());
         manualTime = ManualTime.get(testKit.system());
-        fx = new PartitionFixture(testKit, dataDir);
-    }
-
-    @AfterEach
-    void stop() {
-        testKit.shutdownTestKit();
     }
 
     @Test

@@ -18,45 +18,23 @@ import io.varve.partition.PartitionActor.TxnMarkerWritten;
 import io.varve.partition.PartitionActor.TxnVerified;
 import io.varve.partition.PartitionActor.WriteTxnMarker;
 import io.varve.storage.testing.CorruptBatches;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A partition under bad input: every kind of corrupt batch is answered with its error code in the
  * request's own answer, and the partition keeps appending; a bug while handling a command answers
  * that command {@code UNKNOWN_SERVER_ERROR} at once and the replica is restarted, not stopped.
  */
-class PartitionActorRobustnessTest {
+class PartitionActorRobustnessTest extends PartitionActorTestBase {
     private static final long NOW = System.currentTimeMillis();
-
-    @TempDir
-    Path dataDir;
-
-    private ActorTestKit testKit;
-    private PartitionFixture fx;
-
-    @BeforeEach
-    void start() {
-        testKit = ActorTestKit.create();
-        fx = new PartitionFixture(testKit, dataDir);
-    }
-
-    @AfterEach
-    void stop() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void everyCorruptBatchIsAnsweredAndThePartitionKeepsAppending() {

@@ -18,53 +18,37 @@ import io.varve.partition.PartitionActor.TxnMarkerWritten;
 import io.varve.partition.PartitionActor.TxnVerification;
 import io.varve.partition.PartitionActor.WriteTxnMarker;
 import io.varve.storage.index.AbortedTxn;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The leader's side of transactions: coordinator markers, the last stable offset for read_committed
  * reads, ListOffsets and long polls, and KIP-890 verification of transactional appends.
  */
-class PartitionActorTransactionsTest {
+class PartitionActorTransactionsTest extends PartitionActorTestBase {
     private static final long NOW = System.currentTimeMillis();
     private static final long PID = 77L;
     private static final String TXN_ID = "txn-a";
 
-    @TempDir
-    Path dataDir;
-
-    private ActorTestKit testKit;
-    private PartitionFixture fx;
     private final List<String> verifications = new CopyOnWriteArrayList<>();
     private CompletableFuture<Errors> coordinatorAnswer = CompletableFuture.completedFuture(Errors.NONE);
 
     @BeforeEach
     void start() {
-        testKit = ActorTestKit.create();
-        fx = new PartitionFixture(testKit, dataDir);
         // a coordinator whose answer each test controls, recording every question it is asked
         fx.verifier = (transactionalId, producerId, epoch, tp, add) -> {
             verifications.add(
                     transactionalId + "/" + producerId + "/" + epoch + "/" + tp + "/" + (add ? "add" : "verify"));
             return coordinatorAnswer;
         };
-    }
-
-    @AfterEach
-    void stop() {
-        testKit.shutdownTestKit();
     }
 
     private AppendResponse appendTxn(ActorRef<Command> partition, MemoryRecords records, TxnVerification mode) {

@@ -32,20 +32,16 @@ import io.varve.partition.replication.ReplicationContext;
 import io.varve.partition.replication.ReplicationSettings;
 import io.varve.storage.log.LogConfig;
 import io.varve.storage.testing.Conditions;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A partition replicating with probes for the controller and the node's fetchers: the leader's
@@ -54,27 +50,15 @@ import org.junit.jupiter.api.io.TempDir;
  * truncation, and KIP-207 on a new leader. Node 1 is this node; brokers 1, 2 and 3 are live at broker
  * epochs 11, 12 and 13.
  */
-class PartitionReplicationTest {
-    @TempDir
-    Path dataDir;
-
-    private ActorTestKit testKit;
-    private PartitionFixture fx;
+class PartitionReplicationTest extends PartitionActorTestBase {
     private TestProbe<Controller.Command> controller;
     private TestProbe<ReplicaFetchers.Command> fetchers;
 
     @BeforeEach
     void start() {
-        testKit = ActorTestKit.create();
-        fx = new PartitionFixture(testKit, dataDir);
         controller = testKit.createTestProbe();
         fetchers = testKit.createTestProbe();
         fx.replication = replication(Duration.ofSeconds(30));
-    }
-
-    @AfterEach
-    void stop() {
-        testKit.shutdownTestKit();
     }
 
     private ReplicationContext replication(Duration lagTimeMax) {
