@@ -7,6 +7,7 @@ import io.varve.it.support.ChildJvm;
 import io.varve.it.support.KafkaTools;
 import io.varve.it.support.LineProcess;
 import io.varve.it.support.ScriptCluster;
+import io.varve.it.support.ScriptClusterTest;
 import io.varve.it.support.TailingConsumer;
 import io.varve.storage.testing.Conditions;
 import java.io.IOException;
@@ -41,7 +42,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -76,37 +76,18 @@ import org.slf4j.LoggerFactory;
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterIT {
+class ClusterIT extends ScriptClusterTest {
     private static final Logger log = LoggerFactory.getLogger(ClusterIT.class);
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final String EXTRA_CONFIG =
             """
-            varve.replication.replica-lag-time-max = 10s
-            # CI machines are shared: with the 3 s default a node whose heartbeats a load average of 80
-            # delayed was downed while it started; these tests assert what survives a failover, not how
-            # fast it is (bench/run.sh --cluster measures that)
-            varve.cluster.failure-detector-pause = 10s
             varve.group.initial-rebalance-delay = 0s
             varve.log.segment-bytes = 1048576
             """;
 
-    static ScriptCluster cluster;
-    static Admin admin;
-
     @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = ScriptCluster.start(BuildFiles.itTarget().resolve("ClusterIT"), EXTRA_CONFIG);
-        admin = cluster.admin();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void start() throws Exception {
+        startCluster(ClusterIT.class, EXTRA_CONFIG);
     }
 
     @Test

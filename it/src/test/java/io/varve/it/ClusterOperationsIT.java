@@ -2,10 +2,10 @@ package io.varve.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.varve.it.support.BuildFiles;
 import io.varve.it.support.ChildJvm;
 import io.varve.it.support.KafkaTools;
 import io.varve.it.support.ScriptCluster;
+import io.varve.it.support.ScriptClusterTest;
 import io.varve.storage.testing.Conditions;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,7 +30,6 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.errors.RetriableException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -58,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterOperationsIT {
+class ClusterOperationsIT extends ScriptClusterTest {
     private static final Logger log = LoggerFactory.getLogger(ClusterOperationsIT.class);
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final String TOPIC = "operations";
@@ -66,33 +64,17 @@ class ClusterOperationsIT {
     private static final String LEADER_ELECTION = "org.apache.kafka.tools.LeaderElectionCommand";
     private static final String EXTRA_CONFIG =
             """
-            varve.replication.replica-lag-time-max = 10s
-            # shared CI machines: see ClusterIT
-            varve.cluster.failure-detector-pause = 10s
             # test 2 elects by hand; test 3 turns automatic rebalancing on (node-N.extra.conf)
             varve.controller.auto-leader-rebalance.enable = off
             """;
 
-    static ScriptCluster cluster;
-    static Admin admin;
     /** The partition's first leader (its preferred replica), stopped by test 1. */
     static int stopped = -1;
 
     @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = ScriptCluster.start(BuildFiles.itTarget().resolve("ClusterOperationsIT"), EXTRA_CONFIG);
-        admin = cluster.admin();
+    static void start() throws Exception {
+        startCluster(ClusterOperationsIT.class, EXTRA_CONFIG);
         admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

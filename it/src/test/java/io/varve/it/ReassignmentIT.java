@@ -2,10 +2,9 @@ package io.varve.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.varve.it.support.BuildFiles;
 import io.varve.it.support.ChildJvm;
 import io.varve.it.support.KafkaTools;
-import io.varve.it.support.ScriptCluster;
+import io.varve.it.support.ScriptClusterTest;
 import io.varve.storage.testing.Conditions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -31,7 +29,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -54,36 +51,19 @@ import org.junit.jupiter.api.TestMethodOrder;
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ReassignmentIT {
+class ReassignmentIT extends ScriptClusterTest {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final String REASSIGN = "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
     private static final String LOG_DIRS = "org.apache.kafka.tools.LogDirsCommand";
     private static final String SEGMENT = "00000000000000000000.log";
     private static final String EXTRA_CONFIG =
             """
-            varve.replication.replica-lag-time-max = 10s
-            # shared CI machines: see ClusterIT
-            varve.cluster.failure-detector-pause = 10s
             varve.controller.auto-leader-rebalance.enable = off
             """;
 
-    static ScriptCluster cluster;
-    static Admin admin;
-
     @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = ScriptCluster.start(BuildFiles.itTarget().resolve("ReassignmentIT"), EXTRA_CONFIG);
-        admin = cluster.admin();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void start() throws Exception {
+        startCluster(ReassignmentIT.class, EXTRA_CONFIG);
     }
 
     @Test

@@ -2,10 +2,10 @@ package io.varve.it.txn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.varve.it.support.BuildFiles;
 import io.varve.it.support.ChildJvm;
 import io.varve.it.support.KafkaTools;
 import io.varve.it.support.ScriptCluster;
+import io.varve.it.support.ScriptClusterTest;
 import io.varve.metadata.CoordinatorPlacement;
 import io.varve.storage.testing.Conditions;
 import java.io.IOException;
@@ -31,7 +31,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -59,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TransactionalClusterIT {
+class TransactionalClusterIT extends ScriptClusterTest {
     private static final Logger log = LoggerFactory.getLogger(TransactionalClusterIT.class);
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     /** Pekko's default number-of-shards: FindCoordinator's placement hashes ids into it. */
@@ -67,30 +66,13 @@ class TransactionalClusterIT {
 
     private static final String EXTRA_CONFIG =
             """
-            varve.replication.replica-lag-time-max = 10s
-            # shared CI machines: see ClusterIT
-            varve.cluster.failure-detector-pause = 10s
             varve.group.initial-rebalance-delay = 0s
             varve.txn.deadline-retry-interval = 2s
             """;
 
-    static ScriptCluster cluster;
-    static Admin admin;
-
     @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = ScriptCluster.start(BuildFiles.itTarget().resolve("TransactionalClusterIT"), EXTRA_CONFIG);
-        admin = cluster.admin();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void start() throws Exception {
+        startCluster(TransactionalClusterIT.class, EXTRA_CONFIG);
     }
 
     @Test

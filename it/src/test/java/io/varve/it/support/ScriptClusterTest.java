@@ -1,0 +1,49 @@
+package io.varve.it.support;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+
+/**
+ * Base of the integration tests whose methods share one three-node cluster of real processes per test
+ * class ({@link ScriptCluster}: {@code bin/varve cluster start} on a throwaway PostgreSQL). A subclass
+ * starts it from its own {@code @BeforeAll} with {@link #startCluster}; it is stopped after the class.
+ * Test classes run one after another, so the one cluster field is never shared by two of them.
+ */
+public abstract class ScriptClusterTest {
+    /**
+     * Configuration every cluster test runs with. CI machines are shared: with the default failure
+     * detector a node whose heartbeats a load average of 80 delayed was downed while it started; these
+     * tests assert what survives a failover, not how fast it is ({@code bench/run.sh --cluster} measures
+     * that).
+     */
+    private static final String SHARED_CONFIG =
+            """
+            varve.replication.replica-lag-time-max = 10s
+            varve.cluster.failure-detector-pause = 10s
+            """;
+
+    protected static ScriptCluster cluster;
+    protected static Admin admin;
+
+    /** Starts the class's cluster in {@code it/target/<class name>} with {@code extraConfig} added. */
+    protected static void startCluster(Class<?> testClass, String extraConfig)
+            throws IOException, InterruptedException {
+        cluster = ScriptCluster.start(
+                BuildFiles.itTarget().resolve(testClass.getSimpleName()), SHARED_CONFIG + extraConfig);
+        admin = cluster.admin();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+            admin = null;
+        }
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
+    }
+}
