@@ -71,7 +71,11 @@ class PekkoConnectorsKafkaIT {
         return ConsumerSettings.create(application, new StringDeserializer(), new StringDeserializer())
                 .withBootstrapServers(node.bootstrapServers())
                 .withGroupId(group)
-                .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+                // once the stream ends the connector keeps its consumer for stop-timeout (30 s by default)
+                // so that commits in flight finish; shutdown() completes only then, and the tests waited
+                // 30 s for it: they failed whenever the delay won that race. 5 s is ample for the commits
+                .withStopTimeout(java.time.Duration.ofSeconds(5));
     }
 
     @Test
