@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -25,14 +27,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * transactional producer; each poll becomes one transaction holding the transformed records ({@code
  * "T(value)"}) and the consumer's next offsets ({@code sendOffsetsToTransaction}). It stops once its
  * positions (which start at the group's committed offsets) add up to {@code inputCount} records. Transaction number {@code pauseAt}
- * (1-based; 0: none) prints {@code OPEN <n>} after its sends and then waits {@code pauseMs} before
- * committing, so a test can kill the process, or the node, mid-transaction. Runs in-process or as a
+ * (1-based; 0: none) prints {@code OPEN <n>} after its sends and then holds the transaction open until
+ * the test kills the process (or the node, and interrupts the runner), at most {@code pauseMs}, so a
+ * test can kill it mid-transaction. Runs in-process or as a
  * child JVM ({@link #main}: bootstrap, transactional id, group, input, output, input count, pauseAt,
  * pauseMs).
  */
 final class Transformer implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final KafkaProducer<String, String> producer;
+    /** Never released: a held transaction ends by kill -9, by interruption, or at its bound. */
+    private final CountDownLatch held = new CountDownLatch(1);
+
     private final String outputTopic;
     private final PrintStream out;
 
@@ -98,7 +104,8 @@ final class Transformer implements AutoCloseable {
                 producer.flush();
                 out.println("OPEN " + transactions);
                 out.flush();
-                Thread.sleep(pauseMs);
+                // held until the test kills or interrupts it: the test decides when, not a guessed time
+                held.await(pauseMs, TimeUnit.MILLISECONDS);
             }
             producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
             producer.commitTransaction();

@@ -27,9 +27,7 @@ public final class Conditions {
             if (System.nanoTime() - end >= 0) {
                 return false;
             }
-            // the poll interval of a deadline-bounded wait: the outcome is decided by the
-            // condition, never by how long we paused
-            Thread.sleep(PAUSE_MS);
+            pollInterval();
         }
     }
 
@@ -51,7 +49,7 @@ public final class Conditions {
         long last = value.getAsLong();
         long since = System.nanoTime();
         while (System.nanoTime() - end < 0) {
-            Thread.sleep(PAUSE_MS);
+            pollInterval();
             long now = value.getAsLong();
             if (now != last || now <= 0) {
                 last = now;
@@ -71,5 +69,13 @@ public final class Conditions {
         } catch (Exception e) {
             return false; // not yet: evaluated again until the deadline
         }
+    }
+
+    /**
+     * The pause between two looks of a deadline-bounded wait: the outcome is decided by the condition,
+     * never by how long this pauses.
+     */
+    private static void pollInterval() throws InterruptedException {
+        Thread.sleep(PAUSE_MS);
     }
 }
