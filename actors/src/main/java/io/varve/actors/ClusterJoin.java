@@ -54,14 +54,18 @@ final class ClusterJoin {
 
     private record Tick() implements Command {}
 
-    private record Founded(boolean taken, Throwable failure) implements Command {}
+    /** {@code holder} describes who holds the lease when it was not taken (read off the actor too). */
+    private record Founded(boolean taken, String holder, Throwable failure) implements Command {}
 
     private record Renewed(Throwable failure) implements Command {}
 
     /** The answer to renewing the lease taken to found the cluster, while this node is not Up yet. */
-    private record Kept(boolean held, Throwable failure) implements Command {}
+    private record Kept(boolean held, String holder, Throwable failure) implements Command {}
 
     private record Up() implements Command {}
+
+    /** What one {@code tryFound} call found: whether this node holds the lease now, else who does. */
+    private record LeaseCall(boolean taken, String holder) {}
 
     static Behavior<Command> create(ClusterSettings settings, Optional<ClusterLease> lease, Consumer<String> refuse) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
@@ -143,19 +147,21 @@ final class ClusterJoin {
         }
 
         private void tryFound() {
-            callTryFound((taken, failure) -> new Founded(taken != null && taken, failure));
+            callTryFound((call, failure) ->
+                    new Founded(call != null && call.taken(), call == null ? null : call.holder(), failure));
         }
 
         /**
          * {@code ClusterLease.tryFound} off the actor, its answer piped back: it takes a free or expired
          * lease, and renews one this node holds (its own address).
          */
-        private void callTryFound(java.util.function.BiFunction<Boolean, Throwable, Command> answer) {
+        private void callTryFound(java.util.function.BiFunction<LeaseCall, Throwable, Command> answer) {
             leaseCallInFlight = true;
-            CompletableFuture<Boolean> call = CompletableFuture.supplyAsync(
+            CompletableFuture<LeaseCall> call = CompletableFuture.supplyAsync(
                     () -> {
                         try {
-                            return lease.get().tryFound(self);
+                            boolean taken = lease.get().tryFound(self);
+                            return new LeaseCall(taken, taken ? null : describeHolder());
                         } catch (java.sql.SQLException e) {
                             throw new IllegalStateException("founding lease: " + e.getMessage(), e);
                         }
@@ -187,7 +193,7 @@ final class ClusterJoin {
                 // cut a handshake in progress (under load, every tick: the node took minutes to join)
                 return Behaviors.same();
             }
-            String holder = describeHolder();
+            String holder = founded.holder();
             if (settings.seedNodes().isEmpty()) {
                 refuse.accept("a Varve cluster is running on this journal database (" + holder
                         + ") and this node has no seed nodes (varve.cluster.seed-nodes): refusing to start a second"
@@ -205,6 +211,7 @@ final class ClusterJoin {
             return Behaviors.same();
         }
 
+        /** Blocking JDBC: runs only inside {@link #callTryFound}'s call on the blocking-I/O dispatcher. */
         private String describeHolder() {
             try {
                 return lease.get()
@@ -280,24 +287,23 @@ final class ClusterJoin {
 
         /** Renews the lease this node took to found the cluster, while it is not Up yet. */
         private void keepFoundingLease() {
-            callTryFound((held, failure) -> new Kept(held != null && held, failure));
+            callTryFound((call, failure) ->
+                    new Kept(call != null && call.taken(), call == null ? null : call.holder(), failure));
         }
 
         Behavior<Command> onKept(Kept kept) {
-            leaseCallInFlight = false;
             if (kept.failure() != null) {
-                context.getLog()
-                        .warn(
-                                "renewing the founding lease failed: {}",
-                                kept.failure().getMessage());
-            } else if (!kept.held() && !up) {
+                return onRenewed(new Renewed(kept.failure()));
+            }
+            leaseCallInFlight = false;
+            if (!kept.held() && !up) {
                 // ours expired before this node came up and another seed took it: that one founds,
                 // this one must not join itself any more
                 context.getLog()
                         .warn(
                                 "the founding lease was taken by another node while this one started ({}); joining"
                                         + " the other seeds without starting a cluster of my own",
-                                describeHolder());
+                                kept.holder());
                 foundingLease = false;
                 joiningOthers = true;
                 cluster.manager().tell(new JoinSeedNodes(seedAddresses(false)));
