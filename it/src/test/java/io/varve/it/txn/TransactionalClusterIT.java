@@ -151,6 +151,14 @@ class TransactionalClusterIT extends ScriptClusterTest {
                                         == TransactionState.COMPLETE_ABORT))
                         .as("the coordinator that took %s over aborted it at its timeout", abandoned)
                         .isTrue();
+                // the commit was decided (PrepareCommit) when commitTransaction returned; its markers,
+                // one to the partition whose leader died, complete it
+                assertThat(Conditions.awaitTrue(
+                                DEADLINE,
+                                () -> describeTransaction(survivors, carriedOn).state()
+                                        == TransactionState.COMPLETE_COMMIT))
+                        .as("the markers of %s were written and its commit completed", carriedOn)
+                        .isTrue();
                 TransactionDescription committed = describeTransaction(survivors, carriedOn);
                 assertThat(committed.state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
                 assertThat(committed.coordinatorId()).isEqualTo(placement(carriedOn, List.of(1, 3)));
