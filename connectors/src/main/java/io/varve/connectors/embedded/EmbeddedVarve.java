@@ -55,6 +55,17 @@ public final class EmbeddedVarve implements AutoCloseable {
     }
 
     static EmbeddedVarve start(VarveBuilder builder) {
+        ClassPreloader preloader = builder.preloadClasses()
+                ? ClassPreloader.start(EmbeddedVarve.class.getClassLoader())
+                : ClassPreloader.none();
+        try {
+            return startNode(builder);
+        } finally {
+            preloader.stop();
+        }
+    }
+
+    private static EmbeddedVarve startNode(VarveBuilder builder) {
         boolean temporary = builder.dataDir() == null;
         Path dir;
         try {

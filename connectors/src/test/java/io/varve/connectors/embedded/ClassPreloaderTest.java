@@ -1,0 +1,95 @@
+package io.varve.connectors.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.varve.storage.testing.Conditions;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+class ClassPreloaderTest {
+
+    /** Serves {@code list} as the preload list and records every class asked of it. */
+    private static final class RecordingLoader extends ClassLoader {
+        final Set<String> asked = ConcurrentHashMap.newKeySet();
+        private final String list;
+
+        RecordingLoader(String list) {
+            super(ClassPreloaderTest.class.getClassLoader());
+            this.list = list;
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            asked.add(name);
+            return super.loadClass(name, resolve);
+        }
+
+        @Override
+        public InputStream getResourceAsStream(String name) {
+            return ClassPreloader.LIST.equals(name)
+                    ? new ByteArrayInputStream(list.getBytes(StandardCharsets.UTF_8))
+                    : super.getResourceAsStream(name);
+        }
+    }
+
+    @Test
+    void initializesKafkasProtocolThenLoadsEveryListedClassSkippingCommentsAndMissingNames() throws Exception {
+        RecordingLoader loader = new RecordingLoader(String.join(
+                "\n",
+                "# a comment",
+                "java.util.concurrent.ConcurrentSkipListMap",
+                "io.varve.connectors.embedded.NoSuchClassAnywhere",
+                "",
+                "java.util.concurrent.LinkedTransferQueue"));
+        // one preloader per JVM at a time: another test's node start may still be ending its own
+        Conditions.require(Duration.ofSeconds(30), "no other preloader running", () -> !ClassPreloader.running());
+        ClassPreloader preloader = ClassPreloader.start(loader);
+        try {
+            Conditions.require(
+                    Duration.ofSeconds(30),
+                    "the last listed class asked of the loader",
+                    () -> loader.asked.contains("java.util.concurrent.LinkedTransferQueue"));
+            assertEquals(
+                    Set.of(
+                            "java.util.concurrent.ConcurrentSkipListMap",
+                            "io.varve.connectors.embedded.NoSuchClassAnywhere",
+                            "java.util.concurrent.LinkedTransferQueue",
+                            ClassPreloader.INITIALIZED),
+                    loader.asked);
+        } finally {
+            preloader.stop();
+        }
+    }
+
+    /** The shipped list is current: (nearly) every name in it is a class on this class path. */
+    @Test
+    void theShippedListNamesClassesOfThisClassPath() throws IOException {
+        ClassLoader loader = ClassPreloaderTest.class.getClassLoader();
+        List<String> names;
+        try (InputStream in = loader.getResourceAsStream(ClassPreloader.LIST)) {
+            assertTrue(in != null, ClassPreloader.LIST + " is on the class path");
+            names = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                    .lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                    .toList();
+        }
+        long missing = names.stream()
+                .filter(name -> loader.getResource(name.replace('.', '/') + ".class") == null)
+                .count();
+        assertTrue(names.size() > 1_000, "the list names " + names.size() + " classes");
+        assertTrue(
+                missing * 20 < names.size(),
+                missing + " of the list's " + names.size()
+                        + " classes are not on the class path: regenerate it with bench/embedded-class-list.sh");
+    }
+}
