@@ -30,7 +30,9 @@ public final class VarveBuilder {
     private int port;
     private int nodeId = 1;
     private Duration startTimeout = Duration.ofSeconds(60);
-    private boolean preloadClasses = true;
+    /** Off unless the JVM runs with {@code -Dvarve.embedded.preload-classes=true} (see {@link #preloadClasses(boolean)}). */
+    private boolean preloadClasses = Boolean.getBoolean("varve.embedded.preload-classes");
+
     private final Map<String, Object> overrides = new LinkedHashMap<>();
     private Config config = ConfigFactory.empty();
     private final List<NewTopic> topics = new ArrayList<>();
@@ -101,7 +103,8 @@ public final class VarveBuilder {
 
     /**
      * Whether {@link #start()} loads the classes a node's start needs on a second thread while the
-     * node starts (default on: it shortens the start wherever a second core is free; docs/embedded.md).
+     * node starts (default off, or the system property {@code varve.embedded.preload-classes}: its
+     * gain is not established, docs/benchmarks.md; docs/embedded.md).
      */
     public VarveBuilder preloadClasses(boolean preload) {
         this.preloadClasses = preload;
