@@ -13,7 +13,9 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * Asks one transactional id's coordinator entity, with the transport's ask timeout. A request a
+ * Asks one transactional id's coordinator entity, waiting {@code varve.txn.coordinator-ask-timeout}
+ * (below clients' request timeout, so they retry rather than time out when the entity's node died
+ * and its shard has not moved yet). A request a
  * producer (or a partition leader) sends to the coordinator itself goes through {@link
  * #askAsCoordinator}: on a node that does not coordinate the id it fails at once with Kafka's {@link
  * NotCoordinatorException}. {@link #error} turns a failure into the answer: NOT_COORDINATOR, or
@@ -33,7 +35,7 @@ public final class TxnAsk {
         return Ask.ask(
                 coordinators.coordinator(transactionalId),
                 command::apply,
-                context.services().settings().askTimeout(),
+                coordinators.settings().coordinatorAskTimeout(),
                 context.services().scheduler());
     }
 
