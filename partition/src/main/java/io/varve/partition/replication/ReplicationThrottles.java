@@ -54,7 +54,11 @@ public final class ReplicationThrottles {
     }
 
     private static long rate(MetadataImage image, int nodeId, String config) {
-        String value = image.brokerConfigsOf(nodeId).get(config);
+        // the node's own value over the cluster-wide one, without building the merged map per fetch
+        String value = image.brokerConfigs(Integer.toString(nodeId)).get(config);
+        if (value == null) {
+            value = image.brokerConfigs(MetadataImage.CLUSTER_LEVEL).get(config);
+        }
         if (value == null) {
             return ReplicationQuota.UNLIMITED;
         }
