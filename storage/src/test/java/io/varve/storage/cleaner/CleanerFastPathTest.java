@@ -60,6 +60,11 @@ class CleanerFastPathTest {
             second.add(logs.get(i).clean(cleaner(covers[i]), first.get(i).endOffset()));
         }
         assertSameFilesAndFigures(logs, second);
+        assertThat(logs.get(0).batches())
+                .as("the last batches of producers 5, 10 and 20 and the batch at the upper bound stay, emptied")
+                .filteredOn(b -> b.countOrNull() == 0 && !b.isControlBatch())
+                .extracting(RecordBatch::baseOffset)
+                .containsExactly(30L, 31L, 33L, 50L);
     }
 
     private static Cleaner cleaner(long latestOffsetsMaxBits) {
@@ -98,7 +103,7 @@ class CleanerFastPathTest {
         c.append(c.batch(Compression.NONE, 5L, (short) 0, 4, "k1=p30")); // 30: producer 5's last batch
         c.txn(10L, 0, "k2=t31", "k3=t32"); // 31..32 committed
         c.txn(20L, 0, "k4=x33", "k5=x34"); // 33..34 aborted
-        c.put("k8=v35", "k6=v36"); // 35..36
+        c.put("k8=v35", "k1=v36"); // 35..36: producer 5's last batch (30) is superseded, and stays empty
         c.put("k9="); // 37: tombstone
         c.put("k7=v38", "k5="); // 38..39
         c.marker(10L, true); // 40
@@ -107,13 +112,21 @@ class CleanerFastPathTest {
         c.put("tail=1"); // 42, active
     }
 
-    /** More of the same keys after the first cleaning: the clean part is looked up, the dirty part has bits. */
-    private static void more(CompactedLog c) {
+    /**
+     * More of the same keys after the first cleaning (the clean part is looked up, the dirty part has bits),
+     * ending with a batch of keyless records: the last batch before the upper bound, which stays empty.
+     */
+    private static void more(CompactedLog c) throws Exception {
         c.clock.advance(10);
         c.put("k0=w43", "k1=w44");
         c.put("k2=w45", "k3=w46", "k2=w47");
         c.roll();
         c.put("k5=w48", "tail=2");
+        c.log.close();
+        c.with(TopicConfig.CLEANUP_POLICY_CONFIG, "delete").open();
+        c.append(keyless(c, null, null));
+        c.log.close();
+        c.with(TopicConfig.CLEANUP_POLICY_CONFIG, "compact").open();
         c.roll();
         c.put("z=1");
     }
