@@ -14,12 +14,12 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
-import org.apache.pekko.cluster.typed.SelfUp;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
@@ -40,8 +40,10 @@ import org.apache.pekko.cluster.typed.Subscribe;
  *   <li>a node that took the lease renews it every renew interval until it is Up (joining itself
  *       or, when another seed answers first, a running cluster), so that a start slower than the
  *       lease's expiry under load does not let a second seed found another cluster;
- *   <li>once Up: while this node is the oldest Up member (where the controller singleton runs) it
- *       renews the lease every renew interval.
+ *   <li>once Up, the {@link IncarnationFence}: the node that joined itself holding the lease founds
+ *       the cluster's incarnation, the others adopt it; the oldest Up member (where the controller
+ *       singleton runs) renews the lease for its incarnation every renew interval, every other member
+ *       compares it, and the members of a superseded incarnation stop.
  * </ul>
  *
  * Lease calls are JDBC, run on Pekko's blocking-I/O dispatcher and piped back. One per node,
@@ -57,30 +59,46 @@ final class ClusterJoin {
     /** {@code holder} describes who holds the lease when it was not taken (read off the actor too). */
     private record Founded(boolean taken, String holder, Throwable failure) implements Command {}
 
-    private record Renewed(Throwable failure) implements Command {}
-
     /** The answer to renewing the lease taken to found the cluster, while this node is not Up yet. */
     private record Kept(boolean held, String holder, Throwable failure) implements Command {}
 
-    private record Up() implements Command {}
+    /** A member (this node or another) was moved to Up, as the cluster's gossip says. */
+    private record MemberWasUp(Member member) implements Command {}
+
+    /** The answer to founding the cluster's incarnation (empty: the lease was lost). */
+    private record IncarnationFounded(java.util.OptionalLong incarnation, Throwable failure) implements Command {}
+
+    /** The answer to an Up member's check of its incarnation. */
+    private record Checked(IncarnationFence.Check check, Throwable failure) implements Command {}
 
     /** What one {@code tryFound} call found: whether this node holds the lease now, else who does. */
     private record LeaseCall(boolean taken, String holder) {}
 
-    static Behavior<Command> create(ClusterSettings settings, Optional<ClusterLease> lease, Consumer<String> refuse) {
+    /**
+     * @param verified completed once this node knows its cluster's incarnation (at once without a
+     *     shared journal); completed exceptionally when its cluster was superseded
+     */
+    static Behavior<Command> create(
+            ClusterSettings settings,
+            Optional<ClusterLease> lease,
+            Consumer<String> refuse,
+            CompletableFuture<Void> verified) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             Cluster cluster = Cluster.get(context.getSystem());
             cluster.subscriptions()
-                    .tell(Subscribe.create(context.messageAdapter(SelfUp.class, up -> new Up()), SelfUp.class));
+                    .tell(Subscribe.create(
+                            context.messageAdapter(ClusterEvent.MemberUp.class, up -> new MemberWasUp(up.member())),
+                            ClusterEvent.MemberUp.class));
             timers.startTimerWithFixedDelay(new Tick(), settings.leaseRenewInterval());
-            Joining join = new Joining(context, timers, cluster, settings, lease, refuse);
+            Joining join = new Joining(context, timers, cluster, settings, lease, refuse, verified);
             join.start();
             return Behaviors.receive(Command.class)
                     .onMessage(Tick.class, tick -> join.onTick())
                     .onMessage(Founded.class, join::onFounded)
-                    .onMessage(Renewed.class, join::onRenewed)
                     .onMessage(Kept.class, join::onKept)
-                    .onMessage(Up.class, up -> join.onUp())
+                    .onMessage(MemberWasUp.class, join::onMemberUp)
+                    .onMessage(IncarnationFounded.class, f -> join.onIncarnationFounded(f))
+                    .onMessage(Checked.class, c -> join.onIncarnationChecked(c))
                     .build();
         }));
     }
@@ -94,7 +112,9 @@ final class ClusterJoin {
         private final Consumer<String> refuse;
         private final String self;
         private final Executor blocking;
+        private final Optional<IncarnationFence> fence;
         private boolean up;
+        private final List<Member> upBefore = new ArrayList<>();
         private boolean mayFound;
         private boolean foundingLease;
         private boolean leaseCallInFlight;
@@ -106,7 +126,8 @@ final class ClusterJoin {
                 Cluster cluster,
                 ClusterSettings settings,
                 Optional<ClusterLease> lease,
-                Consumer<String> refuse) {
+                Consumer<String> refuse,
+                CompletableFuture<Void> verified) {
             this.context = context;
             this.cluster = cluster;
             this.settings = settings;
@@ -116,6 +137,18 @@ final class ClusterJoin {
             this.blocking = context.getSystem()
                     .dispatchers()
                     .lookup(DispatcherSelector.fromConfig("pekko.actor.default-blocking-io-dispatcher"));
+            this.fence = lease.map(l -> new IncarnationFence(
+                    context,
+                    cluster,
+                    l,
+                    blocking,
+                    settings.leaseExpireAfter(),
+                    verified,
+                    IncarnationFounded::new,
+                    Checked::new));
+            if (lease.isEmpty()) {
+                verified.complete(null);
+            }
         }
 
         void start() {
@@ -160,7 +193,10 @@ final class ClusterJoin {
             CompletableFuture<LeaseCall> call = CompletableFuture.supplyAsync(
                     () -> {
                         try {
-                            boolean taken = lease.get().tryFound(self);
+                            boolean taken = lease.get()
+                                    .tryFound(
+                                            self,
+                                            cluster.selfMember().uniqueAddress().longUid());
                             return new LeaseCall(taken, taken ? null : describeHolder());
                         } catch (java.sql.SQLException e) {
                             throw new IllegalStateException("founding lease: " + e.getMessage(), e);
@@ -253,9 +289,37 @@ final class ClusterJoin {
             return addresses;
         }
 
-        Behavior<Command> onUp() {
+        /**
+         * Tracks the members moved Up before this node. This node founded the cluster when it joined
+         * itself holding the lease: then no member older than itself was Up before it. A node that joined
+         * a running cluster got that cluster's Up members in the gossip that welcomed it, always before
+         * its own move to Up. (The events, not {@code cluster.state()}, which may lag behind them.)
+         */
+        Behavior<Command> onMemberUp(MemberWasUp event) {
+            Member member = event.member();
+            if (!member.uniqueAddress().equals(cluster.selfMember().uniqueAddress())) {
+                if (!up) {
+                    upBefore.add(member);
+                }
+                return Behaviors.same();
+            }
+            if (up) {
+                return Behaviors.same();
+            }
             up = true;
-            context.getLog().info("joined the cluster as {}", self);
+            boolean joinedItself = upBefore.stream().noneMatch(other -> other.isOlderThan(member));
+            context.getLog().info("joined the cluster as {}{}", self, joinedItself ? ", the first member" : "");
+            fence.ifPresent(f -> f.onUp(foundingLease && joinedItself));
+            return Behaviors.same();
+        }
+
+        Behavior<Command> onIncarnationFounded(IncarnationFounded founded) {
+            fence.ifPresent(f -> f.onFound(founded.incarnation(), founded.failure()));
+            return Behaviors.same();
+        }
+
+        Behavior<Command> onIncarnationChecked(Checked checked) {
+            fence.ifPresent(f -> f.onChecked(checked.check(), checked.failure()));
             return Behaviors.same();
         }
 
@@ -269,18 +333,8 @@ final class ClusterJoin {
                 } else if (foundingLease) {
                     keepFoundingLease();
                 }
-            } else if (isOldest()) {
-                leaseCallInFlight = true;
-                CompletableFuture<Void> call = CompletableFuture.runAsync(
-                        () -> {
-                            try {
-                                lease.get().renew(self);
-                            } catch (java.sql.SQLException e) {
-                                throw new IllegalStateException(e.getMessage(), e);
-                            }
-                        },
-                        blocking);
-                context.pipeToSelf(call, (done, failure) -> new Renewed(failure));
+            } else {
+                fence.get().onTick(isOldest());
             }
             return Behaviors.same();
         }
@@ -293,7 +347,12 @@ final class ClusterJoin {
 
         Behavior<Command> onKept(Kept kept) {
             if (kept.failure() != null) {
-                return onRenewed(new Renewed(kept.failure()));
+                leaseCallInFlight = false;
+                context.getLog()
+                        .warn(
+                                "renewing the founding lease failed: {}",
+                                kept.failure().getMessage());
+                return Behaviors.same();
             }
             leaseCallInFlight = false;
             if (!kept.held() && !up) {
@@ -307,17 +366,6 @@ final class ClusterJoin {
                 foundingLease = false;
                 joiningOthers = true;
                 cluster.manager().tell(new JoinSeedNodes(seedAddresses(false)));
-            }
-            return Behaviors.same();
-        }
-
-        Behavior<Command> onRenewed(Renewed renewed) {
-            leaseCallInFlight = false;
-            if (renewed.failure() != null) {
-                context.getLog()
-                        .warn(
-                                "renewing the founding lease failed: {}",
-                                renewed.failure().getMessage());
             }
             return Behaviors.same();
         }

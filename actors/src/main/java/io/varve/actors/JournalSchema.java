@@ -56,6 +56,9 @@ final class JournalSchema {
                 }
                 if (journal.isShared()) {
                     statement.execute(ClusterLease.CREATE_TABLE);
+                    for (String column : ClusterLease.ADD_COLUMNS) {
+                        statement.execute(column);
+                    }
                 }
                 log.debug("journal schema ensured with {} statements from {}", executed, script);
             } finally {

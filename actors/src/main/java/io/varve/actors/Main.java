@@ -10,8 +10,8 @@ import java.io.File;
  * application.conf} in the working directory) with its {@code ${?VARVE_…}} environment overrides,
  * and every module's {@code reference.conf}. Stops cleanly on SIGTERM/Ctrl-C through
  * CoordinatedShutdown (the JVM shutdown hook). Exit status: 0 after a clean stop, 1 when the node
- * refused to start (its message says why), 2 when the cluster downed it (it stops serving at once;
- * start it again to rejoin).
+ * refused to start (its message says why), 2 when the cluster downed it or a newer incarnation of the
+ * cluster superseded its own (it stops serving at once; start it again to rejoin).
  */
 public final class Main {
     private Main() {}
@@ -32,12 +32,13 @@ public final class Main {
             return null;
         });
         node.system().getWhenTerminated().toCompletableFuture().join();
+        if (node.wasDowned()) {
+            // downed, or its cluster was superseded by a newer incarnation on the same journal
+            System.exit(2);
+        }
         if (node.ready().toCompletableFuture().isCompletedExceptionally()) {
             // a refused start (second cluster, node id in use) is a failure for scripts and supervisors
             System.exit(1);
-        }
-        if (node.wasDowned()) {
-            System.exit(2);
         }
     }
 

@@ -58,6 +58,8 @@ public final class NodeGuardian {
      * @param serving completes once the node is registered: the Kafka listener accepts connections from then on
      * @param refuse called with the reason when this node must not start (it would form a second
      *     cluster, or its node id is in use); the node then stops
+     * @param incarnation completes once the node knows its cluster's incarnation (the fence against a
+     *     second cluster on a shared journal, {@link IncarnationFence}); the node serves only then
      */
     static Behavior<Command> create(
             NodeSettings settings,
@@ -66,7 +68,8 @@ public final class NodeGuardian {
             CompletableFuture<NodeServices> nodeServices,
             CompletionStage<?> serving,
             CompletableFuture<InetSocketAddress> bound,
-            Consumer<String> refuse) {
+            Consumer<String> refuse,
+            CompletableFuture<Void> incarnation) {
         return Behaviors.setup(context -> {
             var config = context.getSystem().settings().config();
             Optional<ClusterLease> lease = settings.journal().isShared()
@@ -76,14 +79,15 @@ public final class NodeGuardian {
                             ControllerSettings.fromConfig(config).clusterId(),
                             settings.cluster().leaseExpireAfter()))
                     : Optional.empty();
-            context.spawn(ClusterJoin.create(settings.cluster(), lease, refuse), "cluster-join");
+            context.spawn(ClusterJoin.create(settings.cluster(), lease, refuse, incarnation), "cluster-join");
             TransportSettings transport = TransportSettings.fromConfig(config);
             TopicConfigs topicConfigs = new TopicConfigs(settings.brokerLogDefaults());
             ActorRef<Controller.Command> controller = Controller.initSingleton(
                     context.getSystem(),
                     ControllerSettings.fromConfig(config),
                     new NodeTopicPolicy(topicConfigs),
-                    settings.nodeId());
+                    settings.nodeId(),
+                    incarnation);
             ActorRef<ProducerIdManager.Command> producerIds =
                     context.spawn(ProducerIdManager.create(controller, settings.nodeId()), "producer-ids");
             HostedPartitions hosted = new HostedPartitions();

@@ -74,6 +74,8 @@ public final class VarveNode {
         CompletableFuture<NodeServices> services = new CompletableFuture<>();
         // the listener accepts connections once the node is registered (before, Metadata would list no broker)
         CompletableFuture<Void> serving = new CompletableFuture<>();
+        // with a shared journal: this node's cluster incarnation is known (and not superseded)
+        CompletableFuture<Void> incarnation = new CompletableFuture<>();
         ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
                 NodeGuardian.create(
                         settings,
@@ -82,12 +84,14 @@ public final class VarveNode {
                         services,
                         serving,
                         bound,
-                        reason -> refused.completeExceptionally(new IllegalStateException(reason))),
+                        reason -> refused.completeExceptionally(new IllegalStateException(reason)),
+                        incarnation),
                 ClusterSettings.SYSTEM_NAME,
                 config);
-        String incarnation = Cluster.get(system).selfMember().uniqueAddress().toString();
+        String member = Cluster.get(system).selfMember().uniqueAddress().toString();
         CompletableFuture<InetSocketAddress> ready = bound.thenCompose(
-                        address -> registered(metadata, settings.nodeId(), incarnation, address))
+                        address -> registered(metadata, settings.nodeId(), member, address))
+                .thenCombine(incarnation, (address, known) -> address)
                 .applyToEither(refused, address -> address);
         ready.thenRun(() -> serving.complete(null));
         VarveNode node = new VarveNode(system, ready, settings, services);

@@ -6,6 +6,8 @@ import io.varve.metadata.controller.MembershipWatcher;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -47,9 +49,23 @@ public final class Controller {
      */
     public static ActorRef<Command> initSingleton(
             ActorSystem<?> system, ControllerSettings settings, TopicPolicy policy, int localNodeId) {
+        return initSingleton(system, settings, policy, localNodeId, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * As above; wherever the singleton runs on this node, it handles no command (it persists nothing)
+     * until {@code mayAct} completes: the node's cluster incarnation is known (a shared journal's
+     * fence against a second cluster, {@code docs/cluster.md}).
+     */
+    public static ActorRef<Command> initSingleton(
+            ActorSystem<?> system,
+            ControllerSettings settings,
+            TopicPolicy policy,
+            int localNodeId,
+            CompletionStage<?> mayAct) {
         return ClusterSingleton.get(system)
                 .init(SingletonActor.of(
-                        ControllerBehavior.create(settings, policy, localNodeId, true), SINGLETON_NAME));
+                        ControllerBehavior.create(settings, policy, localNodeId, true, mayAct), SINGLETON_NAME));
     }
 
     /** Every command crosses nodes (the singleton may live elsewhere). */
@@ -179,6 +195,9 @@ public final class Controller {
 
     /** Sent by a recovered controller to itself: record the activation and push full images. */
     public record Activate() implements Command {}
+
+    /** Sent by the controller to itself once its node's cluster incarnation is known: it may act. */
+    public record MayAct() implements Command {}
 
     /**
      * Controlled shutdown (Kafka's ControlledShutdown, or KRaft's heartbeat with wantShutDown): the

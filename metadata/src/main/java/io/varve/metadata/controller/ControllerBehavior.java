@@ -20,6 +20,7 @@ import io.varve.metadata.Controller.GroupConfigs;
 import io.varve.metadata.Controller.ListReassignments;
 import io.varve.metadata.Controller.ListenersChanged;
 import io.varve.metadata.Controller.LiveMembers;
+import io.varve.metadata.Controller.MayAct;
 import io.varve.metadata.Controller.MetadataPush;
 import io.varve.metadata.Controller.OperationResult;
 import io.varve.metadata.Controller.ProducerIdBlock;
@@ -42,6 +43,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -91,6 +94,8 @@ public final class ControllerBehavior
     private Set<String> liveIncarnations = Set.of();
 
     private boolean active;
+    /** The node may act as the cluster's controller: its cluster incarnation is known (see {@link #create}). */
+    private boolean mayAct;
 
     private ControllerBehavior(
             ActorContext<Command> context,
@@ -98,7 +103,8 @@ public final class ControllerBehavior
             ControllerSettings settings,
             TopicPolicy policy,
             int localNodeId,
-            boolean clusterMode) {
+            boolean clusterMode,
+            CompletionStage<?> mayAct) {
         // a failed journal write restarts the controller, which replays; its membership watcher (a
         // child) must live on, or members that join later are never live to it (chaos F4), and the
         // restart cancels its timers, which recovery starts again
@@ -118,6 +124,13 @@ public final class ControllerBehavior
         this.brokers = new BrokerLifecycle(elections);
         this.shutdowns = new ControlledShutdowns(elections);
         this.isrChanges = new IsrChangePlanner(shutdowns, elections);
+        CompletableFuture<?> gate = mayAct.toCompletableFuture();
+        this.mayAct = gate.isDone() && !gate.isCompletedExceptionally();
+        if (!this.mayAct) {
+            // never completed when the node's cluster was superseded: it stops, and this controller never acts
+            ActorRef<Command> self = context.getSelf();
+            gate.thenRun(() -> self.tell(new MayAct()));
+        }
     }
 
     /**
@@ -127,6 +140,21 @@ public final class ControllerBehavior
      */
     public static Behavior<Command> create(
             ControllerSettings settings, TopicPolicy policy, int localNodeId, boolean clusterMode) {
+        return create(settings, policy, localNodeId, clusterMode, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * As above; the controller recovers at once but stashes every command (so it persists nothing, and
+     * records no activation) until {@code mayAct} completes: on a shared journal, when its node knows
+     * the incarnation of its cluster, so the controller of a cluster that lost the founding lease
+     * before founding never writes to the journal.
+     */
+    public static Behavior<Command> create(
+            ControllerSettings settings,
+            TopicPolicy policy,
+            int localNodeId,
+            boolean clusterMode,
+            CompletionStage<?> mayAct) {
         return Behaviors.withTimers(timers -> Behaviors.setup(context -> {
             if (clusterMode) {
                 context.spawn(MembershipWatcher.create(context.getSelf()), "membership");
@@ -136,7 +164,7 @@ public final class ControllerBehavior
                                 Set.copyOf(listing.getServiceInstances(MetadataListener.SERVICE_KEY))));
                 context.getSystem().receptionist().tell(Receptionist.subscribe(MetadataListener.SERVICE_KEY, listings));
             }
-            return new ControllerBehavior(context, timers, settings, policy, localNodeId, clusterMode);
+            return new ControllerBehavior(context, timers, settings, policy, localNodeId, clusterMode, mayAct);
         }));
     }
 
@@ -154,6 +182,11 @@ public final class ControllerBehavior
     public CommandHandlerWithReply<Command, ControllerEvent, ControllerState> commandHandler() {
         return newCommandHandlerWithReplyBuilder()
                 .forAnyState()
+                .onCommand(MayAct.class, (state, c) -> {
+                    mayAct = true;
+                    return Effect().none().thenNoReply().thenUnstashAll();
+                })
+                .onCommand(c -> !mayAct, (state, c) -> Effect().stash())
                 .onCommand(CreateTopics.class, this::onCreateTopics)
                 .onCommand(DeleteTopics.class, this::onDeleteTopics)
                 .onCommand(CreatePartitions.class, this::onCreatePartitions)

@@ -1,11 +1,9 @@
 package io.varve.metadata.controller;
 
 import static io.varve.metadata.TestImages.BROKER_1;
-import static io.varve.metadata.TestImages.BROKER_2;
 import static io.varve.metadata.TestImages.incarnation;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.varve.metadata.BrokerInfo;
 import io.varve.metadata.Controller;
 import io.varve.metadata.Controller.AlterPartition;
 import io.varve.metadata.Controller.AlterPartitionResult;
@@ -18,14 +16,11 @@ import io.varve.metadata.Controller.ElectionType;
 import io.varve.metadata.Controller.IsrMember;
 import io.varve.metadata.Controller.LiveMembers;
 import io.varve.metadata.PartitionRegistration;
-import io.varve.metadata.controller.ControllerEvent.BrokerRegistered;
 import io.varve.metadata.controller.ControllerEvent.PartitionChange;
 import io.varve.metadata.controller.ControllerEvent.PartitionsChanged;
-import io.varve.metadata.controller.ControllerEvent.TopicCreated;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
@@ -43,28 +38,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 class LeaderMovesTest {
     private static final ActorTestKit TEST_KIT = ActorTestKit.create(ControllerTestKit.config());
-    private static final BrokerInfo BROKER_3 = new BrokerInfo(3, "127.0.0.3", 9092, null);
-    private static final Uuid ORDERS = new Uuid(7, 7);
 
     private EventSourcedBehaviorTestKit<Controller.Command, ControllerEvent, ControllerState> controller;
 
     @BeforeEach
     void start() {
-        controller = ControllerTestKit.create(TEST_KIT.system());
-        controller.clear();
-        controller.initialize(
-                new BrokerRegistered(BROKER_1, incarnation(1)),
-                new BrokerRegistered(BROKER_2, incarnation(2)),
-                new BrokerRegistered(BROKER_3, incarnation(3)),
-                new TopicCreated(
-                        "orders",
-                        ORDERS,
-                        Map.of(
-                                0, new PartitionRegistration(0, List.of(1, 2, 3), List.of(1, 2, 3), 1, 4, 6),
-                                1, new PartitionRegistration(1, List.of(2, 3, 1), List.of(3, 1), 3, 2, 2),
-                                2, new PartitionRegistration(2, List.of(1, 2, 3), List.of(1), 1, 0, 0)),
-                        Map.of()));
-        controller.runCommand(new LiveMembers(Set.of(incarnation(1), incarnation(2), incarnation(3))));
+        controller = ControllerTestKit.withOrders(
+                TEST_KIT.system(),
+                3,
+                Map.of(
+                        0, new PartitionRegistration(0, List.of(1, 2, 3), List.of(1, 2, 3), 1, 4, 6),
+                        1, new PartitionRegistration(1, List.of(2, 3, 1), List.of(3, 1), 3, 2, 2),
+                        2, new PartitionRegistration(2, List.of(1, 2, 3), List.of(1), 1, 0, 0)));
     }
 
     @AfterAll
