@@ -15,9 +15,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -29,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -56,6 +59,13 @@ class ReassignmentIT extends ScriptClusterTest {
     private static final String REASSIGN = "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
     private static final String LOG_DIRS = "org.apache.kafka.tools.LogDirsCommand";
     private static final String SEGMENT = "00000000000000000000.log";
+    /** 1 MB/s, as {@code --throttle 1000000}. */
+    private static final long THROTTLE = 1_000_000;
+    /** About 12 MB: some 12 s at the throttle, well under a second without it on an idle machine. */
+    private static final int THROTTLED_RECORDS = 1_200;
+
+    private static final List<String> THROTTLE_RATES =
+            List.of("leader.replication.throttled.rate", "follower.replication.throttled.rate");
     private static final String EXTRA_CONFIG =
             """
             varve.controller.auto-leader-rebalance.enable = off
@@ -122,6 +132,104 @@ class ReassignmentIT extends ScriptClusterTest {
 
     @Test
     @Order(2)
+    void aThrottledMoveCatchesUpAtTheThrottleAndVerifyRemovesTheThrottles() throws Exception {
+        String topic = "throttled";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2)))))
+                .all()
+                .get();
+        produceIncompressible(topic, THROTTLED_RECORDS);
+        long bytes = Files.size(logDir(1, tp).resolve(SEGMENT));
+
+        Path plan = writePlan(Map.of(tp, List.of(1, 3)));
+        long started = System.nanoTime();
+        ChildJvm.Result executed = reassign(plan, "--execute", "--throttle", Long.toString(THROTTLE));
+        assertThat(executed.exitCode()).as(executed.toString()).isZero();
+        assertThat(executed.stdout())
+                .contains("Warning: You must run --verify periodically")
+                .contains("The inter-broker throttle limit was set to " + THROTTLE + " B/s")
+                .contains("Successfully started partition reassignment for " + tp);
+        // what the tool set: the moving partition's sources lead throttled, its new replica follows
+        // throttled, and every broker of the move has both rates
+        assertThat(topicConfig(topic, "leader.replication.throttled.replicas").value())
+                .isEqualTo("0:1,0:2");
+        assertThat(topicConfig(topic, "follower.replication.throttled.replicas").value())
+                .isEqualTo("0:3");
+        for (int node = 1; node <= 3; node++) {
+            for (String rate : THROTTLE_RATES) {
+                ConfigEntry entry = brokerConfig(node, rate);
+                assertThat(entry.value()).as("%s of node %d", rate, node).isEqualTo(Long.toString(THROTTLE));
+                assertThat(entry.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG);
+            }
+        }
+
+        Conditions.require(
+                DEADLINE, "node 3 in the ISR of " + tp, () -> describe(topic).partitions().get(0).isr().stream()
+                        .anyMatch(node -> node.id() == 3));
+        double throttledSeconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf(
+                "ReassignmentIT: throttled catch-up of %d bytes in %.1f s (%.2f MB/s, throttle %.2f MB/s)%n",
+                bytes, throttledSeconds, bytes / throttledSeconds / 1e6, THROTTLE / 1e6);
+        // the leader's quota lets through at most one second's credit and one fetch (1 MiB) beyond
+        // the rate, so this many bytes cannot arrive in less than about (bytes - 2.1 MB) / rate; the
+        // bound asserted is half the nominal time, far below that, so a slow machine cannot fail it
+        assertThat(throttledSeconds)
+                .as("catch-up of %d bytes at %d B/s", bytes, THROTTLE)
+                .isGreaterThan(bytes / (2.0 * THROTTLE));
+
+        Conditions.require(DEADLINE, "--verify reports the throttled move completed", () -> reassign(plan, "--verify")
+                .stdout()
+                .contains("Reassignment of partition " + tp + " is completed."));
+        ChildJvm.Result verified = reassign(plan, "--verify");
+        assertThat(verified.stdout())
+                .contains("Clearing broker-level throttles on brokers 1,2,3")
+                .contains("Clearing topic-level throttles on topic " + topic);
+        for (String list :
+                List.of("leader.replication.throttled.replicas", "follower.replication.throttled.replicas")) {
+            ConfigEntry entry = topicConfig(topic, list);
+            assertThat(entry.value()).as(list).isEmpty();
+            assertThat(entry.source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+        }
+        for (int node = 1; node <= 3; node++) {
+            for (String rate : THROTTLE_RATES) {
+                // no dynamic value left: Varve lists an unset dynamic key only when asked by name
+                ConfigEntry entry = brokerConfig(node, rate);
+                assertThat(entry == null || entry.source() == ConfigEntry.ConfigSource.DEFAULT_CONFIG)
+                        .as("%s of node %d after --verify: %s", rate, node, entry)
+                        .isTrue();
+            }
+        }
+        assertThat(describe(topic).partitions().get(0).replicas())
+                .extracting(Node::id)
+                .containsExactly(1, 3);
+        Conditions.require(DEADLINE, "node 2's log of " + tp + " deleted", () -> !Files.exists(logDir(2, tp)));
+        Conditions.require(
+                DEADLINE,
+                "node 3's segment byte-identical to the leader's",
+                () -> Arrays.equals(
+                        Files.readAllBytes(logDir(1, tp).resolve(SEGMENT)),
+                        Files.readAllBytes(logDir(3, tp).resolve(SEGMENT))));
+
+        // the same bytes moved back to node 2 without a throttle, for the figure in the log
+        Path back = writePlan(Map.of(tp, List.of(1, 2)));
+        long unthrottledStart = System.nanoTime();
+        ChildJvm.Result moveBack = reassign(back, "--execute");
+        assertThat(moveBack.exitCode()).as(moveBack.toString()).isZero();
+        Conditions.require(
+                DEADLINE, "node 2 in the ISR of " + tp, () -> describe(topic).partitions().get(0).isr().stream()
+                        .anyMatch(node -> node.id() == 2));
+        double unthrottledSeconds = (System.nanoTime() - unthrottledStart) / 1e9;
+        System.out.printf(
+                "ReassignmentIT: unthrottled catch-up of the same %d bytes in %.1f s (%.2f MB/s)%n",
+                bytes, unthrottledSeconds, bytes / unthrottledSeconds / 1e6);
+        Conditions.require(
+                DEADLINE,
+                "the move back completed",
+                () -> admin.listPartitionReassignments().reassignments().get().isEmpty());
+    }
+
+    @Test
+    @Order(3)
     void aFourthNodeTakesOverEveryPartitionOfADecommissionedNode() throws Exception {
         String topic = "scaled";
         admin.createTopics(List.of(new NewTopic(topic, 2, (short) 3))).all().get();
@@ -177,14 +285,49 @@ class ReassignmentIT extends ScriptClusterTest {
 
     // ---- helpers ----
 
-    private static ChildJvm.Result reassign(Path plan, String action) throws Exception {
-        return KafkaTools.run(
-                REASSIGN,
-                "--bootstrap-server",
-                cluster.bootstrapServers(),
-                "--reassignment-json-file",
-                plan.toString(),
-                action);
+    private static ChildJvm.Result reassign(Path plan, String... action) throws Exception {
+        List<String> args = new ArrayList<>(
+                List.of("--bootstrap-server", cluster.bootstrapServers(), "--reassignment-json-file", plan.toString()));
+        args.addAll(List.of(action));
+        return KafkaTools.run(REASSIGN, args.toArray(new String[0]));
+    }
+
+    /** {@code count} records of 10,000 random letters (so the log holds about 10 kB a record). */
+    private static void produceIncompressible(String topic, int count) throws Exception {
+        Random random = new Random(73);
+        try (KafkaProducer<String, String> producer = cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
+            for (int i = 0; i < count; i++) {
+                StringBuilder value = new StringBuilder(10_000);
+                for (int c = 0; c < 10_000; c++) {
+                    value.append((char) ('a' + random.nextInt(26)));
+                }
+                producer.send(new ProducerRecord<>(topic, 0, "k" + i, value.toString()));
+            }
+            producer.flush();
+        }
+        try (KafkaConsumer<String, String> consumer = cluster.consumer(Map.of())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            assertThat(consumer.endOffsets(List.of(tp), Duration.ofSeconds(60)).get(tp))
+                    .isEqualTo(count);
+        }
+    }
+
+    private static ConfigEntry topicConfig(String topic, String name) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return admin.describeConfigs(List.of(resource))
+                .all()
+                .get()
+                .get(resource)
+                .get(name);
+    }
+
+    private static ConfigEntry brokerConfig(int node, String name) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(node));
+        return admin.describeConfigs(List.of(resource))
+                .all()
+                .get()
+                .get(resource)
+                .get(name);
     }
 
     /** The reassignment JSON file of {@code kafka-reassign-partitions.sh}. */

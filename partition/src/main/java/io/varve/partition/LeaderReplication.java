@@ -64,9 +64,19 @@ final class LeaderReplication {
         this.state = state;
         this.replication = replica.replication();
         this.alterAnswers = context.messageAdapter(AlterPartitionResult.class, AlterPartitionAnswered::new);
-        if (!replication.isStandalone() && replica.registration().replicas().size() > 1) {
+        maybeStartIsrCheck(replica.registration());
+    }
+
+    /**
+     * Starts the ISR check timer once the partition has followers: at leadership, and when a
+     * registration of the same leader epoch adds replicas (a reassignment of a single-replica
+     * partition keeps its leader and epoch, so without this its new replicas were never checked).
+     */
+    private void maybeStartIsrCheck(PartitionRegistration registration) {
+        IsrTimerKey key = new IsrTimerKey();
+        if (!replication.isStandalone() && registration.replicas().size() > 1 && !timers.isTimerActive(key)) {
             Duration interval = replication.settings().replicaLagTimeMax().dividedBy(2);
-            timers.startTimerWithFixedDelay(new IsrTimerKey(), new IsrCheck(), interval);
+            timers.startTimerWithFixedDelay(key, new IsrCheck(), interval);
         }
     }
 
@@ -300,6 +310,7 @@ final class LeaderReplication {
 
     /** A newer registration arrived through the metadata: whatever was in flight is settled. */
     void onRegistration(PartitionRegistration registration) {
+        maybeStartIsrCheck(registration);
         if (inFlight != null && registration.isr().containsAll(inFlight) && inFlight.containsAll(registration.isr())) {
             inFlight = null;
             state.pendingAddition(-1);

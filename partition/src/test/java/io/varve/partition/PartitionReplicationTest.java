@@ -183,6 +183,25 @@ class PartitionReplicationTest extends PartitionActorTestBase {
     }
 
     @Test
+    void aSingleReplicaPartitionGivenFollowersAtTheSameEpochChecksItsIsrFromThenOn() {
+        fx.replication = replication(Duration.ofMillis(400));
+        fx.registration = new PartitionRegistration(TP.partition(), List.of(1), List.of(1), NODE, 5, 3);
+        ActorRef<Command> partition = fx.spawn();
+        fx.append(partition, batch("a", 3, System.currentTimeMillis()), 1);
+        // a reassignment [1] -> [1,2] completed: same leader and epoch, follower 2 in the ISR
+        PartitionRegistration moved =
+                new PartitionRegistration(TP.partition(), List.of(1, 2), List.of(1, 2), NODE, 5, 5);
+        fx.registration = moved;
+        partition.tell(new UpdateRegistration(moved, LogConfig.fromMap(Map.of())));
+
+        // follower 2 never fetches: the leader must notice, as it would at any other leadership
+        AlterPartition shrink = controller.expectMessageClass(AlterPartition.class, Duration.ofSeconds(5));
+
+        assertThat(shrink.newIsr()).extracting(IsrMember::brokerId).containsExactly(1);
+        assertThat(shrink.partitionEpoch()).isEqualTo(5);
+    }
+
+    @Test
     void aFollowerFollowsItsLeaderAppendsItsBatchesAndTruncatesToItsLineage() {
         fx.registration = registration(List.of(1, 2), 2, 4, 0);
         ActorRef<Command> partition = fx.spawn();

@@ -13,6 +13,9 @@ import java.time.Duration;
  * @param idExpiration {@code transactional.id.expiration.ms}: an idle id is forgotten after this
  * @param requestTimeout how long the coordinator waits for a partition leader or group coordinator
  *     to answer a marker, and a partition leader for the coordinator to verify an append
+ * @param coordinatorAskTimeout how long a partition leader or the transport waits for a coordinator
+ *     entity before answering a retriable error (below clients' {@code request.timeout.ms}, so a
+ *     coordinator lost with its node costs a retry, not the client's request timeout)
  * @param markerRetryBackoff the wait before markers that failed with a retriable error are sent
  *     again
  * @param addPartitionsRetryBackoff with transaction version 2, how long a leader waits before asking
@@ -34,6 +37,7 @@ public record TxnSettings(
         Duration maxTimeout,
         Duration idExpiration,
         Duration requestTimeout,
+        Duration coordinatorAskTimeout,
         Duration markerRetryBackoff,
         Duration addPartitionsRetryBackoff,
         Duration addPartitionsRetryTimeout,
@@ -54,6 +58,7 @@ public record TxnSettings(
                 c.getDuration("max-timeout"),
                 c.getDuration("transactional-id-expiration"),
                 c.getDuration("request-timeout"),
+                c.getDuration("coordinator-ask-timeout"),
                 c.getDuration("marker-retry-backoff"),
                 c.getDuration("add-partitions-retry-backoff"),
                 c.getDuration("add-partitions-retry-timeout"),

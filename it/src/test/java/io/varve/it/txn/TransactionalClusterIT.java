@@ -142,6 +142,7 @@ class TransactionalClusterIT extends ScriptClusterTest {
             log.info("killed node {}: coordinator of {} and {}, leader of {}-1", victim, carriedOn, abandoned, topic);
             sendValues(producer, topic, "b", 10, 20);
             producer.commitTransaction();
+            long committedAt = System.nanoTime();
             log.info("{} committed after the failover", carriedOn);
             try (Admin survivors = survivorsAdmin(victim)) {
                 // the abandoned producer stays open and silent: only its timeout may end its transaction
@@ -159,6 +160,10 @@ class TransactionalClusterIT extends ScriptClusterTest {
                                         == TransactionState.COMPLETE_COMMIT))
                         .as("the markers of %s were written and its commit completed", carriedOn)
                         .isTrue();
+                log.info(
+                        "{} reached CompleteCommit within {} ms of commitTransaction's return",
+                        carriedOn,
+                        Duration.ofNanos(System.nanoTime() - committedAt).toMillis());
                 TransactionDescription committed = describeTransaction(survivors, carriedOn);
                 assertThat(committed.state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
                 assertThat(committed.coordinatorId()).isEqualTo(placement(carriedOn, List.of(1, 3)));

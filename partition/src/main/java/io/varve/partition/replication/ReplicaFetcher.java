@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * AppendAsFollower}), a diverging epoch to truncate to ({@link TruncateToEpoch}), an out-of-range
  * offset to reset ({@link ResetOutOfRange}); the next fetch starts where the partition says its log
  * ends. A partition the leader refuses (not leader yet, stale epoch) pauses briefly; a connection
- * failure pauses the whole fetcher for {@code fetch-backoff}.
+ * failure pauses the whole fetcher for {@code fetch-backoff}. A throttled partition ({@link
+ * FollowerThrottle}) is left out of fetches while the node's follower quota is spent.
  *
  * <p>Partitions are added and removed by {@link ReplicaFetchers} through a queue the thread drains
  * between fetches; everything else is confined to the thread.
@@ -64,6 +65,7 @@ final class ReplicaFetcher implements Runnable {
     private final LinkedBlockingQueue<Object> changes = new LinkedBlockingQueue<>();
     private final Map<TopicPartition, FetchState> partitions = new LinkedHashMap<>();
     private final LeaderConnection connection;
+    private final FollowerThrottle throttle;
     private final Thread thread;
     private volatile boolean running = true;
     private boolean failing;
@@ -90,8 +92,14 @@ final class ReplicaFetcher implements Runnable {
     }
 
     private ReplicaFetcher(
-            int localNodeId, int leaderId, MetadataCache metadata, ReplicationSettings settings, Scheduler scheduler) {
+            int localNodeId,
+            int leaderId,
+            MetadataCache metadata,
+            ReplicationSettings settings,
+            Scheduler scheduler,
+            ReplicationQuota followerQuota) {
         this.localNodeId = localNodeId;
+        this.throttle = new FollowerThrottle(localNodeId, followerQuota);
         this.leaderId = leaderId;
         this.metadata = metadata;
         this.settings = settings;
@@ -101,9 +109,16 @@ final class ReplicaFetcher implements Runnable {
         thread.setDaemon(true);
     }
 
+    /** Starts the fetcher's thread; {@code followerQuota} is the node's, shared by its fetchers. */
     static ReplicaFetcher start(
-            int localNodeId, int leaderId, MetadataCache metadata, ReplicationSettings settings, Scheduler scheduler) {
-        ReplicaFetcher fetcher = new ReplicaFetcher(localNodeId, leaderId, metadata, settings, scheduler);
+            int localNodeId,
+            int leaderId,
+            MetadataCache metadata,
+            ReplicationSettings settings,
+            Scheduler scheduler,
+            ReplicationQuota followerQuota) {
+        ReplicaFetcher fetcher =
+                new ReplicaFetcher(localNodeId, leaderId, metadata, settings, scheduler, followerQuota);
         fetcher.thread.start();
         return fetcher;
     }
@@ -162,10 +177,17 @@ final class ReplicaFetcher implements Runnable {
     private void fetchOnce() throws IOException, InterruptedException {
         long nowMs = System.currentTimeMillis();
         applyChanges(nextWakeUpMs(nowMs));
+        throttle.refresh(metadata.image());
         Map<TopicPartition, FetchState> ready = new LinkedHashMap<>();
         partitions.forEach((tp, state) -> {
-            if (state.delayedUntilMs <= System.currentTimeMillis()) {
-                ready.put(tp, state);
+            long now = System.currentTimeMillis();
+            if (state.delayedUntilMs <= now) {
+                long holdBackMs = throttle.holdBackMs(tp);
+                if (holdBackMs > 0) {
+                    state.delayedUntilMs = now + holdBackMs;
+                } else {
+                    ready.put(tp, state);
+                }
             }
         });
         if (ready.isEmpty()) {
@@ -272,6 +294,7 @@ final class ReplicaFetcher implements Runnable {
                     return Optional.empty();
                 }
                 state.lastHighWatermark = data.highWatermark();
+                throttle.fetched(tp, records.sizeInBytes());
                 MemoryRecords memory = (MemoryRecords) records;
                 return Optional.of(ask(
                         state,

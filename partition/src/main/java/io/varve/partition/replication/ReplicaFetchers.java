@@ -59,6 +59,9 @@ public final class ReplicaFetchers {
         private final MetadataCache metadata;
         private final ReplicationSettings settings;
         private final Map<Integer, ReplicaFetcher> byLeader = new HashMap<>();
+        /** The node's follower throttle, shared by its fetchers. */
+        private final ReplicationQuota followerQuota = new ReplicationQuota();
+
         private final Map<TopicPartition, Follow> following = new HashMap<>();
 
         Fetchers(ActorContext<Command> context, int localNodeId, MetadataCache metadata, ReplicationSettings settings) {
@@ -94,7 +97,8 @@ public final class ReplicaFetchers {
                     leaderId,
                     metadata,
                     settings,
-                    context.getSystem().scheduler());
+                    context.getSystem().scheduler(),
+                    followerQuota);
         }
 
         private Behavior<Command> onUnfollow(Unfollow unfollow) {

@@ -3,12 +3,10 @@ package io.varve.storage.cleaner;
 import io.varve.storage.log.CleanedSegment;
 import io.varve.storage.log.LogSegment;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MemoryRecords.FilterResult;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.utils.internals.BufferSupplier;
@@ -20,13 +18,15 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  *
  * <ol>
  *   <li><b>Map</b>: the dirty segments are read in offset order and every keyed record's offset is put
- *       in the {@link KeyOffsetMap} (records of aborted transactions are skipped). When the map is full
+ *       in the {@link KeyOffsetMap} (records of aborted transactions are skipped), and {@link
+ *       LatestOffsets} marks the offsets that hold their key's latest value so far. When the map is full
  *       the pass stops: the cleaning then covers only the offsets mapped ({@code endOffset}), and the
  *       next cleaning starts there (cleaning in passes, with bounded memory).
  *   <li><b>Rewrite</b>: every segment below {@code endOffset} (the clean part too: a newer value in the
  *       dirty part supersedes an older one there) is grouped ({@link SegmentGrouper}) and each group is
  *       filtered into one new segment through {@link CleanerRecordFilter}, keeping offsets, timestamps
- *       and batch headers.
+ *       and batch headers. A record of the dirty part is decided by its bit, with no second MD5; a batch
+ *       with no bit set (every record superseded) is passed over without reading its records.
  * </ol>
  *
  * The map gets {@code dedupeBufferBytes} (this thread's share of {@code log.cleaner.dedupe.buffer.size})
@@ -36,13 +36,17 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  * <p>Not thread-safe: one per cleaner thread, reused across cleanings.
  */
 public final class Cleaner {
+    /** {@link LatestOffsets} may take up to this fraction (1/16) of the dedupe buffer's size on top of it. */
+    private static final long LATEST_OFFSETS_SHARE = 16;
+
     private final long dedupeBufferBytes;
     private final KeyOffsetMap map;
+    private final LatestOffsets latest = new LatestOffsets();
     private final SegmentReader reader;
     private final CleanerThrottler throttler;
-    private final int ioBufferBytes;
+    private final long latestOffsetsMaxBits;
     private final BufferSupplier decompression = BufferSupplier.create();
-    private ByteBuffer writeBuffer;
+    private final ChunkRewriter rewriter;
 
     /**
      * @param dedupeBufferBytes memory for the offset map
@@ -56,6 +60,23 @@ public final class Cleaner {
             int ioBufferBytes,
             int maxIoBufferBytes,
             CleanerThrottler throttler) {
+        this(
+                dedupeBufferBytes,
+                loadFactor,
+                ioBufferBytes,
+                maxIoBufferBytes,
+                throttler,
+                dedupeBufferBytes * 8 / LATEST_OFFSETS_SHARE);
+    }
+
+    /** As above, with {@link LatestOffsets} covering at most {@code latestOffsetsMaxBits} offsets (tests: 0). */
+    Cleaner(
+            long dedupeBufferBytes,
+            double loadFactor,
+            int ioBufferBytes,
+            int maxIoBufferBytes,
+            CleanerThrottler throttler,
+            long latestOffsetsMaxBits) {
         if (KeyOffsetMap.slotsFor(dedupeBufferBytes) * loadFactor < 1) {
             throw new IllegalArgumentException("a dedupe buffer of " + dedupeBufferBytes + " bytes at load factor "
                     + loadFactor + " cannot hold a single key; raise log.cleaner.dedupe.buffer.size");
@@ -64,8 +85,8 @@ public final class Cleaner {
         this.map = new KeyOffsetMap(loadFactor);
         this.reader = new SegmentReader(ioBufferBytes, maxIoBufferBytes);
         this.throttler = throttler;
-        this.ioBufferBytes = ioBufferBytes;
-        this.writeBuffer = ByteBuffer.allocateDirect(ioBufferBytes);
+        this.latestOffsetsMaxBits = latestOffsetsMaxBits;
+        this.rewriter = new ChunkRewriter(ioBufferBytes, decompression, throttler);
     }
 
     /**
@@ -78,6 +99,10 @@ public final class Cleaner {
         CleanerStats stats = new CleanerStats();
         CleanableRange range = snapshot.range();
         map.reset(slotsFor(range));
+        latest.reset(
+                range.firstDirtyOffset(),
+                range.firstUncleanableOffset() - range.firstDirtyOffset(),
+                latestOffsetsMaxBits);
         buildOffsetMap(snapshot, stats, aborted);
         long endOffset = map.latestOffset() + 1;
         stats.mapDone(map);
@@ -172,14 +197,23 @@ public final class Cleaner {
         } else if (transactions.onBatchRead(batch)) {
             stats.mapRecordsRead += batch.countOrNull();
         } else {
+            int keylessSincePut = 0;
             try (CloseableIterator<Record> records = batch.streamingIterator(decompression)) {
                 while (records.hasNext()) {
                     Record record = records.next();
-                    if (record.hasKey() && record.offset() >= firstDirty) {
-                        if (map.isFull()) {
-                            return true;
+                    long offset = record.offset();
+                    if (offset >= firstDirty) {
+                        if (record.hasKey()) {
+                            if (map.isFull()) {
+                                stats.keylessRecords -= keylessSincePut; // past the map's end: they stay
+                                return true;
+                            }
+                            latest.onPut(offset, map.put(record.key(), offset));
+                            keylessSincePut = 0;
+                        } else if (latest.covers(offset)) {
+                            stats.keylessRecords++; // dropped; the rewrite does not look at covered ones
+                            keylessSincePut++;
                         }
-                        map.put(record.key(), record.offset());
                     }
                     stats.mapRecordsRead++;
                 }
@@ -211,6 +245,7 @@ public final class Cleaner {
                 snapshot.nowMs(),
                 snapshot.config().deleteRetentionMs(),
                 map,
+                latest,
                 transactions,
                 snapshot.activeProducers(),
                 range.firstUncleanableOffset(),
@@ -270,41 +305,22 @@ public final class Cleaner {
                 checkAborted(snapshot, aborted);
                 MemoryRecords records = reader.read(segment.channel(), position, segment.size());
                 throttler.maybeThrottle(records.sizeInBytes());
-                writeBuffer.clear();
-                FilterResult result = records.filterTo(
-                        filter, writeBuffer, decompression, snapshot.config().maxMessageBytes());
-                stats.recordsRead += result.messagesRead();
-                stats.bytesRead += result.bytesRead();
-                stats.recordsWritten += result.messagesRetained();
-                stats.bytesWritten += result.bytesRetained();
-                ByteBuffer output = result.outputBuffer();
-                if (output.position() > 0) {
-                    output.flip();
-                    cleaned.append(MemoryRecords.readableRecords(output));
-                    throttler.maybeThrottle(output.limit());
-                }
-                if (result.bytesRead() == 0) {
+                int consumed = rewriter.rewrite(
+                        records, cleaned, filter, stats, snapshot.config().maxMessageBytes());
+                if (consumed == 0) {
                     reader.grow(
                             records,
                             position,
                             segment.size(),
                             snapshot.config().maxMessageBytes(),
                             name(snapshot, segment));
-                    growWriteBuffer();
+                    rewriter.growTo(reader.capacity());
                 }
-                position += result.bytesRead();
+                position += consumed;
             }
         } finally {
             reader.restore();
-            if (writeBuffer.capacity() > ioBufferBytes) {
-                writeBuffer = ByteBuffer.allocateDirect(ioBufferBytes);
-            }
-        }
-    }
-
-    private void growWriteBuffer() {
-        if (writeBuffer.capacity() < reader.capacity()) {
-            writeBuffer = ByteBuffer.allocateDirect(reader.capacity());
+            rewriter.restore();
         }
     }
 

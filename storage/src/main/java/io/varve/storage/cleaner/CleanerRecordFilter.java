@@ -20,7 +20,8 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * log's offsets stay known); otherwise dropped when it ends up empty.
  *
  * <p>A record: kept when past what the offset map covers (a later pass cleans it), or when it holds the
- * latest offset of its key and has a value, or is a tombstone whose batch has no delete horizon yet or
+ * latest offset of its key (its bit in {@link LatestOffsets} where that covers it, else a map lookup) and has
+ * a value, or is a tombstone whose batch has no delete horizon yet or
  * one still in the future. Keyless records are dropped (a compacted topic refuses them now; older data
  * may hold some). Control records of a kept marker stay.
  *
@@ -28,6 +29,7 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  */
 final class CleanerRecordFilter extends RecordFilter {
     private final KeyOffsetMap map;
+    private final LatestOffsets latest;
     private final CleanedTransactions transactions;
     private final Map<Long, LastProducerRecord> activeProducers;
     private final long upperBoundOffset;
@@ -38,12 +40,14 @@ final class CleanerRecordFilter extends RecordFilter {
             long currentTime,
             long deleteRetentionMs,
             KeyOffsetMap map,
+            LatestOffsets latest,
             CleanedTransactions transactions,
             Map<Long, LastProducerRecord> activeProducers,
             long upperBoundOffset,
             CleanerStats stats) {
         super(currentTime, deleteRetentionMs);
         this.map = map;
+        this.latest = latest;
         this.transactions = transactions;
         this.activeProducers = activeProducers;
         this.upperBoundOffset = upperBoundOffset;
@@ -91,6 +95,34 @@ final class CleanerRecordFilter extends RecordFilter {
                 : batch.isControlBatch() && batch.producerEpoch() == last.producerEpoch();
     }
 
+    /**
+     * Whether {@code batch} goes whole without its records being read: a plain data batch (not a marker, not
+     * transactional, format v2) wholly inside what {@link LatestOffsets} covers, none of whose offsets holds
+     * its key's latest value, and which no rule keeps even empty (an active producer's last batch, the batch
+     * ending at the cleaning's upper bound). Its records would all be dropped by {@link #shouldRetainRecord}
+     * and the emptied batch with them, so the result is the same. No side effect: call {@link #dropUnread}
+     * when the batches before it have been filtered.
+     */
+    boolean dropsUnread(RecordBatch batch) {
+        if (batch.magic() < RecordBatch.MAGIC_VALUE_V2 || batch.isControlBatch() || batch.isTransactional()) {
+            return false;
+        }
+        long base = batch.baseOffset();
+        long last = batch.lastOffset();
+        if (last > map.latestOffset() || !latest.covers(base) || !latest.covers(last)) {
+            return false;
+        }
+        if (batch.nextOffset() == upperBoundOffset || (batch.hasProducerId() && isLastBatchOfActiveProducer(batch))) {
+            return false;
+        }
+        return !latest.anyLatestIn(base, last);
+    }
+
+    /** Drops a batch {@link #dropsUnread} accepted, keeping the walk through the transactions in step. */
+    void dropUnread(RecordBatch batch) {
+        transactions.onBatchRead(batch); // not transactional: only the aborted transactions reached start
+    }
+
     @Override
     protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
         if (discardBatchRecords) {
@@ -99,14 +131,18 @@ final class CleanerRecordFilter extends RecordFilter {
         if (batch.isControlBatch()) {
             return true;
         }
-        if (record.offset() > map.latestOffset()) {
+        long offset = record.offset();
+        if (offset > map.latestOffset()) {
             return true;
         }
+        boolean covered = latest.covers(offset);
         if (!record.hasKey()) {
-            stats.keylessRecords++;
+            if (!covered) {
+                stats.keylessRecords++; // the map pass counted those it covers
+            }
             return false;
         }
-        boolean latestForKey = record.offset() >= map.get(record.key());
+        boolean latestForKey = covered ? latest.isLatest(offset) : offset >= map.get(record.key());
         boolean keepTombstone = batch.deleteHorizonMs().isEmpty()
                 || currentTime < batch.deleteHorizonMs().getAsLong();
         return latestForKey && (record.hasValue() || keepTombstone);

@@ -19,6 +19,7 @@ public final class CleanerStats {
     long bytesWritten;
     long recordsWritten;
     long keylessRecords;
+    long batchesDroppedUnread;
     int keysMapped;
     double mapUtilization;
     double probesPerLookup;
@@ -66,6 +67,11 @@ public final class CleanerStats {
         return keylessRecords;
     }
 
+    /** Batches of the rewrite pass dropped whole without their records being read (every one superseded). */
+    public long batchesDroppedUnread() {
+        return batchesDroppedUnread;
+    }
+
     public double elapsedSeconds() {
         return (endNs - startNs) / 1e9;
     }
@@ -89,7 +95,7 @@ public final class CleanerStats {
                 Locale.ROOT,
                 "%.1f MB of log processed in %.2f s (%.1f MB/s): map %.1f MB, %d records, %d keys (%.1f%% of the"
                         + " map, %.2f probes a lookup) in %.2f s; rewrite %d -> %d segments, %.1f MB -> %.1f MB"
-                        + " (%d -> %d records, %d without a key) in %.2f s; %.1f%% smaller; throttled %d ms",
+                        + " (%d -> %d records, %d without a key, %d batches dropped unread) in %.2f s; %.1f%% smaller; throttled %d ms",
                 bytesRead / 1e6,
                 elapsedSeconds(),
                 throughputMbPerSecond(),
@@ -106,6 +112,7 @@ public final class CleanerStats {
                 recordsRead,
                 recordsWritten,
                 keylessRecords,
+                batchesDroppedUnread,
                 elapsedSeconds() - mapSeconds(),
                 bytesRead == 0 ? 0.0 : 100.0 * (bytesRead - bytesWritten) / bytesRead,
                 throttledMs);

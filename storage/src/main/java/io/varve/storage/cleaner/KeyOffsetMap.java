@@ -115,8 +115,12 @@ public final class KeyOffsetMap {
         }
     }
 
-    /** Records {@code offset} as the latest offset of {@code key} (read from its position to its limit). */
-    public void put(ByteBuffer key, long offset) {
+    /**
+     * Records {@code offset} as the latest offset of {@code key} (read from its position to its limit).
+     *
+     * @return the offset it replaces for that key (or for a key with the same digest), -1 when the key is new
+     */
+    public long put(ByteBuffer key, long offset) {
         if (size >= growAt) {
             grow();
         }
@@ -124,7 +128,10 @@ public final class KeyOffsetMap {
         long hi = digestHigh();
         long lo = digestLow();
         int at = firstEntry(hi);
+        lookups++;
+        long previous = -1L;
         while (true) {
+            probes++;
             long stored = entries[at + 2];
             if (stored == 0L) {
                 entries[at] = hi;
@@ -134,12 +141,14 @@ public final class KeyOffsetMap {
                 break;
             }
             if (entries[at] == hi && entries[at + 1] == lo) {
+                previous = stored - 1;
                 entries[at + 2] = offset + 1;
                 break;
             }
             at = nextEntry(at);
         }
         latestOffset = Math.max(latestOffset, offset);
+        return previous;
     }
 
     /** The latest offset recorded for {@code key}, or -1 when it is not in the map. */
@@ -205,7 +214,7 @@ public final class KeyOffsetMap {
         return maxSlots == 0 ? 0.0 : (double) size / maxSlots;
     }
 
-    /** Average slots probed per lookup, to see collisions in the cleaner's summary. */
+    /** Average slots probed per put or get, to see collisions in the cleaner's summary. */
     public double probesPerLookup() {
         return lookups == 0 ? 0.0 : (double) probes / lookups;
     }

@@ -73,7 +73,9 @@ public record LogConfig(Map<String, Object> values, Map<String, String> override
                     MEDIUM,
                     "timestamp type")
             .define(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, LONG, Long.MAX_VALUE, atLeast(0), MEDIUM, "")
-            .define(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, LONG, 3_600_000L, atLeast(0), MEDIUM, "");
+            .define(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, LONG, 3_600_000L, atLeast(0), MEDIUM, "")
+            .define(ThrottledReplicas.LEADER_CONFIG, LIST, "", ThrottledReplicas.VALIDATOR, MEDIUM, "throttled")
+            .define(ThrottledReplicas.FOLLOWER_CONFIG, LIST, "", ThrottledReplicas.VALIDATOR, MEDIUM, "throttled");
 
     /** Topic-config names Varve knows, in Kafka's order; the broker's DescribeConfigs reports these. */
     public static List<String> names() {

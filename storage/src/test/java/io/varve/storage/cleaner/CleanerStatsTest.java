@@ -69,7 +69,7 @@ class CleanerStatsTest {
                 .contains(String.format(java.util.Locale.ROOT, "%.1f MB of log processed", stats.bytesRead() / 1e6))
                 .contains("200 records, 10 keys")
                 .contains("rewrite 4 -> 1 segments")
-                .contains("(200 -> 10 records, 0 without a key)")
+                .contains("(200 -> 10 records, 0 without a key, 19 batches dropped unread)")
                 .endsWith("throttled 0 ms");
     }
 

@@ -3,6 +3,7 @@ package io.varve.transport.api;
 import io.varve.metadata.Controller;
 import io.varve.metadata.MetadataCache;
 import io.varve.partition.PartitionDirectory;
+import io.varve.partition.replication.ReplicationQuota;
 import io.varve.transport.TransportSettings;
 import io.varve.txn.TransactionCoordinators;
 import io.varve.txn.pid.ProducerIdManager;
@@ -23,6 +24,8 @@ import org.apache.pekko.actor.typed.Scheduler;
  * @param settings transport settings (listener, limits, timeouts)
  * @param transactions the transaction coordinators (null where a test runs without them: transactional
  *     requests then get COORDINATOR_NOT_AVAILABLE)
+ * @param leaderQuota this node's leader replication throttle ({@code leader.replication.throttled.rate}),
+ *     shared by every follower's fetch it answers
  */
 public record BrokerServices(
         int nodeId,
@@ -33,7 +36,32 @@ public record BrokerServices(
         TopicConfigs topicConfigs,
         Scheduler scheduler,
         TransportSettings settings,
-        TransactionCoordinators transactions) {
+        TransactionCoordinators transactions,
+        ReplicationQuota leaderQuota) {
+
+    /** Services with a fresh leader replication throttle: one node's. */
+    public BrokerServices(
+            int nodeId,
+            MetadataCache metadata,
+            PartitionDirectory partitions,
+            ActorRef<Controller.Command> controller,
+            ActorRef<ProducerIdManager.Command> producerIds,
+            TopicConfigs topicConfigs,
+            Scheduler scheduler,
+            TransportSettings settings,
+            TransactionCoordinators transactions) {
+        this(
+                nodeId,
+                metadata,
+                partitions,
+                controller,
+                producerIds,
+                topicConfigs,
+                scheduler,
+                settings,
+                transactions,
+                new ReplicationQuota());
+    }
 
     /** Services without transaction coordinators. */
     public BrokerServices(

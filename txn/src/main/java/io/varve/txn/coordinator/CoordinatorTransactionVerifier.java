@@ -20,7 +20,9 @@ import org.apache.pekko.actor.typed.Scheduler;
  * AddPartitionsToTxnManager} sends from broker to coordinator. With version 2 a {@code
  * CONCURRENT_TRANSACTIONS} answer (the previous transaction is still writing markers) is asked
  * again after a short backoff until the retry timeout, as Kafka's replica manager does. A
- * coordinator that does not answer is {@code COORDINATOR_NOT_AVAILABLE}. Thread-safe.
+ * coordinator that does not answer within {@code coordinator-ask-timeout} is {@code
+ * COORDINATOR_NOT_AVAILABLE} (the producer retries): a coordinator whose node died is not waited
+ * for until the producer's own request times out. Thread-safe.
  */
 public final class CoordinatorTransactionVerifier implements TransactionVerifier {
     private final TransactionCoordinators coordinators;
@@ -77,7 +79,7 @@ public final class CoordinatorTransactionVerifier implements TransactionVerifier
         CompletableFuture<TransactionCoordinator.PartitionErrors> answer = Ask.ask(
                 coordinators.coordinator(transactionalId),
                 replyTo -> new TransactionCoordinator.VerifyPartitions(producerId, producerEpoch, List.of(tp), replyTo),
-                coordinators.settings().requestTimeout(),
+                coordinators.settings().coordinatorAskTimeout(),
                 scheduler);
         return answer.handle((errors, failure) -> failure != null
                 ? Errors.COORDINATOR_NOT_AVAILABLE
@@ -91,7 +93,7 @@ public final class CoordinatorTransactionVerifier implements TransactionVerifier
                         coordinators.coordinator(transactionalId),
                         replyTo -> new TransactionCoordinator.AddPartitions(
                                 producerId, producerEpoch, List.copyOf(partitions), (short) 2, replyTo),
-                        coordinators.settings().requestTimeout(),
+                        coordinators.settings().coordinatorAskTimeout(),
                         scheduler)
                 .thenApply(TransactionCoordinator.PartitionErrors::errors);
     }

@@ -84,6 +84,7 @@ class TransactionEntityTest {
                 base.maxTimeout(),
                 Duration.ofHours(1),
                 Duration.ofSeconds(3),
+                base.coordinatorAskTimeout(),
                 Duration.ofMillis(10),
                 base.addPartitionsRetryBackoff(),
                 addPartitionsRetryTimeout,

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicIdPartition;
@@ -33,7 +34,9 @@ import org.apache.pekko.actor.typed.ActorRef;
  * leader's lineage, the diverging epoch (Fetch v12+). With fewer than {@code minBytes} and no error,
  * the fetch waits for the first partition whose log end offset moves ({@code AwaitLogEnd}) and reads
  * that one again, until {@code maxWaitMs}. Record sections go out with sendfile like a consumer's.
- * Sessions are not used: followers send full fetches. One instance per request; state lives in
+ * Sessions are not used: followers send full fetches. A throttled partition ({@link LeaderThrottle})
+ * is read (the follower's progress still counts) but its records are held back while the node's
+ * leader replication quota is spent. One instance per request; state lives in
  * futures and is only touched on the thread completing them, one step at a time.
  */
 final class ReplicaFetchOperation {
@@ -44,12 +47,17 @@ final class ReplicaFetchOperation {
     private final short version;
     private final Map<TopicIdPartition, FetchRequest.PartitionData> partitions;
     private final CompletableFuture<Void> deadline = new CompletableFuture<>();
+    private final LeaderThrottle throttle;
+    /** Partitions whose records this answer leaves out: throttled, with the leader quota spent. */
+    private final Set<TopicIdPartition> heldBack;
 
     ReplicaFetchOperation(BrokerServices services, FetchRequest fetch, short version) {
         this.services = services;
         this.fetch = fetch;
         this.version = version;
         this.partitions = fetch.fetchData(services.metadata().image().topicNamesById());
+        this.throttle = LeaderThrottle.of(services, fetch.replicaId());
+        this.heldBack = throttle.heldBack(partitions.keySet());
     }
 
     CompletionStage<ApiResponse> run() {
@@ -123,22 +131,31 @@ final class ReplicaFetchOperation {
 
     private boolean isSatisfied(Map<TopicIdPartition, ReplicaReadResponse> results) {
         long bytes = 0;
-        for (ReplicaReadResponse result : results.values()) {
+        for (Map.Entry<TopicIdPartition, ReplicaReadResponse> entry : results.entrySet()) {
+            ReplicaReadResponse result = entry.getValue();
             if (result.error() != Errors.NONE || result.divergingEpoch() >= 0) {
                 return true;
             }
-            bytes += result.slice() == null ? 0 : result.slice().length();
+            if (!heldBack.contains(entry.getKey())) {
+                bytes += result.slice() == null ? 0 : result.slice().length();
+            }
         }
         return bytes >= fetch.minBytes();
     }
 
-    /** The first partition whose log end offset passes its fetch offset, or none at the deadline. */
+    /**
+     * The first partition whose log end offset passes its fetch offset, or none at the deadline; held
+     * back partitions are not waited on (their log end is already past, they would wake it at once).
+     */
     private CompletableFuture<Optional<TopicIdPartition>> awaitLogEnd(
             Map<TopicIdPartition, ReplicaReadResponse> results) {
         CompletableFuture<Optional<TopicIdPartition>> woken = new CompletableFuture<>();
         deadline.thenRun(() -> woken.complete(Optional.empty()));
         Duration timeout = Duration.ofMillis(Math.max(1, fetch.maxWait()));
         for (TopicIdPartition tp : results.keySet()) {
+            if (heldBack.contains(tp)) {
+                continue;
+            }
             long fetchOffset = partitions.get(tp).fetchOffset;
             services.partitions()
                     .lookup(tp.topicPartition())
@@ -170,10 +187,13 @@ final class ReplicaFetchOperation {
             }
             ReplicaReadResponse result = entry.getValue();
             int bytes = result.slice() == null ? 0 : result.slice().length();
-            boolean keep = bytes > 0 && (first || (bytes <= remaining && bytes <= partitions.get(tp).maxBytes));
+            boolean keep = bytes > 0
+                    && !heldBack.contains(tp)
+                    && (first || (bytes <= remaining && bytes <= partitions.get(tp).maxBytes));
             if (keep) {
                 remaining = Math.max(0, remaining - bytes);
                 first = false;
+                throttle.sent(tp, bytes);
             }
             topic.partitions().add(partition(tp, result, keep));
         }

@@ -4,6 +4,8 @@ import io.varve.metadata.Ask;
 import io.varve.transport.api.RequestContext;
 import io.varve.txn.TransactionCoordinator;
 import io.varve.txn.TransactionCoordinators;
+import io.varve.txn.TxnSettings;
+import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -13,7 +15,9 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * Asks one transactional id's coordinator entity, with the transport's ask timeout. A request a
+ * Asks one transactional id's coordinator entity, waiting the transport's ask timeout capped at {@code
+ * varve.txn.coordinator-ask-timeout} (below clients' request timeout, so they retry rather than time
+ * out when the entity's node died and its shard has not moved yet). A request a
  * producer (or a partition leader) sends to the coordinator itself goes through {@link
  * #askAsCoordinator}: on a node that does not coordinate the id it fails at once with Kafka's {@link
  * NotCoordinatorException}. {@link #error} turns a failure into the answer: NOT_COORDINATOR, or
@@ -33,7 +37,7 @@ public final class TxnAsk {
         return Ask.ask(
                 coordinators.coordinator(transactionalId),
                 command::apply,
-                context.services().settings().askTimeout(),
+                timeout(context.services().settings().askTimeout(), coordinators.settings()),
                 context.services().scheduler());
     }
 
@@ -50,6 +54,12 @@ public final class TxnAsk {
                     + node.getAsInt() + " is)"));
         }
         return ask(context, transactionalId, command);
+    }
+
+    /** The transport's ask timeout, capped at the coordinator's ({@code coordinator-ask-timeout}). */
+    static Duration timeout(Duration askTimeout, TxnSettings txn) {
+        Duration coordinator = txn.coordinatorAskTimeout();
+        return askTimeout.compareTo(coordinator) < 0 ? askTimeout : coordinator;
     }
 
     /** The error code for a failed ask: NOT_COORDINATOR, else COORDINATOR_NOT_AVAILABLE. */

@@ -11,7 +11,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * Kafka's pairing of each topic config with the broker config that supplies its default ({@code
  * retention.ms} ↔ {@code log.retention.ms}, {@code max.message.bytes} ↔ {@code message.max.bytes},
  * ...), as DescribeConfigs reports synonyms and as dynamic broker defaults are stored. Covers every
- * name of {@link io.varve.storage.log.LogConfig#names()}. Immutable; safe from any thread.
+ * name of {@link io.varve.storage.log.LogConfig#names()} but the two throttled-replica lists, which
+ * are topic-only in Kafka too ({@link #hasBrokerName}). Immutable; safe from any thread.
  */
 public final class BrokerConfigNames {
     private record Names(String topicName, String brokerName, String documentation) {}
@@ -105,6 +106,11 @@ public final class BrokerConfigNames {
     private static final Map<String, Names> BY_BROKER_NAME = index(false);
 
     private BrokerConfigNames() {}
+
+    /** Whether a broker config supplies the default of {@code topicConfig} (all but topic-only ones). */
+    public static boolean hasBrokerName(String topicConfig) {
+        return BY_TOPIC_NAME.containsKey(topicConfig);
+    }
 
     /** The broker config that supplies the default of {@code topicConfig}. */
     public static String brokerName(String topicConfig) {

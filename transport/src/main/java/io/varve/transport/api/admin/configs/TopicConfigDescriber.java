@@ -2,6 +2,7 @@ package io.varve.transport.api.admin.configs;
 
 import io.varve.metadata.MetadataImage;
 import io.varve.storage.log.LogConfig;
+import io.varve.storage.log.ThrottledReplicas;
 import io.varve.transport.api.BrokerServices;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +55,12 @@ public final class TopicConfigDescriber {
             if (override != null) {
                 synonyms.add(new ConfigView.Synonym(name, override, ConfigSource.TOPIC_CONFIG));
             }
-            synonyms.addAll(brokerSynonyms(name));
-            views.add(view(name, synonyms, false, BrokerConfigNames.documentation(name)));
+            if (BrokerConfigNames.hasBrokerName(name)) {
+                synonyms.addAll(brokerSynonyms(name));
+                views.add(view(name, synonyms, false, BrokerConfigNames.documentation(name)));
+            } else {
+                views.add(view(name, synonyms, false, TOPIC_ONLY_DOCUMENTATION.get(name)));
+            }
         }
         return views;
     }
@@ -86,6 +91,15 @@ public final class TopicConfigDescriber {
         return synonyms;
     }
 
+    /** The documentation of the topic configs without a broker synonym. */
+    private static final Map<String, String> TOPIC_ONLY_DOCUMENTATION = Map.of(
+            ThrottledReplicas.LEADER_CONFIG,
+            "Replicas (partitionId:brokerId, or * for all) whose leaders limit replication to "
+                    + "out-of-sync followers to the broker's leader.replication.throttled.rate.",
+            ThrottledReplicas.FOLLOWER_CONFIG,
+            "Replicas (partitionId:brokerId, or * for all) that, out of sync, fetch at most the "
+                    + "broker's follower.replication.throttled.rate.");
+
     /**
      * Kafka's brokers leave {@code log.retention.ms}, {@code log.roll.ms} and {@code
      * log.roll.jitter.ms} unset and default the hour-based keys instead, so that is the default
@@ -102,6 +116,11 @@ public final class TopicConfigDescriber {
     static ConfigView view(String name, List<ConfigView.Synonym> synonyms, boolean readOnly, String documentation) {
         ConfigView.Synonym inForce = synonyms.isEmpty() ? null : synonyms.get(0);
         String kafkaDefault = LogConfig.defaultValueString(name);
+        if (inForce == null && kafkaDefault != null) {
+            // a topic-only config at its default: Kafka reports the default with no synonym
+            return new ConfigView(
+                    name, kafkaDefault, ConfigSource.DEFAULT_CONFIG, readOnly, List.of(), typeOf(name), documentation);
+        }
         String value = inForce == null
                 ? null
                 : inForce.source() == ConfigSource.DEFAULT_CONFIG && kafkaDefault != null

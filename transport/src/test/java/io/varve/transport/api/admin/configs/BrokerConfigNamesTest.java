@@ -3,15 +3,24 @@ package io.varve.transport.api.admin.configs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.storage.log.LogConfig;
+import io.varve.storage.log.ThrottledReplicas;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BrokerConfigNamesTest {
     @Test
-    void coversEveryTopicConfigInKafkasOrder() {
-        assertThat(BrokerConfigNames.topicNames()).isEqualTo(LogConfig.names());
-        for (String name : LogConfig.names()) {
+    void coversEveryTopicConfigButTheTopicOnlyThrottleListsInKafkasOrder() {
+        List<String> topicOnly = List.of(ThrottledReplicas.LEADER_CONFIG, ThrottledReplicas.FOLLOWER_CONFIG);
+        assertThat(BrokerConfigNames.topicNames())
+                .isEqualTo(LogConfig.names().stream()
+                        .filter(name -> !topicOnly.contains(name))
+                        .toList());
+        topicOnly.forEach(
+                name -> assertThat(BrokerConfigNames.hasBrokerName(name)).isFalse());
+        for (String name : BrokerConfigNames.topicNames()) {
+            assertThat(BrokerConfigNames.hasBrokerName(name)).isTrue();
             assertThat(BrokerConfigNames.brokerName(name)).as(name).isNotBlank();
             assertThat(BrokerConfigNames.documentation(name)).as(name).isNotBlank();
             assertThat(BrokerConfigNames.topicName(BrokerConfigNames.brokerName(name)))

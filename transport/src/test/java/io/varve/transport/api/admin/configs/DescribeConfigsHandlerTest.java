@@ -111,6 +111,13 @@ class DescribeConfigsHandlerTest {
                         synonym("log.retention.ms", "3600000", ConfigSource.STATIC_BROKER_CONFIG),
                         synonym("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG));
 
+        // a topic-only config (no broker synonym) at its default: "" from DEFAULT_CONFIG, no synonyms
+        DescribeConfigsResourceResult throttled = entry(result, "leader.replication.throttled.replicas");
+        assertThat(throttled.value()).isEmpty();
+        assertThat(throttled.configSource()).isEqualTo(ConfigSource.DEFAULT_CONFIG.id());
+        assertThat(throttled.configType()).isEqualTo(ConfigType.LIST.id());
+        assertThat(throttled.synonyms()).isEmpty();
+
         // Kafka defaults the hour-based broker keys: retention.ms 604800000 is "log.retention.hours=168"
         DescribeConfigsResourceResult roll = entry(result, "segment.ms");
         assertThat(roll.value()).isEqualTo("604800000");

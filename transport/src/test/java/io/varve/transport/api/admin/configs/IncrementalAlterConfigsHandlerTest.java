@@ -132,6 +132,36 @@ class IncrementalAlterConfigsHandlerTest {
     }
 
     @Test
+    void setsTheReassignmentToolsThrottledReplicaListsAndRefusesMalformedOnes() {
+        CompletionStage<ApiResponse> answer = send(
+                false,
+                resource(
+                        ConfigResource.Type.TOPIC,
+                        "plain",
+                        op("leader.replication.throttled.replicas", OpType.SET, "0:1,0:2"),
+                        op("follower.replication.throttled.replicas", OpType.SET, "0:3")));
+        Controller.ReplaceConfigs replace = expectReplace(Errors.NONE, null);
+        assertThat(replace.configs())
+                .isEqualTo(Map.of(
+                        "leader.replication.throttled.replicas", "0:1,0:2",
+                        "follower.replication.throttled.replicas", "0:3"));
+        assertThat(only(answer).errorCode()).isEqualTo(Errors.NONE.code());
+
+        AlterConfigsResourceResponse refused = only(send(
+                false,
+                resource(
+                        ConfigResource.Type.TOPIC,
+                        "plain",
+                        op("follower.replication.throttled.replicas", OpType.SET, "0-3"))));
+        ctx.controller.expectNoMessage(Duration.ofMillis(100));
+        assertThat(refused.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
+        assertThat(refused.errorMessage())
+                .isEqualTo("Invalid value [0-3] for configuration follower.replication.throttled.replicas: "
+                        + "follower.replication.throttled.replicas must be '*' or a list of replicas as "
+                        + "partitionId:brokerId,partitionId:brokerId,...");
+    }
+
+    @Test
     void refusesAppendToANonListConfig() {
         AlterConfigsResourceResponse result = only(
                 send(false, resource(ConfigResource.Type.TOPIC, "orders", op("retention.ms", OpType.APPEND, "1"))));

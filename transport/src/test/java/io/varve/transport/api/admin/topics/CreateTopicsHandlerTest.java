@@ -101,7 +101,12 @@ class CreateTopicsHandlerTest {
         assertThat(config(result, "retention.ms").configSource()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG.id());
         assertThat(config(result, "cleanup.policy").value()).isEqualTo("delete");
         assertThat(config(result, "cleanup.policy").configSource()).isEqualTo(ConfigSource.DEFAULT_CONFIG.id());
-        assertThat(result.configs()).hasSize(23).allMatch(c -> !c.readOnly() && !c.isSensitive());
+        // Kafka's topic configs, the two throttled-replica lists included (empty, from Kafka's default)
+        assertThat(config(result, "leader.replication.throttled.replicas").value())
+                .isEmpty();
+        assertThat(config(result, "leader.replication.throttled.replicas").configSource())
+                .isEqualTo(ConfigSource.DEFAULT_CONFIG.id());
+        assertThat(result.configs()).hasSize(25).allMatch(c -> !c.readOnly() && !c.isSensitive());
     }
 
     @Test
