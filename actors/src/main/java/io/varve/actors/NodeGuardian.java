@@ -12,6 +12,7 @@ import io.varve.partition.PartitionSettings;
 import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.partition.replication.ReplicaFetchers;
 import io.varve.partition.replication.ReplicationContext;
+import io.varve.partition.replication.ReplicationQuota;
 import io.varve.partition.replication.ReplicationSettings;
 import io.varve.storage.log.LogDirectory;
 import io.varve.transport.TransportSettings;
@@ -131,7 +132,8 @@ public final class NodeGuardian {
                     topicConfigs,
                     context.getSystem().scheduler(),
                     transport,
-                    transactions);
+                    transactions,
+                    new ReplicationQuota());
             CompletableFuture<InetSocketAddress> listener = new CompletableFuture<>();
             nodeServices.complete(new NodeServices(services, groups));
             List<ApiHandler> coordinatorHandlers =

@@ -39,30 +39,6 @@ public record BrokerServices(
         TransactionCoordinators transactions,
         ReplicationQuota leaderQuota) {
 
-    /** Services with a fresh leader replication throttle: one node's. */
-    public BrokerServices(
-            int nodeId,
-            MetadataCache metadata,
-            PartitionDirectory partitions,
-            ActorRef<Controller.Command> controller,
-            ActorRef<ProducerIdManager.Command> producerIds,
-            TopicConfigs topicConfigs,
-            Scheduler scheduler,
-            TransportSettings settings,
-            TransactionCoordinators transactions) {
-        this(
-                nodeId,
-                metadata,
-                partitions,
-                controller,
-                producerIds,
-                topicConfigs,
-                scheduler,
-                settings,
-                transactions,
-                new ReplicationQuota());
-    }
-
     /** Services without transaction coordinators. */
     public BrokerServices(
             int nodeId,
@@ -73,6 +49,16 @@ public record BrokerServices(
             TopicConfigs topicConfigs,
             Scheduler scheduler,
             TransportSettings settings) {
-        this(nodeId, metadata, partitions, controller, producerIds, topicConfigs, scheduler, settings, null);
+        this(
+                nodeId,
+                metadata,
+                partitions,
+                controller,
+                producerIds,
+                topicConfigs,
+                scheduler,
+                settings,
+                null,
+                new ReplicationQuota());
     }
 }

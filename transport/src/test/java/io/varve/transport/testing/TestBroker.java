@@ -4,6 +4,7 @@ import io.varve.metadata.BrokerInfo;
 import io.varve.metadata.Controller;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataImage;
+import io.varve.partition.replication.ReplicationQuota;
 import io.varve.transport.ConnectionLimits;
 import io.varve.transport.TransportSettings;
 import io.varve.transport.api.ApiHandler;
@@ -62,7 +63,8 @@ public final class TestBroker {
                 new TopicConfigs(Map.of()),
                 testKit.scheduler(),
                 settings,
-                transactions);
+                transactions,
+                new ReplicationQuota());
     }
 
     public static TransportSettings settings(int port, boolean autoCreateTopics, int socketRequestMaxBytes) {
