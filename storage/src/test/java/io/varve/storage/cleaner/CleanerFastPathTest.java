@@ -2,7 +2,6 @@ package io.varve.storage.cleaner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,11 +11,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,23 +128,7 @@ class CleanerFastPathTest {
     }
 
     private static MemoryRecords keyless(CompactedLog c, String... keys) {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(
-                ByteBuffer.allocate(1024),
-                RecordBatch.MAGIC_VALUE_V2,
-                Compression.NONE,
-                TimestampType.CREATE_TIME,
-                0L,
-                c.clock.millis(),
-                RecordBatch.NO_PRODUCER_ID,
-                (short) -1,
-                -1,
-                false,
-                RecordBatch.NO_PARTITION_LEADER_EPOCH);
-        for (String key : keys) {
-            builder.append(new SimpleRecord(
-                    c.clock.millis(), key == null ? null : CompactedLog.bytes(key), CompactedLog.bytes("v")));
-        }
-        return builder.build();
+        return CompactedLog.plainBatch(Compression.NONE, c.clock.millis(), keys);
     }
 
     private static void assertSameFilesAndFigures(List<CompactedLog> logs, List<CleaningResult> results)

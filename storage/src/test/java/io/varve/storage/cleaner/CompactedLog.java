@@ -203,6 +203,29 @@ final class CompactedLog {
         return log.segments().stream().map(s -> s.baseOffset()).toList();
     }
 
+    /**
+     * One plain (non-idempotent, non-transactional) v2 batch of records with these keys (null for a
+     * keyless record), each valued {@code "v"} and stamped {@code timestamp}.
+     */
+    static MemoryRecords plainBatch(Compression compression, long timestamp, String... keys) {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(
+                ByteBuffer.allocate(4096),
+                RecordBatch.MAGIC_VALUE_V2,
+                compression,
+                TimestampType.CREATE_TIME,
+                0L,
+                timestamp,
+                RecordBatch.NO_PRODUCER_ID,
+                (short) -1,
+                -1,
+                false,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        for (String key : keys) {
+            builder.append(new SimpleRecord(timestamp, key == null ? null : bytes(key), bytes("v")));
+        }
+        return builder.build();
+    }
+
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

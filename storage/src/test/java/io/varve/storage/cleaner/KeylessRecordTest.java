@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.varve.storage.log.AppendResult;
 import io.varve.storage.log.RecordError;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
-import org.apache.kafka.common.record.internal.RecordBatch;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,22 +49,6 @@ class KeylessRecordTest {
     }
 
     private static MemoryRecords batch(Compression compression, String... keys) {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(
-                ByteBuffer.allocate(4096),
-                RecordBatch.MAGIC_VALUE_V2,
-                compression,
-                TimestampType.CREATE_TIME,
-                0L,
-                CompactedLog.START_MS,
-                RecordBatch.NO_PRODUCER_ID,
-                (short) -1,
-                -1,
-                false,
-                RecordBatch.NO_PARTITION_LEADER_EPOCH);
-        for (String key : keys) {
-            builder.append(new SimpleRecord(
-                    CompactedLog.START_MS, key == null ? null : CompactedLog.bytes(key), CompactedLog.bytes("v")));
-        }
-        return builder.build();
+        return CompactedLog.plainBatch(compression, CompactedLog.START_MS, keys);
     }
 }
