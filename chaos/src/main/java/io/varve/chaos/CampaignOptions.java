@@ -1,6 +1,8 @@
 package io.varve.chaos;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The campaign's command line.
@@ -16,6 +18,9 @@ import java.nio.file.Path;
  * @param nodeJavaOpts JVM options of every node
  * @param system {@code varve}, or {@code kafka} for the same campaign against Apache Kafka
  * @param checkOnly only finish an earlier run in {@code out}: restart, read, compare, check
+ * @param faults the fault kinds the cycles go through, in order ({@code --faults a,b}; all of {@link
+ *     FaultInjector#KINDS} by default)
+ * @param diskMb the size of each node's tmpfs data directory when {@code disk-full} is among the faults
  */
 record CampaignOptions(
         int cycles,
@@ -28,7 +33,9 @@ record CampaignOptions(
         long maxMinutes,
         String nodeJavaOpts,
         String system,
-        boolean checkOnly) {
+        boolean checkOnly,
+        List<String> faults,
+        int diskMb) {
 
     static CampaignOptions parse(String[] args) {
         int cycles = 5;
@@ -42,6 +49,8 @@ record CampaignOptions(
         String javaOpts = "-Xmx512m";
         String system = "varve";
         boolean checkOnly = false;
+        List<String> faults = List.of(FaultInjector.KINDS);
+        int diskMb = 256;
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--check-only")) {
                 checkOnly = true;
@@ -63,6 +72,8 @@ record CampaignOptions(
                 case "--max-minutes" -> maxMinutes = Long.parseLong(v);
                 case "--node-java-opts" -> javaOpts = v;
                 case "--system" -> system = v;
+                case "--faults" -> faults = faults(v);
+                case "--disk-mb" -> diskMb = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -80,6 +91,25 @@ record CampaignOptions(
                 maxMinutes,
                 javaOpts,
                 system,
-                checkOnly);
+                checkOnly,
+                faults,
+                diskMb);
+    }
+
+    private static List<String> faults(String list) {
+        List<String> kinds = Arrays.stream(list.split(","))
+                .map(String::trim)
+                .filter(k -> !k.isEmpty())
+                .toList();
+        List<String> known = List.of(FaultInjector.KINDS);
+        for (String kind : kinds) {
+            if (!known.contains(kind)) {
+                throw new IllegalArgumentException("unknown fault " + kind + " in --faults; known: " + known);
+            }
+        }
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("--faults names no fault");
+        }
+        return kinds;
     }
 }

@@ -1,6 +1,7 @@
 package io.varve.chaos;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * Injects one fault of the campaign and brings the cluster back: {@code kill -9} of a partition's
  * leader, of the controller's node, of two nodes at once; {@code SIGSTOP} of a leader past the failure
  * detector and the split-brain resolver, then {@code SIGCONT}; a network partition of a leader from
- * the other nodes (with client side A on its side) through the {@link ProxyNetwork}. After each, every
+ * the other nodes (with client side A on its side) through the {@link ProxyNetwork}; a full disk on a
+ * leader's node ({@link DiskFaults}). After each, every
  * node that is not running is started again and the cluster is watched until every partition is led
  * and fully in sync.
  *
@@ -18,8 +20,10 @@ import org.slf4j.LoggerFactory;
 final class FaultInjector {
     private static final Logger log = LoggerFactory.getLogger(FaultInjector.class);
 
-    /** The kinds, in the order the cycles go through them. */
-    static final String[] KINDS = {"kill-leader", "kill-controller", "kill-two", "pause-leader", "partition-leader"};
+    /** The kinds, in the order the cycles go through them by default ({@code --faults} chooses). */
+    static final String[] KINDS = {
+        "kill-leader", "kill-controller", "kill-two", "pause-leader", "partition-leader", "disk-full"
+    };
 
     private static final long FAILOVER_DEADLINE_MS = 40_000;
     private static final long RECOVERY_DEADLINE_MS = 240_000;
@@ -28,27 +32,44 @@ final class FaultInjector {
 
     private static final long PARTITION_MS = 15_000;
     private static final long TWO_DOWN_MS = 5_000;
+    /** How long a disk stays full at least: past detection (the node's first failed write) and its stop. */
+    private static final long DISK_FULL_MS = 15_000;
 
     private final Nodes nodes;
     private final ProxyNetwork network;
     private final ClusterWatch watch;
     private final int partitions;
+    private final List<String> kinds;
+    private final DiskFaults disks;
 
-    FaultInjector(Nodes nodes, ProxyNetwork network, ClusterWatch watch, int partitions) {
+    /**
+     * @param kinds the faults the cycles go through, in order
+     * @param disks the tmpfs data directories of {@code disk-full}; null when it is not among {@code kinds}
+     */
+    FaultInjector(
+            Nodes nodes,
+            ProxyNetwork network,
+            ClusterWatch watch,
+            int partitions,
+            List<String> kinds,
+            DiskFaults disks) {
         this.nodes = nodes;
         this.network = network;
         this.watch = watch;
         this.partitions = partitions;
+        this.kinds = List.copyOf(kinds);
+        this.disks = disks;
     }
 
     FaultRecord inject(int cycle) throws IOException, InterruptedException {
-        String kind = KINDS[(cycle - 1) % KINDS.length];
+        String kind = kinds.get((cycle - 1) % kinds.size());
         int partition = leaderElsewhere((cycle - 1) % partitions);
         return switch (kind) {
             case "kill-leader" -> killOne(cycle, kind, () -> watch.leader(partition), () -> watch.leader(partition));
             case "kill-controller" -> killOne(cycle, kind, watch::controller, watch::controller);
             case "kill-two" -> killTwo(cycle);
             case "pause-leader" -> pause(cycle, partition);
+            case "disk-full" -> diskFull(cycle, partition);
             default -> partition(cycle, partition);
         };
     }
@@ -66,7 +87,7 @@ final class FaultInjector {
     }
 
     private FaultRecord killTwo(int cycle) throws IOException, InterruptedException {
-        int first = 1 + (cycle / KINDS.length) % Topology.NODES;
+        int first = 1 + (cycle / kinds.size()) % Topology.NODES;
         int second = 1 + first % Topology.NODES;
         long injected = System.currentTimeMillis();
         nodes.signal(first, "KILL");
@@ -122,6 +143,41 @@ final class FaultInjector {
         long recovered = recover();
         return new FaultRecord(
                 cycle, "partition-leader", Integer.toString(node), injected, healed, recovered, failover);
+    }
+
+    /**
+     * Fills the data directory (a tmpfs) of a leader's node to the last byte while the workloads write:
+     * the node's next write fails with ENOSPC. Varve and Kafka (one log directory each) then stop the
+     * node; the leaderships move. After {@link #DISK_FULL_MS}, or once the node stopped if later, the
+     * filler is removed and the node started again.
+     */
+    private FaultRecord diskFull(int cycle, int partition) throws IOException, InterruptedException {
+        int node = awaitNode(() -> watch.leader(partition));
+        long injected = System.currentTimeMillis();
+        disks.fill(nodes.dataDir(node));
+        log.info("cycle {}: disk-full filled the data directory of node {} (leader of {})", cycle, node, partition);
+        long failover;
+        try {
+            failover = awaitOther(() -> watch.leader(partition), node, injected);
+            long deadline = injected + FAILOVER_DEADLINE_MS;
+            while (nodes.isRunning(node) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            if (nodes.isRunning(node)) {
+                log.warn(
+                        "cycle {}: node {} still runs {} ms after its disk filled up",
+                        cycle,
+                        node,
+                        FAILOVER_DEADLINE_MS);
+            }
+            Thread.sleep(Math.max(0, injected + DISK_FULL_MS - System.currentTimeMillis()));
+        } finally {
+            disks.free(nodes.dataDir(node));
+        }
+        long healed = System.currentTimeMillis();
+        log.info("cycle {}: freed the data directory of node {}", cycle, node);
+        long recovered = recover();
+        return new FaultRecord(cycle, "disk-full", Integer.toString(node), injected, healed, recovered, failover);
     }
 
     /**
