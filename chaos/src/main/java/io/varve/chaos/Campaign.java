@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   Campaign --cycles N --out DIR --repository DIR [--port-base 19700] [--partitions 6]
  *            [--producers 2] [--rate 40] [--max-minutes M] [--node-java-opts "..."]
- *            [--system varve|kafka] [--faults kill-leader,...,disk-full] [--disk-mb 256]
+ *            [--system varve|kafka] [--faults kill-leader,...,slow-disk] [--disk-mb 256]
  * </pre>
  *
  * <p>Runs on the main thread; the JVM must resolve the node names through the campaign's hosts file
@@ -116,7 +116,7 @@ public final class Campaign {
         Nodes nodes = nodes(o, topology);
         List<String> kinds = new ArrayList<>(o.faults());
         DiskFaults disks = null;
-        if (kinds.contains("disk-full")) {
+        if (kinds.contains("disk-full") || kinds.contains("slow-disk")) {
             disks = DiskFaults.mount(
                     IntStream.rangeClosed(1, Topology.NODES)
                             .mapToObj(nodes::dataDir)
@@ -124,9 +124,12 @@ public final class Campaign {
                     o.diskMb());
             if (disks == null) {
                 kinds.remove("disk-full");
-                if (kinds.isEmpty()) {
-                    throw new IOException("no fault left to inject: disk-full needs a tmpfs this machine refused");
-                }
+            }
+            if (disks == null || disks.slowRefused() != null) {
+                kinds.remove("slow-disk");
+            }
+            if (kinds.isEmpty()) {
+                throw new IOException("no fault left to inject: the disk faults need mounts this machine refused");
             }
         }
         log.info("faults, in this order: {}", kinds);

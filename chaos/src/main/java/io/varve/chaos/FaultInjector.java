@@ -22,7 +22,7 @@ final class FaultInjector {
 
     /** The kinds, in the order the cycles go through them by default ({@code --faults} chooses). */
     static final String[] KINDS = {
-        "kill-leader", "kill-controller", "kill-two", "pause-leader", "partition-leader", "disk-full"
+        "kill-leader", "kill-controller", "kill-two", "pause-leader", "partition-leader", "disk-full", "slow-disk"
     };
 
     private static final long FAILOVER_DEADLINE_MS = 40_000;
@@ -34,6 +34,10 @@ final class FaultInjector {
     private static final long TWO_DOWN_MS = 5_000;
     /** How long a disk stays full at least: past detection (the node's first failed write) and its stop. */
     private static final long DISK_FULL_MS = 15_000;
+    /** How long a disk stays slow, and how slow: far below what the workloads write to each node. */
+    private static final long SLOW_DISK_MS = 30_000;
+
+    static final long SLOW_DISK_BYTES_PER_SECOND = 16 * 1024;
 
     private final Nodes nodes;
     private final ProxyNetwork network;
@@ -70,6 +74,7 @@ final class FaultInjector {
             case "kill-two" -> killTwo(cycle);
             case "pause-leader" -> pause(cycle, partition);
             case "disk-full" -> diskFull(cycle, partition);
+            case "slow-disk" -> slowDisk(cycle, partition);
             default -> partition(cycle, partition);
         };
     }
@@ -178,6 +183,35 @@ final class FaultInjector {
         log.info("cycle {}: freed the data directory of node {}", cycle, node);
         long recovered = recover();
         return new FaultRecord(cycle, "disk-full", Integer.toString(node), injected, healed, recovered, failover);
+    }
+
+    /**
+     * Caps the reads and writes of a leader's disk at {@link #SLOW_DISK_BYTES_PER_SECOND} for {@link
+     * #SLOW_DISK_MS}: page-cache writes pile up, then writers wait for writeback and every fsync takes
+     * seconds. Nothing is lost; the node may fall out of ISRs or lose its leaderships (the failover
+     * time, when the leader moved, is recorded; -1 when it did not).
+     */
+    private FaultRecord slowDisk(int cycle, int partition) throws IOException, InterruptedException {
+        int node = awaitNode(() -> watch.leader(partition));
+        long injected = System.currentTimeMillis();
+        disks.slow(nodes.dataDir(node), SLOW_DISK_BYTES_PER_SECOND);
+        log.info("cycle {}: slow-disk slowed the data directory of node {} (leader of {})", cycle, node, partition);
+        long failover = -1;
+        try {
+            while (System.currentTimeMillis() < injected + SLOW_DISK_MS) {
+                int leader = watch.leader(partition);
+                if (failover < 0 && leader > 0 && leader != node) {
+                    failover = System.currentTimeMillis() - injected;
+                }
+                Thread.sleep(200);
+            }
+        } finally {
+            disks.slow(nodes.dataDir(node), 0);
+        }
+        long healed = System.currentTimeMillis();
+        log.info("cycle {}: the disk of node {} is fast again", cycle, node);
+        long recovered = recover();
+        return new FaultRecord(cycle, "slow-disk", Integer.toString(node), injected, healed, recovered, failover);
     }
 
     /**
