@@ -160,7 +160,16 @@ final class DiskFaults implements AutoCloseable {
         for (String throttle : THROTTLES) {
             Files.writeString(BLKIO.resolve(throttle), majorMinor + " " + bytesPerSecond + "\n");
         }
-        log.info("{} ({} {}): reads and writes capped at {} bytes/s", dir, disk.device(), majorMinor, bytesPerSecond);
+        if (bytesPerSecond > 0) {
+            log.info(
+                    "{} ({} {}): reads and writes capped at {} bytes/s",
+                    dir,
+                    disk.device(),
+                    majorMinor,
+                    bytesPerSecond);
+        } else {
+            log.info("{} ({} {}): cap lifted", dir, disk.device(), majorMinor);
+        }
     }
 
     /** Unmounts every file system, keeping its files in the directory below; call once the nodes stopped. */
