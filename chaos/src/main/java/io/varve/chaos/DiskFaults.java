@@ -106,6 +106,8 @@ final class DiskFaults implements AutoCloseable {
             return failed;
         }
         disks.add(new Disk(dir, device, image));
+        // Kafka refuses to start with a directory that is no topic-partition in its log directory
+        Files.deleteIfExists(dir.resolve("lost+found"));
         log.info("data directory {} is a {} MiB ext4 on {}", dir, megabytes, device);
         return null;
     }
