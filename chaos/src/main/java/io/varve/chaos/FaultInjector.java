@@ -158,8 +158,8 @@ final class FaultInjector {
      */
     private FaultRecord diskFull(int cycle, int partition) throws IOException, InterruptedException {
         int node = awaitNode(() -> watch.leader(partition));
+        disks.fill(nodes.dataDir(node)); // seconds on a loaded machine: the fault starts once the disk is full
         long injected = System.currentTimeMillis();
-        disks.fill(nodes.dataDir(node));
         log.info("cycle {}: disk-full filled the data directory of node {} (leader of {})", cycle, node, partition);
         long failover;
         try {
