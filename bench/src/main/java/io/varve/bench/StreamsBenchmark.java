@@ -53,11 +53,11 @@ import org.apache.pekko.stream.javadsl.Source;
  * a Markdown table of medians and native/connector ratios, also written to {@code
  * bench/target/streams.md}.
  *
- * <p>Settings: {@code -Dbench.records=1000000 -Dbench.valueBytes=100 -Dbench.partitions=6
+ * <p>Settings: {@code -Dbench.records=10000000 -Dbench.valueBytes=100 -Dbench.partitions=6
  * -Dbench.rounds=3 -Dbench.warmup=1}; {@code -Dbench.only=native|connector} runs one side (profiling).
  */
 public final class StreamsBenchmark {
-    private final int records = Integer.getInteger("bench.records", 1_000_000);
+    private final int records = Integer.getInteger("bench.records", 10_000_000);
     private final int valueBytes = Integer.getInteger("bench.valueBytes", 100);
     private final int partitions = Integer.getInteger("bench.partitions", 6);
     private final int rounds = Integer.getInteger("bench.rounds", 3);
