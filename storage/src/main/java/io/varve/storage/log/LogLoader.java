@@ -3,8 +3,10 @@ package io.varve.storage.log;
 import io.varve.storage.checkpoint.LeaderEpochCache;
 import io.varve.storage.checkpoint.LeaderEpochCheckpointFile;
 import io.varve.storage.index.CorruptIndexException;
+import io.varve.storage.producer.BatchMetadata;
 import io.varve.storage.producer.CompletedTxn;
 import io.varve.storage.producer.ProducerAppend;
+import io.varve.storage.producer.ProducerEntry;
 import io.varve.storage.producer.ProducerStateTable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -49,6 +53,11 @@ import org.slf4j.LoggerFactory;
 final class LogLoader {
     private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
     static final String LEADER_EPOCH_CHECKPOINT = "leader-epoch-checkpoint";
+    /**
+     * How much of the log before a loaded producer snapshot is read back for each producer's earlier
+     * batches: enough for 5 in-flight batches of a few busy producers; only batch headers are read.
+     */
+    static final int EARLIER_BATCHES_SCAN_BYTES = 1024 * 1024;
 
     private final Path dir;
     private final TopicPartition topicPartition;
@@ -292,6 +301,7 @@ final class LogLoader {
             throws IOException {
         long reloadUpTo = reindexed.isEmpty() ? logEndOffset : Math.min(logEndOffset, Collections.min(reindexed));
         producerState.truncateAndReload(logStartOffset, Math.max(logStartOffset, reloadUpTo));
+        restoreEarlierBatches(partitionLog, producerState, logStartOffset);
         long from = Math.max(producerState.mapEndOffset(), logStartOffset);
         TreeMap<Long, LogSegment> segments = partitionLog.segmentMap();
         Long first = segments.floorKey(from);
@@ -306,6 +316,84 @@ final class LogLoader {
             }
         }
         producerState.updateMapEndOffset(logEndOffset);
+    }
+
+    /**
+     * Reads the log back up to {@value #EARLIER_BATCHES_SCAN_BYTES} bytes before a loaded snapshot for
+     * the batches the snapshot could not hold. A snapshot (Kafka's format) keeps only each producer's
+     * newest batch, so after a restart a retry of one of its earlier in-flight batches was not
+     * recognised: the leader answered OUT_OF_ORDER_SEQUENCE_NUMBER, and an idempotent Kafka producer
+     * answers that by bumping its epoch and writing the batch again, a duplicate (the fault
+     * campaign's finding F6, docs/reliability.md). With them, up to {@link
+     * ProducerEntry#NUM_BATCHES_TO_RETAIN} batches per producer are recognised after a restart as
+     * before it.
+     */
+    private static void restoreEarlierBatches(
+            PartitionLog partitionLog, ProducerStateTable producerState, long logStartOffset) throws IOException {
+        long snapshotOffset = producerState.mapEndOffset();
+        if (snapshotOffset <= logStartOffset || producerState.activeProducers().isEmpty()) {
+            return;
+        }
+        TreeMap<Long, LogSegment> segments = partitionLog.segmentMap();
+        TreeMap<Long, Integer> startPositions = new TreeMap<>();
+        long budget = EARLIER_BATCHES_SCAN_BYTES;
+        for (LogSegment segment :
+                segments.headMap(snapshotOffset, false).descendingMap().values()) {
+            Long next = segments.higherKey(segment.baseOffset());
+            int end = next != null && next <= snapshotOffset
+                    ? segment.size()
+                    : segment.indexedPositionAtOrBelow(snapshotOffset);
+            int start = positionAtOrAbove(segment, snapshotOffset, (int) Math.max(0, end - budget));
+            startPositions.put(segment.baseOffset(), start);
+            budget -= end - start;
+            if (budget <= 0) {
+                break;
+            }
+        }
+        Map<Long, List<BatchMetadata>> earlier = new HashMap<>();
+        for (Map.Entry<Long, Integer> range : startPositions.entrySet()) {
+            LogSegment segment = segments.get(range.getKey());
+            for (FileChannelRecordBatch batch : segment.records().batchesFrom(range.getValue())) {
+                if (batch.baseOffset() >= snapshotOffset) {
+                    break;
+                }
+                if (!batch.hasProducerId() || batch.isControlBatch() || batch.baseOffset() < logStartOffset) {
+                    continue;
+                }
+                Optional<ProducerEntry> entry = producerState.entry(batch.producerId());
+                if (entry.isPresent()
+                        && entry.get().producerEpoch() == batch.producerEpoch()
+                        && batch.lastOffset() < entry.get().firstOffset()) {
+                    earlier.computeIfAbsent(batch.producerId(), id -> new ArrayList<>())
+                            .add(new BatchMetadata(
+                                    batch.baseSequence(),
+                                    batch.lastSequence(),
+                                    batch.baseOffset(),
+                                    batch.lastOffset(),
+                                    batch.maxTimestamp()));
+                }
+            }
+        }
+        earlier.forEach(producerState::restoreEarlierBatches);
+    }
+
+    /**
+     * The position of the first offset-index entry at or above {@code minPosition} among offsets
+     * below {@code upTo}: a batch boundary to scan from (binary search over offsets, whose indexed
+     * positions grow with them).
+     */
+    private static int positionAtOrAbove(LogSegment segment, long upTo, int minPosition) {
+        long low = segment.baseOffset();
+        long high = upTo;
+        while (low < high) {
+            long mid = low + (high - low) / 2;
+            if (segment.indexedPositionAtOrBelow(mid) >= minPosition) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        return segment.indexedPositionAtOrBelow(low);
     }
 
     /** Replays one batch as Kafka's recovery does: its own update, then the transaction it ended. */

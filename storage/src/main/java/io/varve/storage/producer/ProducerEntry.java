@@ -148,6 +148,30 @@ public record ProducerEntry(
         return new ProducerEntry(producerId, epoch, batches, timestamp, coordinatorEpoch, OptionalLong.empty());
     }
 
+    /**
+     * This entry with {@code earlier}, batches of its current epoch read back from the log before its
+     * oldest retained one (oldest first), in front of its batches: a snapshot stores only the newest
+     * batch of each producer. Only the run of batches whose sequences lead without a gap into the
+     * oldest retained one is taken, and at most {@value #NUM_BATCHES_TO_RETAIN} are retained in all.
+     */
+    public ProducerEntry withEarlierBatches(List<BatchMetadata> earlier) {
+        if (isEmpty() || earlier.isEmpty()) {
+            return this;
+        }
+        List<BatchMetadata> batches = new ArrayList<>(batchMetadata);
+        for (int i = earlier.size() - 1; i >= 0 && batches.size() < NUM_BATCHES_TO_RETAIN; i--) {
+            BatchMetadata candidate = earlier.get(i);
+            BatchMetadata next = batches.get(0);
+            if (candidate.lastOffset() >= next.firstOffset()
+                    || !BatchMetadata.isNextSequence(candidate.lastSeq(), next.firstSeq())) {
+                break;
+            }
+            batches.add(0, candidate);
+        }
+        return new ProducerEntry(
+                producerId, producerEpoch, batches, lastTimestamp, coordinatorEpoch, currentTxnFirstOffset);
+    }
+
     private BatchMetadata lastBatch() {
         return batchMetadata.get(batchMetadata.size() - 1);
     }

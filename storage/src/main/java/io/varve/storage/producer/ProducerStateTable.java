@@ -254,6 +254,24 @@ public final class ProducerStateTable {
         mapEndOffset = offset;
     }
 
+    /**
+     * Puts back in front of a producer's retained batches the batches of its current epoch that the
+     * log holds before them ({@link ProducerEntry#withEarlierBatches}); the log calls it after {@link
+     * #truncateAndReload} loaded a snapshot, which keeps only each producer's newest batch. A producer
+     * this table does not know is ignored.
+     */
+    public void restoreEarlierBatches(long producerId, List<BatchMetadata> earlier) {
+        ProducerEntry entry = producers.get(producerId);
+        if (entry == null) {
+            return;
+        }
+        ProducerEntry restored = entry.withEarlierBatches(earlier);
+        if (restored != entry) {
+            producers.put(producerId, restored);
+            version++;
+        }
+    }
+
     private void clearProducers() {
         producers.clear();
         ongoingTxns.clear();

@@ -81,6 +81,50 @@ class IdempotentAppendTest {
     }
 
     @Test
+    void everyRetainedBatchIsStillRecognisedAfterACleanRestart() throws IOException {
+        // The campaign's finding F6: a snapshot holds only the newest batch of each producer, so a
+        // retry of an earlier in-flight batch after a restart was OUT_OF_ORDER_SEQUENCE_NUMBER, and
+        // the Kafka producer then wrote it again under a bumped epoch.
+        fx = new LogFixture(root);
+        fx.open();
+        int[][] batches = {{0, 3}, {3, 2}, {5, 1}, {6, 2}, {8, 1}};
+        long[] firstOffsets = new long[batches.length];
+        for (int i = 0; i < batches.length; i++) {
+            fx.append("other" + i, 1);
+            firstOffsets[i] = ((AppendResult.Appended) append((short) 0, batches[i][0], batches[i][1])).firstOffset();
+            if (i == 1) {
+                fx.log.roll();
+            }
+        }
+        long logEnd = fx.log.logEndOffset();
+        fx.reopenClean();
+        for (int i = 0; i < batches.length; i++) {
+            AppendResult.Appended retry = (AppendResult.Appended) append((short) 0, batches[i][0], batches[i][1]);
+            assertThat(retry.duplicate()).as("retry of batch %d", i).isTrue();
+            assertThat(retry.firstOffset()).isEqualTo(firstOffsets[i]);
+            assertThat(retry.lastOffset()).isEqualTo(firstOffsets[i] + batches[i][1] - 1);
+        }
+        assertThat(fx.log.logEndOffset()).isEqualTo(logEnd);
+        AppendResult.Appended next = (AppendResult.Appended) append((short) 0, 9, 1);
+        assertThat(next.duplicate()).isFalse();
+        assertThat(next.firstOffset()).isEqualTo(logEnd);
+    }
+
+    @Test
+    void aBatchOfAnEarlierEpochIsNotRecognisedAfterARestart() throws IOException {
+        fx = new LogFixture(root);
+        fx.open();
+        append((short) 0, 0, 2);
+        append((short) 1, 0, 1);
+        fx.reopenClean();
+        AppendResult.Rejected old = (AppendResult.Rejected) append((short) 0, 0, 2);
+        assertThat(old.error()).isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
+        AppendResult.Appended retry = (AppendResult.Appended) append((short) 1, 0, 1);
+        assertThat(retry.duplicate()).isTrue();
+        assertThat(retry.firstOffset()).isEqualTo(2);
+    }
+
+    @Test
     void producerStateIsRebuiltFromTheLogAfterACrash() throws IOException {
         fx = new LogFixture(root);
         fx.open();

@@ -25,6 +25,26 @@ class ProducerEntryTest {
     }
 
     @Test
+    void earlierBatchesGoInFrontWhileTheirSequencesLeadIntoTheRetainedOnesAndAtMostFiveAreKept() {
+        ProducerEntry fromSnapshot = ProducerEntry.empty(7L).withBatch((short) 0, batch(6, 60));
+        List<BatchMetadata> earlier =
+                List.of(batch(0, 0), batch(1, 10), batch(2, 20), batch(3, 30), batch(4, 40), batch(5, 50));
+
+        assertEquals(
+                List.of(batch(2, 20), batch(3, 30), batch(4, 40), batch(5, 50), batch(6, 60)),
+                fromSnapshot.withEarlierBatches(earlier).batchMetadata());
+        // a gap in the sequences (4 missing) ends the run: 3 and below are not taken
+        assertEquals(
+                List.of(batch(5, 50), batch(6, 60)),
+                fromSnapshot
+                        .withEarlierBatches(List.of(batch(3, 30), batch(5, 50)))
+                        .batchMetadata());
+        assertEquals(
+                Optional.of(batch(5, 50)),
+                fromSnapshot.withEarlierBatches(earlier).findDuplicateBatch((short) 0, 5, 5));
+    }
+
+    @Test
     void retainsTheLastFiveBatchesOldestFirst() {
         ProducerEntry entry = ProducerEntry.empty(7L);
         for (int seq = 0; seq < 7; seq++) {
