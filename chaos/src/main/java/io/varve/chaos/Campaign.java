@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   Campaign --cycles N --out DIR --repository DIR [--port-base 19700] [--partitions 6]
  *            [--producers 2] [--rate 40] [--max-minutes M] [--node-java-opts "..."]
- *            [--system varve|kafka]
+ *            [--system varve|kafka] [--faults kill-leader,partition-leader,...]
  * </pre>
  *
  * <p>Runs on the main thread; the JVM must resolve the node names through the campaign's hosts file
@@ -53,7 +53,7 @@ public final class Campaign {
         try (ProxyNetwork network = ProxyNetwork.start(topology);
                 ClusterWatch watch = new ClusterWatch(topology.bootstrapServers(), TOPIC)) {
             try {
-                FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions());
+                FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions(), o.faults());
                 for (int attempt = 1; attempt <= 3 && faults.recover() < 0; attempt++) {
                     log.warn("the cluster has not recovered ({})", watch.describe());
                 }
@@ -121,7 +121,7 @@ public final class Campaign {
                         "starting the {} cluster in {}", nodes.system(), o.out().resolve("cluster"));
                 nodes.startMissing();
                 watch.createTopic(o.partitions());
-                FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions());
+                FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions(), o.faults());
                 if (faults.recover() < 0) {
                     throw new IOException("the new topic never became fully replicated: " + watch.describe());
                 }

@@ -1,6 +1,8 @@
 package io.varve.chaos;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The campaign's command line.
@@ -16,6 +18,7 @@ import java.nio.file.Path;
  * @param nodeJavaOpts JVM options of every node
  * @param system {@code varve}, or {@code kafka} for the same campaign against Apache Kafka
  * @param checkOnly only finish an earlier run in {@code out}: restart, read, compare, check
+ * @param faults the fault kinds the cycles go through, in order ({@link FaultInjector#KINDS} by default)
  */
 record CampaignOptions(
         int cycles,
@@ -28,7 +31,8 @@ record CampaignOptions(
         long maxMinutes,
         String nodeJavaOpts,
         String system,
-        boolean checkOnly) {
+        boolean checkOnly,
+        List<String> faults) {
 
     static CampaignOptions parse(String[] args) {
         int cycles = 5;
@@ -42,6 +46,7 @@ record CampaignOptions(
         String javaOpts = "-Xmx512m";
         String system = "varve";
         boolean checkOnly = false;
+        List<String> faults = List.of(FaultInjector.KINDS);
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--check-only")) {
                 checkOnly = true;
@@ -63,6 +68,7 @@ record CampaignOptions(
                 case "--max-minutes" -> maxMinutes = Long.parseLong(v);
                 case "--node-java-opts" -> javaOpts = v;
                 case "--system" -> system = v;
+                case "--faults" -> faults = faults(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -80,6 +86,19 @@ record CampaignOptions(
                 maxMinutes,
                 javaOpts,
                 system,
-                checkOnly);
+                checkOnly,
+                faults);
+    }
+
+    /** {@code kill-leader,partition-leader}: known kinds only, at least one. */
+    private static List<String> faults(String list) {
+        List<String> kinds = Arrays.stream(list.split(",")).map(String::trim).toList();
+        for (String kind : kinds) {
+            if (!List.of(FaultInjector.KINDS).contains(kind)) {
+                throw new IllegalArgumentException(
+                        "unknown fault " + kind + " in --faults; known: " + String.join(",", FaultInjector.KINDS));
+            }
+        }
+        return kinds;
     }
 }

@@ -1,6 +1,7 @@
 package io.varve.chaos;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 final class FaultInjector {
     private static final Logger log = LoggerFactory.getLogger(FaultInjector.class);
 
-    /** The kinds, in the order the cycles go through them. */
+    /** Every kind, in the order the cycles go through them by default ({@code --faults} chooses others). */
     static final String[] KINDS = {"kill-leader", "kill-controller", "kill-two", "pause-leader", "partition-leader"};
 
     private static final long FAILOVER_DEADLINE_MS = 40_000;
@@ -33,16 +34,18 @@ final class FaultInjector {
     private final ProxyNetwork network;
     private final ClusterWatch watch;
     private final int partitions;
+    private final List<String> kinds;
 
-    FaultInjector(Nodes nodes, ProxyNetwork network, ClusterWatch watch, int partitions) {
+    FaultInjector(Nodes nodes, ProxyNetwork network, ClusterWatch watch, int partitions, List<String> kinds) {
         this.nodes = nodes;
         this.network = network;
         this.watch = watch;
         this.partitions = partitions;
+        this.kinds = List.copyOf(kinds);
     }
 
     FaultRecord inject(int cycle) throws IOException, InterruptedException {
-        String kind = KINDS[(cycle - 1) % KINDS.length];
+        String kind = kinds.get((cycle - 1) % kinds.size());
         int partition = leaderElsewhere((cycle - 1) % partitions);
         return switch (kind) {
             case "kill-leader" -> killOne(cycle, kind, () -> watch.leader(partition), () -> watch.leader(partition));
@@ -66,7 +69,7 @@ final class FaultInjector {
     }
 
     private FaultRecord killTwo(int cycle) throws IOException, InterruptedException {
-        int first = 1 + (cycle / KINDS.length) % Topology.NODES;
+        int first = 1 + (cycle / kinds.size()) % Topology.NODES;
         int second = 1 + first % Topology.NODES;
         long injected = System.currentTimeMillis();
         nodes.signal(first, "KILL");
