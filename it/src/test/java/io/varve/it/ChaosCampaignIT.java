@@ -148,6 +148,10 @@ class ChaosCampaignIT {
             campaign.descendants().forEach(ProcessHandle::destroyForcibly);
             campaign.destroyForcibly().waitFor();
         }
+        stopCluster(out);
+    }
+
+    private static void stopCluster(Path out) throws IOException, InterruptedException {
         Path cluster = out.resolve("cluster");
         if (!Files.isDirectory(cluster)) {
             return;

@@ -54,7 +54,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       node 1's log directory of the partition is gone;
  *   <li>{@code --execute --throttle} throttles a move to the rate, and {@code --verify} removes the
  *       throttles once it completed;
- *   <li>{@code --cancel} of a (throttled, so unfinished) move reverts it: the original replicas,
+ *   <li>{@code --execute --additional --throttle} of the plan in progress changes the throttle and
+ *       leaves the move as it was; {@code --cancel} of that (throttled, so unfinished) move reverts it: the original replicas,
  *       ISR and leader, the added replica deleted, no reassignment listed, the throttles cleared, and
  *       every acknowledged record read back at its offset;
  *   <li>{@code --execute} while a move runs is refused without {@code --additional}; with it, a second
@@ -276,6 +277,19 @@ class ReassignmentIT extends ScriptClusterTest {
         assertThat(list().stdout())
                 .contains("Current partition reassignments:")
                 .contains(tp + ": replicas: 1,3,2. adding: 3. removing: 2.");
+
+        // the tool's way to change a throttle: the plan in progress resubmitted with --additional;
+        // the move stays as it was (3 still being added), and the tool throttles the same replicas
+        ChildJvm.Result slower = reassign(plan, "--execute", "--additional", "--throttle", Long.toString(CRAWL / 2));
+        assertThat(slower.exitCode()).as(slower.toString()).isZero();
+        assertThat(slower.stdout()).contains("The inter-broker throttle limit was set to " + CRAWL / 2 + " B/s");
+        assertThat(list().stdout()).contains(tp + ": replicas: 1,3,2. adding: 3. removing: 2.");
+        assertThat(topicConfig(topic, "leader.replication.throttled.replicas").value())
+                .isEqualTo("0:1,0:2");
+        assertThat(topicConfig(topic, "follower.replication.throttled.replicas").value())
+                .isEqualTo("0:3");
+        assertThat(brokerConfig(3, "follower.replication.throttled.rate").value())
+                .isEqualTo(Long.toString(CRAWL / 2));
 
         ChildJvm.Result cancelled = reassign(plan, "--cancel");
         assertThat(cancelled.exitCode()).as(cancelled.toString()).isZero();
