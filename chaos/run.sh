@@ -2,7 +2,8 @@
 # The fault campaign (issue 13, docs/reliability.md):
 #   chaos/run.sh --cycles N [--out DIR] [--port-base 19700] [--partitions 6] [--producers 2]
 #                [--rate 40] [--max-minutes M] [--node-java-opts "-Xmx512m"] [--system varve|kafka]
-#                [--faults kill-leader,kill-controller,kill-two,pause-leader,partition-leader]
+#                [--faults kill-leader,kill-controller,kill-two,pause-leader,partition-leader,disk-full,slow-disk]
+#                [--disk-mb 256]   (disk-full/slow-disk mount each node's data dir: root only, else left out)
 #   chaos/run.sh --check-only --out DIR   finishes a run that ended before its check
 # Builds the chaos module (and the node, through bin/varve), then runs io.varve.chaos.Campaign:
 # a three-node Varve cluster with PostgreSQL (bin/varve cluster start) behind a TCP proxy network on

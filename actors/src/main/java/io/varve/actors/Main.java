@@ -11,7 +11,8 @@ import java.io.File;
  * and every module's {@code reference.conf}. Stops cleanly on SIGTERM/Ctrl-C through
  * CoordinatedShutdown (the JVM shutdown hook). Exit status: 0 after a clean stop, 1 when the node
  * refused to start (its message says why), 2 when the cluster downed it or a newer incarnation of the
- * cluster superseded its own (it stops serving at once; start it again to rejoin).
+ * cluster superseded its own (it stops serving at once; start it again to rejoin), 3 when its data
+ * directory failed (an I/O error such as a full disk: free space, then start it again).
  */
 public final class Main {
     private Main() {}
@@ -32,6 +33,10 @@ public final class Main {
             return null;
         });
         node.system().getWhenTerminated().toCompletableFuture().join();
+        if (node.stoppedByLogDirFailure()) {
+            // a failed data directory (full disk, I/O error): as Kafka halts such a broker
+            System.exit(3);
+        }
         if (node.wasDowned()) {
             // downed, or its cluster was superseded by a newer incarnation on the same journal
             System.exit(2);

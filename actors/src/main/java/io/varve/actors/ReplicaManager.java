@@ -455,8 +455,9 @@ public final class ReplicaManager extends AbstractBehavior<ReplicaManager.Comman
     private void finishStopAll() {
         writeCheckpoints();
         try {
-            logDirectory.markCleanShutdown();
-            getContext().getLog().info("all logs closed; clean shutdown marker written in {}", logDirectory.path());
+            if (logDirectory.markCleanShutdown()) {
+                getContext().getLog().info("all logs closed; clean shutdown marker written in {}", logDirectory.path());
+            }
         } catch (IOException e) {
             getContext().getLog().error("writing the clean-shutdown marker failed", e);
         }

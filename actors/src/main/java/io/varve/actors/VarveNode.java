@@ -88,6 +88,7 @@ public final class VarveNode {
                         incarnation),
                 ClusterSettings.SYSTEM_NAME,
                 config);
+        LogDirFailureShutdown.watch(logDirectory, system, settings.nodeId());
         String member = Cluster.get(system).selfMember().uniqueAddress().toString();
         CompletableFuture<InetSocketAddress> ready = bound.thenCompose(
                         address -> registered(metadata, settings.nodeId(), member, address))
@@ -172,6 +173,11 @@ public final class VarveNode {
                 .getShutdownReason()
                 .map(reason -> reason instanceof CoordinatedShutdown.ClusterDowningReason$)
                 .orElse(false);
+    }
+
+    /** Whether the node stopped because its data directory failed (a full disk, an I/O error). */
+    public boolean stoppedByLogDirFailure() {
+        return LogDirFailureShutdown.stoppedBy(system);
     }
 
     static TransportSettings transportSettings(Config config) {

@@ -9,6 +9,7 @@ import io.varve.connectors.stream.StartOffset;
 import io.varve.connectors.stream.VarveConsumer;
 import io.varve.connectors.stream.VarveProducer;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,18 +42,22 @@ import org.apache.pekko.stream.javadsl.Source;
  * 1.2.0 over loopback, both to the same embedded node in this JVM and both materialized in the same
  * application ActorSystem (issue 16). Each round writes {@code records} records of {@code
  * valueBytes} bytes (no key) to a fresh topic of {@code partitions} partitions with each producer
- * side, then reads them all back with each consumer side; the order alternates between rounds,
- * after {@code warmup} unmeasured rounds.
+ * side, then reads them all back three ways: the native source's own records ({@code
+ * VarveConsumer.topicRecords}, {@code VarveRecord}: no copy, no deserializer), the native source's
+ * {@code ConsumerRecord}s ({@code topicSource}, byte[] deserializers as the connector's) and
+ * pekko-connectors-kafka's {@code plainSource}; the order alternates (produce) or rotates (consume)
+ * between rounds, after {@code warmup} unmeasured rounds. Each measurement also reports the JVM's
+ * CPU time (node and clients together) and the load average.
  * Both producers use {@code acks=all} with idempotence (both libraries' default) and 64 KiB
  * batches; the Kafka producer lingers 5 ms as bench/lib.sh's. Prints one line per measurement and
  * a Markdown table of medians and native/connector ratios, also written to {@code
  * bench/target/streams.md}.
  *
- * <p>Settings: {@code -Dbench.records=1000000 -Dbench.valueBytes=100 -Dbench.partitions=6
+ * <p>Settings: {@code -Dbench.records=10000000 -Dbench.valueBytes=100 -Dbench.partitions=6
  * -Dbench.rounds=3 -Dbench.warmup=1}; {@code -Dbench.only=native|connector} runs one side (profiling).
  */
 public final class StreamsBenchmark {
-    private final int records = Integer.getInteger("bench.records", 1_000_000);
+    private final int records = Integer.getInteger("bench.records", 10_000_000);
     private final int valueBytes = Integer.getInteger("bench.valueBytes", 100);
     private final int partitions = Integer.getInteger("bench.partitions", 6);
     private final int rounds = Integer.getInteger("bench.rounds", 3);
@@ -87,12 +92,15 @@ public final class StreamsBenchmark {
                         nativeFirst,
                         () -> nativeProduce(nativeTopic),
                         () -> connectorProduce(kafkaTopic));
-                measurePair(
-                        round,
-                        "consume",
-                        nativeFirst,
-                        () -> nativeConsume(nativeTopic),
-                        () -> connectorConsume(kafkaTopic));
+                // three readers of the same records: the order rotates between rounds
+                List<Map.Entry<String, Supplier<CompletionStage<Done>>>> readers = new ArrayList<>(List.of(
+                        Map.entry("consume native", () -> nativeConsume(nativeTopic)),
+                        Map.entry("consume native-cr", () -> nativeConsumerRecords(nativeTopic)),
+                        Map.entry("consume pekko-connectors-kafka", () -> connectorConsume(kafkaTopic))));
+                java.util.Collections.rotate(readers, Math.floorMod(round, readers.size()));
+                for (Map.Entry<String, Supplier<CompletionStage<Done>>> reader : readers) {
+                    measure(round, reader.getKey(), reader.getValue());
+                }
             }
             String table = table();
             System.out.println(table);
@@ -127,21 +135,27 @@ public final class StreamsBenchmark {
             return;
         }
         System.gc();
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         run.get().toCompletableFuture().get(10, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         double rate = records / seconds;
         if (round > 0) {
             results.computeIfAbsent(what, k -> new ArrayList<>()).add(rate);
+            results.computeIfAbsent(what + " per CPU s", k -> new ArrayList<>()).add(records / cpuSeconds);
         }
         System.out.printf(
                 Locale.ROOT,
-                "%s %d %-32s %,12.0f records/s (%.2f s)%n",
+                "%s %d %-32s %,12.0f records/s (%.2f s; JVM CPU %.2f s, %,.0f records per CPU s) load %s%n",
                 round > 0 ? "round" : "warm-up",
                 round,
                 what,
                 rate,
-                seconds);
+                seconds,
+                cpuSeconds,
+                records / cpuSeconds,
+                loadAverage());
     }
 
     private byte[] value() {
@@ -174,7 +188,17 @@ public final class StreamsBenchmark {
                 .runWith(Producer.plainSink(settings), application);
     }
 
+    /** The native source's own record type: key and value stay slices of the read, not deserialized. */
     private CompletionStage<Done> nativeConsume(String topic) {
+        SourceSettings<byte[], byte[]> settings =
+                SourceSettings.create(new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return VarveConsumer.topicRecords(node, settings, topic, StartOffset.earliest())
+                .take(records)
+                .runWith(Sink.ignore(), application);
+    }
+
+    /** The native source emitting Kafka's ConsumerRecords (byte[] values copied), like for like. */
+    private CompletionStage<Done> nativeConsumerRecords(String topic) {
         SourceSettings<byte[], byte[]> settings =
                 SourceSettings.create(new ByteArrayDeserializer(), new ByteArrayDeserializer());
         return VarveConsumer.topicSource(node, settings, topic, StartOffset.earliest())
@@ -205,26 +229,47 @@ public final class StreamsBenchmark {
                 records,
                 valueBytes,
                 partitions));
-        md.append(
-                "| workload | native records/s | pekko-connectors-kafka records/s | native / connector | per-round ratios |\n");
-        md.append("|---|---|---|---|---|\n");
-        for (String what : List.of("produce", "consume")) {
-            List<Double> nativeRates = results.getOrDefault(what + " native", List.of(Double.NaN));
-            List<Double> connectorRates = results.getOrDefault(what + " pekko-connectors-kafka", List.of(Double.NaN));
-            List<String> ratios = new ArrayList<>();
-            for (int i = 0; i < Math.min(nativeRates.size(), connectorRates.size()); i++) {
-                ratios.add(String.format(Locale.ROOT, "%.2f", nativeRates.get(i) / connectorRates.get(i)));
-            }
-            md.append(String.format(
-                    Locale.ROOT,
-                    "| %s | %,.0f | %,.0f | %.2f | %s |%n",
-                    what,
-                    median(nativeRates),
-                    median(connectorRates),
-                    median(nativeRates) / median(connectorRates),
-                    String.join(", ", ratios)));
-        }
+        md.append("| workload | native records/s | pekko-connectors-kafka records/s | native / connector (medians)"
+                + " | per-round ratios | per CPU second: native / connector (medians) |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        String connector = " pekko-connectors-kafka";
+        row(md, "produce", "produce native", "produce" + connector);
+        row(md, "consume, VarveRecord", "consume native", "consume" + connector);
+        row(md, "consume, ConsumerRecord", "consume native-cr", "consume" + connector);
         return md.toString();
+    }
+
+    private void row(StringBuilder md, String label, String nativeSide, String connectorSide) {
+        List<Double> nativeRates = results.getOrDefault(nativeSide, List.of(Double.NaN));
+        List<Double> connectorRates = results.getOrDefault(connectorSide, List.of(Double.NaN));
+        List<String> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(nativeRates.size(), connectorRates.size()); i++) {
+            ratios.add(String.format(Locale.ROOT, "%.2f", nativeRates.get(i) / connectorRates.get(i)));
+        }
+        double perCpu = median(results.getOrDefault(nativeSide + " per CPU s", List.of(Double.NaN)))
+                / median(results.getOrDefault(connectorSide + " per CPU s", List.of(Double.NaN)));
+        md.append(String.format(
+                Locale.ROOT,
+                "| %s | %,.0f | %,.0f | %.2f | %s | %.2f |%n",
+                label,
+                median(nativeRates),
+                median(connectorRates),
+                median(nativeRates) / median(connectorRates),
+                String.join(", ", ratios),
+                perCpu));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private static double median(List<Double> values) {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   Campaign --cycles N --out DIR --repository DIR [--port-base 19700] [--partitions 6]
  *            [--producers 2] [--rate 40] [--max-minutes M] [--node-java-opts "..."]
- *            [--system varve|kafka] [--faults kill-leader,partition-leader,...]
+ *            [--system varve|kafka] [--faults kill-leader,...,slow-disk] [--disk-mb 256]
  * </pre>
  *
  * <p>Runs on the main thread; the JVM must resolve the node names through the campaign's hosts file
@@ -53,7 +53,7 @@ public final class Campaign {
         try (ProxyNetwork network = ProxyNetwork.start(topology);
                 ClusterWatch watch = new ClusterWatch(topology.bootstrapServers(), TOPIC)) {
             try {
-                FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions(), o.faults());
+                FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions(), o.faults(), null);
                 for (int attempt = 1; attempt <= 3 && faults.recover() < 0; attempt++) {
                     log.warn("the cluster has not recovered ({})", watch.describe());
                 }
@@ -114,6 +114,25 @@ public final class Campaign {
         Path stopFile = o.out().resolve("stop");
         Files.deleteIfExists(stopFile);
         Nodes nodes = nodes(o, topology);
+        List<String> kinds = new ArrayList<>(o.faults());
+        DiskFaults disks = null;
+        if (kinds.contains("disk-full") || kinds.contains("slow-disk")) {
+            disks = DiskFaults.mount(
+                    IntStream.rangeClosed(1, Topology.NODES)
+                            .mapToObj(nodes::dataDir)
+                            .toList(),
+                    o.diskMb());
+            if (disks == null) {
+                kinds.remove("disk-full");
+            }
+            if (disks == null || disks.slowRefused() != null) {
+                kinds.remove("slow-disk");
+            }
+            if (kinds.isEmpty()) {
+                throw new IOException("no fault left to inject: the disk faults need mounts this machine refused");
+            }
+        }
+        log.info("faults, in this order: {}", kinds);
         try (ProxyNetwork network = ProxyNetwork.start(topology);
                 ClusterWatch watch = new ClusterWatch(topology.bootstrapServers(), TOPIC)) {
             try {
@@ -121,7 +140,7 @@ public final class Campaign {
                         "starting the {} cluster in {}", nodes.system(), o.out().resolve("cluster"));
                 nodes.startMissing();
                 watch.createTopic(o.partitions());
-                FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions(), o.faults());
+                FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions(), kinds, disks);
                 if (faults.recover() < 0) {
                     throw new IOException("the new topic never became fully replicated: " + watch.describe());
                 }
@@ -167,6 +186,9 @@ public final class Campaign {
                 Files.writeString(stopFile, "stop\n");
                 workloads.forEach(Process::destroyForcibly);
                 nodes.close();
+                if (disks != null) {
+                    disks.close();
+                }
             }
         }
         return verdict(o);

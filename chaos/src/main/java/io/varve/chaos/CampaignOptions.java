@@ -18,7 +18,11 @@ import java.util.List;
  * @param nodeJavaOpts JVM options of every node
  * @param system {@code varve}, or {@code kafka} for the same campaign against Apache Kafka
  * @param checkOnly only finish an earlier run in {@code out}: restart, read, compare, check
- * @param faults the fault kinds the cycles go through, in order ({@link FaultInjector#KINDS} by default)
+ * @param faults the fault kinds the cycles go through, in order ({@code --faults a,b}; all of {@link
+ *     FaultInjector#KINDS} by default, of which the campaign leaves out the disk faults where the
+ *     machine refuses their mounts)
+ * @param diskMb the size of each node's data disk (ext4 image or tmpfs) when {@code disk-full} or {@code
+ *     slow-disk} is among the faults
  */
 record CampaignOptions(
         int cycles,
@@ -32,7 +36,8 @@ record CampaignOptions(
         String nodeJavaOpts,
         String system,
         boolean checkOnly,
-        List<String> faults) {
+        List<String> faults,
+        int diskMb) {
 
     static CampaignOptions parse(String[] args) {
         int cycles = 5;
@@ -47,6 +52,7 @@ record CampaignOptions(
         String system = "varve";
         boolean checkOnly = false;
         List<String> faults = List.of(FaultInjector.KINDS);
+        int diskMb = 256;
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--check-only")) {
                 checkOnly = true;
@@ -69,6 +75,7 @@ record CampaignOptions(
                 case "--node-java-opts" -> javaOpts = v;
                 case "--system" -> system = v;
                 case "--faults" -> faults = faults(v);
+                case "--disk-mb" -> diskMb = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -87,17 +94,24 @@ record CampaignOptions(
                 javaOpts,
                 system,
                 checkOnly,
-                faults);
+                faults,
+                diskMb);
     }
 
     /** {@code kill-leader,partition-leader}: known kinds only, at least one. */
     private static List<String> faults(String list) {
-        List<String> kinds = Arrays.stream(list.split(",")).map(String::trim).toList();
+        List<String> kinds = Arrays.stream(list.split(","))
+                .map(String::trim)
+                .filter(k -> !k.isEmpty())
+                .toList();
+        List<String> known = List.of(FaultInjector.KINDS);
         for (String kind : kinds) {
-            if (!List.of(FaultInjector.KINDS).contains(kind)) {
-                throw new IllegalArgumentException(
-                        "unknown fault " + kind + " in --faults; known: " + String.join(",", FaultInjector.KINDS));
+            if (!known.contains(kind)) {
+                throw new IllegalArgumentException("unknown fault " + kind + " in --faults; known: " + known);
             }
+        }
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("--faults names no fault");
         }
         return kinds;
     }

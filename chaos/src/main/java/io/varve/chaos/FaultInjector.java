@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * Injects one fault of the campaign and brings the cluster back: {@code kill -9} of a partition's
  * leader, of the controller's node, of two nodes at once; {@code SIGSTOP} of a leader past the failure
  * detector and the split-brain resolver, then {@code SIGCONT}; a network partition of a leader from
- * the other nodes (with client side A on its side) through the {@link ProxyNetwork}. After each, every
+ * the other nodes (with client side A on its side) through the {@link ProxyNetwork}; a full disk on a
+ * leader's node ({@link DiskFaults}). After each, every
  * node that is not running is started again and the cluster is watched until every partition is led
  * and fully in sync.
  *
@@ -19,8 +20,10 @@ import org.slf4j.LoggerFactory;
 final class FaultInjector {
     private static final Logger log = LoggerFactory.getLogger(FaultInjector.class);
 
-    /** Every kind, in the order the cycles go through them by default ({@code --faults} chooses others). */
-    static final String[] KINDS = {"kill-leader", "kill-controller", "kill-two", "pause-leader", "partition-leader"};
+    /** The kinds, in the order the cycles go through them by default ({@code --faults} chooses). */
+    static final String[] KINDS = {
+        "kill-leader", "kill-controller", "kill-two", "pause-leader", "partition-leader", "disk-full", "slow-disk"
+    };
 
     private static final long FAILOVER_DEADLINE_MS = 40_000;
     private static final long RECOVERY_DEADLINE_MS = 240_000;
@@ -29,19 +32,38 @@ final class FaultInjector {
 
     private static final long PARTITION_MS = 15_000;
     private static final long TWO_DOWN_MS = 5_000;
+    /** How long a disk stays full at least: past detection (the node's first failed write) and its stop. */
+    private static final long DISK_FULL_MS = 15_000;
+    /** How long a disk stays slow, and how slow: far below what the workloads write to each node. */
+    private static final long SLOW_DISK_MS = 30_000;
+
+    static final long SLOW_DISK_BYTES_PER_SECOND = 16 * 1024;
 
     private final Nodes nodes;
     private final ProxyNetwork network;
     private final ClusterWatch watch;
     private final int partitions;
     private final List<String> kinds;
+    private final DiskFaults disks;
 
-    FaultInjector(Nodes nodes, ProxyNetwork network, ClusterWatch watch, int partitions, List<String> kinds) {
+    /**
+     * @param kinds the faults the cycles go through, in order
+     * @param disks the data disks of {@code disk-full} and {@code slow-disk}; null when neither is among
+     *     {@code kinds}
+     */
+    FaultInjector(
+            Nodes nodes,
+            ProxyNetwork network,
+            ClusterWatch watch,
+            int partitions,
+            List<String> kinds,
+            DiskFaults disks) {
         this.nodes = nodes;
         this.network = network;
         this.watch = watch;
         this.partitions = partitions;
         this.kinds = List.copyOf(kinds);
+        this.disks = disks;
     }
 
     FaultRecord inject(int cycle) throws IOException, InterruptedException {
@@ -52,6 +74,8 @@ final class FaultInjector {
             case "kill-controller" -> killOne(cycle, kind, watch::controller, watch::controller);
             case "kill-two" -> killTwo(cycle);
             case "pause-leader" -> pause(cycle, partition);
+            case "disk-full" -> diskFull(cycle, partition);
+            case "slow-disk" -> slowDisk(cycle, partition);
             default -> partition(cycle, partition);
         };
     }
@@ -125,6 +149,70 @@ final class FaultInjector {
         long recovered = recover();
         return new FaultRecord(
                 cycle, "partition-leader", Integer.toString(node), injected, healed, recovered, failover);
+    }
+
+    /**
+     * Fills the data directory (a tmpfs) of a leader's node to the last byte while the workloads write:
+     * the node's next write fails with ENOSPC. Varve and Kafka (one log directory each) then stop the
+     * node; the leaderships move. After {@link #DISK_FULL_MS}, or once the node stopped if later, the
+     * filler is removed and the node started again.
+     */
+    private FaultRecord diskFull(int cycle, int partition) throws IOException, InterruptedException {
+        int node = awaitNode(() -> watch.leader(partition));
+        disks.fill(nodes.dataDir(node)); // seconds on a loaded machine: the fault starts once the disk is full
+        long injected = System.currentTimeMillis();
+        log.info("cycle {}: disk-full filled the data directory of node {} (leader of {})", cycle, node, partition);
+        long failover;
+        try {
+            failover = awaitOther(() -> watch.leader(partition), node, injected);
+            long deadline = injected + FAILOVER_DEADLINE_MS;
+            while (nodes.isRunning(node) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            if (nodes.isRunning(node)) {
+                log.warn(
+                        "cycle {}: node {} still runs {} ms after its disk filled up",
+                        cycle,
+                        node,
+                        FAILOVER_DEADLINE_MS);
+            }
+            Thread.sleep(Math.max(0, injected + DISK_FULL_MS - System.currentTimeMillis()));
+        } finally {
+            disks.free(nodes.dataDir(node));
+        }
+        long healed = System.currentTimeMillis();
+        log.info("cycle {}: freed the data directory of node {}", cycle, node);
+        long recovered = recover();
+        return new FaultRecord(cycle, "disk-full", Integer.toString(node), injected, healed, recovered, failover);
+    }
+
+    /**
+     * Caps the reads and writes of a leader's disk at {@link #SLOW_DISK_BYTES_PER_SECOND} for {@link
+     * #SLOW_DISK_MS}: page-cache writes pile up, then writers wait for writeback and every fsync takes
+     * seconds. Nothing is lost; the node may fall out of ISRs or lose its leaderships (the failover
+     * time, when the leader moved, is recorded; -1 when it did not).
+     */
+    private FaultRecord slowDisk(int cycle, int partition) throws IOException, InterruptedException {
+        int node = awaitNode(() -> watch.leader(partition));
+        long injected = System.currentTimeMillis();
+        disks.slow(nodes.dataDir(node), SLOW_DISK_BYTES_PER_SECOND);
+        log.info("cycle {}: slow-disk slowed the data directory of node {} (leader of {})", cycle, node, partition);
+        long failover = -1;
+        try {
+            while (System.currentTimeMillis() < injected + SLOW_DISK_MS) {
+                int leader = watch.leader(partition);
+                if (failover < 0 && leader > 0 && leader != node) {
+                    failover = System.currentTimeMillis() - injected;
+                }
+                Thread.sleep(200);
+            }
+        } finally {
+            disks.slow(nodes.dataDir(node), 0);
+        }
+        long healed = System.currentTimeMillis();
+        log.info("cycle {}: the disk of node {} is fast again", cycle, node);
+        long recovered = recover();
+        return new FaultRecord(cycle, "slow-disk", Integer.toString(node), injected, healed, recovered, failover);
     }
 
     /**

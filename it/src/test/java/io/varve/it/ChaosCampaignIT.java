@@ -39,6 +39,10 @@ import org.junit.jupiter.api.Test;
  * 19700-19799 of a hand-run campaign). Whatever happens, the nodes and PostgreSQL are stopped.
  */
 class ChaosCampaignIT {
+    /**
+     * Named with {@code --faults}: the campaign's default adds {@code disk-full} and {@code slow-disk}
+     * where it may mount file systems (as root, as CI runs), which CI leaves to hand-run campaigns.
+     */
     private static final List<String> FAULTS = List.of("kill-leader", "partition-leader", "pause-leader");
     /** The campaign's own deadlines (4 minutes a recovery) end it well before this. */
     private static final long TIMEOUT_MINUTES = 15;

@@ -1,11 +1,12 @@
 package io.varve.connectors.internal;
 
+import io.varve.connectors.stream.VarveRecord;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
@@ -13,28 +14,68 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Turns the record batches of one read (bytes exactly as the log stores them) into {@link
- * ConsumerRecord}s with kafka-clients' record classes and the user's deserializers, as Kafka's
- * consumer does: records before the fetch offset (the first batch may start earlier) and control
- * batches are skipped; compressed batches are decompressed by kafka-clients. Stateless apart from
- * its settings; used on its stage's thread.
+ * Turns the record batches of one read (bytes exactly as the log stores them) into the elements a
+ * source emits, with kafka-clients' record classes, as Kafka's consumer does: records before the
+ * fetch offset (the first batch may start earlier) and control batches are skipped; compressed
+ * batches are decompressed by kafka-clients. {@link #records} makes {@link VarveRecord}s (key and
+ * value left as slices of the read), {@link #consumerRecords} Kafka's {@link ConsumerRecord}s with
+ * the user's deserializers. Stateless apart from its settings; used on its stage's thread.
+ *
+ * @param <T> the element made of each record
  */
-final class RecordDecoder<K, V> {
-    private final TopicPartition tp;
-    private final Deserializer<K> keyDeserializer;
-    private final Deserializer<V> valueDeserializer;
+public final class RecordDecoder<T> {
+    /** Makes one element of a record of a (non-control) batch. */
+    @FunctionalInterface
+    interface Factory<T> {
+        T create(TopicPartition tp, RecordBatch batch, Optional<Integer> leaderEpoch, Record record);
+    }
 
-    RecordDecoder(TopicPartition tp, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+    private final TopicPartition tp;
+    private final Factory<T> factory;
+
+    private RecordDecoder(TopicPartition tp, Factory<T> factory) {
         this.tp = tp;
-        this.keyDeserializer = keyDeserializer;
-        this.valueDeserializer = valueDeserializer;
+        this.factory = factory;
+    }
+
+    /** {@link VarveRecord}s: no copy of keys or values, no deserializer. */
+    public static RecordDecoder<VarveRecord> records(TopicPartition tp) {
+        return new RecordDecoder<>(tp, RecordDecoder::varveRecord);
+    }
+
+    /** Kafka's {@link ConsumerRecord}s, deserialized as a Kafka consumer with these deserializers would. */
+    public static <K, V> RecordDecoder<ConsumerRecord<K, V>> consumerRecords(
+            TopicPartition tp, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+        return new RecordDecoder<>(tp, (partition, batch, epoch, record) -> varveRecord(partition, batch, epoch, record)
+                .toConsumerRecord(keyDeserializer, valueDeserializer));
+    }
+
+    private static VarveRecord varveRecord(
+            TopicPartition tp, RecordBatch batch, Optional<Integer> leaderEpoch, Record record) {
+        // key() and value() are fresh views of the read's buffer, owned by the record from here
+        return new VarveRecord(
+                tp,
+                record.offset(),
+                record.timestamp(),
+                batch.timestampType(),
+                leaderEpoch,
+                record.key(),
+                record.value(),
+                record.headers());
+    }
+
+    /** This decoder with {@code then} applied to every element it makes. */
+    public <R> RecordDecoder<R> map(Function<? super T, ? extends R> then) {
+        Factory<T> first = factory;
+        return new RecordDecoder<>(
+                tp, (partition, batch, epoch, record) -> then.apply(first.create(partition, batch, epoch, record)));
     }
 
     /**
      * Adds the records at or after {@code fetchOffset} to {@code into}; returns the offset after the
      * last batch read (the next fetch offset), at least {@code fetchOffset}.
      */
-    long decode(ByteBuffer bytes, long fetchOffset, Collection<ConsumerRecord<K, V>> into) {
+    long decode(ByteBuffer bytes, long fetchOffset, Collection<? super T> into) {
         long next = fetchOffset;
         for (MutableRecordBatch batch : MemoryRecords.readableRecords(bytes).batches()) {
             if (batch.lastOffset() < next) {
@@ -47,30 +88,12 @@ final class RecordDecoder<K, V> {
                         epoch == RecordBatch.NO_PARTITION_LEADER_EPOCH ? Optional.empty() : Optional.of(epoch);
                 for (Record record : batch) {
                     if (record.offset() >= next) {
-                        into.add(toConsumerRecord(batch, record, leaderEpoch));
+                        into.add(factory.create(tp, batch, leaderEpoch, record));
                     }
                 }
             }
             next = batch.nextOffset();
         }
         return next;
-    }
-
-    private ConsumerRecord<K, V> toConsumerRecord(RecordBatch batch, Record record, Optional<Integer> leaderEpoch) {
-        RecordHeaders headers = new RecordHeaders(record.headers());
-        K key = record.hasKey() ? keyDeserializer.deserialize(tp.topic(), headers, record.key()) : null;
-        V value = record.hasValue() ? valueDeserializer.deserialize(tp.topic(), headers, record.value()) : null;
-        return new ConsumerRecord<>(
-                tp.topic(),
-                tp.partition(),
-                record.offset(),
-                record.timestamp(),
-                batch.timestampType(),
-                record.keySize(),
-                record.valueSize(),
-                key,
-                value,
-                headers,
-                leaderEpoch);
     }
 }

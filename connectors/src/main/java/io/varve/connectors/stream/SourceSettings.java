@@ -54,8 +54,9 @@ public final class SourceSettings<K, V> {
 
     /**
      * As Kafka's {@code max.partition.fetch.bytes}: the most bytes one read of a partition returns
-     * (a larger first batch is still returned whole). The source reads again when half of what it
-     * read is consumed, so this also bounds its buffer.
+     * (a larger first batch is still returned whole). Each read becomes one chunk of records, and a
+     * partition's next read is sent once its previous chunk is handed downstream, so this also bounds
+     * the records a source holds ahead of its consumer (a few reads per partition).
      */
     public SourceSettings<K, V> withMaxBytesPerRead(int bytes) {
         if (bytes <= 0) {

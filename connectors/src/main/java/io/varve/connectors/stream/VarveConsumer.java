@@ -3,6 +3,7 @@ package io.varve.connectors.stream;
 import io.varve.connectors.embedded.EmbeddedVarve;
 import io.varve.connectors.internal.GroupOffsets;
 import io.varve.connectors.internal.ReadStage;
+import io.varve.connectors.internal.RecordDecoder;
 import io.varve.group.CommittedOffset;
 import io.varve.metadata.TopicImage;
 import java.util.ArrayList;
@@ -14,12 +15,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.stream.javadsl.Source;
@@ -29,6 +32,10 @@ import org.apache.pekko.stream.javadsl.Source;
  * between: the partition actors the Kafka listener's fetches read, the same log a Kafka consumer
  * sees. They emit on demand, wait in the partition (a long poll, no timer) when caught up, and
  * never end by themselves: cancel them, or use {@code take}/{@code takeWhile}. docs/embedded.md.
+ *
+ * <p>The {@code …Source} sources emit Kafka's {@link ConsumerRecord}s (deserialized with the
+ * settings' deserializers); the {@code …Records} sources emit {@link VarveRecord}s, whose keys and
+ * values stay slices of what was read until the application asks for them.
  *
  * <p>Each fails with the Kafka exception a consumer would see: {@code
  * UnknownTopicOrPartitionException} for a missing or deleted topic, {@code
@@ -40,13 +47,21 @@ import org.apache.pekko.stream.javadsl.Source;
 public final class VarveConsumer {
     private VarveConsumer() {}
 
-    /** The records of one partition from {@code start}. */
+    /** The records of one partition from {@code start}, as Kafka's consumer returns them. */
     public static <K, V> Source<ConsumerRecord<K, V>, NotUsed> partitionSource(
             EmbeddedVarve varve, SourceSettings<K, V> settings, TopicPartition tp, StartOffset start) {
-        Executor fileReads =
-                varve.system().dispatchers().lookup(DispatcherSelector.fromConfig("varve.storage-dispatcher"));
-        return Source.fromGraph(
-                new ReadStage<>(varve.system(), varve.services().broker(), tp, start, settings, fileReads));
+        return chunks(varve, settings, tp, start, consumerRecords(settings).apply(tp))
+                .mapConcat(chunk -> chunk);
+    }
+
+    /**
+     * The records of one partition from {@code start} as {@link VarveRecord}s: keys and values are
+     * slices of what was read, deserialized only when the application asks ({@link
+     * VarveRecord#value(Deserializer)}); the settings' deserializers are not used.
+     */
+    public static Source<VarveRecord, NotUsed> partitionRecords(
+            EmbeddedVarve varve, SourceSettings<?, ?> settings, TopicPartition tp, StartOffset start) {
+        return chunks(varve, settings, tp, start, RecordDecoder.records(tp)).mapConcat(chunk -> chunk);
     }
 
     /**
@@ -55,12 +70,13 @@ public final class VarveConsumer {
      */
     public static <K, V> Source<ConsumerRecord<K, V>, NotUsed> topicSource(
             EmbeddedVarve varve, SourceSettings<K, V> settings, String topic, StartOffset start) {
-        return Source.lazySource(() -> {
-                    List<TopicPartition> partitions = partitionsOf(varve, topic);
-                    return Source.from(partitions)
-                            .flatMapMerge(partitions.size(), tp -> partitionSource(varve, settings, tp, start));
-                })
-                .mapMaterializedValue(ignored -> NotUsed.notUsed());
+        return topic(varve, settings, topic, start, consumerRecords(settings));
+    }
+
+    /** {@link #topicSource} as {@link VarveRecord}s (see {@link #partitionRecords}). */
+    public static Source<VarveRecord, NotUsed> topicRecords(
+            EmbeddedVarve varve, SourceSettings<?, ?> settings, String topic, StartOffset start) {
+        return topic(varve, settings, topic, start, RecordDecoder::records);
     }
 
     /**
@@ -71,10 +87,15 @@ public final class VarveConsumer {
      */
     public static <K, V> Source<ConsumerRecord<K, V>, NotUsed> assignedSource(
             EmbeddedVarve varve, SourceSettings<K, V> settings, Map<TopicPartition, StartOffset> assignment) {
-        List<Map.Entry<TopicPartition, StartOffset>> partitions = assigned(assignment);
-        return Source.from(partitions)
-                .flatMapMerge(
-                        partitions.size(), entry -> partitionSource(varve, settings, entry.getKey(), entry.getValue()));
+        return merged(varve, settings, assigned(assignment), consumerRecords(settings))
+                .mapConcat(chunk -> chunk);
+    }
+
+    /** {@link #assignedSource} as {@link VarveRecord}s (see {@link #partitionRecords}). */
+    public static Source<VarveRecord, NotUsed> assignedRecords(
+            EmbeddedVarve varve, SourceSettings<?, ?> settings, Map<TopicPartition, StartOffset> assignment) {
+        return merged(varve, settings, assigned(assignment), RecordDecoder::records)
+                .mapConcat(chunk -> chunk);
     }
 
     /**
@@ -93,6 +114,7 @@ public final class VarveConsumer {
                 .map(Map.Entry::getKey)
                 .toList();
         return Source.lazyCompletionStageSource(() -> committable(varve, settings, groupId, partitions))
+                .mapConcat(chunk -> chunk)
                 .mapMaterializedValue(ignored -> NotUsed.notUsed());
     }
 
@@ -106,7 +128,67 @@ public final class VarveConsumer {
             EmbeddedVarve varve, SourceSettings<K, V> settings, String topic) {
         String groupId = groupOf(settings);
         return Source.lazyCompletionStageSource(() -> committable(varve, settings, groupId, partitionsOf(varve, topic)))
+                .mapConcat(chunk -> chunk)
                 .mapMaterializedValue(ignored -> NotUsed.notUsed());
+    }
+
+    /** One partition's reads, each decoded into one chunk (a list in offset order). */
+    private static <T> Source<List<T>, NotUsed> chunks(
+            EmbeddedVarve varve,
+            SourceSettings<?, ?> settings,
+            TopicPartition tp,
+            StartOffset start,
+            RecordDecoder<T> decoder) {
+        Executor fileReads =
+                varve.system().dispatchers().lookup(DispatcherSelector.fromConfig("varve.storage-dispatcher"));
+        return Source.fromGraph(
+                new ReadStage<>(varve.system(), varve.services().broker(), tp, start, settings, decoder, fileReads));
+    }
+
+    /**
+     * The partitions' chunks merged: the merge hands over one chunk per read. The callers flatten
+     * the chunks last, outside any lazy source (whose inner stream hands over every element through
+     * an async callback), so only that flattening costs once per record. One partition needs no merge.
+     */
+    private static <T> Source<List<T>, NotUsed> merged(
+            EmbeddedVarve varve,
+            SourceSettings<?, ?> settings,
+            List<Map.Entry<TopicPartition, StartOffset>> partitions,
+            Function<TopicPartition, RecordDecoder<T>> decoders) {
+        Source<List<T>, NotUsed> chunks;
+        if (partitions.size() == 1) {
+            Map.Entry<TopicPartition, StartOffset> only = partitions.get(0);
+            chunks = chunks(varve, settings, only.getKey(), only.getValue(), decoders.apply(only.getKey()));
+        } else {
+            chunks = Source.from(partitions)
+                    .flatMapMerge(
+                            partitions.size(),
+                            entry -> chunks(
+                                    varve, settings, entry.getKey(), entry.getValue(), decoders.apply(entry.getKey())));
+        }
+        return chunks;
+    }
+
+    private static <T> Source<T, NotUsed> topic(
+            EmbeddedVarve varve,
+            SourceSettings<?, ?> settings,
+            String topic,
+            StartOffset start,
+            Function<TopicPartition, RecordDecoder<T>> decoders) {
+        return Source.lazySource(() -> merged(
+                        varve,
+                        settings,
+                        partitionsOf(varve, topic).stream()
+                                .map(tp -> Map.entry(tp, start))
+                                .toList(),
+                        decoders))
+                .mapConcat(chunk -> chunk)
+                .mapMaterializedValue(ignored -> NotUsed.notUsed());
+    }
+
+    private static <K, V> Function<TopicPartition, RecordDecoder<ConsumerRecord<K, V>>> consumerRecords(
+            SourceSettings<K, V> settings) {
+        return tp -> RecordDecoder.consumerRecords(tp, settings.keyDeserializer(), settings.valueDeserializer());
     }
 
     private static String groupOf(SourceSettings<?, ?> settings) {
@@ -115,23 +197,29 @@ public final class VarveConsumer {
     }
 
     /** Fetches the group's offsets of {@code partitions}, then reads each from there. */
-    private static <K, V> CompletionStage<Source<CommittableRecord<K, V>, NotUsed>> committable(
+    private static <K, V> CompletionStage<Source<List<CommittableRecord<K, V>>, NotUsed>> committable(
             EmbeddedVarve varve, SourceSettings<K, V> settings, String groupId, List<TopicPartition> partitions) {
         Map<String, Uuid> topicIds = new HashMap<>();
         for (TopicPartition tp : partitions) {
             topicIds.computeIfAbsent(tp.topic(), topic -> image(varve, topic).topicId());
         }
         return GroupOffsets.fetch(varve.services(), groupId, partitions, settings.timeout())
-                .thenApply(committed -> Source.from(partitions).flatMapMerge(partitions.size(), tp -> partitionSource(
-                                varve, settings, tp, startOf(tp, committed, settings))
-                        .map(record -> new CommittableRecord<>(
-                                record,
-                                new CommittableOffset(
-                                        groupId,
-                                        tp,
-                                        record.offset() + 1,
-                                        record.leaderEpoch().orElse(-1),
-                                        topicIds.get(tp.topic()))))));
+                .thenApply(committed -> merged(
+                        varve,
+                        settings,
+                        partitions.stream()
+                                .map(tp -> Map.entry(tp, startOf(tp, committed, settings)))
+                                .toList(),
+                        tp -> RecordDecoder.consumerRecords(
+                                        tp, settings.keyDeserializer(), settings.valueDeserializer())
+                                .map(record -> new CommittableRecord<>(
+                                        record,
+                                        new CommittableOffset(
+                                                groupId,
+                                                tp,
+                                                record.offset() + 1,
+                                                record.leaderEpoch().orElse(-1),
+                                                topicIds.get(tp.topic()))))));
     }
 
     /** The assignment in a stable order (by topic, then partition); it must not be empty. */

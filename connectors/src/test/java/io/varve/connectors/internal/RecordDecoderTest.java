@@ -2,6 +2,7 @@ package io.varve.connectors.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.varve.connectors.stream.VarveRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,8 +41,8 @@ class RecordDecoderTest {
                 MemoryRecords.withRecords(13L, Compression.gzip().build(), record("c", "13"), record("d", "14"));
         log.put(first.buffer()).put(control.buffer()).put(zipped.buffer()).flip();
 
-        RecordDecoder<String, String> decoder =
-                new RecordDecoder<>(TP, new StringDeserializer(), new StringDeserializer());
+        RecordDecoder<ConsumerRecord<String, String>> decoder =
+                RecordDecoder.consumerRecords(TP, new StringDeserializer(), new StringDeserializer());
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
         long next = decoder.decode(log, 11L, out);
 
@@ -55,6 +56,63 @@ class RecordDecoderTest {
         assertThat(out.get(1).timestamp()).isEqualTo(5000L);
         assertThat(out.get(1).timestampType()).isEqualTo(TimestampType.CREATE_TIME);
         assertThat(new String(out.get(2).headers().lastHeader("h").value(), StandardCharsets.UTF_8))
+                .isEqualTo("x");
+    }
+
+    @Test
+    void recordsAreSlicesOfTheReadDeserializedOnlyWhenAsked() {
+        ByteBuffer log = ByteBuffer.allocate(4096);
+        MemoryRecords first = MemoryRecords.withRecords(10L, Compression.NONE, record("a", "10"), record(null, "11"));
+        MemoryRecords control = MemoryRecords.withEndTransactionMarker(
+                12L, 1000L, 0, 99L, (short) 0, new EndTransactionMarker(ControlRecordType.COMMIT, 0));
+        MemoryRecords zipped = MemoryRecords.withRecords(
+                13L,
+                Compression.gzip().build(),
+                record("c", "13"),
+                new SimpleRecord(6000L, "d".getBytes(StandardCharsets.UTF_8), null));
+        log.put(first.buffer()).put(control.buffer()).put(zipped.buffer()).flip();
+
+        List<VarveRecord> out = new ArrayList<>();
+        long next = RecordDecoder.records(TP).decode(log, 10L, out);
+
+        assertThat(next).isEqualTo(15L);
+        assertThat(out).extracting(VarveRecord::offset).containsExactly(10L, 11L, 13L, 14L);
+        assertThat(out).extracting(VarveRecord::topicPartition).containsOnly(TP);
+        assertThat(out).extracting(VarveRecord::timestamp).containsExactly(5000L, 5000L, 5000L, 6000L);
+        assertThat(out).extracting(VarveRecord::timestampType).containsOnly(TimestampType.CREATE_TIME);
+        StringDeserializer strings = new StringDeserializer();
+        assertThat(out).extracting(r -> r.key(strings)).containsExactly("a", null, "c", "d");
+        assertThat(out).extracting(r -> r.value(strings)).containsExactly("10", "11", "13", null);
+        VarveRecord a = out.get(0);
+        assertThat(a.value().isReadOnly()).isTrue();
+        assertThat(a.valueBytes()).isEqualTo("10".getBytes(StandardCharsets.UTF_8));
+        assertThat(a.keyBytes()).isEqualTo("a".getBytes(StandardCharsets.UTF_8));
+        assertThat(a.serializedKeySize()).isEqualTo(1);
+        assertThat(a.serializedValueSize()).isEqualTo(2);
+        assertThat(new String(a.headers().lastHeader("h").value(), StandardCharsets.UTF_8))
+                .isEqualTo("x");
+        // reading a value does not move it: the next reader sees the same bytes
+        a.value().get(new byte[2]);
+        assertThat(a.value(strings)).isEqualTo("10");
+        VarveRecord tombstone = out.get(3);
+        assertThat(tombstone.hasValue()).isFalse();
+        assertThat(tombstone.value()).isNull();
+        assertThat(tombstone.valueBytes()).isNull();
+        assertThat(tombstone.serializedValueSize()).isEqualTo(-1);
+        assertThat(out.get(1).hasKey()).isFalse();
+        assertThat(out.get(1).serializedKeySize()).isEqualTo(-1);
+
+        ConsumerRecord<String, String> converted = out.get(2).toConsumerRecord(strings, strings);
+        assertThat(converted.topic()).isEqualTo("t");
+        assertThat(converted.partition()).isEqualTo(3);
+        assertThat(converted.offset()).isEqualTo(13L);
+        assertThat(converted.key()).isEqualTo("c");
+        assertThat(converted.value()).isEqualTo("13");
+        assertThat(converted.timestamp()).isEqualTo(5000L);
+        assertThat(converted.serializedKeySize()).isEqualTo(1);
+        assertThat(converted.serializedValueSize()).isEqualTo(2);
+        assertThat(converted.leaderEpoch()).isEqualTo(out.get(2).leaderEpoch());
+        assertThat(new String(converted.headers().lastHeader("h").value(), StandardCharsets.UTF_8))
                 .isEqualTo("x");
     }
 }

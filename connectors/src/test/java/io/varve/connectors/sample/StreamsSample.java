@@ -9,6 +9,7 @@ import io.varve.connectors.stream.ProducerMessage;
 import io.varve.connectors.stream.ProducerResult;
 import io.varve.connectors.stream.SinkSettings;
 import io.varve.connectors.stream.SourceSettings;
+import io.varve.connectors.stream.StartOffset;
 import io.varve.connectors.stream.VarveCommitter;
 import io.varve.connectors.stream.VarveConsumer;
 import io.varve.connectors.stream.VarveProducer;
@@ -24,7 +25,8 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * In-process streams: a flow writes records and reports their offsets, a committable source reads
- * them for a consumer group, and a committer commits what was handled. No socket is involved.
+ * them for a consumer group, a committer commits what was handled, and a record source reads them
+ * again without deserializing what it filters out. No socket is involved.
  */
 public final class StreamsSample {
     public static void main(String[] args) throws Exception {
@@ -50,6 +52,17 @@ public final class StreamsSample {
                     .runWith(VarveCommitter.sink(varve, CommitSettings.defaults()), system)
                     .toCompletableFuture()
                     .get(30, TimeUnit.SECONDS);
+
+            // the source's own records: key and value stay bytes until asked for, headers too
+            StringDeserializer strings = new StringDeserializer();
+            long large = VarveConsumer.topicRecords(varve, source, "payments", StartOffset.earliest())
+                    .take(100)
+                    .filter(record -> record.serializedValueSize() > "EUR 9".length())
+                    .map(record -> record.value(strings))
+                    .runWith(Sink.fold(0L, (count, value) -> count + 1), system)
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+            System.out.println(large + " payments of EUR 10 or more");
         } finally {
             system.terminate();
         }

@@ -115,6 +115,79 @@ class VarveConsumerTest {
     }
 
     @Test
+    void partitionRecordsCarryExactlyTheBytesAKafkaProducerWrote() throws Exception {
+        node.createTopic("records-exact", 1);
+        // 3,000 records of ~200 bytes: most reads come from the segment file, as above
+        produce("records-exact", 0, 0, 3000, 200);
+        TopicPartition tp = new TopicPartition("records-exact", 0);
+        List<VarveRecord> read =
+                collect(VarveConsumer.partitionRecords(node, strings(), tp, StartOffset.earliest()), 3000);
+        List<ConsumerRecord<String, String>> kafka = Clients.read(node, tp, 0, 3000, DEADLINE);
+        StringDeserializer strings = new StringDeserializer();
+        assertThat(read).hasSize(3000);
+        for (int i = 0; i < 3000; i++) {
+            VarveRecord r = read.get(i);
+            ConsumerRecord<String, String> k = kafka.get(i);
+            assertThat(r.topicPartition()).isEqualTo(tp);
+            assertThat(r.offset()).isEqualTo(i);
+            assertThat(new String(r.keyBytes(), StandardCharsets.UTF_8)).isEqualTo("k" + i);
+            assertThat(r.value(strings)).isEqualTo("v" + i + "-" + "x".repeat(200));
+            assertThat(r.timestamp()).isEqualTo(1_700_000_000_000L + i);
+            assertThat(r.timestampType()).isEqualTo(TimestampType.CREATE_TIME);
+            assertThat(new String(r.headers().lastHeader("i").value(), StandardCharsets.UTF_8))
+                    .isEqualTo(Integer.toString(i));
+            // field by field what Kafka's consumer reads from the same log
+            assertThat(r.serializedKeySize()).isEqualTo(k.serializedKeySize());
+            assertThat(r.serializedValueSize()).isEqualTo(k.serializedValueSize());
+            assertThat(r.leaderEpoch()).isEqualTo(k.leaderEpoch());
+            ConsumerRecord<String, String> converted = r.toConsumerRecord(strings, strings);
+            assertThat(converted.key()).isEqualTo(k.key());
+            assertThat(converted.value()).isEqualTo(k.value());
+            assertThat(converted.offset()).isEqualTo(k.offset());
+        }
+    }
+
+    @Test
+    void topicAndAssignedRecordsMergeEveryPartitionInOrderWithinEach() throws Exception {
+        node.createTopic("merged-records", 3);
+        produce("merged-records", null, 0, 600, 10);
+        StringDeserializer strings = new StringDeserializer();
+        List<VarveRecord> read =
+                collect(VarveConsumer.topicRecords(node, strings(), "merged-records", StartOffset.earliest()), 600);
+        assertThat(read)
+                .extracting(r -> r.key(strings))
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 600).mapToObj(i -> "k" + i).toList());
+        int[] sizes = new int[3];
+        for (int p = 0; p < 3; p++) {
+            int partition = p;
+            List<Long> offsets = read.stream()
+                    .filter(r -> r.partition() == partition)
+                    .map(VarveRecord::offset)
+                    .toList();
+            assertThat(offsets).containsExactlyElementsOf(LongStreamOf(0, offsets.size()));
+            sizes[p] = offsets.size();
+        }
+        // assigned: partition 0 from offset 5, partition 2 from its start; partition 1 not read
+        TopicPartition p0 = new TopicPartition("merged-records", 0);
+        TopicPartition p2 = new TopicPartition("merged-records", 2);
+        List<VarveRecord> assigned = collect(
+                VarveConsumer.assignedRecords(
+                        node, strings(), Map.of(p0, StartOffset.at(5), p2, StartOffset.earliest())),
+                sizes[0] - 5 + sizes[2]);
+        assertThat(assigned.stream().filter(r -> r.partition() == 0))
+                .extracting(VarveRecord::offset, r -> r.key(strings))
+                .containsExactlyElementsOf(read.stream()
+                        .filter(r -> r.partition() == 0 && r.offset() >= 5)
+                        .map(r -> org.assertj.core.groups.Tuple.tuple(r.offset(), r.key(strings)))
+                        .toList());
+        assertThat(assigned.stream().filter(r -> r.partition() == 2))
+                .extracting(VarveRecord::offset)
+                .containsExactlyElementsOf(LongStreamOf(0, sizes[2]));
+        assertThat(assigned).noneMatch(r -> r.partition() == 1);
+    }
+
+    @Test
     void startsAtAnOffsetOrTheLatestAndWaitsForNewRecords() throws Exception {
         node.createTopic("start-at", 1);
         produce("start-at", 0, 0, 100, 10);

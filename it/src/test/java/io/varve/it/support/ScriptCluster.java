@@ -57,8 +57,24 @@ public final class ScriptCluster implements AutoCloseable {
 
     /** Starts the cluster in {@code dir} (emptied first) and returns when every node serves. */
     public static ScriptCluster start(Path dir, String extraConfig) throws IOException, InterruptedException {
+        return start(dir, extraConfig, empty -> {});
+    }
+
+    /** What a test does to the emptied cluster directory before the nodes start (e.g. mount a data dir). */
+    @FunctionalInterface
+    public interface Preparation {
+        void prepare(Path dir) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Starts the cluster in {@code dir} (emptied first, then given to {@code preparation}) and returns
+     * when every node serves.
+     */
+    public static ScriptCluster start(Path dir, String extraConfig, Preparation preparation)
+            throws IOException, InterruptedException {
         deleteRecursively(dir);
         Files.createDirectories(dir);
+        preparation.prepare(dir);
         Path extra = dir.resolve("test.conf");
         Files.writeString(extra, extraConfig);
         int[] ports = freePortBlocks();

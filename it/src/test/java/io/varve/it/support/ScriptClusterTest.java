@@ -30,13 +30,24 @@ public abstract class ScriptClusterTest {
     /** Starts the class's cluster in {@code it/target/<class name>} with {@code extraConfig} added. */
     protected static void startCluster(Class<?> testClass, String extraConfig)
             throws IOException, InterruptedException {
+        startCluster(testClass, extraConfig, dir -> {});
+    }
+
+    /** As {@link #startCluster(Class, String)}, preparing the emptied directory before the nodes start. */
+    protected static void startCluster(Class<?> testClass, String extraConfig, ScriptCluster.Preparation preparation)
+            throws IOException, InterruptedException {
         cluster = ScriptCluster.start(
-                BuildFiles.itTarget().resolve(testClass.getSimpleName()), SHARED_CONFIG + extraConfig);
+                BuildFiles.itTarget().resolve(testClass.getSimpleName()), SHARED_CONFIG + extraConfig, preparation);
         admin = cluster.admin();
     }
 
+    /** The class's cluster directory, {@code it/target/<class name>}. */
+    protected static java.nio.file.Path clusterDir(Class<?> testClass) {
+        return BuildFiles.itTarget().resolve(testClass.getSimpleName());
+    }
+
     @AfterAll
-    static void stopCluster() {
+    protected static void stopCluster() {
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
             admin = null;

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -29,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * detected at the next start; {@link #markCleanShutdown} writes it after every log is closed and
  * the checkpoints are written. Owned by the node's replica manager; the logs themselves are owned by
  * their partition actors.
+ *
+ * <p>An I/O error in any log or checkpoint here fails the whole directory, as Kafka fails a log
+ * directory: {@link #reportFailure} logs an ERROR naming the directory and the cause and tells the
+ * {@link LogDirFailureListener} once (the node then stops). From then on no checkpoint and no
+ * clean-shutdown marker is written and logs are not closed cleanly, so the next start recovers every
+ * log past its last good recovery point and truncates a partial write. The failure flag is the only
+ * state shared between threads (atomic).
  */
 public final class LogDirectory {
     private static final Logger log = LoggerFactory.getLogger(LogDirectory.class);
@@ -47,6 +55,8 @@ public final class LogDirectory {
     private volatile Map<TopicPartition, Long> checkpointedLogStartOffsets;
     private final OffsetCheckpointFile highWatermarks;
     private volatile Map<TopicPartition, Long> checkpointedHighWatermarks;
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private volatile LogDirFailureListener failureListener = LogDirFailureListener.NONE;
 
     private LogDirectory(Path dir, boolean hadCleanShutdown) throws IOException {
         this.dir = dir;
@@ -87,6 +97,37 @@ public final class LogDirectory {
         return hadCleanShutdown;
     }
 
+    /** Who is told when this directory fails (once); set by the node before any log opens. */
+    public void onFailure(LogDirFailureListener listener) {
+        this.failureListener = listener;
+    }
+
+    /** Whether an I/O error failed this directory. */
+    public boolean failed() {
+        return failed.get();
+    }
+
+    /**
+     * Fails this directory after an I/O error in {@code operation}: the first failure is logged as an
+     * ERROR and told to the listener; later ones (every other log here hits the same full disk) only
+     * at DEBUG. Any thread.
+     */
+    public void reportFailure(String operation, Throwable cause) {
+        if (failed.compareAndSet(false, true)) {
+            log.error(
+                    "the data directory {} failed: {} failed with {}. Every log in it is offline; the node stops"
+                            + " (as Kafka halts a broker whose log directories have all failed). Free space or"
+                            + " replace the disk, then start the node again: it recovers its logs.",
+                    dir,
+                    operation,
+                    cause.toString(),
+                    cause);
+            failureListener.logDirFailed(dir, operation, cause);
+        } else {
+            log.debug("{} failed in the failed data directory {}: {}", operation, dir, cause.toString());
+        }
+    }
+
     /** The partitions that have a directory here, parsed from {@code <topic>-<partition>}. */
     public Set<TopicPartition> existingPartitions() throws IOException {
         Set<TopicPartition> found = new TreeSet<>((a, b) -> a.topic().equals(b.topic())
@@ -116,23 +157,39 @@ public final class LogDirectory {
     /** Opens (creating or recovering) the log of {@code tp} with the checkpointed offsets. */
     public PartitionLog openLog(TopicPartition tp, LogConfig config, long producerIdExpirationMs, Clock clock)
             throws IOException {
-        return PartitionLog.open(
-                partitionDir(tp),
-                tp,
-                config,
-                recoveryPointsAtOpen.getOrDefault(tp, 0L),
-                logStartOffsetsAtOpen.getOrDefault(tp, 0L),
-                hadCleanShutdown,
-                producerIdExpirationMs,
-                clock);
+        PartitionLog opened;
+        try {
+            opened = PartitionLog.open(
+                    partitionDir(tp),
+                    tp,
+                    config,
+                    recoveryPointsAtOpen.getOrDefault(tp, 0L),
+                    logStartOffsetsAtOpen.getOrDefault(tp, 0L),
+                    hadCleanShutdown,
+                    producerIdExpirationMs,
+                    clock);
+        } catch (IOException e) {
+            reportFailure("opening the log of " + tp, e);
+            throw e;
+        }
+        opened.reportFailuresTo(this);
+        return opened;
     }
 
     /** Writes both checkpoint files (atomically, in Kafka's format). */
     public void writeCheckpoints(Map<TopicPartition, Long> recoveryPoints, Map<TopicPartition, Long> logStartOffsets)
             throws IOException {
-        this.recoveryPoints.write(recoveryPoints);
+        if (failed()) {
+            return; // offsets of a failed directory are not to be trusted: the next start recovers
+        }
+        try {
+            this.recoveryPoints.write(recoveryPoints);
+            this.logStartOffsets.write(logStartOffsets);
+        } catch (IOException e) {
+            reportFailure("writing the checkpoints", e);
+            throw e;
+        }
         this.checkpointedRecoveryPoints = Map.copyOf(recoveryPoints);
-        this.logStartOffsets.write(logStartOffsets);
         this.checkpointedLogStartOffsets = Map.copyOf(logStartOffsets);
     }
 
@@ -164,12 +221,30 @@ public final class LogDirectory {
 
     /** Writes the high-watermark checkpoint (atomically, in Kafka's format). */
     public void writeHighWatermarks(Map<TopicPartition, Long> highWatermarksByPartition) throws IOException {
-        highWatermarks.write(highWatermarksByPartition);
+        if (failed()) {
+            return;
+        }
+        try {
+            highWatermarks.write(highWatermarksByPartition);
+        } catch (IOException e) {
+            reportFailure("writing the high-watermark checkpoint", e);
+            throw e;
+        }
         this.checkpointedHighWatermarks = Map.copyOf(highWatermarksByPartition);
     }
 
-    /** Writes the clean-shutdown marker; call after every log here is closed. */
-    public void markCleanShutdown() throws IOException {
+    /**
+     * Writes the clean-shutdown marker; call after every log here is closed. Not in a failed directory:
+     * its logs may end in a partial write, which only a recovery at the next start truncates.
+     *
+     * @return whether the marker was written
+     */
+    public boolean markCleanShutdown() throws IOException {
+        if (failed()) {
+            log.warn("no clean-shutdown marker in the failed data directory {}: the next start recovers its logs", dir);
+            return false;
+        }
         Files.write(dir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
+        return true;
     }
 }

@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe: confined to the actor that owns the partition, running on the storage
  * dispatcher. Client-caused failures come back as values carrying Kafka's error code ({@link
- * AppendResult.Rejected}, {@link ReadResult.Failed}); an {@link IOException} takes the log offline
- * (every later call answers {@code KAFKA_STORAGE_ERROR}) without touching any other log.
+ * AppendResult.Rejected}, {@link ReadResult.Failed}); an {@link IOException} (or a fault writing a
+ * memory-mapped index on a full disk) takes the log offline (every later call answers {@code
+ * KAFKA_STORAGE_ERROR}) and, for a log opened from a {@link LogDirectory}, fails that directory
+ * ({@link LogDirectory#reportFailure}).
  */
 public final class PartitionLog {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
@@ -65,6 +67,7 @@ public final class PartitionLog {
     private long truncationCount;
     private long cleanerTruncationMark = Long.MAX_VALUE;
     private boolean offline;
+    private LogDirectory failures;
 
     private record PendingDeletion(LogSegment segment, long dueMs) {}
 
@@ -144,6 +147,11 @@ public final class PartitionLog {
 
     public long recoveryPoint() {
         return recoveryPoint;
+    }
+
+    /** Where this log reports an I/O error: the directory it was opened from. */
+    void reportFailuresTo(LogDirectory directory) {
+        this.failures = directory;
     }
 
     public boolean isOffline() {
@@ -481,7 +489,9 @@ public final class PartitionLog {
                 flush();
             }
             return true;
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | InternalError e) {
+            // InternalError: the JVM's answer to SIGBUS when a memory-mapped index page cannot be
+            // allocated (a full tmpfs or a sparse file on a full disk)
             markOffline("append", e);
             return false;
         }
@@ -906,6 +916,15 @@ public final class PartitionLog {
         if (offline) {
             return;
         }
+        if (failures != null && failures.failed()) {
+            // another log of the directory failed: no flush, snapshot or index trim on a failing disk,
+            // the next start recovers this log from its recovery point
+            for (LogSegment segment : segments.values()) {
+                segment.closeHandlers();
+            }
+            offline = true;
+            return;
+        }
         try {
             flush();
             producerState.updateMapEndOffset(logEndOffset);
@@ -926,12 +945,15 @@ public final class PartitionLog {
         return new AppendResult.Rejected(Errors.KAFKA_STORAGE_ERROR, name() + " is offline after an I/O error");
     }
 
-    private void markOffline(String operation, Exception e) {
+    private void markOffline(String operation, Throwable e) {
         if (!offline) {
             log.error("{} failed for {} in {}: the log is now offline", operation, name(), dir, e);
             offline = true;
             for (LogSegment segment : segments.values()) {
                 segment.closeHandlers();
+            }
+            if (failures != null) {
+                failures.reportFailure(operation + " of " + name(), e);
             }
         }
     }
