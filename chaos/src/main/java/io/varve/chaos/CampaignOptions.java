@@ -19,8 +19,10 @@ import java.util.List;
  * @param system {@code varve}, or {@code kafka} for the same campaign against Apache Kafka
  * @param checkOnly only finish an earlier run in {@code out}: restart, read, compare, check
  * @param faults the fault kinds the cycles go through, in order ({@code --faults a,b}; all of {@link
- *     FaultInjector#KINDS} by default)
- * @param diskMb the size of each node's tmpfs data directory when {@code disk-full} is among the faults
+ *     FaultInjector#KINDS} by default, of which the campaign leaves out the disk faults where the
+ *     machine refuses their mounts)
+ * @param diskMb the size of each node's data disk (ext4 image or tmpfs) when {@code disk-full} or {@code
+ *     slow-disk} is among the faults
  */
 record CampaignOptions(
         int cycles,
@@ -96,6 +98,7 @@ record CampaignOptions(
                 diskMb);
     }
 
+    /** {@code kill-leader,partition-leader}: known kinds only, at least one. */
     private static List<String> faults(String list) {
         List<String> kinds = Arrays.stream(list.split(","))
                 .map(String::trim)

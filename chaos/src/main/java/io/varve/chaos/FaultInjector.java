@@ -48,7 +48,8 @@ final class FaultInjector {
 
     /**
      * @param kinds the faults the cycles go through, in order
-     * @param disks the tmpfs data directories of {@code disk-full}; null when it is not among {@code kinds}
+     * @param disks the data disks of {@code disk-full} and {@code slow-disk}; null when neither is among
+     *     {@code kinds}
      */
     FaultInjector(
             Nodes nodes,

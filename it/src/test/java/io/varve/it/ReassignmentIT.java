@@ -1,6 +1,7 @@
 package io.varve.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.varve.it.support.ChildJvm;
 import io.varve.it.support.KafkaTools;
@@ -15,13 +16,16 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.PartitionReassignment;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,6 +36,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -40,13 +45,21 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Partition reassignment and scaling with Kafka's own {@code kafka-reassign-partitions.sh} on node
- * processes ({@code bin/varve cluster start}, PostgreSQL), one cluster for both tests, in order:
+ * processes ({@code bin/varve cluster start}, PostgreSQL), one cluster for every test, in order:
  *
  * <ol>
  *   <li>{@code --execute} moves a partition from nodes 1,2 to 2,3 while a producer writes; {@code
  *       --verify} reports it completed; every acknowledged record (before and during the move) is
  *       read back once at its offset, the segment files of the new replicas are byte-identical, and
  *       node 1's log directory of the partition is gone;
+ *   <li>{@code --execute --throttle} throttles a move to the rate, and {@code --verify} removes the
+ *       throttles once it completed;
+ *   <li>{@code --execute --additional --throttle} of the plan in progress changes the throttle and
+ *       leaves the move as it was; {@code --cancel} of that (throttled, so unfinished) move reverts it: the original replicas,
+ *       ISR and leader, the added replica deleted, no reassignment listed, the throttles cleared, and
+ *       every acknowledged record read back at its offset;
+ *   <li>{@code --execute} while a move runs is refused without {@code --additional}; with it, a second
+ *       move starts and the new {@code --throttle} applies to both, which then complete;
  *   <li>scaling: a fourth node joins and every partition on node 3 is reassigned to it; node 3,
  *       emptied, is stopped (decommissioned), and the cluster carries on: records are produced with
  *       {@code acks=all} and read back; {@code kafka-log-dirs.sh --describe} lists the moved
@@ -63,6 +76,10 @@ class ReassignmentIT extends ScriptClusterTest {
     private static final long THROTTLE = 1_000_000;
     /** About 12 MB: some 12 s at the throttle, well under a second without it on an idle machine. */
     private static final int THROTTLED_RECORDS = 1_200;
+    /** 10 kB/s: the few MB of a partition take minutes to copy, so the move is surely still running. */
+    private static final long CRAWL = 10_000;
+    /** About 3 MB a partition for the moves that a test cancels or speeds up. */
+    private static final int SLOW_RECORDS = 300;
 
     private static final List<String> THROTTLE_RATES =
             List.of("leader.replication.throttled.rate", "follower.replication.throttled.rate");
@@ -230,6 +247,166 @@ class ReassignmentIT extends ScriptClusterTest {
 
     @Test
     @Order(3)
+    void cancelRevertsAMoveInProgressToItsOriginalReplicasIsrAndLeader() throws Exception {
+        String topic = "cancelled";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2)))))
+                .all()
+                .get();
+        Map<String, Long> acknowledged = produceIncompressible(tp, SLOW_RECORDS, 31);
+        TopicPartitionInfo before = describe(topic).partitions().get(0);
+        assertThat(before.leader().id()).isEqualTo(1);
+        assertThat(before.isr()).extracting(Node::id).containsExactlyInAnyOrder(1, 2);
+
+        Path plan = writePlan(Map.of(tp, List.of(1, 3)));
+        ChildJvm.Result executed = reassign(plan, "--execute", "--throttle", Long.toString(CRAWL));
+        assertThat(executed.exitCode()).as(executed.toString()).isZero();
+        assertThat(executed.stdout()).contains("Successfully started partition reassignment for " + tp);
+        // node 3 copies at 10 kB/s: running, with some bytes on its disk, for minutes
+        Conditions.require(
+                DEADLINE,
+                "node 3 copying " + tp,
+                () -> Files.exists(logDir(3, tp).resolve(SEGMENT))
+                        && Files.size(logDir(3, tp).resolve(SEGMENT)) > 0);
+        PartitionReassignment running =
+                admin.listPartitionReassignments().reassignments().get().get(tp);
+        assertThat(running).as("the move listed").isNotNull();
+        assertThat(running.replicas()).containsExactly(1, 3, 2);
+        assertThat(running.addingReplicas()).containsExactly(3);
+        assertThat(running.removingReplicas()).containsExactly(2);
+        assertThat(list().stdout())
+                .contains("Current partition reassignments:")
+                .contains(tp + ": replicas: 1,3,2. adding: 3. removing: 2.");
+
+        // the tool's way to change a throttle: the plan in progress resubmitted with --additional;
+        // the move stays as it was (3 still being added), and the tool throttles the same replicas
+        ChildJvm.Result slower = reassign(plan, "--execute", "--additional", "--throttle", Long.toString(CRAWL / 2));
+        assertThat(slower.exitCode()).as(slower.toString()).isZero();
+        assertThat(slower.stdout()).contains("The inter-broker throttle limit was set to " + CRAWL / 2 + " B/s");
+        assertThat(list().stdout()).contains(tp + ": replicas: 1,3,2. adding: 3. removing: 2.");
+        assertThat(topicConfig(topic, "leader.replication.throttled.replicas").value())
+                .isEqualTo("0:1,0:2");
+        assertThat(topicConfig(topic, "follower.replication.throttled.replicas").value())
+                .isEqualTo("0:3");
+        assertThat(brokerConfig(3, "follower.replication.throttled.rate").value())
+                .isEqualTo(Long.toString(CRAWL / 2));
+
+        ChildJvm.Result cancelled = reassign(plan, "--cancel");
+        assertThat(cancelled.exitCode()).as(cancelled.toString()).isZero();
+        assertThat(cancelled.stdout())
+                .contains("Successfully cancelled partition reassignment for: " + tp)
+                .contains("Clearing broker-level throttles on brokers 1,2,3")
+                .contains("Clearing topic-level throttles on topic " + topic);
+        assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
+        assertThat(list().stdout()).contains("No partition reassignments found.");
+        Conditions.require(DEADLINE, "the original replicas, ISR and leader of " + tp, () -> {
+            TopicPartitionInfo p = describe(topic).partitions().get(0);
+            return p.replicas().stream().map(Node::id).toList().equals(List.of(1, 2))
+                    && p.isr().stream().map(Node::id).sorted().toList().equals(List.of(1, 2))
+                    && p.leader() != null
+                    && p.leader().id() == 1;
+        });
+        assertNoThrottles(topic);
+        Conditions.require(DEADLINE, "node 3's copy of " + tp + " deleted", () -> !Files.exists(logDir(3, tp)));
+
+        // the partition takes acks=all writes on its original replicas, and holds exactly what was acknowledged
+        acknowledged.putAll(produceIncompressible(tp, 20, 32));
+        assertReadOnceAtTheirOffsets(tp, acknowledged);
+        assertThat(acknowledged).hasSize(SLOW_RECORDS + 20);
+
+        // nothing left to cancel: the tool says so, the API answers NO_REASSIGNMENT_IN_PROGRESS
+        ChildJvm.Result again = reassign(plan, "--cancel");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.stdout()).contains("None of the specified partition reassignments are active.");
+        assertThatThrownBy(() -> admin.alterPartitionReassignments(Map.of(tp, Optional.empty()))
+                        .all()
+                        .get())
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(NoReassignmentInProgressException.class);
+    }
+
+    @Test
+    @Order(4)
+    void additionalStartsASecondMoveAndRaisesTheThrottleOfBoth() throws Exception {
+        String topic = "additional";
+        TopicPartition first = new TopicPartition(topic, 0);
+        TopicPartition second = new TopicPartition(topic, 1);
+        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2), 1, List.of(1, 2)))))
+                .all()
+                .get();
+        Map<String, Long> firstAcked = produceIncompressible(first, SLOW_RECORDS, 41);
+        Map<String, Long> secondAcked = produceIncompressible(second, SLOW_RECORDS, 42);
+
+        Path firstPlan = writePlan(Map.of(first, List.of(1, 3)));
+        ChildJvm.Result crawling = reassign(firstPlan, "--execute", "--throttle", Long.toString(CRAWL));
+        assertThat(crawling.exitCode()).as(crawling.toString()).isZero();
+        Conditions.require(
+                DEADLINE,
+                "node 3 copying " + first,
+                () -> Files.exists(logDir(3, first).resolve(SEGMENT))
+                        && Files.size(logDir(3, first).resolve(SEGMENT)) > 0);
+
+        // the second move takes partition 1's leader (node 1) out: node 3 leads it afterwards
+        Path secondPlan = writePlan(Map.of(second, List.of(3, 2)));
+        ChildJvm.Result refused = reassign(secondPlan, "--execute");
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.stdout()).contains("Cannot execute because there is an existing partition assignment.");
+        assertThat(admin.listPartitionReassignments().reassignments().get()).containsOnlyKeys(first);
+        assertThat(describe(topic).partitions().get(1).replicas())
+                .extracting(Node::id)
+                .containsExactly(1, 2);
+
+        long fast = 100_000_000;
+        ChildJvm.Result added = reassign(secondPlan, "--execute", "--additional", "--throttle", Long.toString(fast));
+        assertThat(added.exitCode()).as(added.toString()).isZero();
+        assertThat(added.stdout())
+                .contains("The inter-broker throttle limit was set to " + fast + " B/s")
+                .contains("Successfully started partition reassignment for " + second);
+        // the tool throttles both moves: the first's sources and destination as well as the second's
+        assertThat(topicConfig(topic, "leader.replication.throttled.replicas").value())
+                .isEqualTo("0:1,0:2,1:1,1:2");
+        assertThat(topicConfig(topic, "follower.replication.throttled.replicas").value())
+                .isEqualTo("0:3,1:3");
+        for (int node = 1; node <= 3; node++) {
+            for (String rate : THROTTLE_RATES) {
+                assertThat(brokerConfig(node, rate).value())
+                        .as("%s of node %d", rate, node)
+                        .isEqualTo(Long.toString(fast));
+            }
+        }
+        // at 10 kB/s the first move would need minutes more: it completes within the deadline only
+        // because the raised rate applies to it too
+        Conditions.require(
+                DEADLINE,
+                "both moves completed",
+                () -> admin.listPartitionReassignments().reassignments().get().isEmpty());
+        Path both = writePlan(Map.of(first, List.of(1, 3), second, List.of(3, 2)));
+        ChildJvm.Result verified = reassign(both, "--verify");
+        assertThat(verified.exitCode()).as(verified.toString()).isZero();
+        assertThat(verified.stdout())
+                .contains("Reassignment of partition " + first + " is completed.")
+                .contains("Reassignment of partition " + second + " is completed.")
+                .contains("Clearing broker-level throttles on brokers 1,2,3")
+                .contains("Clearing topic-level throttles on topic " + topic);
+        assertNoThrottles(topic);
+
+        List<TopicPartitionInfo> partitions = describe(topic).partitions();
+        assertThat(partitions.get(0).replicas()).extracting(Node::id).containsExactly(1, 3);
+        assertThat(partitions.get(0).isr()).extracting(Node::id).containsExactlyInAnyOrder(1, 3);
+        assertThat(partitions.get(0).leader().id()).isEqualTo(1);
+        assertThat(partitions.get(1).replicas()).extracting(Node::id).containsExactly(3, 2);
+        assertThat(partitions.get(1).isr()).extracting(Node::id).containsExactlyInAnyOrder(3, 2);
+        assertThat(partitions.get(1).leader().id()).isEqualTo(3);
+        Conditions.require(
+                DEADLINE,
+                "the removed replicas deleted",
+                () -> !Files.exists(logDir(2, first)) && !Files.exists(logDir(1, second)));
+        assertReadOnceAtTheirOffsets(first, firstAcked);
+        assertReadOnceAtTheirOffsets(second, secondAcked);
+    }
+
+    @Test
+    @Order(5)
     void aFourthNodeTakesOverEveryPartitionOfADecommissionedNode() throws Exception {
         String topic = "scaled";
         admin.createTopics(List.of(new NewTopic(topic, 2, (short) 3))).all().get();
@@ -294,21 +471,65 @@ class ReassignmentIT extends ScriptClusterTest {
 
     /** {@code count} records of 10,000 random letters (so the log holds about 10 kB a record). */
     private static void produceIncompressible(String topic, int count) throws Exception {
-        Random random = new Random(73);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        assertThat(produceIncompressible(tp, count, 73)).hasSize(count);
+        try (KafkaConsumer<String, String> consumer = cluster.consumer(Map.of())) {
+            assertThat(consumer.endOffsets(List.of(tp), Duration.ofSeconds(60)).get(tp))
+                    .isEqualTo(count);
+        }
+    }
+
+    /**
+     * {@code count} acks=all records of 10,000 random letters (from {@code seed}) into {@code tp};
+     * returns each acknowledged value with its offset (every one: a failed send fails the test).
+     */
+    private static Map<String, Long> produceIncompressible(TopicPartition tp, int count, long seed) throws Exception {
+        Random random = new Random(seed);
+        Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+        List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
         try (KafkaProducer<String, String> producer = cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
             for (int i = 0; i < count; i++) {
                 StringBuilder value = new StringBuilder(10_000);
                 for (int c = 0; c < 10_000; c++) {
                     value.append((char) ('a' + random.nextInt(26)));
                 }
-                producer.send(new ProducerRecord<>(topic, 0, "k" + i, value.toString()));
+                String v = value.toString();
+                sends.add(producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), "k" + i, v), (m, e) -> {
+                    if (e == null) {
+                        acknowledged.put(v, m.offset());
+                    }
+                }));
             }
             producer.flush();
+            for (var send : sends) {
+                send.get();
+            }
         }
-        try (KafkaConsumer<String, String> consumer = cluster.consumer(Map.of())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            assertThat(consumer.endOffsets(List.of(tp), Duration.ofSeconds(60)).get(tp))
-                    .isEqualTo(count);
+        return acknowledged;
+    }
+
+    /** {@code kafka-reassign-partitions.sh --list}. */
+    private static ChildJvm.Result list() throws Exception {
+        ChildJvm.Result listed = KafkaTools.run(REASSIGN, "--bootstrap-server", cluster.bootstrapServers(), "--list");
+        assertThat(listed.exitCode()).as(listed.toString()).isZero();
+        return listed;
+    }
+
+    /** No throttled replicas on {@code topic}, no throttle rate on any of the three nodes. */
+    private static void assertNoThrottles(String topic) throws Exception {
+        for (String list :
+                List.of("leader.replication.throttled.replicas", "follower.replication.throttled.replicas")) {
+            ConfigEntry entry = topicConfig(topic, list);
+            assertThat(entry.value()).as(list).isEmpty();
+            assertThat(entry.source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+        }
+        for (int node = 1; node <= 3; node++) {
+            for (String rate : THROTTLE_RATES) {
+                ConfigEntry entry = brokerConfig(node, rate);
+                assertThat(entry == null || entry.source() == ConfigEntry.ConfigSource.DEFAULT_CONFIG)
+                        .as("%s of node %d: %s", rate, node, entry)
+                        .isTrue();
+            }
         }
     }
 

@@ -28,7 +28,8 @@ import org.apache.kafka.common.protocol.Errors;
  *   <li>a target starts a move: the replicas become the target followed by the current replicas
  *       not in it (the union: new replicas are created on their nodes and fetch as followers), and
  *       the move is recorded; a target for a partition already moving replaces the move, from the
- *       current (union) replica set;
+ *       current (union) replica set, keeping the replicas the move was adding as added when the new
+ *       target adds none of its own (a resubmitted plan: {@link Move#replacedBy});
  *   <li>once every target replica is in the ISR ({@link #completeIfDone}, after each ISR change, or
  *       at once) the replicas become the target, the ISR keeps only target replicas, and a leader
  *       outside the target gives way to the first live in-sync target replica (leader epoch + 1);
@@ -118,7 +119,8 @@ final class ReassignmentPlanner {
             Optional<Move> moving,
             List<Integer> target,
             Set<Integer> live) {
-        Move move = new Move(partition.replicas(), target);
+        Move move = moving.map(m -> m.replacedBy(partition.replicas(), target))
+                .orElseGet(() -> new Move(partition.replicas(), target));
         // the union at the current epochs: whichever registration comes out bumps them once
         PartitionRegistration union = new PartitionRegistration(
                 partition.partition(),

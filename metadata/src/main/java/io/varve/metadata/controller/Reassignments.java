@@ -4,6 +4,7 @@ import io.varve.metadata.VarveSerializable;
 import io.varve.metadata.controller.ControllerEvent.ReassignmentEnded;
 import io.varve.metadata.controller.ControllerEvent.ReassignmentStarted;
 import io.varve.metadata.controller.ControllerEvent.TopicDeleted;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,9 +37,33 @@ public record Reassignments(Map<String, Map<Integer, Move>> byTopic) implements 
             return original.stream().filter(r -> !target.contains(r)).toList();
         }
 
+        /**
+         * The move to {@code newTarget} that replaces this one, the partition's replicas being
+         * {@code current} (this move's union), as KRaft replaces a reassignment: the new target's
+         * replicas not yet in {@code current} are the ones being added; when it adds none (the same
+         * plan resubmitted, as {@code kafka-reassign-partitions.sh --additional} does to change a
+         * throttle), the replicas this move was adding stay the ones being added. Every other current
+         * replica counts as original, so a cancellation keeps it and removes only those being added;
+         * a resubmitted plan leaves the move as it was.
+         */
+        public Move replacedBy(List<Integer> current, List<Integer> newTarget) {
+            List<Integer> added =
+                    newTarget.stream().filter(r -> !current.contains(r)).toList();
+            List<Integer> adding = added.isEmpty()
+                    ? adding().stream().filter(newTarget::contains).toList()
+                    : added;
+            List<Integer> kept =
+                    current.stream().filter(r -> !adding.contains(r)).toList();
+            // this move's original replicas keep their order (a cancellation restores it)
+            List<Integer> replaced =
+                    new ArrayList<>(original.stream().filter(kept::contains).toList());
+            kept.stream().filter(r -> !replaced.contains(r)).forEach(replaced::add);
+            return new Move(List.copyOf(replaced), newTarget);
+        }
+
         /** The replica set while the move runs. */
         public List<Integer> union() {
-            List<Integer> union = new java.util.ArrayList<>(target);
+            List<Integer> union = new ArrayList<>(target);
             union.addAll(removing());
             return List.copyOf(union);
         }

@@ -108,6 +108,44 @@ class ReassignmentTest {
     }
 
     @Test
+    void aResubmittedMoveKeepsItsAddingReplicaSoThatACancelStillRemovesIt() {
+        alter(target(0, 2, 3, 4));
+        // kafka-reassign-partitions.sh --execute --additional --throttle resubmits the plan in progress
+        var resubmitted = alter(target(0, 2, 3, 4));
+
+        assertThat(resubmitted.reply().results())
+                .containsExactly(new ReassignmentResult("orders", 0, Errors.NONE, null));
+        assertThat(resubmitted.events())
+                .containsExactly(new ReassignmentStarted("orders", 0, List.of(1, 2, 3), List.of(2, 3, 4)));
+        assertThat(listAll().reassignments())
+                .containsExactly(new OngoingReassignment("orders", 0, List.of(2, 3, 4, 1), List.of(4), List.of(1)));
+
+        var cancelled = alter(new ReassignmentTarget("orders", 0, List.of(), true));
+        assertThat(cancelled.events())
+                .containsExactly(
+                        changed(new PartitionRegistration(0, List.of(1, 2, 3), List.of(1, 2, 3), 1, 3, 7)),
+                        new ReassignmentEnded("orders", 0));
+    }
+
+    @Test
+    void aMoveReplacedByATargetAddingNothingNewKeepsItsAddingReplica() {
+        alter(target(0, 2, 3, 4));
+        // the new target drops 3 instead of 1 and adds no replica of its own: 4 is still being added
+        var replaced = alter(target(0, 1, 2, 4));
+
+        assertThat(replaced.reply().results()).containsExactly(new ReassignmentResult("orders", 0, Errors.NONE, null));
+        assertThat(listAll().reassignments())
+                .containsExactly(new OngoingReassignment("orders", 0, List.of(1, 2, 4, 3), List.of(4), List.of(3)));
+
+        var cancelled = alter(new ReassignmentTarget("orders", 0, List.of(), true));
+        PartitionRegistration reverted =
+                ((PartitionsChanged) cancelled.events().get(0)).changes().get(0).registration();
+        assertThat(reverted.replicas()).containsExactly(1, 2, 3);
+        assertThat(reverted.isr()).containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(reverted.leader()).isEqualTo(1);
+    }
+
+    @Test
     void aTargetAlreadyInSyncCompletesAtOnceElectingFromTheTarget() {
         var shrunk = alter(target(0, 3, 2));
 
