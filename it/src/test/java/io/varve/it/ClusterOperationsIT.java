@@ -2,6 +2,7 @@ package io.varve.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.varve.it.support.AcknowledgedRecords;
 import io.varve.it.support.ChildJvm;
 import io.varve.it.support.KafkaTools;
 import io.varve.it.support.ScriptCluster;
@@ -10,7 +11,6 @@ import io.varve.storage.testing.Conditions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -110,7 +110,7 @@ class ClusterOperationsIT extends ScriptClusterTest {
         assertThat(cluster.log(leader))
                 .as("node %d moved its leaderships before it stopped", leader)
                 .containsPattern("controlled shutdown of node " + leader + " done after \\d+ ms: it leads 0 partition");
-        assertExactlyOnceInOrder(readAll(), acknowledged);
+        AcknowledgedRecords.assertExactlyOnceInOrder(readAll(), acknowledged);
         stopped = leader;
     }
 
@@ -284,23 +284,6 @@ class ClusterOperationsIT extends ScriptClusterTest {
         assertThat(ackedAtStop).as("the leader was stopped").isPositive();
         assertThat(cluster.isRunning(leader)).as("node %d stopped", leader).isFalse();
         assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(ackedAtStop + 2000);
-    }
-
-    /** Every value once, in the order produced, each acknowledged one at its acknowledged offset. */
-    private static void assertExactlyOnceInOrder(
-            List<ConsumerRecord<String, String>> records, Map<Integer, Long> acknowledged) {
-        Map<String, Long> offsetOfValue = new HashMap<>();
-        for (ConsumerRecord<String, String> record : records) {
-            assertThat(offsetOfValue.put(record.value(), record.offset()))
-                    .as("%s appears once", record.value())
-                    .isNull();
-        }
-        acknowledged.forEach((i, offset) ->
-                assertThat(offsetOfValue.get("v" + i)).as("acknowledged v%d", i).isEqualTo(offset));
-        assertThat(records.stream()
-                        .map(r -> Integer.parseInt(r.value().substring(1)))
-                        .toList())
-                .isSorted();
     }
 
     private static TopicDescription describe() throws Exception {

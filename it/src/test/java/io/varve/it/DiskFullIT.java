@@ -2,6 +2,7 @@ package io.varve.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.varve.it.support.AcknowledgedRecords;
 import io.varve.it.support.ScriptClusterTest;
 import io.varve.storage.testing.Conditions;
 import io.varve.storage.testing.Tmpfs;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -128,7 +128,7 @@ class DiskFullIT extends ScriptClusterTest {
                 .containsPattern(
                         "controlled shutdown of node " + FULL_NODE + " done after \\d+ ms: it leads 0 partition")
                 .contains("no clean-shutdown marker in the failed data directory");
-        assertExactlyOnceInOrder(readAll());
+        AcknowledgedRecords.assertExactlyOnceInOrder(readAll(), acknowledged);
     }
 
     @Test
@@ -163,7 +163,7 @@ class DiskFullIT extends ScriptClusterTest {
                                 .offset());
             }
         }
-        assertExactlyOnceInOrder(readAll());
+        AcknowledgedRecords.assertExactlyOnceInOrder(readAll(), acknowledged);
         int leader = describe().partitions().get(0).leader().id();
         Path leaderSegment = segment(leader);
         Path recoveredSegment = segment(FULL_NODE);
@@ -276,22 +276,6 @@ class DiskFullIT extends ScriptClusterTest {
                 TimeUnit.NANOSECONDS.toMillis(movedAt - fullAt),
                 TimeUnit.NANOSECONDS.toMillis(firstAfterMove - fullAt),
                 TimeUnit.NANOSECONDS.toMillis(longestGap));
-    }
-
-    /** Every value once, in the order produced, each acknowledged one at its acknowledged offset. */
-    private static void assertExactlyOnceInOrder(List<ConsumerRecord<String, String>> records) {
-        Map<String, Long> offsetOfValue = new HashMap<>();
-        for (ConsumerRecord<String, String> record : records) {
-            assertThat(offsetOfValue.put(record.value(), record.offset()))
-                    .as("%s appears once", record.value())
-                    .isNull();
-        }
-        acknowledged.forEach((i, offset) ->
-                assertThat(offsetOfValue.get("v" + i)).as("acknowledged v%d", i).isEqualTo(offset));
-        assertThat(records.stream()
-                        .map(r -> Integer.parseInt(r.value().substring(1)))
-                        .toList())
-                .isSorted();
     }
 
     private static Path segment(int node) {
