@@ -201,21 +201,7 @@ class ReassignmentIT extends ScriptClusterTest {
         assertThat(verified.stdout())
                 .contains("Clearing broker-level throttles on brokers 1,2,3")
                 .contains("Clearing topic-level throttles on topic " + topic);
-        for (String list :
-                List.of("leader.replication.throttled.replicas", "follower.replication.throttled.replicas")) {
-            ConfigEntry entry = topicConfig(topic, list);
-            assertThat(entry.value()).as(list).isEmpty();
-            assertThat(entry.source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
-        }
-        for (int node = 1; node <= 3; node++) {
-            for (String rate : THROTTLE_RATES) {
-                // no dynamic value left: Varve lists an unset dynamic key only when asked by name
-                ConfigEntry entry = brokerConfig(node, rate);
-                assertThat(entry == null || entry.source() == ConfigEntry.ConfigSource.DEFAULT_CONFIG)
-                        .as("%s of node %d after --verify: %s", rate, node, entry)
-                        .isTrue();
-            }
-        }
+        assertNoThrottles(topic);
         assertThat(describe(topic).partitions().get(0).replicas())
                 .extracting(Node::id)
                 .containsExactly(1, 3);
@@ -525,6 +511,7 @@ class ReassignmentIT extends ScriptClusterTest {
         }
         for (int node = 1; node <= 3; node++) {
             for (String rate : THROTTLE_RATES) {
+                // no dynamic value left: Varve lists an unset dynamic key only when asked by name
                 ConfigEntry entry = brokerConfig(node, rate);
                 assertThat(entry == null || entry.source() == ConfigEntry.ConfigSource.DEFAULT_CONFIG)
                         .as("%s of node %d: %s", rate, node, entry)

@@ -331,7 +331,7 @@ final class LogLoader {
     private static void restoreEarlierBatches(
             PartitionLog partitionLog, ProducerStateTable producerState, long logStartOffset) throws IOException {
         long snapshotOffset = producerState.mapEndOffset();
-        if (snapshotOffset <= logStartOffset || producerState.activeProducers().isEmpty()) {
+        if (snapshotOffset <= logStartOffset || producerState.isEmpty()) {
             return;
         }
         TreeMap<Long, LogSegment> segments = partitionLog.segmentMap();

@@ -177,6 +177,11 @@ public final class ProducerStateTable {
         return Optional.ofNullable(producers.get(producerId));
     }
 
+    /** Whether no producer is known (a log no idempotent or transactional producer wrote). */
+    public boolean isEmpty() {
+        return producers.isEmpty();
+    }
+
     /** An immutable copy of the committed entries by producer id; safe to send to another actor. */
     public Map<Long, ProducerEntry> activeProducers() {
         return Map.copyOf(producers);
