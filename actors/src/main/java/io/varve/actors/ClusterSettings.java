@@ -15,6 +15,8 @@ import java.util.List;
  * @param seedNodes cluster addresses {@code host:port} to join, in order; empty: start a cluster
  * @param failureDetectorPause silence beyond the heartbeat after which a node is unreachable
  * @param downAfter stable unreachability after which the split-brain resolver downs a node
+ * @param removalMargin wait after a downed node's removal before its singleton and shards start
+ *     elsewhere
  * @param leaseRenewInterval how often the oldest node renews the founding lease
  * @param leaseExpireAfter age after which the founding lease may be taken by a new cluster
  */
@@ -24,6 +26,7 @@ public record ClusterSettings(
         List<String> seedNodes,
         Duration failureDetectorPause,
         Duration downAfter,
+        Duration removalMargin,
         Duration leaseRenewInterval,
         Duration leaseExpireAfter) {
 
@@ -32,6 +35,10 @@ public record ClusterSettings(
 
     public ClusterSettings {
         seedNodes = List.copyOf(seedNodes);
+        if (removalMargin.isZero() || removalMargin.isNegative()) {
+            // Pekko reads a zero margin as "use the split-brain resolver's stable-after"
+            throw new IllegalArgumentException("varve.cluster.removal-margin must be above zero, was " + removalMargin);
+        }
         for (String seed : seedNodes) {
             int colon = seed.lastIndexOf(':');
             if (colon <= 0
@@ -51,6 +58,7 @@ public record ClusterSettings(
                 seedNodes(c),
                 c.getDuration("failure-detector-pause"),
                 c.getDuration("down-after"),
+                c.getDuration("removal-margin"),
                 c.getDuration("lease.renew-interval"),
                 c.getDuration("lease.expire-after"));
     }

@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.varve.actors.journal.InMemoryReadJournal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +18,13 @@ import java.util.Map;
  * paths is replaced. Seed nodes are not set here: the node joins them itself ({@code ClusterJoiner}).
  */
 final class PekkoConfig {
+    /** Pekko's membership ticks that {@link #membershipTicks} shortens, under {@code pekko.cluster}. */
+    private static final List<String> MEMBERSHIP_TICKS =
+            List.of("gossip-interval", "leader-actions-interval", "unreachable-nodes-reaper-interval");
+
+    private static final Duration PEKKO_TICK = Duration.ofSeconds(1);
+    private static final Duration VARVE_TICK = Duration.ofMillis(250);
+
     private PekkoConfig() {}
 
     /** {@code config} with the derived Pekko settings on top. */
@@ -30,7 +39,26 @@ final class PekkoConfig {
                 node.controlledShutdownTimeout().plusSeconds(5).toMillis() + "ms");
         return ConfigFactory.parseMap(shutdown)
                 .withFallback(derived(cluster, journal, node.dataDir()))
+                .withFallback(ConfigFactory.parseMap(membershipTicks(config)))
                 .withFallback(config);
+    }
+
+    /**
+     * Pekko's membership ticks, every 1 s by default, are steps of a failover: marking a silent node
+     * unreachable (the reaper), removing a downed one (the leader's actions) and spreading each change
+     * (gossip) each wait up to a tick, about 2-3 s of a controller's move. Varve ticks every 250 ms,
+     * a few more small messages a second among a handful of nodes; a tick the configuration sets
+     * itself (the embedded node's 100 ms leader actions) is kept.
+     */
+    static Map<String, Object> membershipTicks(Config config) {
+        Map<String, Object> ticks = new HashMap<>();
+        for (String tick : MEMBERSHIP_TICKS) {
+            String path = "pekko.cluster." + tick;
+            if (!config.hasPath(path) || config.getDuration(path).equals(PEKKO_TICK)) {
+                ticks.put(path, VARVE_TICK.toMillis() + "ms");
+            }
+        }
+        return ticks;
     }
 
     static Config derived(ClusterSettings cluster, JournalSettings journal, Path dataDir) {
@@ -38,7 +66,7 @@ final class PekkoConfig {
         settings.put("pekko.actor.provider", "cluster");
         settings.put("pekko.remote.artery.canonical.hostname", cluster.host());
         settings.put("pekko.remote.artery.canonical.port", cluster.port());
-        settings.put("pekko.cluster.seed-nodes", java.util.List.of());
+        settings.put("pekko.cluster.seed-nodes", List.of());
         // binding the cluster port took over Pekko's 3 s on a machine with a load average of 100, and
         // the node exited at start
         settings.put("pekko.remote.artery.bind.bind-timeout", "20s");
@@ -50,6 +78,9 @@ final class PekkoConfig {
         settings.put(
                 "pekko.cluster.split-brain-resolver.stable-after",
                 cluster.downAfter().toMillis() + "ms");
+        // without it the resolver makes the singleton and the shards wait stable-after a second time
+        settings.put(
+                "pekko.cluster.down-removal-margin", cluster.removalMargin().toMillis() + "ms");
         // Pekko would down the whole cluster when reachability keeps changing (flapping heartbeats on a
         // loaded machine): data never depends on downing (epochs fence stale leaders), availability does
         settings.put("pekko.cluster.split-brain-resolver.down-all-when-unstable", "off");

@@ -1,10 +1,13 @@
 package io.varve.actors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,5 +36,37 @@ class FailureDetectionDefaultsTest {
         assertThat(pekko.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"))
                 .isEqualTo(Duration.ofSeconds(5));
         assertThat(stableAfter).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aDeadControllersSingletonWaitsOneSecondAfterTheRemovalNotTheResolversStableAfterAgain() {
+        Config pekko = PekkoConfig.apply(Main.load(dir.resolve("missing.conf").toFile()));
+
+        // Pekko's "off" (or zero) would make the split-brain resolver use its stable-after (5 s)
+        assertThat(pekko.getDuration("pekko.cluster.down-removal-margin")).isEqualTo(Duration.ofSeconds(1));
+        for (String tick : List.of("gossip-interval", "leader-actions-interval", "unreachable-nodes-reaper-interval")) {
+            assertThat(pekko.getDuration("pekko.cluster." + tick)).as(tick).isEqualTo(Duration.ofMillis(250));
+        }
+    }
+
+    @Test
+    void aTickTheConfigurationSetsItselfIsKept() {
+        Config loaded = ConfigFactory.parseString("pekko.cluster.leader-actions-interval = 100ms")
+                .withFallback(Main.load(dir.resolve("missing.conf").toFile()));
+
+        Config pekko = PekkoConfig.apply(loaded);
+
+        assertThat(pekko.getDuration("pekko.cluster.leader-actions-interval")).isEqualTo(Duration.ofMillis(100));
+        assertThat(pekko.getDuration("pekko.cluster.gossip-interval")).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void aZeroRemovalMarginIsRefusedBecausePekkoWouldReadItAsStableAfter() {
+        Config loaded = ConfigFactory.parseString("varve.cluster.removal-margin = 0s")
+                .withFallback(Main.load(dir.resolve("missing.conf").toFile()));
+
+        assertThatThrownBy(() -> PekkoConfig.apply(loaded))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("varve.cluster.removal-margin must be above zero, was PT0S");
     }
 }
