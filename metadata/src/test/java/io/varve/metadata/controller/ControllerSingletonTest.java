@@ -25,12 +25,14 @@ import java.util.function.Function;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import org.apache.pekko.persistence.typed.internal.JournalFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +95,60 @@ class ControllerSingletonTest {
             assertThat(secondBlock.firstProducerId()).isEqualTo(1000L);
         } finally {
             second.shutdownTestKit();
+        }
+    }
+
+    /**
+     * Why the cluster's removal margin may be short (docs/cluster.md): a controller that outlives the
+     * start of its successor (its node cut off, not yet down) can no longer change the metadata log,
+     * because its successor's first act is a write and the journal keeps each sequence number once.
+     */
+    @Test
+    void aControllerThatOutlivesItsSuccessorCannotWriteToTheMetadataLog() throws Exception {
+        ActorTestKit first = startNode();
+        ActorTestKit second = null;
+        try {
+            ActorRef<Controller.Command> stale = initController(first);
+            ProducerIdBlock staleBlock = ask(first, stale, ProducerIdBlock.class, r -> new AllocateProducerIds(1, r));
+
+            // the successor, on another node of the same journal, while the first still runs
+            second = startNode();
+            ActorRef<Controller.Command> successor = initController(second);
+            ProducerIdBlock successorBlock =
+                    ask(second, successor, ProducerIdBlock.class, r -> new AllocateProducerIds(1, r));
+
+            // the stale controller still believes 1000 is next: written, that block would be handed out twice
+            TestProbe<ProducerIdBlock> staleAnswer = first.createTestProbe(ProducerIdBlock.class);
+            LoggingTestKit.error(JournalFailureException.class).expect(first.system(), () -> {
+                stale.tell(new AllocateProducerIds(1, staleAnswer.ref()));
+                return null;
+            });
+
+            assertThat(staleBlock.firstProducerId()).isZero();
+            assertThat(successorBlock.firstProducerId()).isEqualTo(1000L);
+            first.shutdownTestKit();
+            first = null;
+            second.shutdownTestKit();
+            second = null;
+            staleAnswer.expectNoMessage(Duration.ZERO);
+
+            ActorTestKit third = startNode();
+            try {
+                ActorRef<Controller.Command> recovered = initController(third);
+                ProducerIdBlock next = ask(third, recovered, ProducerIdBlock.class, r -> new AllocateProducerIds(1, r));
+
+                // the log holds the two blocks handed out (0 and 1000) and not the stale one's second 1000
+                assertThat(next.firstProducerId()).isEqualTo(2000L);
+            } finally {
+                third.shutdownTestKit();
+            }
+        } finally {
+            if (first != null) {
+                first.shutdownTestKit();
+            }
+            if (second != null) {
+                second.shutdownTestKit();
+            }
         }
     }
 
