@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The failure-detection defaults against Kafka's {@code broker.session.timeout.ms} (9 s), as Pekko gets
  * them from a node's configuration: a silent node is fenced (its partitions fail over) sooner than Kafka
- * fences a silent broker, and a node is downed (it must restart) only after a longer silence than that
+ * fences a silent broker, and a node is downed (it must restart) no sooner than Kafka fences it
  * (docs/cluster.md, "Detection timings").
  */
 class FailureDetectionDefaultsTest {
@@ -32,17 +32,18 @@ class FailureDetectionDefaultsTest {
 
         Duration unreachable = heartbeat.plus(pause);
         assertThat(unreachable).isLessThan(KAFKA_BROKER_SESSION_TIMEOUT);
-        assertThat(unreachable.plus(stableAfter)).isGreaterThan(KAFKA_BROKER_SESSION_TIMEOUT);
+        // the phi detector's margin comes on top: about 9-10 s of silence in all
+        assertThat(unreachable.plus(stableAfter)).isGreaterThanOrEqualTo(KAFKA_BROKER_SESSION_TIMEOUT);
         assertThat(pekko.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"))
                 .isEqualTo(Duration.ofSeconds(5));
-        assertThat(stableAfter).isEqualTo(Duration.ofSeconds(5));
+        assertThat(stableAfter).isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test
     void aDeadControllersSingletonWaitsOneSecondAfterTheRemovalNotTheResolversStableAfterAgain() {
         Config pekko = PekkoConfig.apply(Main.load(dir.resolve("missing.conf").toFile()));
 
-        // Pekko's "off" (or zero) would make the split-brain resolver use its stable-after (5 s)
+        // Pekko's "off" (or zero) would make the split-brain resolver use its stable-after again
         assertThat(pekko.getDuration("pekko.cluster.down-removal-margin")).isEqualTo(Duration.ofSeconds(1));
         for (String tick : List.of("gossip-interval", "leader-actions-interval", "unreachable-nodes-reaper-interval")) {
             assertThat(pekko.getDuration("pekko.cluster." + tick)).as(tick).isEqualTo(Duration.ofMillis(250));

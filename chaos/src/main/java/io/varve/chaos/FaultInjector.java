@@ -27,7 +27,7 @@ final class FaultInjector {
 
     private static final long FAILOVER_DEADLINE_MS = 40_000;
     private static final long RECOVERY_DEADLINE_MS = 240_000;
-    /** Longer than failure detection plus the split-brain resolver's down-after (about 8 s). */
+    /** Longer than failure detection plus the split-brain resolver's down-after (about 9-10 s). */
     private static final long PAUSE_MS = 15_000;
 
     private static final long PARTITION_MS = 15_000;
