@@ -94,8 +94,9 @@ final class LogLoader {
         InterruptedSwaps.complete(dir);
         TreeSet<Long> baseOffsets = removeLeftoversAndListSegments();
         TreeMap<Long, LogSegment> segments = new TreeMap<>();
+        long firstRecovered = firstRecoveredSegment(baseOffsets);
         for (long baseOffset : baseOffsets) {
-            segments.put(baseOffset, openSegment(baseOffset));
+            segments.put(baseOffset, openSegment(baseOffset, baseOffset >= firstRecovered));
         }
         if (!hadCleanShutdown && !segments.isEmpty()) {
             recoverFrom(segments, recoveryPoint);
@@ -181,7 +182,24 @@ final class LogLoader {
         return logs;
     }
 
-    private LogSegment openSegment(long baseOffset) throws IOException {
+    /**
+     * The base offset of the first segment {@link #recoverFrom} reads after an unclean shutdown (the
+     * one holding the recovery point, or the first), {@code Long.MAX_VALUE} after a clean one.
+     */
+    private long firstRecoveredSegment(TreeSet<Long> baseOffsets) {
+        if (hadCleanShutdown || baseOffsets.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        Long floor = baseOffsets.floor(recoveryPoint);
+        return floor == null ? baseOffsets.first() : floor;
+    }
+
+    /**
+     * Opens a segment, rebuilding missing or corrupt indexes. A segment that recovery reads anyway
+     * ({@code recovered}) is left to it: a crash leaves its indexes at their preallocated size, which
+     * fails the sanity check as a matter of course and is not worth a warning.
+     */
+    private LogSegment openSegment(long baseOffset, boolean recovered) throws IOException {
         boolean indexesExist = Files.exists(LogFiles.offsetIndexFile(dir, baseOffset))
                 && Files.exists(LogFiles.timeIndexFile(dir, baseOffset));
         LogSegment segment;
@@ -195,13 +213,26 @@ final class LogLoader {
             }
             log.warn("rebuilding missing index files of segment {} of {}", baseOffset, topicPartition);
         } catch (CorruptIndexException e) {
-            log.warn("rebuilding corrupt index of segment {} of {}: {}", baseOffset, topicPartition, e.getMessage());
+            if (recovered) {
+                log.info(
+                        "rebuilding the indexes of segment {} of {} after an unclean shutdown",
+                        baseOffset,
+                        topicPartition);
+                log.debug("the indexes of segment {} of {}: {}", baseOffset, topicPartition, e.getMessage());
+            } else {
+                log.warn(
+                        "rebuilding corrupt index of segment {} of {}: {}", baseOffset, topicPartition, e.getMessage());
+            }
             Files.deleteIfExists(LogFiles.offsetIndexFile(dir, baseOffset));
             Files.deleteIfExists(LogFiles.timeIndexFile(dir, baseOffset));
             Files.deleteIfExists(LogFiles.txnIndexFile(dir, baseOffset));
             segment = LogSegment.open(dir, baseOffset, config, PartitionLog.rollJitterMs(config), clock.millis());
         }
         rebuiltSegments.add(baseOffset);
+        if (recovered) {
+            // recoverFrom reads it next, and truncates what follows a torn tail as well
+            return segment;
+        }
         int truncated = recoverSegment(segment);
         if (truncated > 0) {
             log.warn("truncated {} invalid bytes from segment {} of {}", truncated, baseOffset, topicPartition);

@@ -2,6 +2,10 @@ package io.varve.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,6 +16,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** After a crash the log reopens with exactly its valid prefix, indexes rebuilt. */
 class LogRecoveryTest {
@@ -110,6 +115,36 @@ class LogRecoveryTest {
         assertThat(Batches.offsetsAndValues(log.readRecords(5, 1 << 20, Long.MAX_VALUE)))
                 .startsWith("3:b-0", "4:b-1", "5:b-2");
         assertThat(Files.exists(fx.dir.resolve("00000000000000000000.index"))).isTrue();
+        assertThat(log.segments().get(0).offsetIndex().entries()).isEqualTo(2);
+    }
+
+    /**
+     * A crash leaves the active segment's indexes at their preallocated size; recovery rebuilds them as
+     * a matter of course, which is no corruption to warn an operator about after every unclean stop.
+     */
+    @Test
+    void aCrashRebuildsTheActiveSegmentsIndexesWithoutAWarning() throws IOException {
+        writeThreeBatchesAndCrash();
+        Logger logger = (Logger) LoggerFactory.getLogger(LogLoader.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        PartitionLog log;
+        try {
+            log = fx.reopenAfterCrash(0);
+        } finally {
+            logger.detachAppender(lines);
+        }
+
+        assertThat(lines.list)
+                .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .isEmpty();
+        assertThat(lines.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .contains("rebuilding the indexes of segment 0 of " + fx.dir.getFileName()
+                        + " after an unclean shutdown");
+        assertThat(log.logEndOffset()).isEqualTo(9);
         assertThat(log.segments().get(0).offsetIndex().entries()).isEqualTo(2);
     }
 
