@@ -36,6 +36,11 @@ public final class Checker {
             long reordered,
             long phantomReads,
             long divergent) {
+        /** Nothing lost, misplaced, duplicated, reordered or divergent, and no consumer read a phantom. */
+        boolean clean() {
+            return lost + misplaced + duplicated + reordered + phantomReads + divergent == 0;
+        }
+
         String lastLine() {
             return "cycles " + cycles + " acked " + acked + " lost " + lost + " duplicated " + duplicated
                     + " reordered " + reordered + " divergent " + divergent;
@@ -50,16 +55,7 @@ public final class Checker {
             System.exit(64);
         }
         Verdict verdict = check(Path.of(args[0]), System.out);
-        System.exit(
-                verdict.lost()
-                                        + verdict.misplaced()
-                                        + verdict.duplicated()
-                                        + verdict.reordered()
-                                        + verdict.divergent()
-                                        + verdict.phantomReads()
-                                == 0
-                        ? 0
-                        : 1);
+        System.exit(verdict.clean() ? 0 : 1);
     }
 
     static Verdict check(Path out, PrintStream report) throws IOException {

@@ -29,6 +29,20 @@ class CheckerTest {
 
         assertThat(verdict).isEqualTo(new Checker.Verdict(1, 4, 4, 0, 0, 0, 0, 0, 0));
         assertThat(verdict.lastLine()).isEqualTo("cycles 1 acked 4 lost 0 duplicated 0 reordered 0 divergent 0");
+        assertThat(verdict.clean()).isTrue();
+    }
+
+    @Test
+    void aPhantomReadAloneFailsTheRun() throws IOException {
+        // every acknowledged record in place, but a consumer read B2:9 at 0/1, where the final log holds A1:2
+        write("final.log", "0 0 A1:0", "0 1 A1:2");
+        write("acks-A1.log", "A 1000 0 0 0", "A 1001 0 1 2");
+        write("consumed-B-read_uncommitted.log", "R 0 0 A1:0:", "R 0 1 B2:9:");
+
+        Checker.Verdict verdict = check();
+
+        assertThat(verdict).isEqualTo(new Checker.Verdict(0, 2, 2, 0, 0, 0, 0, 1, 0));
+        assertThat(verdict.clean()).isFalse();
     }
 
     @Test
