@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.varve.connectors.embedded.EmbeddedVarve;
 import io.varve.connectors.support.Clients;
 import io.varve.connectors.support.TestNode;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -29,6 +33,7 @@ import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.Producer;
+import org.apache.pekko.kafka.javadsl.Transactional;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -39,8 +44,8 @@ import org.junit.jupiter.api.Test;
 /**
  * pekko-connectors-kafka 1.2.0 (on the kafka-clients pinned here) against an embedded node over
  * the network, from the application's own ActorSystem: the producer sink and flexi flow, and a
- * committable source with a consumer group whose commits Admin and a second run see. The
- * transactional flow waits for transactions (docs/embedded.md).
+ * committable source with a consumer group whose commits Admin and a second run see, and a
+ * transactional source and sink copying a topic exactly once (docs/embedded.md).
  */
 class PekkoConnectorsKafkaIT {
     private static EmbeddedVarve node;
@@ -75,7 +80,7 @@ class PekkoConnectorsKafkaIT {
                 // once the stream ends the connector keeps its consumer for stop-timeout (30 s by default)
                 // so that commits in flight finish; shutdown() completes only then, and the tests waited
                 // 30 s for it: they failed whenever the delay won that race. 5 s is ample for the commits
-                .withStopTimeout(java.time.Duration.ofSeconds(5));
+                .withStopTimeout(Duration.ofSeconds(5));
     }
 
     @Test
@@ -108,6 +113,59 @@ class PekkoConnectorsKafkaIT {
                         .mapToLong(OffsetAndMetadata::offset)
                         .sum())
                 .isEqualTo(300);
+    }
+
+    /**
+     * Consume, transform, produce in Kafka transactions: every input record appears once in the
+     * output for a read_committed consumer, and the group's offsets were committed inside the same
+     * transactions (the connector's sendOffsetsToTransaction), so they cover every input record.
+     */
+    @Test
+    void transactionalSourceAndSinkCopyEveryRecordOnceWithTheGroupsOffsets() throws Exception {
+        node.createTopic("pekko-tx-in", 3);
+        node.createTopic("pekko-tx-out", 3);
+        Source.range(0, 99)
+                .map(i -> new ProducerRecord<>("pekko-tx-in", "k" + i, "v" + i))
+                .runWith(Producer.plainSink(producerSettings()), application)
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
+
+        Consumer.DrainingControl<Done> control = Transactional.source(
+                        consumerSettings("pekko-tx-group"), Subscriptions.topics("pekko-tx-in"))
+                .map(message -> ProducerMessage.single(
+                        new ProducerRecord<>(
+                                "pekko-tx-out",
+                                message.record().key(),
+                                message.record().value().toUpperCase(Locale.ROOT)),
+                        message.partitionOffset()))
+                .toMat(Transactional.sink(producerSettings(), "pekko-tx-copy"), Consumer::createDrainingControl)
+                .run(application);
+        List<String> copied = new ArrayList<>();
+        try (KafkaConsumer<String, String> reader =
+                Clients.consumer(node, Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+            reader.assign(IntStream.range(0, 3)
+                    .mapToObj(p -> new TopicPartition("pekko-tx-out", p))
+                    .toList());
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (copied.size() < 100 && System.nanoTime() < end) {
+                reader.poll(Duration.ofMillis(200)).forEach(r -> copied.add(r.value()));
+            }
+        }
+        assertThat(control.drainAndShutdown(application.executionContext())
+                        .toCompletableFuture()
+                        .get(60, TimeUnit.SECONDS))
+                .isEqualTo(Done.getInstance());
+
+        assertThat(copied)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 100).mapToObj(i -> "V" + i).toList());
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("pekko-tx-group")
+                .partitionsToOffsetAndMetadata()
+                .get();
+        for (int p = 0; p < 3; p++) {
+            TopicPartition in = new TopicPartition("pekko-tx-in", p);
+            assertThat(committed.get(in).offset()).as("%s", in).isEqualTo(Clients.latestOffset(admin, in));
+        }
     }
 
     @Test
