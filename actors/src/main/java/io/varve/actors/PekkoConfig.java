@@ -47,8 +47,8 @@ final class PekkoConfig {
      * Pekko's membership ticks, every 1 s by default, are steps of a failover: marking a silent node
      * unreachable (the reaper), removing a downed one (the leader's actions) and spreading each change
      * (gossip) each wait up to a tick, about 2-3 s of a controller's move. Varve ticks every 250 ms,
-     * a few more small messages a second among a handful of nodes; a tick the configuration sets
-     * itself (the embedded node's 100 ms leader actions) is kept.
+     * a few more small messages a second among a handful of nodes. A tick the configuration sets to
+     * anything but Pekko's 1 s (the embedded node's 100 ms leader actions) is kept.
      */
     static Map<String, Object> membershipTicks(Config config) {
         Map<String, Object> ticks = new HashMap<>();

@@ -10,6 +10,7 @@ import io.varve.partition.cleaner.LogCleaner;
 import io.varve.storage.checkpoint.OffsetCheckpointFile;
 import io.varve.storage.cleaner.CleanerCheckpoints;
 import io.varve.storage.log.LogConfig;
+import io.varve.storage.testing.LogLines;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ class LogCleanerActorTest extends PartitionActorTestBase {
             new CleanerSettings(true, 1, Duration.ofMillis(50), 1 << 20, 0.9, 64 << 10, 0, Duration.ofSeconds(5));
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-    private final CleanerLogLines log = new CleanerLogLines();
+    private final LogLines log = new LogLines(LogCleaner.class);
     private long timestamp = System.currentTimeMillis() - 60_000;
 
     @BeforeEach

@@ -6,7 +6,6 @@ import io.varve.connectors.embedded.EmbeddedVarve;
 import io.varve.connectors.support.Clients;
 import io.varve.connectors.support.TestNode;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,7 +14,6 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -140,23 +138,22 @@ class PekkoConnectorsKafkaIT {
                         message.partitionOffset()))
                 .toMat(Transactional.sink(producerSettings(), "pekko-tx-copy"), Consumer::createDrainingControl)
                 .run(application);
-        List<String> copied = new ArrayList<>();
-        try (KafkaConsumer<String, String> reader =
-                Clients.consumer(node, Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
-            reader.assign(IntStream.range(0, 3)
-                    .mapToObj(p -> new TopicPartition("pekko-tx-out", p))
-                    .toList());
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (copied.size() < 100 && System.nanoTime() < end) {
-                reader.poll(Duration.ofMillis(200)).forEach(r -> copied.add(r.value()));
-            }
-        }
+        List<ConsumerRecord<String, String>> copied = Clients.read(
+                node,
+                Map.of(
+                        new TopicPartition("pekko-tx-out", 0), 0L,
+                        new TopicPartition("pekko-tx-out", 1), 0L,
+                        new TopicPartition("pekko-tx-out", 2), 0L),
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                100,
+                Duration.ofSeconds(60));
         assertThat(control.drainAndShutdown(application.executionContext())
                         .toCompletableFuture()
                         .get(60, TimeUnit.SECONDS))
                 .isEqualTo(Done.getInstance());
 
         assertThat(copied)
+                .extracting(ConsumerRecord::value)
                 .containsExactlyInAnyOrderElementsOf(
                         IntStream.range(0, 100).mapToObj(i -> "V" + i).toList());
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("pekko-tx-group")

@@ -50,13 +50,26 @@ public final class Clients {
     /** Reads exactly {@code count} records of {@code tp} from {@code offset} with an assigned consumer. */
     public static List<ConsumerRecord<String, String>> read(
             EmbeddedVarve node, TopicPartition tp, long offset, int count, Duration deadline) {
+        return read(node, Map.of(tp, offset), Map.of(), count, deadline);
+    }
+
+    /**
+     * Reads {@code count} records of the given partitions, each from its offset, with an assigned
+     * consumer configured with {@code overrides} (e.g. read_committed); fewer if the deadline passes.
+     */
+    public static List<ConsumerRecord<String, String>> read(
+            EmbeddedVarve node,
+            Map<TopicPartition, Long> from,
+            Map<String, Object> overrides,
+            int count,
+            Duration deadline) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = consumer(node, Map.of())) {
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, offset);
+        try (KafkaConsumer<String, String> consumer = consumer(node, overrides)) {
+            consumer.assign(from.keySet());
+            from.forEach(consumer::seek);
             long end = System.nanoTime() + deadline.toNanos();
             while (records.size() < count && System.nanoTime() < end) {
-                consumer.poll(Duration.ofMillis(200)).records(tp).forEach(records::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }
         return records;

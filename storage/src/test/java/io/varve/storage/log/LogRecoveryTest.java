@@ -3,20 +3,18 @@ package io.varve.storage.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.varve.storage.testing.LogLines;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** After a crash the log reopens with exactly its valid prefix, indexes rebuilt. */
 class LogRecoveryTest {
@@ -125,23 +123,17 @@ class LogRecoveryTest {
     @Test
     void aCrashRebuildsTheActiveSegmentsIndexesWithoutAWarning() throws IOException {
         writeThreeBatchesAndCrash();
-        Logger logger = (Logger) LoggerFactory.getLogger(LogLoader.class);
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        lines.start();
-        logger.addAppender(lines);
         PartitionLog log;
-        try {
+        List<String> warnings;
+        List<String> infos;
+        try (LogLines lines = new LogLines(LogLoader.class)) {
             log = fx.reopenAfterCrash(0);
-        } finally {
-            logger.detachAppender(lines);
+            warnings = lines.atLeast(Level.WARN);
+            infos = lines.at(Level.INFO);
         }
 
-        assertThat(lines.list)
-                .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                .extracting(ILoggingEvent::getFormattedMessage)
-                .isEmpty();
-        assertThat(lines.list)
-                .extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(warnings).isEmpty();
+        assertThat(infos)
                 .contains("rebuilding the indexes of segment 0 of " + fx.dir.getFileName()
                         + " after an unclean shutdown");
         assertThat(log.logEndOffset()).isEqualTo(9);
