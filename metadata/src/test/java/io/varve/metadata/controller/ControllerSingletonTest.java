@@ -56,11 +56,17 @@ class ControllerSingletonTest {
         TestProbe<MetadataPush> node = first.createTestProbe();
         String incarnation =
                 Cluster.get(first.system()).selfMember().uniqueAddress().toString();
-        Registration registration = ask(
-                first,
-                controller,
-                Registration.class,
-                replyTo -> new RegisterBroker(BROKER_1, incarnation, -1L, node.ref(), replyTo));
+        // NOT_A_MEMBER_YET until the controller's membership view shows this node Up, which can come
+        // after the singleton started; the node's MetadataListener registers again, as this does
+        Registration registration = first.createTestProbe().awaitAssert(TIMEOUT, () -> {
+            Registration answer = ask(
+                    first,
+                    controller,
+                    Registration.class,
+                    replyTo -> new RegisterBroker(BROKER_1, incarnation, -1L, node.ref(), replyTo));
+            assertThat(answer.status()).isEqualTo(RegistrationStatus.REGISTERED);
+            return answer;
+        });
         assertThat(registration.status()).isEqualTo(RegistrationStatus.REGISTERED);
         assertThat(node.expectMessageClass(ImageChunk.class, TIMEOUT).part().brokers())
                 .containsKey(1);
