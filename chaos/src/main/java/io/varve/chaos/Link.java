@@ -6,8 +6,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,12 +23,15 @@ import org.slf4j.LoggerFactory;
  * behave like a partitioned network rather than a closed port: connections stay open but no byte
  * moves in either direction, and new connections are accepted but not carried to the node, so peers
  * see silence and time out as they would on a real partition. {@link #mend()} lets everything held
- * flow again, as TCP would deliver after the network healed.
+ * flow again, as TCP would deliver after the network healed. {@link #delayNewConnections} gives the
+ * connections accepted from then on a long path: every byte arrives a fixed time after it was sent,
+ * in order, at the sender's pace (a delay line, not a throttle).
  *
  * <p>Thread-safe: an accept thread, and per connection one connecting thread that then pumps one
- * direction while a second thread pumps the other. All threads are daemons.
+ * direction while a second thread pumps the other (a delayed direction has a third: one thread reads
+ * and stamps, one writes when due). All threads are daemons.
  */
-final class Link implements AutoCloseable {
+public final class Link implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Link.class);
     private static final int BUFFER_BYTES = 64 * 1024;
 
@@ -34,6 +42,8 @@ final class Link implements AutoCloseable {
     private final Object gate = new Object();
     private boolean open = true;
     private volatile boolean closed;
+    private volatile long delayNanos;
+    private final AtomicInteger delayedConnections = new AtomicInteger();
 
     private Link(String name, ServerSocket server, InetSocketAddress target) {
         this.name = name;
@@ -42,7 +52,7 @@ final class Link implements AutoCloseable {
     }
 
     /** Binds {@code listen} and starts carrying its connections to {@code target}. */
-    static Link start(String name, InetSocketAddress listen, InetSocketAddress target) throws IOException {
+    public static Link start(String name, InetSocketAddress listen, InetSocketAddress target) throws IOException {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(listen, 200);
@@ -64,6 +74,19 @@ final class Link implements AutoCloseable {
             open = true;
             gate.notifyAll();
         }
+    }
+
+    /**
+     * From now on every accepted connection carries its bytes {@code delay} late in each direction
+     * ({@link Duration#ZERO}: at once again); connections already carried keep the delay they had.
+     */
+    public void delayNewConnections(Duration delay) {
+        delayNanos = delay.toNanos();
+    }
+
+    /** How many connections were accepted with a delay. */
+    public int delayedConnections() {
+        return delayedConnections.get();
     }
 
     boolean isCut() {
@@ -108,9 +131,70 @@ final class Link implements AutoCloseable {
             return;
         }
         AtomicInteger directionsOpen = new AtomicInteger(2);
+        long delay = delayNanos;
+        if (delay > 0) {
+            delayedConnections.incrementAndGet();
+            daemon("link-" + name + "-up", () -> pumpDelayed(client, upstream, delay, directionsOpen))
+                    .start();
+            pumpDelayed(upstream, client, delay, directionsOpen);
+            return;
+        }
         daemon("link-" + name + "-up", () -> pump(client, upstream, directionsOpen))
                 .start();
         pump(upstream, client, directionsOpen);
+    }
+
+    /** Bytes read from one side and when they are due on the other; {@code bytes} null: the end. */
+    private record Chunk(byte[] bytes, long dueNanos) {}
+
+    /**
+     * As {@link #pump}, but each chunk is written {@code delay} nanoseconds after it was read: a reader
+     * thread stamps the chunks into a queue, this thread writes them in order once due, so the sender's
+     * throughput is kept and only the latency grows.
+     */
+    private void pumpDelayed(Socket from, Socket to, long delay, AtomicInteger directionsOpen) {
+        BlockingQueue<Chunk> line = new LinkedBlockingQueue<>();
+        daemon("link-" + name + "-read", () -> {
+                    byte[] buffer = new byte[BUFFER_BYTES];
+                    try {
+                        InputStream in = from.getInputStream();
+                        while (true) {
+                            int n = in.read(buffer);
+                            if (n < 0) {
+                                break;
+                            }
+                            line.add(new Chunk(Arrays.copyOf(buffer, n), System.nanoTime() + delay));
+                        }
+                    } catch (IOException e) {
+                        log.trace("link {}: {}", name, e.toString());
+                    }
+                    line.add(new Chunk(null, System.nanoTime() + delay));
+                })
+                .start();
+        boolean clean = false;
+        try {
+            OutputStream out = to.getOutputStream();
+            while (true) {
+                Chunk chunk = line.take();
+                long wait;
+                while ((wait = chunk.dueNanos() - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait); // the emulated path's latency
+                }
+                awaitOpen();
+                if (chunk.bytes() == null) {
+                    to.shutdownOutput();
+                    clean = true;
+                    break;
+                }
+                out.write(chunk.bytes());
+            }
+        } catch (IOException | InterruptedException e) {
+            log.trace("link {}: {}", name, e.toString());
+        }
+        if (!clean || directionsOpen.decrementAndGet() == 0) {
+            closeQuietly(from);
+            closeQuietly(to);
+        }
     }
 
     /**

@@ -69,7 +69,7 @@ class DiskFullIT extends ScriptClusterTest {
     static void start() throws Exception {
         Path dataDir = clusterDir(DiskFullIT.class).resolve("node-" + FULL_NODE);
         Tmpfs.unmountIfMounted(dataDir); // an interrupted earlier run
-        startCluster(DiskFullIT.class, "", dir -> tmpfs = Tmpfs.mountOrSkip(dataDir, TMPFS_BYTES));
+        startCluster(DiskFullIT.class, "", prepared -> tmpfs = Tmpfs.mountOrSkip(dataDir, TMPFS_BYTES));
         NewTopic topic =
                 new NewTopic(TOPIC, Map.of(0, List.of(FULL_NODE, 1, 3))).configs(Map.of("min.insync.replicas", "2"));
         admin.createTopics(List.of(topic)).all().get();

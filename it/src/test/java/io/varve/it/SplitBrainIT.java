@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.varve.it.support.ScriptClusterTest;
 import io.varve.storage.testing.Conditions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -103,7 +100,9 @@ class SplitBrainIT extends ScriptClusterTest {
             producer.send(new ProducerRecord<>("fenced", 0, "k", "after")).get();
             acknowledged.add("after");
         }
-        assertThat(readAll(tp)).as("every acknowledged record, in order").isEqualTo(acknowledged);
+        assertThat(cluster.values(tp, DEADLINE))
+                .as("every acknowledged record, in order")
+                .isEqualTo(acknowledged);
     }
 
     private static String incarnationOf(String nodeLog, String marker) {
@@ -115,21 +114,5 @@ class SplitBrainIT extends ScriptClusterTest {
             end++;
         }
         return nodeLog.substring(start, end);
-    }
-
-    private static List<String> readAll(TopicPartition tp) {
-        try (KafkaConsumer<String, String> consumer = cluster.consumer(Map.of())) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(60)).get(tp);
-            List<String> values = new ArrayList<>();
-            Instant deadline = Instant.now().plus(DEADLINE);
-            while (consumer.position(tp) < end && Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(record.value());
-                }
-            }
-            return values;
-        }
     }
 }

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,9 +20,11 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -60,10 +63,13 @@ public final class ScriptCluster implements AutoCloseable {
         return start(dir, extraConfig, empty -> {});
     }
 
-    /** What a test does to the emptied cluster directory before the nodes start (e.g. mount a data dir). */
+    /**
+     * What a test does to the cluster before the nodes start, its directory emptied and its ports
+     * chosen (e.g. mount a data dir, or write a node's {@code node-N.extra.conf}).
+     */
     @FunctionalInterface
     public interface Preparation {
-        void prepare(Path dir) throws IOException, InterruptedException;
+        void prepare(ScriptCluster cluster) throws IOException, InterruptedException;
     }
 
     /**
@@ -74,12 +80,12 @@ public final class ScriptCluster implements AutoCloseable {
             throws IOException, InterruptedException {
         deleteRecursively(dir);
         Files.createDirectories(dir);
-        preparation.prepare(dir);
         Path extra = dir.resolve("test.conf");
         Files.writeString(extra, extraConfig);
         int[] ports = freePortBlocks();
         ScriptCluster cluster = new ScriptCluster(dir, ports[0], ports[1], ports[2], extra);
         try {
+            preparation.prepare(cluster);
             cluster.startMissing();
         } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
             cluster.close(); // the nodes and PostgreSQL that did start would outlive the test run
@@ -229,6 +235,23 @@ public final class ScriptCluster implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.putAll(extra);
         return new KafkaConsumer<>(p);
+    }
+
+    /** The values of {@code tp} from its first offset up to its end offset now, in order; what arrived by {@code deadline}. */
+    public List<String> values(TopicPartition tp, Duration deadline) {
+        try (KafkaConsumer<String, String> consumer = consumer(Map.of())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(60)).get(tp);
+            List<String> values = new ArrayList<>();
+            Instant until = Instant.now().plus(deadline);
+            while (consumer.position(tp) < end && Instant.now().isBefore(until)) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(record.value());
+                }
+            }
+            return values;
+        }
     }
 
     public Admin admin() {

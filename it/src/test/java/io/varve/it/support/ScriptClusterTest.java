@@ -30,7 +30,7 @@ public abstract class ScriptClusterTest {
     /** Starts the class's cluster in {@code it/target/<class name>} with {@code extraConfig} added. */
     protected static void startCluster(Class<?> testClass, String extraConfig)
             throws IOException, InterruptedException {
-        startCluster(testClass, extraConfig, dir -> {});
+        startCluster(testClass, extraConfig, prepared -> {});
     }
 
     /** As {@link #startCluster(Class, String)}, preparing the emptied directory before the nodes start. */
