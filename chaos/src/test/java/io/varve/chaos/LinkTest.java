@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class LinkTest {
@@ -39,6 +41,32 @@ class LinkTest {
                 client.setSoTimeout(10_000);
                 assertThat(in.read()).isEqualTo('b');
                 assertThat(link.isCut()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aDelayedConnectionCarriesBytesInOrderNoSoonerThanTheDelayEachWay() throws Exception {
+        Duration delay = Duration.ofMillis(300);
+        try (ServerSocket echo = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> echoOnce(echo));
+            server.setDaemon(true);
+            server.start();
+            try (Link link = Link.start(
+                    "test",
+                    new InetSocketAddress("127.0.0.1", 0),
+                    new InetSocketAddress("127.0.0.1", echo.getLocalPort()))) {
+                link.delayNewConnections(delay);
+                try (Socket client = new Socket("127.0.0.1", link.port())) {
+                    client.setSoTimeout(10_000);
+                    long sent = System.nanoTime();
+                    client.getOutputStream().write("abc".getBytes(StandardCharsets.US_ASCII));
+                    byte[] echoed = client.getInputStream().readNBytes(3);
+                    long roundTrip = System.nanoTime() - sent;
+                    assertThat(new String(echoed, StandardCharsets.US_ASCII)).isEqualTo("abc");
+                    assertThat(Duration.ofNanos(roundTrip)).isGreaterThanOrEqualTo(delay.multipliedBy(2));
+                }
+                assertThat(link.delayedConnections()).isEqualTo(1);
             }
         }
     }
