@@ -32,7 +32,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
  *       runs here: it joins a seed that answers, else starts the cluster) or itself. Held by a live
  *       cluster: without seed nodes the node refuses to start (it would form a second cluster); as a
  *       seed it joins the other seeds but never itself (once: Pekko's seed-node process retries on its
- *       own, and a repeated JoinSeedNodes would restart its handshake), and tries the lease again
+ *       own, and a repeated JoinSeedNodes would restart its handshake; once more only when the lease
+ *       row shows that a seed founded the cluster after this node asked), and tries the lease again
  *       every renew interval (a cluster whose holder died lets the lease expire, and then any seed
  *       may start it anew). So any two seeds form the cluster again after a full stop, whichever
  *       node is gone for good, as any two of Kafka's three KRaft voters do. A node that is not a
@@ -56,8 +57,11 @@ final class ClusterJoin {
 
     private record Tick() implements Command {}
 
-    /** {@code holder} describes who holds the lease when it was not taken (read off the actor too). */
-    private record Founded(boolean taken, String holder, Throwable failure) implements Command {}
+    /**
+     * {@code holder} describes who holds the lease when it was not taken, {@code incarnation} is the
+     * row's ({@link #UNKNOWN} when not read); both read off the actor too.
+     */
+    private record Founded(boolean taken, String holder, long incarnation, Throwable failure) implements Command {}
 
     /** The answer to renewing the lease taken to found the cluster, while this node is not Up yet. */
     private record Kept(boolean held, String holder, Throwable failure) implements Command {}
@@ -72,7 +76,9 @@ final class ClusterJoin {
     private record Checked(IncarnationFence.Check check, Throwable failure) implements Command {}
 
     /** What one {@code tryFound} call found: whether this node holds the lease now, else who does. */
-    private record LeaseCall(boolean taken, String holder) {}
+    private record LeaseCall(boolean taken, String holder, long incarnation) {}
+
+    private static final long UNKNOWN = -1;
 
     /**
      * @param verified completed once this node knows its cluster's incarnation (at once without a
@@ -119,6 +125,10 @@ final class ClusterJoin {
         private boolean foundingLease;
         private boolean leaseCallInFlight;
         private boolean joiningOthers;
+        /** The lease row's incarnation when this node started joining the others ({@link #UNKNOWN}: not read yet). */
+        private long incarnationWhenJoining = UNKNOWN;
+
+        private boolean askedAgain;
 
         Joining(
                 ActorContext<Command> context,
@@ -180,8 +190,11 @@ final class ClusterJoin {
         }
 
         private void tryFound() {
-            callTryFound((call, failure) ->
-                    new Founded(call != null && call.taken(), call == null ? null : call.holder(), failure));
+            callTryFound((call, failure) -> new Founded(
+                    call != null && call.taken(),
+                    call == null ? null : call.holder(),
+                    call == null ? UNKNOWN : call.incarnation(),
+                    failure));
         }
 
         /**
@@ -197,7 +210,16 @@ final class ClusterJoin {
                                     .tryFound(
                                             self,
                                             cluster.selfMember().uniqueAddress().longUid());
-                            return new LeaseCall(taken, taken ? null : describeHolder());
+                            if (taken) {
+                                return new LeaseCall(true, null, UNKNOWN);
+                            }
+                            Optional<ClusterLease.Holder> holder = readHolder();
+                            return new LeaseCall(
+                                    false,
+                                    holder.map(h -> "lease held by " + h.address() + ", renewed " + h.ageMs()
+                                                    + " ms ago")
+                                            .orElse("lease held"),
+                                    holder.map(ClusterLease.Holder::incarnation).orElse(UNKNOWN));
                         } catch (java.sql.SQLException e) {
                             throw new IllegalStateException("founding lease: " + e.getMessage(), e);
                         }
@@ -227,7 +249,7 @@ final class ClusterJoin {
             if (joiningOthers) {
                 // Pekko's seed-node process retries by itself; a new JoinSeedNodes would restart it and
                 // cut a handshake in progress (under load, every tick: the node took minutes to join)
-                return Behaviors.same();
+                return askAgainOnceFounded(founded);
             }
             String holder = founded.holder();
             if (settings.seedNodes().isEmpty()) {
@@ -244,18 +266,43 @@ final class ClusterJoin {
                             settings.seedNodes());
             cluster.manager().tell(new JoinSeedNodes(seedAddresses(false)));
             joiningOthers = true;
+            incarnationWhenJoining = founded.incarnation();
+            return Behaviors.same();
+        }
+
+        /**
+         * The one exception to sending {@code JoinSeedNodes} once: when the lease row shows a founding
+         * after this node asked (a seed joined itself and is Up now), ask once more. Pekko's seed-node
+         * process, answered "not initialized" by that seed while it started, would otherwise stay silent
+         * for its {@code seed-node-timeout} (5 s) before asking again; after a full restart every node
+         * but the founder waited that long.
+         */
+        private Behavior<Command> askAgainOnceFounded(Founded founded) {
+            if (askedAgain || founded.incarnation() == UNKNOWN) {
+                return Behaviors.same();
+            }
+            if (incarnationWhenJoining == UNKNOWN) {
+                incarnationWhenJoining = founded.incarnation();
+            } else if (founded.incarnation() > incarnationWhenJoining) {
+                askedAgain = true;
+                context.getLog()
+                        .info(
+                                "the cluster was founded while this node joined (incarnation {}, {}): asking seeds {}"
+                                        + " again",
+                                founded.incarnation(),
+                                founded.holder(),
+                                settings.seedNodes());
+                cluster.manager().tell(new JoinSeedNodes(seedAddresses(false)));
+            }
             return Behaviors.same();
         }
 
         /** Blocking JDBC: runs only inside {@link #callTryFound}'s call on the blocking-I/O dispatcher. */
-        private String describeHolder() {
+        private Optional<ClusterLease.Holder> readHolder() {
             try {
-                return lease.get()
-                        .holder()
-                        .map(h -> "lease held by " + h.address() + ", renewed " + h.ageMs() + " ms ago")
-                        .orElse("lease held");
+                return lease.get().holder();
             } catch (java.sql.SQLException e) {
-                return "lease held";
+                return Optional.empty();
             }
         }
 
