@@ -101,15 +101,18 @@ final class FaultInjector {
         log.info("cycle {}: kill-two killed nodes {} and {}", cycle, first, second);
         Thread.sleep(TWO_DOWN_MS);
         int survivor = 6 - first - second;
+        long healed = System.currentTimeMillis();
         if (nodes.minorityStops()) {
-            // bin/varve cluster start skips a node that still runs, and two nodes without the first
-            // seed cannot form a cluster: wait until the downed survivor is gone
+            // the killed nodes start again now, as Kafka's do; the survivor, downed meanwhile by the
+            // split-brain resolver, starts again once it has stopped (recover below), as under a
+            // process supervisor. Launched without waiting: the killed two may need the survivor to
+            // serve (when it held the founding lease)
+            nodes.launchMissing();
             long deadline = System.currentTimeMillis() + FAILOVER_DEADLINE_MS;
             while (nodes.isRunning(survivor) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(200);
             }
         }
-        long healed = System.currentTimeMillis();
         long recovered = recover();
         return new FaultRecord(cycle, "kill-two", first + "+" + second, injected, healed, recovered, -1);
     }
