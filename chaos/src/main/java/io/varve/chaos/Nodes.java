@@ -1,7 +1,9 @@
 package io.varve.chaos;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The three broker processes of a campaign, of one system (Varve or Apache Kafka), configured to reach
@@ -54,7 +56,32 @@ interface Nodes {
             throw new IOException("kill -" + signal + " " + pid + " exited with " + kill.exitValue());
         }
         if (signal.equals("KILL")) {
-            ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+            awaitDead(pid);
+        }
+    }
+
+    /**
+     * Returns once process {@code pid} is gone or a zombie (dead, not yet reaped by its parent), or after
+     * a minute. Not {@code ProcessHandle.onExit}: for a process that is not this JVM's child (a Varve
+     * node, started by {@code bin/varve}) it polls with growing pauses and completed 1.8 s after the
+     * kill of a lone {@code sleep} here, so a {@code kill-two} restarted Varve's nodes about 4 s later
+     * than Kafka's, which are children.
+     */
+    static void awaitDead(long pid) throws InterruptedException {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            String line;
+            try {
+                line = Files.readString(stat);
+            } catch (IOException e) {
+                return; // gone
+            }
+            int name = line.lastIndexOf(')'); // the state follows the command name: "pid (comm) S ..."
+            if (name > 0 && name + 2 < line.length() && line.charAt(name + 2) == 'Z') {
+                return;
+            }
+            Thread.sleep(10); // polling /proc, the only way to see another process's death
         }
     }
 
