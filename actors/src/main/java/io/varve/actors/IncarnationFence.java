@@ -28,7 +28,8 @@ import org.apache.pekko.cluster.typed.Cluster;
  *   <li>every renew interval the oldest node renews the lease only if the row still carries its
  *       cluster's incarnation, and every other node reads the row and compares: a later founding
  *       raised it, so the members of the superseded cluster stop serving at their next check, with
- *       an error naming the new incarnation and its holder, as a downed node does (exit status 2).
+ *       an error naming the new incarnation and its holder, and exit (status 2; a downed node, by
+ *       contrast, rejoins by itself).
  * </ul>
  *
  * The node serves clients only once its incarnation is known ({@code verified}). JDBC runs on the
@@ -173,9 +174,14 @@ final class IncarnationFence {
     private void supersede(String reason) {
         superseded = true;
         context.getLog().error("{}: this node stops serving (start it again to join the current cluster)", reason);
-        // a downing reason first: the node exits as a downed node does (status 2), then the start fails
-        CoordinatedShutdown.get(context.getSystem()).runAll(CoordinatedShutdown.clusterDowningReason());
+        // the reason first: the node exits (status 2) rather than rejoin by itself, then the start fails
+        CoordinatedShutdown.get(context.getSystem()).runAll(Superseded.REASON);
         verified.completeExceptionally(new IllegalStateException(reason));
+    }
+
+    /** Why a node of a superseded cluster stopped: unlike a downed node it does not rejoin by itself. */
+    enum Superseded implements CoordinatedShutdown.Reason {
+        REASON
     }
 
     private static String describe(ClusterLease.Holder holder) {

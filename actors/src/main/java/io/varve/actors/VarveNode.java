@@ -167,11 +167,19 @@ public final class VarveNode {
         return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
     }
 
-    /** Whether the node stopped because the cluster downed it (split-brain resolver, or a new incarnation). */
+    /** Whether the node stopped because the cluster downed it (the split-brain resolver, or by hand). */
     public boolean wasDowned() {
         return CoordinatedShutdown.get(system)
                 .getShutdownReason()
                 .map(reason -> reason instanceof CoordinatedShutdown.ClusterDowningReason$)
+                .orElse(false);
+    }
+
+    /** Whether the node stopped because a newer founding on its journal superseded its cluster. */
+    public boolean wasSuperseded() {
+        return CoordinatedShutdown.get(system)
+                .getShutdownReason()
+                .map(reason -> reason == IncarnationFence.Superseded.REASON)
                 .orElse(false);
     }
 

@@ -19,25 +19,11 @@ interface Nodes {
     /** Starts every node that is not running and returns once they all serve clients. */
     void startMissing() throws IOException, InterruptedException;
 
-    /** Starts every node that is not running and returns without waiting for them to serve. */
-    default void launchMissing() throws IOException, InterruptedException {
-        startMissing();
-    }
-
     /** The node's process id, or -1 when it does not run. */
     long pid(int node);
 
     default boolean isRunning(int node) {
         return pid(node) > 0;
-    }
-
-    /**
-     * Whether a node left alone by the loss of the others stops by itself (Varve's split-brain
-     * resolver downs a minority; a Kafka broker keeps running): after {@code kill-two} the campaign
-     * then starts it again once it has stopped, as a process supervisor would.
-     */
-    default boolean minorityStops() {
-        return false;
     }
 
     /** Where node {@code node} keeps its partition directories. */

@@ -39,32 +39,15 @@ final class VarveNodes implements Nodes {
 
     @Override
     public void startMissing() throws IOException, InterruptedException {
-        writeConfiguration();
-        script("start", Map.of());
-    }
-
-    @Override
-    public void launchMissing() throws IOException, InterruptedException {
-        writeConfiguration();
-        script("start", Map.of("VARVE_CLUSTER_START_TIMEOUT", "0"));
-    }
-
-    /** Writes the files only when they differ: a node launched just before may be reading them. */
-    private void writeConfiguration() throws IOException {
         Files.createDirectories(dir);
-        writeIfChanged(dir.resolve("campaign.conf"), extraConfig);
+        Files.writeString(dir.resolve("campaign.conf"), extraConfig);
         for (int node = 1; node <= Topology.NODES; node++) {
-            writeIfChanged(dir.resolve("node-" + node + ".extra.conf"), nodeConfig(node));
-            writeIfChanged(
+            Files.writeString(dir.resolve("node-" + node + ".extra.conf"), nodeConfig(node));
+            Files.writeString(
                     dir.resolve("node-" + node + ".jvm-options"),
                     "-Djdk.net.hosts.file=" + Topology.hostsPath(dir.getParent(), node) + "\n");
         }
-    }
-
-    private static void writeIfChanged(Path file, String content) throws IOException {
-        if (!Files.exists(file) || !Files.readString(file).equals(content)) {
-            Files.writeString(file, content);
-        }
+        script("start");
     }
 
     private String nodeConfig(int node) {
@@ -91,11 +74,6 @@ final class VarveNodes implements Nodes {
     }
 
     @Override
-    public boolean minorityStops() {
-        return true;
-    }
-
-    @Override
     public long pid(int node) {
         Path file = dir.resolve("node-" + node + ".pid");
         try {
@@ -113,10 +91,10 @@ final class VarveNodes implements Nodes {
 
     @Override
     public void close() throws IOException, InterruptedException {
-        script("stop", Map.of());
+        script("stop");
     }
 
-    private void script(String command, Map<String, String> extraEnvironment) throws IOException, InterruptedException {
+    private void script(String command) throws IOException, InterruptedException {
         Path output = dir.resolve("cluster-" + command + ".out");
         ProcessBuilder builder = new ProcessBuilder(
                         "bash", repository.resolve("bin/varve").toString(), "cluster", command)
@@ -129,7 +107,6 @@ final class VarveNodes implements Nodes {
         env.put("VARVE_CLUSTER_PG_PORT", Integer.toString(topology.postgresPort()));
         env.put("VARVE_CLUSTER_EXTRA_CONFIG", dir.resolve("campaign.conf").toString());
         env.put("JAVA_OPTS", javaOpts);
-        env.putAll(extraEnvironment);
         Process process = builder.start();
         if (!process.waitFor(SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();

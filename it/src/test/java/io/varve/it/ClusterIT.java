@@ -199,7 +199,8 @@ class ClusterIT extends ScriptClusterTest {
      * A paused leader ({@code kill -STOP}, as a long GC pause or a frozen VM) is fenced and replaced;
      * the {@code acks=all} writes that reached it while it was paused are never acknowledged once it
      * runs again, and the log holds only what the new leader accepted. Downed by the others meanwhile,
-     * it stops when it runs again; started again, it rejoins the ISR with the new leader's log.
+     * it stops serving when it runs again and, in the same process ({@code rejoin-after-down}), starts
+     * again, rejoins the cluster and the ISR with the new leader's log, without anyone restarting it.
      */
     @Test
     @Order(3)
@@ -227,6 +228,8 @@ class ClusterIT extends ScriptClusterTest {
                             .offset())
                     .isZero();
             long downedBefore = downMarks(leader);
+            long pid = cluster.pid(leader);
+            int logBefore = cluster.log(leader).length();
             cluster.pause(leader);
             log.info("paused node {}, the leader of {}", leader, tp);
             try {
@@ -254,7 +257,7 @@ class ClusterIT extends ScriptClusterTest {
                                 .get();
                     }
                 }
-                // paused until the majority has downed it too, so that it must stop once it runs again
+                // paused until the majority has downed it too, so that it must stop serving once it runs again
                 assertThat(Conditions.awaitTrue(DEADLINE, () -> downMarks(leader) > downedBefore))
                         .as("the other nodes downed node %d", leader)
                         .isTrue();
@@ -268,10 +271,15 @@ class ClusterIT extends ScriptClusterTest {
                         .failsWithin(Duration.ofSeconds(180))
                         .withThrowableOfType(java.util.concurrent.ExecutionException.class);
             }
+            assertThat(Conditions.awaitTrue(DEADLINE, () -> {
+                        String since = cluster.log(leader).substring(logBefore);
+                        int rejoining = since.indexOf("starting it again in this JVM to rejoin");
+                        return rejoining >= 0 && since.indexOf("ready: Kafka listener", rejoining) >= 0;
+                    }))
+                    .as("the downed node %d started again in its JVM and serves", leader)
+                    .isTrue();
+            assertThat(cluster.pid(leader)).as("the same process").isEqualTo(pid);
         }
-        assertThat(Conditions.awaitTrue(DEADLINE, () -> !cluster.isRunning(leader)))
-                .as("the downed node %d stopped", leader)
-                .isTrue();
         List<String> values = readAll(tp).stream().map(ConsumerRecord::value).toList();
         assertThat(values).hasSize(101).first().isEqualTo("before");
         assertThat(values.subList(1, 101))
@@ -279,7 +287,6 @@ class ClusterIT extends ScriptClusterTest {
                         .limit(100)
                         .map(i -> "fresh-" + i)
                         .toList());
-        cluster.startMissing();
         assertThat(Conditions.awaitTrue(DEADLINE, () -> describe("paused").partitions().get(0).isr().stream()
                         .anyMatch(node -> node.id() == leader)))
                 .as("node %d back in the ISR of %s", leader, tp)
