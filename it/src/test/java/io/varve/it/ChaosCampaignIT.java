@@ -25,13 +25,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fault campaign of issue 13, short, as CI runs it: {@code chaos/run.sh} (the very command of
- * docs/reliability.md) with three cycles, a {@code kill -9} of a partition leader, a network
- * partition of a leader from the other nodes (client side A cut off with it) and a {@code SIGSTOP}
- * of a leader past the failure detector; three real node processes ({@code bin/varve cluster start},
+ * docs/reliability.md) with four cycles, a {@code kill -9} of a partition leader, a network
+ * partition of a leader from the other nodes (client side A cut off with it), a {@code SIGSTOP}
+ * of a leader past the failure detector, and a {@code kill -9} of two nodes at once (the survivor
+ * downs itself and restarts, the cluster is founded again); three real node processes ({@code bin/varve cluster start},
  * PostgreSQL) behind the campaign's TCP proxies, idempotent {@code acks=all} producers and tailing
  * consumers. It asserts the checker's verdict exactly: records were acknowledged, none was lost,
  * misplaced, duplicated or reordered, no consumer read a record the final log does not hold there, no
- * replica diverges, and each fault was injected, named a new leader and recovered.
+ * replica diverges, and each fault was injected, named a new leader (but kill-two, which leaves no
+ * partition a majority) and recovered.
  *
  * <p>Smaller than the hand-run campaign where that weakens no check: three partitions (one leader per
  * node), one producer a client side at 20 records a second, a 384 MB node heap. The campaign uses 50
@@ -43,7 +45,7 @@ class ChaosCampaignIT {
      * Named with {@code --faults}: the campaign's default adds {@code disk-full} and {@code slow-disk}
      * where it may mount file systems (as root, as CI runs), which CI leaves to hand-run campaigns.
      */
-    private static final List<String> FAULTS = List.of("kill-leader", "partition-leader", "pause-leader");
+    private static final List<String> FAULTS = List.of("kill-leader", "partition-leader", "pause-leader", "kill-two");
     /** The campaign's own deadlines (4 minutes a recovery) end it well before this. */
     private static final long TIMEOUT_MINUTES = 15;
 
@@ -133,10 +135,17 @@ class ChaosCampaignIT {
         assertThat(faults).extracting(f -> f[1]).as("the faults injected").containsExactlyElementsOf(FAULTS);
         for (String[] fault : faults) {
             String line = String.join(" ", fault);
-            assertThat(Integer.parseInt(fault[2])).as("the node hit: %s", line).isBetween(1, 3);
             assertThat(Long.parseLong(fault[5]))
                     .as("recovered (every node up, every partition led with its full ISR): %s", line)
                     .isGreaterThan(Long.parseLong(fault[3]));
+            if (fault[1].equals("kill-two")) {
+                assertThat(fault[2]).as("the two nodes hit: %s", line).matches("[1-3]\\+[1-3]");
+                assertThat(Long.parseLong(fault[6]))
+                        .as("no new leader while two of three are down: %s", line)
+                        .isEqualTo(-1);
+                continue;
+            }
+            assertThat(Integer.parseInt(fault[2])).as("the node hit: %s", line).isBetween(1, 3);
             assertThat(Long.parseLong(fault[6]))
                     .as("a new leader named within the campaign's 40 s: %s", line)
                     .isPositive();
