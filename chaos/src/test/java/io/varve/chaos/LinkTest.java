@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -17,14 +18,8 @@ import org.junit.jupiter.api.Test;
 class LinkTest {
     @Test
     void aCutLinkHoldsBytesAndDeliversThemWhenMended() throws Exception {
-        try (ServerSocket echo = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(() -> echoOnce(echo));
-            server.setDaemon(true);
-            server.start();
-            try (Link link = Link.start(
-                            "test",
-                            new InetSocketAddress("127.0.0.1", 0),
-                            new InetSocketAddress("127.0.0.1", echo.getLocalPort()));
+        try (ServerSocket echo = echoServer()) {
+            try (Link link = linkTo(echo);
                     Socket client = new Socket("127.0.0.1", link.port())) {
                 client.setSoTimeout(10_000);
                 OutputStream out = client.getOutputStream();
@@ -48,14 +43,8 @@ class LinkTest {
     @Test
     void aDelayedConnectionCarriesBytesInOrderNoSoonerThanTheDelayEachWay() throws Exception {
         Duration delay = Duration.ofMillis(300);
-        try (ServerSocket echo = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(() -> echoOnce(echo));
-            server.setDaemon(true);
-            server.start();
-            try (Link link = Link.start(
-                    "test",
-                    new InetSocketAddress("127.0.0.1", 0),
-                    new InetSocketAddress("127.0.0.1", echo.getLocalPort()))) {
+        try (ServerSocket echo = echoServer()) {
+            try (Link link = linkTo(echo)) {
                 link.delayNewConnections(delay);
                 try (Socket client = new Socket("127.0.0.1", link.port())) {
                     client.setSoTimeout(10_000);
@@ -69,6 +58,20 @@ class LinkTest {
                 assertThat(link.delayedConnections()).isEqualTo(1);
             }
         }
+    }
+
+    /** A loopback server echoing the first connection it accepts, on a daemon thread. */
+    private static ServerSocket echoServer() throws IOException {
+        ServerSocket echo = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        Thread server = new Thread(() -> echoOnce(echo));
+        server.setDaemon(true);
+        server.start();
+        return echo;
+    }
+
+    private static Link linkTo(ServerSocket echo) throws IOException {
+        return Link.start(
+                "test", new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", echo.getLocalPort()));
     }
 
     private static void echoOnce(ServerSocket server) {
