@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  *       consumer saw exactly the log; the killed node comes back, truncates where needed and rejoins
  *       the ISR with identical segments;
  *   <li>a paused ({@code kill -STOP}) leader, fenced and replaced, acknowledges none of the writes it
- *       received once it runs again;
+ *       received once it runs again; downed meanwhile, it starts again in its own process and rejoins
+ *       the ISR;
  *   <li>a consumer group keeps consuming, with its committed offsets, after its coordinator's node is
  *       killed;
  *   <li>nodes that would form a second cluster (no seed nodes) or reuse a live node id refuse to
@@ -72,7 +73,9 @@ import org.slf4j.LoggerFactory;
  *       cluster: topics, offsets, groups and high watermarks are as before;
  *   <li>after a full stop, nodes 2 and 3 alone form the cluster again without node 1, the first seed
  *       (as any two of Kafka's three KRaft voters do), and node 1 then joins them instead of starting
- *       a cluster of its own.
+ *       a cluster of its own;
+ *   <li>{@code kill -9} of a partition leader while kafka-python and kafkajs produce {@code acks=all}:
+ *       both carry on, every acknowledged record is at its offset, in order.
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -164,7 +167,7 @@ class ClusterIT extends ScriptClusterTest {
             List<ConsumerRecord<String, String>> javaLog = readAll(tp);
             assertExactlyOnceInOrder(javaLog, "v", acknowledged);
             List<ConsumerRecord<String, String>> pyLog = readAll(pyTp);
-            assertExactlyOnceInOrder(pyLog, "p", pythonAcknowledged(python.lines()));
+            assertExactlyOnceInOrder(pyLog, "p", acknowledgedIn(python.lines()));
 
             // the consumer that read on through the failover saw exactly the log, nothing else
             for (var partition : Map.of(tp, javaLog, pyTp, pyLog).entrySet()) {
@@ -467,6 +470,90 @@ class ClusterIT extends ScriptClusterTest {
                 .contains("joining seeds");
     }
 
+    /**
+     * The other two client families through a leader's {@code kill -9}: kafka-python (acks=all, one
+     * request in flight; 2.0 has no idempotent producer, so a retry may write a record twice) and
+     * kafkajs (idempotent, acks=all), each on its own partition led by the node that is killed. Both
+     * carry on once the partitions have new leaders; every record either client was told was written
+     * is at the offset it was told, in the order sent, and kafkajs's log holds each record once.
+     */
+    @Test
+    @Order(8)
+    void kafkaPythonAndKafkaJsProducersCarryOnThroughALeaderKill() throws Exception {
+        admin.createTopics(List.of(new NewTopic("failover-kp", 1, (short) 3)))
+                .all()
+                .get();
+        int leader = describe("failover-kp").partitions().get(0).leader().id();
+        List<Integer> replicas = new ArrayList<>(List.of(leader));
+        Stream.of(1, 2, 3).filter(n -> n != leader).forEach(replicas::add);
+        admin.createTopics(List.of(new NewTopic("failover-js", Map.of(0, replicas))))
+                .all()
+                .get();
+        TopicPartition kpTp = new TopicPartition("failover-kp", 0);
+        TopicPartition jsTp = new TopicPartition("failover-js", 0);
+        try (LineProcess kafkaPython = LineProcess.start(
+                        cluster.dir().resolve("failover-kp.stderr"),
+                        List.of(
+                                "/usr/bin/python3",
+                                BuildFiles.repositoryRoot()
+                                        .resolve("it/clients/python/failover_producer_kafka_python.py")
+                                        .toString(),
+                                cluster.bootstrapServers(),
+                                kpTp.topic(),
+                                "1000000"));
+                LineProcess kafkaJs = LineProcess.start(
+                        cluster.dir().resolve("failover-js.stderr"),
+                        List.of(
+                                "node",
+                                BuildFiles.repositoryRoot()
+                                        .resolve("it/clients/node/failover_producer.js")
+                                        .toString(),
+                                cluster.bootstrapServers(),
+                                jsTp.topic(),
+                                "1000000"))) {
+            Map<String, LineProcess> clients = Map.of("kafka-python", kafkaPython, "kafkajs", kafkaJs);
+            for (var client : clients.entrySet()) {
+                assertThat(Conditions.awaitTrue(DEADLINE, () -> acked(client.getValue()) >= 200))
+                        .as(
+                                "%s acknowledged 200 records: %s",
+                                client.getKey(), client.getValue().describe())
+                        .isTrue();
+            }
+            cluster.kill(leader);
+            Map<String, Long> atKill = Map.of("kafka-python", acked(kafkaPython), "kafkajs", acked(kafkaJs));
+            log.info("killed leader {} of {} and {} at {}", leader, kpTp, jsTp, atKill);
+            for (var client : clients.entrySet()) {
+                assertThat(Conditions.awaitTrue(
+                                DEADLINE, () -> acked(client.getValue()) >= atKill.get(client.getKey()) + 200))
+                        .as(
+                                "%s carried on after the failover: %s",
+                                client.getKey(), client.getValue().describe())
+                        .isTrue();
+                client.getValue().send("stop");
+            }
+            for (var client : clients.entrySet()) {
+                assertThat(client.getValue().await(240))
+                        .as(client.getValue().describe())
+                        .isZero();
+                assertThat(client.getValue().lines()).last().asString().isEqualTo("done 0");
+            }
+            assertAcknowledgedInOrder(readAll(kpTp), "q", acknowledgedIn(kafkaPython.lines()));
+            assertExactlyOnceInOrder(readAll(jsTp), "j", acknowledgedIn(kafkaJs.lines()));
+        }
+        cluster.startMissing();
+        for (TopicPartition partition : List.of(kpTp, jsTp)) {
+            assertThat(Conditions.awaitTrue(
+                            DEADLINE, () -> describe(partition.topic()).partitions().get(0).isr().stream()
+                                    .anyMatch(node -> node.id() == leader)))
+                    .as("node %d back in the ISR of %s", leader, partition)
+                    .isTrue();
+        }
+    }
+
+    private static long acked(LineProcess client) {
+        return client.count(line -> line.startsWith("acked "));
+    }
+
     // ---- helpers ----
 
     /**
@@ -511,8 +598,11 @@ class ClusterIT extends ScriptClusterTest {
         return pythonAtKill;
     }
 
-    /** Index to offset of every "acked OFFSET pINDEX" line of failover_producer.py. */
-    private static Map<Integer, Long> pythonAcknowledged(List<String> lines) {
+    /**
+     * Index to offset of every "acked OFFSET xINDEX" line of a failover producer under it/clients
+     * ({@code failover_producer.py}, {@code failover_producer_kafka_python.py}, {@code failover_producer.js}).
+     */
+    private static Map<Integer, Long> acknowledgedIn(List<String> lines) {
         Map<Integer, Long> acked = new HashMap<>();
         for (String line : lines) {
             String[] words = line.split(" ");
@@ -523,6 +613,26 @@ class ClusterIT extends ScriptClusterTest {
             }
         }
         return acked;
+    }
+
+    /**
+     * Every acknowledged index at the offset its acknowledgement gave, and the values in the order
+     * produced once repeats are dropped (a producer without idempotence may write a retried record
+     * twice, never out of order with one request in flight).
+     */
+    private static void assertAcknowledgedInOrder(
+            List<ConsumerRecord<String, String>> records, String prefix, Map<Integer, Long> acknowledged) {
+        Map<Long, String> valueAt = new HashMap<>();
+        records.forEach(record -> valueAt.put(record.offset(), record.value()));
+        acknowledged.forEach((i, offset) -> assertThat(valueAt.get(offset))
+                .as("acknowledged %s%d at offset %d", prefix, i, offset)
+                .isEqualTo(prefix + i));
+        assertThat(records.stream()
+                        .map(r -> Integer.parseInt(r.value().substring(prefix.length())))
+                        .distinct()
+                        .toList())
+                .as("the values in the order produced")
+                .isSorted();
     }
 
     /**
