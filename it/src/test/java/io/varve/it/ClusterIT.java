@@ -131,26 +131,14 @@ class ClusterIT extends ScriptClusterTest {
         TopicPartition tp = new TopicPartition("failover", 0);
         int leader = describe("failover").partitions().get(0).leader().id();
         // librdkafka's producer on a partition with the same leader: one kill fails both over
-        List<Integer> replicas = new ArrayList<>(List.of(leader));
-        Stream.of(1, 2, 3).filter(n -> n != leader).forEach(replicas::add);
-        admin.createTopics(List.of(new NewTopic("failover-py", Map.of(0, replicas))))
-                .all()
-                .get();
+        createLedBy("failover-py", leader);
         TopicPartition pyTp = new TopicPartition("failover-py", 0);
         assertThat(describe("failover-py").partitions().get(0).leader().id()).isEqualTo(leader);
 
         Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
         try (TailingConsumer tail = new TailingConsumer(cluster.consumer(Map.of()), List.of(tp, pyTp));
-                LineProcess python = LineProcess.start(
-                        cluster.dir().resolve("failover-py.stderr"),
-                        List.of(
-                                "/usr/bin/python3",
-                                BuildFiles.repositoryRoot()
-                                        .resolve("it/clients/python/failover_producer.py")
-                                        .toString(),
-                                cluster.bootstrapServers(),
-                                "failover-py",
-                                "1000000"))) {
+                LineProcess python =
+                        failoverProducer("/usr/bin/python3", "python/failover_producer.py", "failover-py")) {
             assertThat(Conditions.awaitTrue(DEADLINE, () -> python.count(l -> l.startsWith("acked ")) >= 1000))
                     .as("confluent-kafka-python acknowledged 1000 records: %s", python.describe())
                     .isTrue();
@@ -185,13 +173,8 @@ class ClusterIT extends ScriptClusterTest {
             assertThat(tail.failure()).isNull();
         }
 
-        cluster.startMissing();
+        startAgainIntoTheIsrs(leader, List.of(tp, pyTp));
         for (TopicPartition partition : List.of(tp, pyTp)) {
-            assertThat(Conditions.awaitTrue(
-                            DEADLINE, () -> describe(partition.topic()).partitions().get(0).isr().stream()
-                                    .anyMatch(node -> node.id() == leader)))
-                    .as("node %d back in the ISR of %s", leader, partition)
-                    .isTrue();
             assertThat(Conditions.awaitTrue(DEADLINE, () -> replicasIdentical(partition.topic() + "-0")))
                     .as("the returned node truncated %s and caught up byte for byte", partition)
                     .isTrue();
@@ -484,33 +467,12 @@ class ClusterIT extends ScriptClusterTest {
                 .all()
                 .get();
         int leader = describe("failover-kp").partitions().get(0).leader().id();
-        List<Integer> replicas = new ArrayList<>(List.of(leader));
-        Stream.of(1, 2, 3).filter(n -> n != leader).forEach(replicas::add);
-        admin.createTopics(List.of(new NewTopic("failover-js", Map.of(0, replicas))))
-                .all()
-                .get();
+        createLedBy("failover-js", leader);
         TopicPartition kpTp = new TopicPartition("failover-kp", 0);
         TopicPartition jsTp = new TopicPartition("failover-js", 0);
-        try (LineProcess kafkaPython = LineProcess.start(
-                        cluster.dir().resolve("failover-kp.stderr"),
-                        List.of(
-                                "/usr/bin/python3",
-                                BuildFiles.repositoryRoot()
-                                        .resolve("it/clients/python/failover_producer_kafka_python.py")
-                                        .toString(),
-                                cluster.bootstrapServers(),
-                                kpTp.topic(),
-                                "1000000"));
-                LineProcess kafkaJs = LineProcess.start(
-                        cluster.dir().resolve("failover-js.stderr"),
-                        List.of(
-                                "node",
-                                BuildFiles.repositoryRoot()
-                                        .resolve("it/clients/node/failover_producer.js")
-                                        .toString(),
-                                cluster.bootstrapServers(),
-                                jsTp.topic(),
-                                "1000000"))) {
+        try (LineProcess kafkaPython =
+                        failoverProducer("/usr/bin/python3", "python/failover_producer_kafka_python.py", kpTp.topic());
+                LineProcess kafkaJs = failoverProducer("node", "node/failover_producer.js", jsTp.topic())) {
             Map<String, LineProcess> clients = Map.of("kafka-python", kafkaPython, "kafkajs", kafkaJs);
             for (var client : clients.entrySet()) {
                 assertThat(Conditions.awaitTrue(DEADLINE, () -> acked(client.getValue()) >= 200))
@@ -540,14 +502,43 @@ class ClusterIT extends ScriptClusterTest {
             assertAcknowledgedInOrder(readAll(kpTp), "q", acknowledgedIn(kafkaPython.lines()));
             assertExactlyOnceInOrder(readAll(jsTp), "j", acknowledgedIn(kafkaJs.lines()));
         }
+        startAgainIntoTheIsrs(leader, List.of(kpTp, jsTp));
+    }
+
+    /** Starts the killed {@code node} again and waits until it is back in the ISR of each partition. */
+    private static void startAgainIntoTheIsrs(int node, List<TopicPartition> partitions) throws Exception {
         cluster.startMissing();
-        for (TopicPartition partition : List.of(kpTp, jsTp)) {
+        for (TopicPartition partition : partitions) {
             assertThat(Conditions.awaitTrue(
                             DEADLINE, () -> describe(partition.topic()).partitions().get(0).isr().stream()
-                                    .anyMatch(node -> node.id() == leader)))
-                    .as("node %d back in the ISR of %s", leader, partition)
+                                    .anyMatch(replica -> replica.id() == node)))
+                    .as("node %d back in the ISR of %s", node, partition)
                     .isTrue();
         }
+    }
+
+    /** Creates {@code topic}, one partition whose replicas are {@code leader} (so it leads) and the other two. */
+    private static void createLedBy(String topic, int leader) throws Exception {
+        List<Integer> replicas = new ArrayList<>(List.of(leader));
+        Stream.of(1, 2, 3).filter(n -> n != leader).forEach(replicas::add);
+        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, replicas))))
+                .all()
+                .get();
+    }
+
+    /** A failover producer under it/clients ({@code interpreter script BOOTSTRAP TOPIC MAX}) on partition 0 of {@code topic}. */
+    private static LineProcess failoverProducer(String interpreter, String script, String topic) throws IOException {
+        return LineProcess.start(
+                cluster.dir().resolve(topic + ".stderr"),
+                List.of(
+                        interpreter,
+                        BuildFiles.repositoryRoot()
+                                .resolve("it/clients")
+                                .resolve(script)
+                                .toString(),
+                        cluster.bootstrapServers(),
+                        topic,
+                        "1000000"));
     }
 
     private static long acked(LineProcess client) {
