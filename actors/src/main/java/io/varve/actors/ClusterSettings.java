@@ -19,6 +19,8 @@ import java.util.List;
  *     elsewhere
  * @param leaseRenewInterval how often the oldest node renews the founding lease
  * @param leaseExpireAfter age after which the founding lease may be taken by a new cluster
+ * @param deadProcessCheck how often a node with a shared journal checks which members' processes
+ *     hold their lock in the journal database ({@link DeadProcessCheck}); zero: never
  */
 public record ClusterSettings(
         String host,
@@ -28,7 +30,8 @@ public record ClusterSettings(
         Duration downAfter,
         Duration removalMargin,
         Duration leaseRenewInterval,
-        Duration leaseExpireAfter) {
+        Duration leaseExpireAfter,
+        Duration deadProcessCheck) {
 
     /** The ActorSystem's name: part of every cluster address ({@code pekko://varve@host:port}). */
     public static final String SYSTEM_NAME = "varve";
@@ -60,7 +63,8 @@ public record ClusterSettings(
                 c.getDuration("down-after"),
                 c.getDuration("removal-margin"),
                 c.getDuration("lease.renew-interval"),
-                c.getDuration("lease.expire-after"));
+                c.getDuration("lease.expire-after"),
+                c.getDuration("dead-process-check"));
     }
 
     /** A comma-separated string (as the environment variable gives it) or a HOCON list. */

@@ -81,6 +81,14 @@ public final class NodeGuardian {
                             settings.cluster().leaseExpireAfter()))
                     : Optional.empty();
             context.spawn(ClusterJoin.create(settings.cluster(), lease, refuse, incarnation), "cluster-join");
+            if (lease.isPresent() && !settings.cluster().deadProcessCheck().isZero()) {
+                context.spawn(
+                        DeadProcessCheck.create(
+                                settings.journal(),
+                                settings.dataDir(),
+                                settings.cluster().deadProcessCheck()),
+                        "dead-process-check");
+            }
             TransportSettings transport = TransportSettings.fromConfig(config);
             TopicConfigs topicConfigs = new TopicConfigs(settings.brokerLogDefaults());
             ActorRef<Controller.Command> controller = Controller.initSingleton(
