@@ -17,8 +17,8 @@ import java.util.Set;
  * it). A paused process keeps its lock, a partitioned one too while it still reaches the database.
  * So "the key is no longer held" means "that process is gone" ({@link DeadProcesses}).
  *
- * <p>{@link #poll} takes the lock on a new connection when there is none (the first call, or after
- * the connection broke) and answers which incarnations hold theirs now. Blocking JDBC: call it off
+ * <p>{@link #poll} takes the lock on a new connection when there is none (the first call) or the
+ * one it had broke (at once, in the same call), and answers which incarnations hold theirs now. Blocking JDBC: call it off
  * the default dispatcher, one call at a time ({@link DeadProcessCheck} does).
  */
 final class ProcessLock implements AutoCloseable {
@@ -49,10 +49,17 @@ final class ProcessLock implements AutoCloseable {
     }
 
     Held poll() throws SQLException {
-        try {
-            if (connection == null) {
-                open();
+        if (connection != null) {
+            try {
+                return new Held(held(connection), sessionStartNanos);
+            } catch (SQLException e) {
+                // the session ended (the database restarted, or ended this backend): take the lock
+                // again at once, so that the others do not see it missing for two reads
+                close();
             }
+        }
+        try {
+            open();
             return new Held(held(connection), sessionStartNanos);
         } catch (SQLException e) {
             close();

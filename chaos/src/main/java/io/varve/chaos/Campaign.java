@@ -51,7 +51,8 @@ public final class Campaign {
         topology.writeHostsFiles(o.out());
         Nodes nodes = nodes(o, topology);
         try (ProxyNetwork network = ProxyNetwork.start(topology);
-                ClusterWatch watch = new ClusterWatch(topology.bootstrapServers(), TOPIC)) {
+                ClusterWatch watch = new ClusterWatch(
+                        topology.bootstrapServers(), TOPIC, o.system().equals("kafka"))) {
             try {
                 FaultInjector faults = new FaultInjector(nodes, network, watch, o.partitions(), o.faults(), null);
                 for (int attempt = 1; attempt <= 3 && faults.recover() < 0; attempt++) {
@@ -128,7 +129,8 @@ public final class Campaign {
         }
         log.info("faults, in this order: {}", kinds);
         try (ProxyNetwork network = ProxyNetwork.start(topology);
-                ClusterWatch watch = new ClusterWatch(topology.bootstrapServers(), TOPIC)) {
+                ClusterWatch watch = new ClusterWatch(
+                        topology.bootstrapServers(), TOPIC, o.system().equals("kafka"))) {
             try {
                 log.info(
                         "starting the {} cluster in {}", nodes.system(), o.out().resolve("cluster"));

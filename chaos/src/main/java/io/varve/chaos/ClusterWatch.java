@@ -30,8 +30,13 @@ final class ClusterWatch implements AutoCloseable {
 
     private final Admin admin;
     private final String topic;
+    private final boolean kraft;
 
-    ClusterWatch(String bootstrap, String topic) {
+    /**
+     * @param kraft the cluster is Apache Kafka's: its controller is the KRaft quorum's leader, which
+     *     DescribeCluster does not name (a KRaft broker answers with a random live broker, KIP-919)
+     */
+    ClusterWatch(String bootstrap, String topic, boolean kraft) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
@@ -39,6 +44,7 @@ final class ClusterWatch implements AutoCloseable {
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "chaos-campaign");
         this.admin = Admin.create(p);
         this.topic = topic;
+        this.kraft = kraft;
     }
 
     void createTopic(int partitions) throws Exception {
@@ -85,9 +91,15 @@ final class ClusterWatch implements AutoCloseable {
                 .orElse(-1);
     }
 
-    /** The node the cluster names as its controller, or -1. */
+    /** The node hosting the active controller (Kafka: the KRaft quorum's leader), or -1. */
     int controller() {
         try {
+            if (kraft) {
+                return admin.describeMetadataQuorum()
+                        .quorumInfo()
+                        .get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                        .leaderId();
+            }
             Node node = admin.describeCluster().controller().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
             return node == null || node.isEmpty() ? -1 : node.id();
         } catch (Exception e) {

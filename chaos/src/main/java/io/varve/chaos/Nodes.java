@@ -22,8 +22,10 @@ interface Nodes {
     /** The node's process id, or -1 when it does not run. */
     long pid(int node);
 
+    /** Whether the node's process runs: a killed one not yet reaped by its parent (a zombie) does not. */
     default boolean isRunning(int node) {
-        return pid(node) > 0;
+        long pid = pid(node);
+        return pid > 0 && !isGone(pid);
     }
 
     /** Where node {@code node} keeps its partition directories. */
@@ -54,21 +56,22 @@ interface Nodes {
      * than Kafka's, which are children.
      */
     static void awaitDead(long pid) throws InterruptedException {
-        Path stat = Path.of("/proc", Long.toString(pid), "stat");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (System.nanoTime() < deadline) {
-            String line;
-            try {
-                line = Files.readString(stat);
-            } catch (IOException e) {
-                return; // gone
-            }
-            int name = line.lastIndexOf(')'); // the state follows the command name: "pid (comm) S ..."
-            if (name > 0 && name + 2 < line.length() && line.charAt(name + 2) == 'Z') {
-                return;
-            }
+        while (System.nanoTime() < deadline && !isGone(pid)) {
             Thread.sleep(10); // polling /proc, the only way to see another process's death
         }
+    }
+
+    /** Whether process {@code pid} is gone or a zombie (dead, not yet reaped by its parent), from /proc. */
+    static boolean isGone(long pid) {
+        String line;
+        try {
+            line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        } catch (IOException e) {
+            return true;
+        }
+        int name = line.lastIndexOf(')'); // the state follows the command name: "pid (comm) S ..."
+        return name > 0 && name + 2 < line.length() && line.charAt(name + 2) == 'Z';
     }
 
     /** A clean stop (SIGTERM) of one node, waiting until it exited. */
