@@ -191,10 +191,7 @@ public final class Link implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             log.trace("link {}: {}", name, e.toString());
         }
-        if (!clean || directionsOpen.decrementAndGet() == 0) {
-            closeQuietly(from);
-            closeQuietly(to);
-        }
+        ended(from, to, clean, directionsOpen);
     }
 
     /**
@@ -222,6 +219,14 @@ public final class Link implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             log.trace("link {}: {}", name, e.toString());
         }
+        ended(from, to, clean, directionsOpen);
+    }
+
+    /**
+     * One direction ended: {@code clean} when its sender finished (the other direction may go on),
+     * else on an error, which closes both sockets at once; they also close when both ended.
+     */
+    private void ended(Socket from, Socket to, boolean clean, AtomicInteger directionsOpen) {
         if (!clean || directionsOpen.decrementAndGet() == 0) {
             closeQuietly(from);
             closeQuietly(to);
