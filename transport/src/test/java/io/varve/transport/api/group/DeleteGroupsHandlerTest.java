@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class DeleteGroupsHandlerTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private final GroupTestContext groups = new GroupTestContext(testKit);
+    private final GroupTestContext groups = new GroupTestContext(testKit, GroupTestContext.MIXED_ASK_TIMEOUT);
     private final DeleteGroupsHandler handler = new DeleteGroupsHandler(groups);
 
     @AfterAll

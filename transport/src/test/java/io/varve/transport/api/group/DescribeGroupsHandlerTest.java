@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class DescribeGroupsHandlerTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private final GroupTestContext groups = new GroupTestContext(testKit);
+    private final GroupTestContext groups = new GroupTestContext(testKit, GroupTestContext.MIXED_ASK_TIMEOUT);
     private final DescribeGroupsHandler handler = new DescribeGroupsHandler(groups);
 
     @AfterAll

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class HeartbeatHandlerTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
     private final GroupTestContext groups = new GroupTestContext(testKit);
+    private final GroupTestContext unanswered = new GroupTestContext(testKit, GroupTestContext.SHORT_ASK_TIMEOUT);
     private final HeartbeatHandler handler = new HeartbeatHandler(groups);
 
     @AfterAll
@@ -41,8 +42,8 @@ class HeartbeatHandlerTest {
 
     @Test
     void anUnansweredHeartbeatIsCoordinatorNotAvailable() {
-        CompletableFuture<ApiResponse> answer = groups.broker.call(handler, request(null));
-        groups.expect("g", GroupCoordinator.Heartbeat.class);
+        CompletableFuture<ApiResponse> answer = unanswered.broker.call(new HeartbeatHandler(unanswered), request(null));
+        unanswered.expect("g", GroupCoordinator.Heartbeat.class);
 
         HeartbeatResponseData data = TestBroker.body(answer);
         assertThat(data.errorCode()).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE.code());

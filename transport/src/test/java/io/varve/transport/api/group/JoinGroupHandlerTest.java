@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class JoinGroupHandlerTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
     private final GroupTestContext groups = new GroupTestContext(testKit);
+    private final GroupTestContext unanswered = new GroupTestContext(testKit, GroupTestContext.SHORT_ASK_TIMEOUT);
     private final JoinGroupHandler handler = new JoinGroupHandler(groups);
 
     @AfterAll
@@ -122,8 +123,9 @@ class JoinGroupHandlerTest {
 
     @Test
     void aCoordinatorThatDoesNotAnswerWithinTheRebalanceTimeoutIsNotAvailable() {
-        CompletableFuture<ApiResponse> answer = groups.broker.call(handler, request("m-1", null, 7));
-        groups.expect("g", GroupCoordinator.JoinGroup.class);
+        CompletableFuture<ApiResponse> answer =
+                unanswered.broker.call(new JoinGroupHandler(unanswered), request("m-1", null, 7));
+        unanswered.expect("g", GroupCoordinator.JoinGroup.class);
 
         JoinGroupResponseData data = TestBroker.body(answer);
         assertThat(data.errorCode()).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE.code());

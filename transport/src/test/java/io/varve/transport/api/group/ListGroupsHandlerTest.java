@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class ListGroupsHandlerTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private final GroupTestContext groups = new GroupTestContext(testKit);
+    private final GroupTestContext groups = new GroupTestContext(testKit, GroupTestContext.MIXED_ASK_TIMEOUT);
     private final ListGroupsHandler handler = new ListGroupsHandler(groups);
 
     @AfterAll

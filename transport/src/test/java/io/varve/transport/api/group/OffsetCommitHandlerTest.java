@@ -31,6 +31,7 @@ class OffsetCommitHandlerTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
     private static final Uuid ORDERS_ID = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAQ");
     private final GroupTestContext groups = new GroupTestContext(testKit);
+    private final GroupTestContext unanswered = new GroupTestContext(testKit, GroupTestContext.SHORT_ASK_TIMEOUT);
     private final OffsetCommitHandler handler = new OffsetCommitHandler(groups, 8);
 
     @AfterAll
@@ -40,7 +41,9 @@ class OffsetCommitHandlerTest {
 
     @BeforeEach
     void ordersTopic() {
-        groups.broker.update(Images.withTopic(groups.broker.image(), "orders", ORDERS_ID, 2, 1, 0));
+        for (GroupTestContext context : List.of(groups, unanswered)) {
+            context.broker.update(Images.withTopic(context.broker.image(), "orders", ORDERS_ID, 2, 1, 0));
+        }
     }
 
     @Test
@@ -116,9 +119,9 @@ class OffsetCommitHandlerTest {
 
     @Test
     void anUnansweredCommitIsCoordinatorNotAvailable() {
-        CompletableFuture<ApiResponse> answer =
-                groups.broker.call(handler, request(9, topic("orders", partition(0, 1, -1, ""))));
-        groups.expect("g", GroupCoordinator.CommitOffsets.class);
+        CompletableFuture<ApiResponse> answer = unanswered.broker.call(
+                new OffsetCommitHandler(unanswered, 8), request(9, topic("orders", partition(0, 1, -1, ""))));
+        unanswered.expect("g", GroupCoordinator.CommitOffsets.class);
 
         assertThat(partitions(TestBroker.body(answer)))
                 .containsExactly(tuple("orders", 0, Errors.COORDINATOR_NOT_AVAILABLE.code()));

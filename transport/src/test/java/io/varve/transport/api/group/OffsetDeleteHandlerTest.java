@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class OffsetDeleteHandlerTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
     private final GroupTestContext groups = new GroupTestContext(testKit);
+    private final GroupTestContext unanswered = new GroupTestContext(testKit, GroupTestContext.SHORT_ASK_TIMEOUT);
     private final OffsetDeleteHandler handler = new OffsetDeleteHandler(groups);
 
     @AfterAll
@@ -76,8 +77,8 @@ class OffsetDeleteHandlerTest {
 
     @Test
     void anUnansweredDeleteIsCoordinatorNotAvailable() {
-        CompletableFuture<ApiResponse> answer = groups.broker.call(handler, request());
-        groups.expect("g", GroupCoordinator.DeleteOffsets.class);
+        CompletableFuture<ApiResponse> answer = unanswered.broker.call(new OffsetDeleteHandler(unanswered), request());
+        unanswered.expect("g", GroupCoordinator.DeleteOffsets.class);
 
         OffsetDeleteResponseData data = TestBroker.body(answer);
         assertThat(data.errorCode()).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE.code());

@@ -33,6 +33,7 @@ class OffsetFetchHandlerTest {
     private static final TopicPartition ORDERS_0 = new TopicPartition("orders", 0);
     private static final TopicPartition ORDERS_1 = new TopicPartition("orders", 1);
     private final GroupTestContext groups = new GroupTestContext(testKit);
+    private final GroupTestContext unanswered = new GroupTestContext(testKit, GroupTestContext.SHORT_ASK_TIMEOUT);
     private final OffsetFetchHandler handler = new OffsetFetchHandler(groups);
 
     @AfterAll
@@ -119,8 +120,8 @@ class OffsetFetchHandlerTest {
 
     @Test
     void aGroupWhoseCoordinatorDoesNotAnswerGetsCoordinatorNotAvailable() {
-        CompletableFuture<ApiResponse> answer = groups.broker.call(
-                handler,
+        CompletableFuture<ApiResponse> answer = unanswered.broker.call(
+                new OffsetFetchHandler(unanswered),
                 OffsetFetchRequest.Builder.forTopicNames(
                                 new OffsetFetchRequestData()
                                         .setGroups(List.of(new OffsetFetchRequestGroup()
@@ -128,7 +129,7 @@ class OffsetFetchHandlerTest {
                                                 .setTopics(null))),
                                 false)
                         .build((short) 8));
-        groups.expect("silent", GroupCoordinator.FetchOffsets.class);
+        unanswered.expect("silent", GroupCoordinator.FetchOffsets.class);
 
         OffsetFetchResponseData data = TestBroker.body(answer);
         assertThat(data.groups()).hasSize(1);
