@@ -31,7 +31,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       controller starts and a new leader takes the partition, and acks=all produces with a 40 s
  *       delivery timeout are acknowledged; every record reads back in order;
  *   <li>a paused node keeps its lock: node A is paused, then node B killed; the third node downs B
- *       and, in the same checks that saw B's lock gone, saw A's held, so it never judges A.
+ *       and, in the same checks that saw B's lock gone, saw A's held, so it never judges A;
+ *   <li>a restart of the journal database, which drops every lock at once, downs nobody: every node
+ *       fails a read while it is stopped and takes its lock again when it is back; then a node is
+ *       killed, and the others down it and no one else.
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -103,6 +106,38 @@ class DeadProcessIT extends ScriptClusterTest {
         assertThat(cluster.log(watching).substring(logStart))
                 .as("node %d's log once the paused node resumed and the killed one started again", watching)
                 .doesNotContainPattern(gone(paused));
+    }
+
+    @Test
+    @Order(3)
+    void aRestartOfTheJournalDatabaseDownsNobody() throws Exception {
+        int[] logStart =
+                IntStream.rangeClosed(1, 3).map(n -> cluster.log(n).length()).toArray();
+        cluster.stopJournalDatabase(); // every lock is gone with it
+        Conditions.require(DEADLINE, "every node failed to read the locks", () -> IntStream.rangeClosed(1, 3)
+                .allMatch(n -> since(n, logStart).contains("cannot read the process locks")));
+        cluster.startMissing(); // starts PostgreSQL again; every node still runs
+        Conditions.require(DEADLINE, "every node took its lock again", () -> IntStream.rangeClosed(1, 3)
+                .allMatch(n ->
+                        since(n, logStart).contains("the process locks in the journal database can be read again")));
+        // a node that judges the killed one has settled after the restart: had it counted a lock that was
+        // only being taken again as a dead process, it would have judged that member in the same reads
+        int killed = 3;
+        cluster.kill(killed);
+        Conditions.require(DEADLINE, "a node downs the killed node " + killed, () -> IntStream.of(1, 2)
+                .anyMatch(n -> gone(killed).matcher(since(n, logStart)).find()));
+        for (int n : new int[] {1, 2}) {
+            for (int other : new int[] {1, 2}) {
+                assertThat(since(n, logStart))
+                        .as("node %d's log since the database stopped", n)
+                        .doesNotContainPattern(gone(other));
+            }
+        }
+        cluster.startMissing();
+    }
+
+    private static String since(int n, int[] logStart) {
+        return cluster.log(n).substring(logStart[n - 1]);
     }
 
     /** The line a node logs when it downs node {@code n} (its cluster address) for a released lock. */
