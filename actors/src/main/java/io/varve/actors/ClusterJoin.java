@@ -90,6 +90,9 @@ final class ClusterJoin {
             Consumer<String> refuse,
             CompletableFuture<Void> verified) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            // one logger name for all it logs (unset, the same line came out as ClusterJoin$Joining on
+            // some nodes and as ActorCell on others)
+            context.setLoggerName(ClusterJoin.class);
             Cluster cluster = Cluster.get(context.getSystem());
             cluster.subscriptions()
                     .tell(Subscribe.create(
