@@ -44,7 +44,10 @@ import scala.Option;
 final class DeadProcessCheck {
     private DeadProcessCheck() {}
 
-    /** Polls this often at most; after the database restarted, a node acts only once its lock is this old. */
+    /**
+     * A node judges only once its lock session is this old: after the database restarted every lock
+     * is gone, and the live nodes take theirs again within one read.
+     */
     static final Duration SETTLE = Duration.ofSeconds(2);
     /** Polls in a row a member's lock must be missing from. */
     static final int CONFIRMATIONS = 2;
