@@ -13,7 +13,6 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -66,9 +65,9 @@ class DeadProcessIT extends ScriptClusterTest {
                 (int) DEADLINE.toMillis(),
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 5_000))) {
-            send(producer, tp, "before", acknowledged);
+            sendTen(producer, tp, "before", acknowledged);
             cluster.kill(controller);
-            send(producer, tp, "after", acknowledged);
+            sendTen(producer, tp, "after", acknowledged);
         }
         Conditions.require(
                 DEADLINE,
@@ -144,16 +143,5 @@ class DeadProcessIT extends ScriptClusterTest {
     private static Pattern gone(int n) {
         return Pattern.compile("the process of member pekko://varve@[^ ]+:" + cluster.clusterPort(n)
                 + " \\(incarnation -?\\d+\\) is gone");
-    }
-
-    private static void send(
-            KafkaProducer<String, String> producer, TopicPartition tp, String phase, List<String> acknowledged)
-            throws Exception {
-        for (int i = 0; i < 10; i++) {
-            String value = phase + "-" + i;
-            producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), "k", value))
-                    .get();
-            acknowledged.add(value);
-        }
     }
 }

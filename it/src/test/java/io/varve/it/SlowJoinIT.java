@@ -17,7 +17,6 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,10 +74,10 @@ class SlowJoinIT extends ScriptClusterTest {
         admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get();
         List<String> acknowledged = new ArrayList<>();
         try (KafkaProducer<String, String> producer = cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
-            send(producer, "before", acknowledged);
+            sendTen(producer, TP, "before", acknowledged);
             cluster.kill(RESTARTED);
             links.forEach(link -> link.delayNewConnections(ONE_WAY));
-            send(producer, "while-down", acknowledged);
+            sendTen(producer, TP, "while-down", acknowledged);
 
             int logStart = cluster.log(RESTARTED).length();
             cluster.start(RESTARTED); // returns once the node registered with the controller: it joined
@@ -105,20 +104,11 @@ class SlowJoinIT extends ScriptClusterTest {
                                     .isr()
                                     .stream()
                                     .anyMatch(node -> node.id() == RESTARTED));
-            send(producer, "after", acknowledged);
+            sendTen(producer, TP, "after", acknowledged);
         }
         assertThat(cluster.values(TP, DEADLINE))
                 .as("every acknowledged record, in order")
                 .isEqualTo(acknowledged);
-    }
-
-    private static void send(KafkaProducer<String, String> producer, String phase, List<String> acknowledged)
-            throws Exception {
-        for (int i = 0; i < 10; i++) {
-            String value = phase + "-" + i;
-            producer.send(new ProducerRecord<>(TOPIC, 0, "k", value)).get();
-            acknowledged.add(value);
-        }
     }
 
     private static int freePort() throws IOException {

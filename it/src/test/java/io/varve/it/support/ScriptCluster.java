@@ -122,31 +122,11 @@ public final class ScriptCluster implements AutoCloseable {
     }
 
     /**
-     * Stops the cluster's PostgreSQL ({@code pg_ctl stop -m fast}, as {@code bin/varve} runs it) while
-     * the nodes keep running; {@link #startMissing} starts it again.
+     * {@code bin/varve cluster stop-postgres}: stops the cluster's PostgreSQL while the nodes keep
+     * running; {@link #startMissing} starts it again.
      */
     public void stopJournalDatabase() throws IOException, InterruptedException {
-        Path pgCtl;
-        try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-            pgCtl = versions.map(v -> v.resolve("bin/pg_ctl"))
-                    .filter(Files::isExecutable)
-                    .max(java.util.Comparator.comparing(ctl -> Integer.parseInt(
-                            ctl.getParent().getParent().getFileName().toString())))
-                    .orElseThrow(() -> new AssertionError("no pg_ctl under /usr/lib/postgresql"));
-        }
-        List<String> command = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            command.addAll(List.of("runuser", "-u", "postgres", "--")); // PostgreSQL refuses to run as root
-        }
-        command.addAll(
-                List.of(pgCtl.toString(), "-D", dir.resolve("postgres/data").toString(), "-m", "fast", "-w", "stop"));
-        Process stop = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("pg-stop.out").toFile())
-                .start();
-        if (!stop.waitFor(60, TimeUnit.SECONDS) || stop.exitValue() != 0) {
-            throw new AssertionError("pg_ctl stop failed: " + Files.readString(dir.resolve("pg-stop.out")));
-        }
+        script("stop-postgres");
     }
 
     /** {@code bin/varve cluster stop}: every node (SIGTERM, a clean stop), then PostgreSQL. */

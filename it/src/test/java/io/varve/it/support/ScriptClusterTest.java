@@ -2,7 +2,11 @@ package io.varve.it.support;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -44,6 +48,21 @@ public abstract class ScriptClusterTest {
     /** The class's cluster directory, {@code it/target/<class name>}. */
     protected static java.nio.file.Path clusterDir(Class<?> testClass) {
         return BuildFiles.itTarget().resolve(testClass.getSimpleName());
+    }
+
+    /**
+     * Produces {@code phase-0} ... {@code phase-9} to {@code tp} one at a time, each acknowledged before
+     * the next, appending each to {@code acknowledged} once it is.
+     */
+    protected static void sendTen(
+            KafkaProducer<String, String> producer, TopicPartition tp, String phase, List<String> acknowledged)
+            throws Exception {
+        for (int i = 0; i < 10; i++) {
+            String value = phase + "-" + i;
+            producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), "k", value))
+                    .get();
+            acknowledged.add(value);
+        }
     }
 
     @AfterAll
