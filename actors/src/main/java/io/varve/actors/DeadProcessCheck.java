@@ -149,7 +149,6 @@ final class DeadProcessCheck {
                 byUid.put(uid, member);
                 members.add(new DeadProcesses.Member(
                         uid,
-                        member.address().toString(),
                         status == MemberStatus.joining()
                                 || status == MemberStatus.weaklyUp()
                                 || status == MemberStatus.up(),

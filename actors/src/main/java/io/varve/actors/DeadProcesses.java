@@ -31,12 +31,11 @@ final class DeadProcesses {
      * A member as one poll sees it.
      *
      * @param uid its Pekko incarnation uid, the key of its lock
-     * @param address its cluster address
      * @param serving Joining, WeaklyUp or Up
      * @param counted not Down nor Removed: counted in the majority
      * @param unreachable marked unreachable by the failure detector
      */
-    record Member(long uid, String address, boolean serving, boolean counted, boolean unreachable) {}
+    record Member(long uid, boolean serving, boolean counted, boolean unreachable) {}
 
     private final long self;
     private final int confirmations;

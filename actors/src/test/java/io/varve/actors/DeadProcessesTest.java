@@ -72,7 +72,7 @@ class DeadProcessesTest {
 
     @Test
     void anUnreachableMemberCountsAgainstTheMajority() {
-        DeadProcesses.Member twoUnreachable = new DeadProcesses.Member(2, "two", true, true, true);
+        DeadProcesses.Member twoUnreachable = new DeadProcesses.Member(2, true, true, true);
         poll(Set.of(1L, 2L, 3L), twoUnreachable, THREE);
         poll(Set.of(1L, 2L), twoUnreachable, THREE);
         assertThat(poll(Set.of(1L, 2L), twoUnreachable, THREE)).isEmpty();
@@ -80,7 +80,7 @@ class DeadProcessesTest {
 
     @Test
     void aLeavingMemberIsNotJudgedAndADownedOneNotCounted() {
-        DeadProcesses.Member threeLeaving = new DeadProcesses.Member(3, "three", false, true, false);
+        DeadProcesses.Member threeLeaving = new DeadProcesses.Member(3, false, true, false);
         poll(Set.of(1L, 2L, 3L), TWO, threeLeaving);
         poll(Set.of(1L, 2L), TWO, threeLeaving);
         assertThat(poll(Set.of(1L, 2L), TWO, threeLeaving)).isEmpty();
@@ -88,7 +88,7 @@ class DeadProcessesTest {
         // four members, one already downed (and unreachable): it is not counted, so one dead of the
         // three counted leaves a majority (counted, the unreachable fourth would leave two of four)
         DeadProcesses four = new DeadProcesses(SELF, 1, SETTLE);
-        DeadProcesses.Member downed = new DeadProcesses.Member(4, "four", false, false, true);
+        DeadProcesses.Member downed = new DeadProcesses.Member(4, false, false, true);
         four.observe(Set.of(1L, 2L, 3L, 4L), 0, now, List.of(TWO, THREE, downed));
         assertThat(four.observe(Set.of(1L, 2L), 0, now, List.of(TWO, THREE, downed)))
                 .containsExactly(THREE);
@@ -100,6 +100,6 @@ class DeadProcessesTest {
     }
 
     private static DeadProcesses.Member serving(long uid) {
-        return new DeadProcesses.Member(uid, "member-" + uid, true, true, false);
+        return new DeadProcesses.Member(uid, true, true, false);
     }
 }
