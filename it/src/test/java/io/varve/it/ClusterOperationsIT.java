@@ -202,8 +202,10 @@ class ClusterOperationsIT extends ScriptClusterTest {
         for (int n = 1; n <= ScriptCluster.NODES; n++) {
             cluster.terminate(n);
             cluster.startMissing();
+            int restarted = n;
             assertThat(Conditions.awaitTrue(DEADLINE, () -> allInSync(topic)))
-                    .as("every replica of %s in sync after node %d restarted", topic, n)
+                    .as(() -> "every replica of " + topic + " in sync after node " + restarted + " restarted: "
+                            + isrReport(topic))
                     .isTrue();
         }
         assertThat(Conditions.awaitTrue(DEADLINE, () -> describe(topic).partitions().stream()
@@ -226,6 +228,36 @@ class ClusterOperationsIT extends ScriptClusterTest {
 
     private static boolean allInSync(String topic) throws Exception {
         return describe(topic).partitions().stream().allMatch(p -> p.isr().size() == 3 && p.leader() != null);
+    }
+
+    /**
+     * For a failed wait: each partition's leader, replicas and ISR, and what the nodes logged about
+     * the topic's ISR changes (expansions asked for, refusals, shrinks).
+     */
+    private static String isrReport(String topic) {
+        StringBuilder report = new StringBuilder();
+        try {
+            describe(topic)
+                    .partitions()
+                    .forEach(p -> report.append(String.format(
+                            "%n  %s-%d leader %s replicas %s isr %s",
+                            topic,
+                            p.partition(),
+                            p.leader() == null ? "none" : p.leader().id(),
+                            p.replicas().stream().map(node -> node.id()).toList(),
+                            p.isr().stream().map(node -> node.id()).toList())));
+        } catch (Exception e) {
+            report.append(String.format("%n  describe failed: %s", e));
+        }
+        for (int n = 1; n <= ScriptCluster.NODES; n++) {
+            int node = n;
+            cluster.log(n)
+                    .lines()
+                    .filter(line ->
+                            line.contains(topic + "-") && (line.contains("ISR") || line.contains("AlterPartition")))
+                    .forEach(line -> report.append(String.format("%n  node %d: %s", node, line)));
+        }
+        return report.toString();
     }
 
     private static TopicDescription describe(String topic) throws Exception {
