@@ -84,8 +84,11 @@ final class PekkoConfig {
         // Pekko would down the whole cluster when reachability keeps changing (flapping heartbeats on a
         // loaded machine): data never depends on downing (epochs fence stale leaders), availability does
         settings.put("pekko.cluster.split-brain-resolver.down-all-when-unstable", "off");
-        // find the controller singleton as soon as it starts (Pekko's default retries every second)
-        settings.put("pekko.cluster.singleton-proxy.singleton-identification-interval", "100ms");
+        // find the controller singleton as soon as it starts: Pekko's default retries every second, and
+        // a proxy's first try comes as its node is Up, before the singleton runs, so each retry interval
+        // is a wait of every start and every controller move (10 ms: one Identify per retry, and only
+        // while the singleton is unknown)
+        settings.put("pekko.cluster.singleton-proxy.singleton-identification-interval", "10ms");
         if (journal.inMemory()) {
             inMemoryJournal(settings);
         } else {
