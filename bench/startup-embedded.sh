@@ -8,13 +8,17 @@
 #            broker+controller), from its build in a fresh JVM (kafka-testkit/src/KafkaTestKitProbe.java);
 #   process  Apache Kafka 4.3.1 started as a process (bench/lib.sh's start_kafka, storage formatted
 #            before the launch), from the launch (FirstProduceProbe).
-# Each in-JVM probe also reports the time from its JVM's launch. The three alternate in rotating
-# order for BENCH_ROUNDS rounds (default 5). Results: bench/target/startup-embedded.md.
+# Each in-JVM probe also reports the time from its JVM's launch, and then starts again
+# BENCH_WARM_STARTS times (default 10) in the same JVM, as a build's later test classes each get a
+# node: the median of those warm starts (to the ack) and of the whole warm test class (started,
+# produced, closed). The four alternate in rotating order for BENCH_ROUNDS rounds (default 5).
+# Results: bench/target/startup-embedded.md.
 # Usage: bench/startup-embedded.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 run="$root/bench/target/startup-embedded"
 rounds=${BENCH_ROUNDS:-5}
+warm_starts=${BENCH_WARM_STARTS:-10}
 # shellcheck source=lib.sh
 source "$root/bench/lib.sh"
 
@@ -40,21 +44,21 @@ results="$run/results.tsv"
 
 measure_varve() {
   local out="$logs/varve-r$1.log"
-  timeout 300 java $probe_jvm -cp "$probe_cp" io.varve.bench.EmbeddedStartupProbe "$(date +%s%3N)" >"$out" 2>&1 || true
+  timeout 300 java $probe_jvm -cp "$probe_cp" io.varve.bench.EmbeddedStartupProbe "$(date +%s%3N)" "$warm_starts" >"$out" 2>&1 || true
   record varve "$1" "$out"
 }
 
 measure_varve_preload() {
   local out="$logs/varve-preload-r$1.log"
   timeout 300 java $probe_jvm -Dvarve.embedded.preload-classes=true -cp "$probe_cp" \
-    io.varve.bench.EmbeddedStartupProbe "$(date +%s%3N)" >"$out" 2>&1 || true
+    io.varve.bench.EmbeddedStartupProbe "$(date +%s%3N)" "$warm_starts" >"$out" 2>&1 || true
   record varve-preload "$1" "$out"
 }
 
 measure_testkit() {
   local out="$logs/testkit-r$1.log"
   timeout 300 java $probe_jvm -Dlog4j2.configurationFile="$run/log4j2-tools.properties" -cp "$testkit_cp" \
-    KafkaTestKitProbe "$(date +%s%3N)" >"$out" 2>&1 || true
+    KafkaTestKitProbe "$(date +%s%3N)" "$warm_starts" >"$out" 2>&1 || true
   record testkit "$1" "$out"
 }
 
@@ -77,6 +81,11 @@ record() {  # record SYSTEM ROUND LOG
   printf '%s\t%s\tstart-to-ack\t%s\n%s\t%s\tlaunch-to-ack\t%s\n%s\t%s\tcpu-to-ack\t%s\n' \
     "$1" "$2" "${start:-n/a}" "$1" "$2" "${launch:-n/a}" "$1" "$2" "${cpu:-n/a}" >>"$results"
   log "round $2 $1: start-to-ack ${start:-n/a} ms, launch-to-ack ${launch:-n/a} ms, JVM CPU ${cpu:-n/a} ms"
+  local warm class
+  warm=$(sed -n 's/^warm-start-to-ack-ms=//p' "$3" | python3 -c 'import statistics,sys; v=sys.stdin.read().strip(); print(round(statistics.median(map(int, v.split(",")))) if v and "failed" not in v else "n/a")')
+  class=$(sed -n 's/^warm-class-ms=//p' "$3" | python3 -c 'import statistics,sys; v=sys.stdin.read().strip(); print(round(statistics.median(map(int, v.split(",")))) if v else "n/a")')
+  printf '%s\t%s\twarm-start-to-ack\t%s\n%s\t%s\twarm-class\t%s\n' "$1" "$2" "$warm" "$1" "$2" "$class" >>"$results"
+  log "round $2 $1: warm starts (median of $warm_starts) start-to-ack $warm ms, whole test class $class ms"
 }
 
 order=(varve testkit varve_preload process)
@@ -86,7 +95,7 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 
-python3 - "$results" "$rounds" >"$target/startup-embedded.md" <<'PY'
+python3 - "$results" "$rounds" "$warm_starts" >"$target/startup-embedded.md" <<'PY'
 import statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
 def values(system, metric):
@@ -113,6 +122,15 @@ print(f"Varve / fastest Kafka, all from the JVM launch: {med('varve', 'launch-to
 print(f"Varve / Kafka test kit, JVM CPU time until the ack: {med('varve', 'cpu-to-ack') / med('testkit', 'cpu-to-ack'):.2f}")
 print(f"Varve with class preloading / fastest Kafka: {med('varve-preload', 'start-to-ack') / fastest_kafka:.2f}; "
       f"its JVM CPU / the test kit's: {med('varve-preload', 'cpu-to-ack') / med('testkit', 'cpu-to-ack'):.2f}")
+print(f"\nIn a warm JVM: {sys.argv[3]} more starts in each in-JVM probe's JVM after the first (a build's later "
+      "test classes), the median of each JVM's starts, then the median over the rounds\n")
+print("| system | from its start to the ack | whole test class (start, produce, close) |")
+print("|---|---|---|")
+for s in ("varve", "varve-preload", "testkit"):
+    print(f"| {names[s]} | {med(s, 'warm-start-to-ack'):,.0f} {values(s, 'warm-start-to-ack')} | "
+          f"{med(s, 'warm-class'):,.0f} {values(s, 'warm-class')} |")
+print(f"\nWarm JVM, Varve / Kafka test kit: to the ack {med('varve', 'warm-start-to-ack') / med('testkit', 'warm-start-to-ack'):.2f}, "
+      f"whole test class {med('varve', 'warm-class') / med('testkit', 'warm-class'):.2f}")
 def per_round(a, b, metric_a, metric_b):
     ra = {r: int(v) for s, r, m, v in rows if s == a and m == metric_a and v.isdigit()}
     rb = {r: int(v) for s, r, m, v in rows if s == b and m == metric_b and v.isdigit()}

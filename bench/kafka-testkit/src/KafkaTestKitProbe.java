@@ -1,3 +1,4 @@
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +17,33 @@ import org.apache.kafka.common.test.TestKitNodes;
  * build to the first acknowledged produce (acks=1) on a topic created through its Admin, in this
  * fresh JVM. Prints {@code start-to-ack-ms=N} (from the start of the build, the moment a test's
  * setup would begin) and {@code launch-to-ack-ms=N} (from the JVM's launch, given in epoch ms by
- * the script) and {@code cpu-to-ack-ms=N} (CPU time of the whole JVM until the ack). Compiled and run by the script on Kafka 4.3.1's class path only; not Varve code.
+ * the script) and {@code cpu-to-ack-ms=N} (CPU time of the whole JVM until the ack). With a second
+ * argument N it then builds, starts and closes the test kit N more times in this JVM and prints
+ * {@code warm-start-to-ack-ms=a,b,...} and {@code warm-class-ms=a,b,...} (build to closed). Compiled and run by the script on Kafka 4.3.1's class path only; not Varve code.
  */
 public final class KafkaTestKitProbe {
     public static void main(String[] args) throws Exception {
         long launchedAt = Long.parseLong(args[0]);
+        int warmStarts = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        long[] first = startAndProduce();
+        System.out.println("start-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(first[0]));
+        System.out.println("launch-to-ack-ms=" + (first[1] - launchedAt));
+        System.out.println("cpu-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(first[2]));
+        List<String> warm = new ArrayList<>();
+        List<String> cycles = new ArrayList<>();
+        for (int i = 0; i < warmStarts; i++) {
+            long before = System.nanoTime();
+            warm.add(String.valueOf(TimeUnit.NANOSECONDS.toMillis(startAndProduce()[0])));
+            cycles.add(String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before)));
+        }
+        if (warmStarts > 0) {
+            System.out.println("warm-start-to-ack-ms=" + String.join(",", warm));
+            System.out.println("warm-class-ms=" + String.join(",", cycles));
+        }
+    }
+
+    /** One test kit built, started and closed: {nanos from the build to the ack, epoch ms of the ack, JVM CPU nanos at the ack}. */
+    private static long[] startAndProduce() throws Exception {
         long start = System.nanoTime();
         try (KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                         .setCombined(true)
@@ -50,9 +73,7 @@ public final class KafkaTestKitProbe {
                                 java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                         .getProcessCpuTime();
             }
-            System.out.println("start-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(acked - start));
-            System.out.println("launch-to-ack-ms=" + (ackedEpochMs - launchedAt));
-            System.out.println("cpu-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(ackedCpuNanos));
+            return new long[] {acked - start, ackedEpochMs, ackedCpuNanos};
         }
     }
 }

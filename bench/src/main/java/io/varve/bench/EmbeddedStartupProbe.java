@@ -4,8 +4,11 @@ import io.varve.junit5.BootstrapServers;
 import io.varve.junit5.Topic;
 import io.varve.junit5.VarveTest;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,6 +32,11 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
  * {@code start-to-ack-ms=N}, {@code launch-to-ack-ms=N} (from the JVM's launch, given in epoch
  * ms by the script) and {@code cpu-to-ack-ms=N}, the CPU time the whole JVM used until the ack: on a
  * loaded machine the wall-clock figures stretch with everyone else's load, the CPU time does not.
+ * With a second argument N it then runs the same test class N more times in this JVM (a node
+ * started and closed each time, as each later test class of a build gets its own) and prints {@code
+ * warm-start-to-ack-ms=a,b,...}, each from the extension's start to the ack, and {@code
+ * warm-class-ms=a,b,...}, each the whole test class's run (the node started, the produce, the node
+ * closed).
  */
 public final class EmbeddedStartupProbe {
     private static volatile long extensionStartNanos;
@@ -40,21 +48,51 @@ public final class EmbeddedStartupProbe {
 
     public static void main(String[] args) {
         long launchedAt = Long.parseLong(args[0]);
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(DiscoverySelectors.selectClass(FirstProduceTest.class))
-                .build();
+        int warmStarts = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         Launcher launcher = LauncherFactory.create();
-        SummaryGeneratingListener summary = new SummaryGeneratingListener();
-        launcher.execute(request, summary);
-        if (summary.getSummary().getTotalFailureCount() > 0 || ackedNanos == 0) {
-            summary.getSummary().getFailures().forEach(f -> f.getException().printStackTrace());
+        if (!runTestClass(launcher)) {
             System.out.println("start-to-ack-ms=failed");
             System.exit(1);
         }
         System.out.println("start-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(ackedNanos - extensionStartNanos));
         System.out.println("launch-to-ack-ms=" + (ackedEpochMs - launchedAt));
         System.out.println("cpu-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(ackedCpuNanos));
+        // the same test class again in this JVM, as a build's later test classes each get a node
+        List<Long> warm = new ArrayList<>();
+        List<Long> cycles = new ArrayList<>();
+        for (int i = 0; i < warmStarts; i++) {
+            ackedNanos = 0;
+            long before = System.nanoTime();
+            if (!runTestClass(launcher)) {
+                System.out.println("warm-start-to-ack-ms=failed");
+                System.exit(1);
+            }
+            cycles.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before));
+            warm.add(TimeUnit.NANOSECONDS.toMillis(ackedNanos - extensionStartNanos));
+        }
+        if (warmStarts > 0) {
+            System.out.println("warm-start-to-ack-ms=" + joined(warm));
+            System.out.println("warm-class-ms=" + joined(cycles));
+        }
         System.exit(0);
+    }
+
+    private static String joined(List<Long> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    /** Runs {@link FirstProduceTest} once through the launcher; true when it passed and acknowledged. */
+    private static boolean runTestClass(Launcher launcher) {
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(FirstProduceTest.class))
+                .build();
+        SummaryGeneratingListener summary = new SummaryGeneratingListener();
+        launcher.execute(request, summary);
+        if (summary.getSummary().getTotalFailureCount() > 0 || ackedNanos == 0) {
+            summary.getSummary().getFailures().forEach(f -> f.getException().printStackTrace());
+            return false;
+        }
+        return true;
     }
 
     /** CPU time of the whole JVM so far (every thread, user and system), independent of the machine's load. */
