@@ -224,13 +224,13 @@ final class FollowerBehavior extends ReplicaBehavior {
 
     private void truncateTo(long offset, String why) {
         PartitionLog log = replica.log();
-        if (offset >= log.logEndOffset()) {
-            return;
+        if (offset < log.logEndOffset()) {
+            getContext()
+                    .getLog()
+                    .info("{}: truncating from log end offset {} to {} ({})", tp(), log.logEndOffset(), offset, why);
         }
-        getContext()
-                .getLog()
-                .info("{}: truncating from log end offset {} to {} ({})", tp(), log.logEndOffset(), offset, why);
         try {
+            // also at or past the log end: the log drops an epoch that starts there and holds nothing
             log.truncateTo(offset);
         } catch (IOException e) {
             getContext().getLog().error("truncating {} to {} failed", tp(), offset, e);

@@ -228,6 +228,43 @@ class PartitionReplicationTest extends PartitionActorTestBase {
     }
 
     @Test
+    void aReplicaThatLedWithoutAppendingDropsThatEpochWhenItsNewLeaderNeverKnewIt() {
+        fx.registration = registration(List.of(1, 2), 2, 4, 0);
+        ActorRef<Command> partition = fx.spawn();
+        appendAsFollower(partition, 4, leaderBatches(List.of(4, 4, 4)), 3);
+        // led at epoch 5 from offset 3, appended nothing, then node 2 leads again at epoch 6
+        PartitionRegistration leading = registration(List.of(1, 2), NODE, 5, 1);
+        partition.tell(new UpdateRegistration(leading, LogConfig.fromMap(Map.of())));
+        PartitionRegistration following = registration(List.of(1, 2), 2, 6, 2);
+        partition.tell(new UpdateRegistration(following, LogConfig.fromMap(Map.of())));
+        fx.registration = following;
+        ReplicaFetchers.Follow follow = fetchers
+                .fishForMessage(
+                        Duration.ofSeconds(5),
+                        message -> message instanceof ReplicaFetchers.Follow f && f.leaderEpoch() == 6
+                                ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                                : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore())
+                .stream()
+                .map(ReplicaFetchers.Follow.class::cast)
+                .reduce((first, last) -> last)
+                .orElseThrow();
+        assertThat(follow.lastFetchedEpoch())
+                .as("the epoch it led at without a record")
+                .isEqualTo(5);
+
+        // node 2's lineage ends epoch 4 at offset 3 (epoch 5 is unknown to it)
+        TestProbe<FollowerProgress> progress = testKit.createTestProbe();
+        partition.tell(new TruncateToEpoch(6, 4, 3L, progress.ref()));
+        FollowerProgress truncated = progress.receiveMessage();
+
+        assertThat(truncated.error()).isEqualTo(Errors.NONE);
+        assertThat(truncated.logEndOffset()).isEqualTo(3);
+        assertThat(truncated.lastFetchedEpoch())
+                .as("the next fetch names epoch 4, which the leader knows, and is not told to diverge again")
+                .isEqualTo(4);
+    }
+
+    @Test
     void aNewLeaderAnswersOffsetNotAvailableUntilItsHighWatermarkReachesItsEpochStart() {
         fx.registration = registration(List.of(1, 2), 2, 4, 0);
         ActorRef<Command> partition = fx.spawn();

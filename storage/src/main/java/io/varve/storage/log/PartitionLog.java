@@ -860,6 +860,16 @@ public final class PartitionLog {
      */
     public void truncateTo(long targetOffset) throws IOException {
         if (targetOffset >= logEndOffset) {
+            // nothing to cut from the log, but an epoch that starts at its end holds no record: this
+            // replica led at that epoch and appended nothing before another leader was elected. Left
+            // in place, the follower would keep fetching with it as its last epoch, and its leader,
+            // which never knew it, would answer a diverging epoch at every fetch
+            try {
+                leaderEpochCache.truncateFromEnd(logEndOffset);
+            } catch (IOException e) {
+                markOffline("truncate", e);
+                throw e;
+            }
             return;
         }
         if (targetOffset < segments.firstKey() || targetOffset < logStartOffset) {

@@ -225,6 +225,25 @@ class PartitionLogTest {
     }
 
     @Test
+    void truncatingAtTheLogEndDropsAnEpochThatStartsThereAndHoldsNoRecord() throws IOException {
+        PartitionLog log = fixture().open0();
+        fx.append("a", 3);
+        // this replica led at epoch 4 from its log end and appended nothing before it followed again
+        log.leaderEpochCache().assign(4, 3);
+        assertThat(log.leaderEpochCache().latestEpoch()).hasValue(4);
+
+        log.truncateTo(3);
+
+        assertThat(log.logEndOffset()).isEqualTo(3);
+        assertThat(log.leaderEpochCache().latestEpoch()).hasValue(0);
+        assertThat(Batches.offsetsAndValues(log.readRecords(0, 1 << 20, Long.MAX_VALUE)))
+                .containsExactly("0:a-0", "1:a-1", "2:a-2");
+        assertThat(fx.reopenClean().leaderEpochCache().latestEpoch())
+                .as("the epoch checkpoint was rewritten")
+                .hasValue(0);
+    }
+
+    @Test
     void anIoErrorTakesOnlyThisLogOffline() throws IOException {
         PartitionLog log = fixture().open0();
         LogFixture other = new LogFixture(root.resolve("other"));
