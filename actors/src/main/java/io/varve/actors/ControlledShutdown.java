@@ -15,6 +15,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * producers see NOT_LEADER_OR_FOLLOWER (retriable) and move on rather than waiting for a dead
  * leader to be fenced. Bounded by {@code varve.node.controlled-shutdown-timeout}: past it, the node
  * stops anyway (and the controller fences it once it left, as after a crash). Skipped when the
- * cluster downed the node, when it never served, and when no other broker is live to take over.
+ * cluster downed the node, when it never served, and when no other broker is live to take over;
+ * ended at once when the node stops being a cluster member while it waits (downed meanwhile).
  *
  * <p>Runs as a CoordinatedShutdown task in the before-service-unbind phase; its futures complete on
  * Pekko's threads and on the metadata listener's, and only complete futures.
@@ -88,6 +90,13 @@ final class ControlledShutdown {
                 nodeId,
                 leaderships(metadata.image()));
         CompletableFuture<Done> done = new CompletableFuture<>();
+        // downed while it waits (paused past the failure detector, then stopped): no controller will
+        // answer a member the cluster removed, so stop at once rather than at the timeout
+        org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberRemoved(() -> {
+            if (done.complete(Done.getInstance())) {
+                log.info("controlled shutdown of node {}: the node is no longer a cluster member; stopping", nodeId);
+            }
+        });
         attempt(incarnation, deadline, done);
         return done.whenComplete((ok, error) -> log.info(
                 "controlled shutdown of node {} done after {} ms: it leads {} partition(s)",
@@ -97,6 +106,9 @@ final class ControlledShutdown {
     }
 
     private void attempt(String incarnation, long deadline, CompletableFuture<Done> done) {
+        if (done.isDone()) {
+            return;
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             log.warn("controlled shutdown of node {}: the controller did not answer within {}", nodeId, timeout);
@@ -110,6 +122,9 @@ final class ControlledShutdown {
                 wait,
                 system.scheduler());
         asked.whenComplete((result, failure) -> {
+            if (done.isDone()) {
+                return;
+            }
             if (failure != null) {
                 log.info("controlled shutdown of node {}: {}; asking again", nodeId, failure.toString());
                 system.scheduler()

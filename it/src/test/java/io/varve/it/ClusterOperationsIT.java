@@ -52,7 +52,10 @@ import org.slf4j.LoggerFactory;
  *       leader already elected, and an UNCLEAN election of a led partition is not needed;
  *   <li>a rolling restart (SIGTERM, start, back in sync; node by node) into a configuration with
  *       automatic leader rebalancing: the controller gives every partition its preferred leader back,
- *       and no record is lost.
+ *       and no record is lost;
+ *   <li>SIGTERM of a node whose two peers are paused: its controlled shutdown cannot reach the
+ *       controller, and ends as soon as the node downs itself (the minority side), not at its
+ *       timeout.
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,6 +69,8 @@ class ClusterOperationsIT extends ScriptClusterTest {
             """
             # test 2 elects by hand; test 3 turns automatic rebalancing on (node-N.extra.conf)
             varve.controller.auto-leader-rebalance.enable = off
+            # test 4: a stop that outlasts this was waiting for an answer that never comes
+            varve.node.controlled-shutdown-timeout = 120s
             """;
 
     /** The partition's first leader (its preferred replica), stopped by test 1. */
@@ -222,6 +227,38 @@ class ClusterOperationsIT extends ScriptClusterTest {
             assertThat(consumer.endOffsets(partitions, Duration.ofSeconds(60)).values())
                     .containsOnly(50L);
         }
+    }
+
+    @Test
+    @Order(4)
+    void aNodeDownedDuringItsControlledShutdownStopsWithoutWaitingForTheController() throws Exception {
+        int stopping = 2;
+        int[] others = {1, 3};
+        ProcessHandle process = ProcessHandle.of(cluster.pid(stopping)).orElseThrow();
+        int logBefore = cluster.log(stopping).length();
+        for (int other : others) {
+            cluster.pause(other);
+        }
+        try {
+            // its controlled shutdown asks a controller that cannot answer; cut off from the other
+            // two, the node's split-brain resolver downs it (the minority side) while it waits
+            cluster.requestStop(stopping);
+            assertThat(process.onExit())
+                    .as("node %d stopped well before its 120 s controlled-shutdown timeout", stopping)
+                    .succeedsWithin(Duration.ofSeconds(90));
+        } finally {
+            for (int other : others) {
+                cluster.resume(other);
+            }
+        }
+        String since = cluster.log(stopping).substring(logBefore);
+        assertThat(since)
+                .contains("controlled shutdown of node " + stopping + ": moving")
+                .contains("controlled shutdown of node " + stopping + ": the node is no longer a cluster member");
+        cluster.startMissing();
+        assertThat(Conditions.awaitTrue(DEADLINE, () -> allInSync("balanced")))
+                .as(() -> "node " + stopping + " back in every ISR of balanced: " + isrReport("balanced"))
+                .isTrue();
     }
 
     // ---- helpers ----

@@ -152,6 +152,14 @@ public final class ScriptCluster implements AutoCloseable {
         handle.onExit().orTimeout(120, TimeUnit.SECONDS).join();
     }
 
+    /**
+     * {@code kill -TERM} of node {@code n} without waiting for it to end: a paused node takes the
+     * signal when it is resumed.
+     */
+    public void requestStop(int n) throws IOException, InterruptedException {
+        signal(n, "TERM");
+    }
+
     /** {@code kill -STOP} of node {@code n}: the process stays, frozen (a long pause, a stopped VM). */
     public void pause(int n) throws IOException, InterruptedException {
         signal(n, "STOP");
