@@ -72,6 +72,12 @@ measure_process() {
   stop_broker
 }
 
+median_of() {  # median_of KEY LOG: the median of the comma-separated values of KEY=a,b,... in LOG, or n/a
+  sed -n "s/^$1=//p" "$2" | python3 -c 'import statistics, sys
+v = sys.stdin.read().strip()
+print(round(statistics.median(map(int, v.split(",")))) if v and "failed" not in v else "n/a")'
+}
+
 record() {  # record SYSTEM ROUND LOG
   local start launch cpu
   start=$(sed -n 's/^start-to-ack-ms=//p' "$3")
@@ -82,8 +88,8 @@ record() {  # record SYSTEM ROUND LOG
     "$1" "$2" "${start:-n/a}" "$1" "$2" "${launch:-n/a}" "$1" "$2" "${cpu:-n/a}" >>"$results"
   log "round $2 $1: start-to-ack ${start:-n/a} ms, launch-to-ack ${launch:-n/a} ms, JVM CPU ${cpu:-n/a} ms"
   local warm class
-  warm=$(sed -n 's/^warm-start-to-ack-ms=//p' "$3" | python3 -c 'import statistics,sys; v=sys.stdin.read().strip(); print(round(statistics.median(map(int, v.split(",")))) if v and "failed" not in v else "n/a")')
-  class=$(sed -n 's/^warm-class-ms=//p' "$3" | python3 -c 'import statistics,sys; v=sys.stdin.read().strip(); print(round(statistics.median(map(int, v.split(",")))) if v else "n/a")')
+  warm=$(median_of warm-start-to-ack-ms "$3")
+  class=$(median_of warm-class-ms "$3")
   printf '%s\t%s\twarm-start-to-ack\t%s\n%s\t%s\twarm-class\t%s\n' "$1" "$2" "$warm" "$1" "$2" "$class" >>"$results"
   log "round $2 $1: warm starts (median of $warm_starts) start-to-ack $warm ms, whole test class $class ms"
 }

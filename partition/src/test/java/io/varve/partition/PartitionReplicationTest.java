@@ -38,6 +38,7 @@ import java.util.Map;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.BeforeEach;
@@ -238,16 +239,13 @@ class PartitionReplicationTest extends PartitionActorTestBase {
         PartitionRegistration following = registration(List.of(1, 2), 2, 6, 2);
         partition.tell(new UpdateRegistration(following, LogConfig.fromMap(Map.of())));
         fx.registration = following;
-        ReplicaFetchers.Follow follow = fetchers
-                .fishForMessage(
+        // the fishing keeps only the message that completes it: the Follow at epoch 6
+        ReplicaFetchers.Follow follow = (ReplicaFetchers.Follow) fetchers.fishForMessage(
                         Duration.ofSeconds(5),
                         message -> message instanceof ReplicaFetchers.Follow f && f.leaderEpoch() == 6
-                                ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-                                : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore())
-                .stream()
-                .map(ReplicaFetchers.Follow.class::cast)
-                .reduce((first, last) -> last)
-                .orElseThrow();
+                                ? FishingOutcomes.complete()
+                                : FishingOutcomes.continueAndIgnore())
+                .get(0);
         assertThat(follow.lastFetchedEpoch())
                 .as("the epoch it led at without a record")
                 .isEqualTo(5);
