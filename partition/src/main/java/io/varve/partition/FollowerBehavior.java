@@ -30,6 +30,7 @@ import io.varve.storage.log.AppendResult;
 import io.varve.storage.log.PartitionLog;
 import java.io.IOException;
 import java.util.List;
+import java.util.OptionalInt;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.pekko.actor.typed.Behavior;
@@ -224,16 +225,30 @@ final class FollowerBehavior extends ReplicaBehavior {
 
     private void truncateTo(long offset, String why) {
         PartitionLog log = replica.log();
-        if (offset < log.logEndOffset()) {
+        long logEndOffset = log.logEndOffset();
+        if (offset < logEndOffset) {
             getContext()
                     .getLog()
-                    .info("{}: truncating from log end offset {} to {} ({})", tp(), log.logEndOffset(), offset, why);
+                    .info("{}: truncating from log end offset {} to {} ({})", tp(), logEndOffset, offset, why);
         }
+        OptionalInt latestEpoch = log.leaderEpochCache().latestEpoch();
         try {
             // also at or past the log end: the log drops an epoch that starts there and holds nothing
             log.truncateTo(offset);
         } catch (IOException e) {
             getContext().getLog().error("truncating {} to {} failed", tp(), offset, e);
+        }
+        OptionalInt latestAfter = log.leaderEpochCache().latestEpoch();
+        if (offset >= logEndOffset && !latestAfter.equals(latestEpoch)) {
+            getContext()
+                    .getLog()
+                    .info(
+                            "{}: at log end offset {}, dropped leader epoch {} that holds no record (latest now {}; {})",
+                            tp(),
+                            logEndOffset,
+                            latestEpoch.isPresent() ? latestEpoch.getAsInt() : -1,
+                            latestAfter.isPresent() ? latestAfter.getAsInt() : -1,
+                            why);
         }
         replica.capHighWatermarkAtLogEnd();
     }

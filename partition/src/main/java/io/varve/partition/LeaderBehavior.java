@@ -442,6 +442,7 @@ final class LeaderBehavior extends ReplicaBehavior {
         }
         if (!replica.isLeader()) {
             releaseWaiting();
+            replication.stopIsrCheck();
             return ofRole(getContext(), timers, replica, settings);
         }
         if (update.registration().leaderEpoch() != replica.leaderEpochWhenLeading()) {

@@ -80,6 +80,11 @@ final class LeaderReplication {
         }
     }
 
+    /** The replica stops leading: a follower has no ISR to check (the timers outlive the role). */
+    void stopIsrCheck() {
+        timers.cancel(new IsrTimerKey());
+    }
+
     private Logger log() {
         return context.getLog();
     }

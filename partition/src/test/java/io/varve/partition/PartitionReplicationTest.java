@@ -38,9 +38,11 @@ import java.util.Map;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.pekko.actor.UnhandledMessage;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -200,6 +202,28 @@ class PartitionReplicationTest extends PartitionActorTestBase {
 
         assertThat(shrink.newIsr()).extracting(IsrMember::brokerId).containsExactly(1);
         assertThat(shrink.partitionEpoch()).isEqualTo(5);
+    }
+
+    @Test
+    void aLeaderThatStepsDownStopsCheckingTheIsr() {
+        fx.replication = replication(Duration.ofMillis(200)); // an ISR check every 100 ms while leading
+        fx.registration = registration(List.of(1, 2), NODE, 5, 3);
+        ActorRef<Command> partition = fx.spawn();
+        fx.append(partition, batch("a", 3, System.currentTimeMillis()), 1);
+        TestProbe<UnhandledMessage> unhandled = testKit.createTestProbe();
+        testKit.system().eventStream().tell(new EventStream.Subscribe<>(UnhandledMessage.class, unhandled.ref()));
+
+        PartitionRegistration following = registration(List.of(1, 2), 2, 6, 4);
+        partition.tell(new UpdateRegistration(following, LogConfig.fromMap(Map.of())));
+        fx.registration = following;
+        fetchers.fishForMessage(
+                Duration.ofSeconds(5),
+                message -> message instanceof ReplicaFetchers.Follow f && f.leaderEpoch() == 6
+                        ? FishingOutcomes.complete()
+                        : FishingOutcomes.continueAndIgnore());
+
+        // five intervals of the leader's timer: a follower left with it gets an IsrCheck it cannot handle
+        unhandled.expectNoMessage(Duration.ofMillis(500));
     }
 
     @Test
