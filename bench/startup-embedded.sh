@@ -12,6 +12,10 @@
 # BENCH_WARM_STARTS times (default 10) in the same JVM, as a build's later test classes each get a
 # node: the median of those warm starts (to the ack) and of the whole warm test class (started,
 # produced, closed). The four alternate in rotating order for BENCH_ROUNDS rounds (default 5).
+# Each round also measures the floor of a first start (StartFloorProbe, one step per fresh JVM):
+# a bare Pekko ActorSystem and a bare one-node Pekko cluster (class paths of those jars only), an
+# ActorSystem on the node's class path, Kafka's protocol schemas, and a producer's first produce
+# to the Kafka process of that round.
 # Results: bench/target/startup-embedded.md.
 # Usage: bench/startup-embedded.sh
 set -euo pipefail
@@ -62,9 +66,32 @@ measure_testkit() {
   record testkit "$1" "$out"
 }
 
+# the jars of a bare Pekko node, taken from the probes' class path
+bare_jars() { tr ':' '\n' <"$target/bench.classpath" | grep -E "/($1)[^/]*[.]jar$" | paste -sd:; }
+pekko_local_cp="$target/classes:$(bare_jars 'scala-library|pekko-actor_|pekko-actor-typed_|config-|slf4j-api')"
+pekko_cluster_cp="$target/classes:$(bare_jars 'scala-library|pekko-actor_|pekko-actor-typed_|config-|slf4j-api|pekko-remote_|pekko-cluster_|pekko-cluster-typed_|pekko-stream_|pekko-protobuf-v3_|pekko-pki_|asn-one|reactive-streams|pekko-coordination_|pekko-distributed-data_|agrona')"
+
+floor() {  # floor NAME ROUND CLASSPATH STEP ARGS...: one StartFloorProbe step in a fresh JVM
+  local name=$1 round=$2 cp=$3 step=$4 out ms
+  shift 3
+  out="$logs/floor-$name-r$round.log"
+  timeout 120 java $probe_jvm -cp "$cp" io.varve.bench.StartFloorProbe "$@" >"$out" 2>&1 || true
+  ms=$(sed -n "s/^floor-$step-ms=//p" "$out")
+  printf 'floor-%s\t%s\tms\t%s\n' "$name" "$round" "${ms:-n/a}" >>"$results"
+}
+
+measure_floors() {  # the bare-stack steps; the producer's is measured with the Kafka process
+  floor pekko-local "$1" "$pekko_local_cp" local
+  floor pekko-cluster "$1" "$pekko_cluster_cp" cluster
+  floor node-cp-local "$1" "$probe_cp" local
+  floor schemas "$1" "$probe_cp" schemas
+  log "round $1 floors: $(grep -P "^floor-[^\t]+\t$1\t" "$results" | cut -f1,4 | paste -sd' ')"
+}
+
 measure_process() {
   start_kafka "r$1"
   wait_first_produce kafka "r$1" || true
+  floor produce "$1" "$probe_cp" produce "127.0.0.1:$port" "floor-probe-r$1"
   local ms
   ms=$(sed -n 's/^first-produce-ms=//p' "$logs/kafka-r$1-startup.log")
   printf 'process\t%s\tlaunch-to-ack\t%s\n' "$1" "${ms:-n/a}" >>"$results"
@@ -79,8 +106,10 @@ print(round(statistics.median(map(int, v.split(",")))) if v and "failed" not in 
 }
 
 record() {  # record SYSTEM ROUND LOG
-  local start launch cpu
+  local start launch cpu ready
   start=$(sed -n 's/^start-to-ack-ms=//p' "$3")
+  ready=$(sed -n 's/^start-to-ready-ms=//p' "$3")
+  printf '%s\t%s\tstart-to-ready\t%s\n' "$1" "$2" "${ready:-n/a}" >>"$results"
   printf '%s\t%s\tload\t%s\n' "$1" "$2" "$(cut -d' ' -f1 /proc/loadavg)" >>"$results"
   launch=$(sed -n 's/^launch-to-ack-ms=//p' "$3")
   cpu=$(sed -n 's/^cpu-to-ack-ms=//p' "$3")
@@ -99,6 +128,7 @@ for ((r = 1; r <= rounds; r++)); do
   for ((i = 0; i < 4; i++)); do
     "measure_${order[(i + r - 1) % 4]}" "$r"
   done
+  measure_floors "$r"
 done
 
 python3 - "$results" "$rounds" "$warm_starts" >"$target/startup-embedded.md" <<'PY'
@@ -146,5 +176,19 @@ print(f"Per round, Varve / test kit from their starts: {per_round('varve', 'test
 print(f"Per round, Varve with preloading / test kit from their starts: "
       f"{per_round('varve-preload', 'testkit', 'start-to-ack', 'start-to-ack')}; "
       f"CPU: {per_round('varve-preload', 'testkit', 'cpu-to-ack', 'cpu-to-ack')}")
+print(f"\nWhere the first start goes, to the test method (the node up with its topic) and then the client's "
+      f"produce: Varve {med('varve', 'start-to-ready'):,.0f} + {med('varve', 'start-to-ack') - med('varve', 'start-to-ready'):,.0f} ms, "
+      f"test kit {med('testkit', 'start-to-ready'):,.0f} + {med('testkit', 'start-to-ack') - med('testkit', 'start-to-ready'):,.0f} ms")
+floors = {"pekko-local": "a bare Pekko ActorSystem (pekko-actor-typed's jars only), created and terminated",
+          "pekko-cluster": "a bare one-node Pekko cluster (cluster, remote and stream jars only), Up",
+          "node-cp-local": "a Pekko ActorSystem on the node's class path (its serializers), created and terminated",
+          "schemas": "Kafka's protocol schemas (ApiKeys) built",
+          "produce": "a producer's first acknowledged produce to a running broker (another process)"}
+print(f"\nThe floor of a first start: each step alone in a fresh JVM, from main (medians in ms; per round in brackets); "
+      f"the target, 0.5 of the fastest Kafka, is {0.5 * fastest_kafka:,.0f} ms\n")
+print("| step | ms | share of the target's budget |")
+print("|---|---|---|")
+for key, text in floors.items():
+    print(f"| {text} | {med('floor-' + key, 'ms'):,.0f} {values('floor-' + key, 'ms')} | {med('floor-' + key, 'ms') / (0.5 * fastest_kafka):.2f} |")
 PY
 cat "$target/startup-embedded.md"

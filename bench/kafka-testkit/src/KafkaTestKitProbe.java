@@ -17,7 +17,8 @@ import org.apache.kafka.common.test.TestKitNodes;
  * build to the first acknowledged produce (acks=1) on a topic created through its Admin, in this
  * fresh JVM. Prints {@code start-to-ack-ms=N} (from the start of the build, the moment a test's
  * setup would begin) and {@code launch-to-ack-ms=N} (from the JVM's launch, given in epoch ms by
- * the script) and {@code cpu-to-ack-ms=N} (CPU time of the whole JVM until the ack). With a second
+ * the script), {@code cpu-to-ack-ms=N} (CPU time of the whole JVM until the ack) and {@code
+ * start-to-ready-ms=N} (from the build until the topic was created: the rest is the producer's). With a second
  * argument N it then builds, starts and closes the test kit N more times in this JVM and prints
  * {@code warm-start-to-ack-ms=a,b,...} and {@code warm-class-ms=a,b,...} (build to closed). Compiled and run by the script on Kafka 4.3.1's class path only; not Varve code.
  */
@@ -28,6 +29,7 @@ public final class KafkaTestKitProbe {
         long[] first = startAndProduce();
         System.out.println("start-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(first[0]));
         System.out.println("launch-to-ack-ms=" + (first[1] - launchedAt));
+        System.out.println("start-to-ready-ms=" + TimeUnit.NANOSECONDS.toMillis(first[3]));
         System.out.println("cpu-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(first[2]));
         List<String> warm = new ArrayList<>();
         List<String> cycles = new ArrayList<>();
@@ -42,7 +44,7 @@ public final class KafkaTestKitProbe {
         }
     }
 
-    /** One test kit built, started and closed: {nanos from the build to the ack, epoch ms of the ack, JVM CPU nanos at the ack}. */
+    /** One test kit built, started and closed: {nanos from the build to the ack, epoch ms of the ack, JVM CPU nanos at the ack, nanos from the build to the topic created}. */
     private static long[] startAndProduce() throws Exception {
         long start = System.nanoTime();
         try (KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
@@ -57,6 +59,7 @@ public final class KafkaTestKitProbe {
             try (Admin admin = cluster.admin()) {
                 admin.createTopics(List.of(new NewTopic("startup-probe", 1, (short) 1))).all().get();
             }
+            long ready = System.nanoTime() - start; // the broker is up with its topic: the rest is the client
             long acked;
             long ackedEpochMs;
             long ackedCpuNanos;
@@ -73,7 +76,7 @@ public final class KafkaTestKitProbe {
                                 java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                         .getProcessCpuTime();
             }
-            return new long[] {acked - start, ackedEpochMs, ackedCpuNanos};
+            return new long[] {acked - start, ackedEpochMs, ackedCpuNanos, ready};
         }
     }
 }
