@@ -7,6 +7,8 @@ import io.varve.connectors.embedded.EmbeddedVarve;
 import io.varve.connectors.support.Clients;
 import io.varve.connectors.support.TestNode;
 import io.varve.storage.testing.Conditions;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -234,6 +237,42 @@ class VarveConsumerTest {
         assertThat(after.offset()).isGreaterThanOrEqualTo(101);
         assertThat(after.value()).isEqualTo("after-" + (after.offset() - 101));
         latest.cancel();
+    }
+
+    @Test
+    void readingStartsNoThreadPerRead() throws Exception {
+        // the surefire JVM runs with a common pool of parallelism 1 (connectors/pom.xml), as on every
+        // 2-CPU machine: there CompletableFuture's default executor starts a new thread per task
+        assertThat(ForkJoinPool.getCommonPoolParallelism()).isEqualTo(1);
+        node.createTopic("thread-per-read", 1);
+        // 2,000 records in batches of at most 1 KiB
+        Source.range(0, 1999)
+                .map(i -> new ProducerRecord<String, String>("thread-per-read", 0, "k", "v" + "-".repeat(90) + i))
+                .runWith(
+                        VarveProducer.sink(
+                                node,
+                                SinkSettings.create(new StringSerializer(), new StringSerializer())
+                                        .withBatchBytes(1024)),
+                        node.system())
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long startedBefore = threads.getTotalStartedThreadCount();
+
+        // a read of at most 1 KiB returns whole batches of at most 1 KiB (10 records of ~100 bytes or
+        // fewer): 200 reads at least
+        List<VarveRecord> read = collect(
+                VarveConsumer.partitionRecords(
+                        node,
+                        strings().withMaxBytesPerRead(1024),
+                        new TopicPartition("thread-per-read", 0),
+                        StartOffset.earliest()),
+                2000);
+
+        long started = threads.getTotalStartedThreadCount() - startedBefore;
+        assertThat(read).extracting(VarveRecord::offset).containsExactlyElementsOf(LongStreamOf(0, 2000));
+        // a few threads may start anyway (a dispatcher growing); one per read was 10% of a reading stream's CPU
+        assertThat(started).as("threads started while reading").isLessThan(20);
     }
 
     @Test
