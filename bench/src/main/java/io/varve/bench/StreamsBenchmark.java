@@ -54,7 +54,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * bench/target/streams.md}.
  *
  * <p>Settings: {@code -Dbench.records=10000000 -Dbench.valueBytes=100 -Dbench.partitions=6
- * -Dbench.rounds=3 -Dbench.warmup=1}; {@code -Dbench.only=native|connector} runs one side (profiling).
+ * -Dbench.rounds=3 -Dbench.warmup=1}; {@code -Dbench.only=native|connector} runs one side (profiling);
+ * {@code -Dbench.readBytes=N} sets the native sources' bytes per read.
  */
 public final class StreamsBenchmark {
     private final int records = Integer.getInteger("bench.records", 10_000_000);
@@ -65,6 +66,8 @@ public final class StreamsBenchmark {
     private final int warmupRounds = Integer.getInteger("bench.warmup", 1);
     /** "native" or "connector" runs one side only (for profiling); unset runs both. */
     private final String only = System.getProperty("bench.only", "");
+    /** The native sources' bytes per read; unset, their default ({@code SourceSettings.create}). */
+    private final Integer readBytes = Integer.getInteger("bench.readBytes");
 
     private final Map<String, List<Double>> results = new LinkedHashMap<>();
     private EmbeddedVarve node;
@@ -188,10 +191,15 @@ public final class StreamsBenchmark {
                 .runWith(Producer.plainSink(settings), application);
     }
 
-    /** The native source's own record type: key and value stay slices of the read, not deserialized. */
-    private CompletionStage<Done> nativeConsume(String topic) {
+    private SourceSettings<byte[], byte[]> nativeSettings() {
         SourceSettings<byte[], byte[]> settings =
                 SourceSettings.create(new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return readBytes == null ? settings : settings.withMaxBytesPerRead(readBytes);
+    }
+
+    /** The native source's own record type: key and value stay slices of the read, not deserialized. */
+    private CompletionStage<Done> nativeConsume(String topic) {
+        SourceSettings<byte[], byte[]> settings = nativeSettings();
         return VarveConsumer.topicRecords(node, settings, topic, StartOffset.earliest())
                 .take(records)
                 .runWith(Sink.ignore(), application);
@@ -199,8 +207,7 @@ public final class StreamsBenchmark {
 
     /** The native source emitting Kafka's ConsumerRecords (byte[] values copied), like for like. */
     private CompletionStage<Done> nativeConsumerRecords(String topic) {
-        SourceSettings<byte[], byte[]> settings =
-                SourceSettings.create(new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        SourceSettings<byte[], byte[]> settings = nativeSettings();
         return VarveConsumer.topicSource(node, settings, topic, StartOffset.earliest())
                 .take(records)
                 .runWith(Sink.ignore(), application);

@@ -7,6 +7,9 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
@@ -43,11 +46,56 @@ public final class RecordDecoder<T> {
         return new RecordDecoder<>(tp, RecordDecoder::varveRecord);
     }
 
-    /** Kafka's {@link ConsumerRecord}s, deserialized as a Kafka consumer with these deserializers would. */
+    /**
+     * Kafka's {@link ConsumerRecord}s, deserialized as a Kafka consumer with these deserializers would
+     * (straight from kafka-clients' record: no {@link VarveRecord} in between).
+     */
     public static <K, V> RecordDecoder<ConsumerRecord<K, V>> consumerRecords(
             TopicPartition tp, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
-        return new RecordDecoder<>(tp, (partition, batch, epoch, record) -> varveRecord(partition, batch, epoch, record)
-                .toConsumerRecord(keyDeserializer, valueDeserializer));
+        return new RecordDecoder<>(
+                tp,
+                (partition, batch, epoch, record) -> consumerRecord(
+                        partition,
+                        record.offset(),
+                        record.timestamp(),
+                        batch.timestampType(),
+                        epoch,
+                        record.key(),
+                        record.value(),
+                        record.headers(),
+                        keyDeserializer,
+                        valueDeserializer));
+    }
+
+    /**
+     * One {@link ConsumerRecord} as Kafka's consumer builds it: the headers wrapped once, the sizes
+     * taken before the deserializers read {@code key} and {@code value} (which they may consume).
+     */
+    public static <K, V> ConsumerRecord<K, V> consumerRecord(
+            TopicPartition tp,
+            long offset,
+            long timestamp,
+            TimestampType timestampType,
+            Optional<Integer> leaderEpoch,
+            ByteBuffer key,
+            ByteBuffer value,
+            Header[] headers,
+            Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer) {
+        RecordHeaders wrapped = new RecordHeaders(headers);
+        String topic = tp.topic();
+        return new ConsumerRecord<>(
+                topic,
+                tp.partition(),
+                offset,
+                timestamp,
+                timestampType,
+                key == null ? -1 : key.remaining(),
+                value == null ? -1 : value.remaining(),
+                key == null ? null : keyDeserializer.deserialize(topic, wrapped, key),
+                value == null ? null : valueDeserializer.deserialize(topic, wrapped, value),
+                wrapped,
+                leaderEpoch);
     }
 
     private static VarveRecord varveRecord(

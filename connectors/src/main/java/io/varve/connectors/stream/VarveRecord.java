@@ -1,5 +1,6 @@
 package io.varve.connectors.stream;
 
+import io.varve.connectors.internal.RecordDecoder;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
@@ -156,20 +157,17 @@ public final class VarveRecord {
      */
     public <K, V> ConsumerRecord<K, V> toConsumerRecord(
             Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
-        RecordHeaders own = new RecordHeaders(headerArray);
-        String topic = topic();
-        return new ConsumerRecord<>(
-                topic,
-                partition(),
+        return RecordDecoder.consumerRecord(
+                topicPartition,
                 offset,
                 timestamp,
                 timestampType,
-                serializedKeySize(),
-                serializedValueSize(),
-                key == null ? null : keyDeserializer.deserialize(topic, own, key.duplicate()),
-                value == null ? null : valueDeserializer.deserialize(topic, own, value.duplicate()),
-                own,
-                leaderEpoch);
+                leaderEpoch,
+                key == null ? null : key.duplicate(),
+                value == null ? null : value.duplicate(),
+                headerArray,
+                keyDeserializer,
+                valueDeserializer);
     }
 
     private static byte[] copy(ByteBuffer buffer) {
