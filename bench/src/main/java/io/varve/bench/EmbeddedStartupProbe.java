@@ -99,6 +99,21 @@ public final class EmbeddedStartupProbe {
         return true;
     }
 
+    /** The probes' producer: acks=1, not idempotent (no InitProducerId before the first produce), byte arrays. */
+    static Map<String, Object> producerSettings(String bootstrapServers) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "1",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                "false",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class);
+    }
+
     /** CPU time of the whole JVM so far (every thread, user and system), independent of the machine's load. */
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -120,17 +135,7 @@ public final class EmbeddedStartupProbe {
         @Test
         void firstProduce(@BootstrapServers String servers) throws Exception {
             readyNanos = System.nanoTime(); // the node is up with its topic: the rest is the client
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    servers,
-                    ProducerConfig.ACKS_CONFIG,
-                    "1",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                    "false",
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                    ByteArraySerializer.class,
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                    ByteArraySerializer.class))) {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings(servers))) {
                 producer.send(new ProducerRecord<>("startup-probe", new byte[] {1}))
                         .get(60, TimeUnit.SECONDS);
                 ackedNanos = System.nanoTime();

@@ -7,10 +7,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -95,17 +93,8 @@ public final class StartFloorProbe {
     }
 
     private static void produce(String bootstrap, String topic) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ProducerConfig.ACKS_CONFIG,
-                "1",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                "false",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(EmbeddedStartupProbe.producerSettings(bootstrap))) {
             producer.send(new ProducerRecord<>(topic, new byte[] {1})).get(60, TimeUnit.SECONDS);
             producer.close(Duration.ZERO);
         }

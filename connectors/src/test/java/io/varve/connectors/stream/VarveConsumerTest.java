@@ -239,15 +239,10 @@ class VarveConsumerTest {
         latest.cancel();
     }
 
-    @Test
-    void readingStartsNoThreadPerRead() throws Exception {
-        // the surefire JVM runs with a common pool of parallelism 1 (connectors/pom.xml), as on every
-        // 2-CPU machine: there CompletableFuture's default executor starts a new thread per task
-        assertThat(ForkJoinPool.getCommonPoolParallelism()).isEqualTo(1);
-        node.createTopic("thread-per-read", 1);
-        // 2,000 records in batches of at most 1 KiB
-        Source.range(0, 1999)
-                .map(i -> new ProducerRecord<String, String>("thread-per-read", 0, "k", "v" + "-".repeat(90) + i))
+    /** {@code count} records of ~100 bytes to partition 0, in batches of at most 1 KiB (the native sink's batch size). */
+    private static void produceInSmallBatches(String topic, int count) throws Exception {
+        Source.range(0, count - 1)
+                .map(i -> new ProducerRecord<String, String>(topic, 0, "k", "v" + "-".repeat(90) + i))
                 .runWith(
                         VarveProducer.sink(
                                 node,
@@ -256,6 +251,15 @@ class VarveConsumerTest {
                         node.system())
                 .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void readingStartsNoThreadPerRead() throws Exception {
+        // the surefire JVM runs with a common pool of parallelism 1 (connectors/pom.xml), as on every
+        // 2-CPU machine: there CompletableFuture's default executor starts a new thread per task
+        assertThat(ForkJoinPool.getCommonPoolParallelism()).isEqualTo(1);
+        node.createTopic("thread-per-read", 1);
+        produceInSmallBatches("thread-per-read", 2000);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long startedBefore = threads.getTotalStartedThreadCount();
 
@@ -278,17 +282,7 @@ class VarveConsumerTest {
     @Test
     void readsOnlyAsFarAsDemandAsks() throws Exception {
         node.createTopic("demand", 1);
-        // 5,000 records in batches of at most 1 KiB (the native sink's batch size)
-        Source.range(0, 4999)
-                .map(i -> new ProducerRecord<String, String>("demand", 0, "k", "v" + "-".repeat(90) + i))
-                .runWith(
-                        VarveProducer.sink(
-                                node,
-                                SinkSettings.create(new StringSerializer(), new StringSerializer())
-                                        .withBatchBytes(1024)),
-                        node.system())
-                .toCompletableFuture()
-                .get(30, TimeUnit.SECONDS);
+        produceInSmallBatches("demand", 5000);
         AtomicInteger decoded = new AtomicInteger();
         StringDeserializer strings = new StringDeserializer();
         Deserializer<String> counting = (topic, data) -> {
