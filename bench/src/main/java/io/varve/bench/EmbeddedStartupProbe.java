@@ -38,7 +38,8 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
  * started and closed each time, as each later test class of a build gets its own) and prints {@code
  * warm-start-to-ack-ms=a,b,...}, each from the extension's start to the ack, and {@code
  * warm-class-ms=a,b,...}, each the whole test class's run (the node started, the produce, the node
- * closed).
+ * closed), and {@code warm-start-to-ready-ms=a,b,...}, the part of each warm start until the test
+ * method began.
  */
 public final class EmbeddedStartupProbe {
     private static volatile long extensionStartNanos;
@@ -63,6 +64,7 @@ public final class EmbeddedStartupProbe {
         System.out.println("cpu-to-ack-ms=" + TimeUnit.NANOSECONDS.toMillis(ackedCpuNanos));
         // the same test class again in this JVM, as a build's later test classes each get a node
         List<Long> warm = new ArrayList<>();
+        List<Long> warmReady = new ArrayList<>();
         List<Long> cycles = new ArrayList<>();
         for (int i = 0; i < warmStarts; i++) {
             ackedNanos = 0;
@@ -73,9 +75,11 @@ public final class EmbeddedStartupProbe {
             }
             cycles.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before));
             warm.add(TimeUnit.NANOSECONDS.toMillis(ackedNanos - extensionStartNanos));
+            warmReady.add(TimeUnit.NANOSECONDS.toMillis(readyNanos - extensionStartNanos));
         }
         if (warmStarts > 0) {
             System.out.println("warm-start-to-ack-ms=" + joined(warm));
+            System.out.println("warm-start-to-ready-ms=" + joined(warmReady));
             System.out.println("warm-class-ms=" + joined(cycles));
         }
         System.exit(0);

@@ -11,7 +11,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 
@@ -86,10 +85,9 @@ public final class StartFloorProbe {
         org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
                 .registerOnMemberUp(() -> up.complete(null));
         cluster.manager().tell(new Join(cluster.selfMember().address()));
+        // Pekko's own signal that this member is Up; the typed selfMember() may still show the read
+        // view's initial Removed for a moment after it (a probe once failed on that race)
         up.get(30, TimeUnit.SECONDS);
-        if (cluster.selfMember().status() != MemberStatus.up()) {
-            throw new IllegalStateException("not Up: " + cluster.selfMember().status());
-        }
     }
 
     private static void produce(String bootstrap, String topic) throws Exception {
