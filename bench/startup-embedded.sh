@@ -2,8 +2,8 @@
 # Issue 16: time to the first acknowledged produce of
 #   varve    a test class using the varve-junit5 extension (@VarveTest, one topic), from the
 #            extension's start (its beforeAll) in a fresh JVM (EmbeddedStartupProbe);
-#   varve-preload  the same with the embedded node's class preloading on
-#            (-Dvarve.embedded.preload-classes=true), measured in the same rounds;
+#   varve-nopreload  the same with the embedded node's class preloading off
+#            (-Dvarve.embedded.preload-classes=false; on by default), measured in the same rounds;
 #   testkit  Apache Kafka 4.3.1's own in-JVM test broker, KafkaClusterTestKit (one combined
 #            broker+controller), from its build in a fresh JVM (kafka-testkit/src/KafkaTestKitProbe.java);
 #   process  Apache Kafka 4.3.1 started as a process (bench/lib.sh's start_kafka, storage formatted
@@ -52,11 +52,11 @@ measure_varve() {
   record varve "$1" "$out"
 }
 
-measure_varve_preload() {
-  local out="$logs/varve-preload-r$1.log"
-  timeout 300 java $probe_jvm -Dvarve.embedded.preload-classes=true -cp "$probe_cp" \
+measure_varve_nopreload() {
+  local out="$logs/varve-nopreload-r$1.log"
+  timeout 300 java $probe_jvm -Dvarve.embedded.preload-classes=false -cp "$probe_cp" \
     io.varve.bench.EmbeddedStartupProbe "$(date +%s%3N)" "$warm_starts" >"$out" 2>&1 || true
-  record varve-preload "$1" "$out"
+  record varve-nopreload "$1" "$out"
 }
 
 measure_testkit() {
@@ -123,7 +123,7 @@ record() {  # record SYSTEM ROUND LOG
   log "round $2 $1: warm starts (median of $warm_starts) start-to-ack $warm ms, whole test class $class ms"
 }
 
-order=(varve testkit varve_preload process)
+order=(varve testkit varve_nopreload process)
 for ((r = 1; r <= rounds; r++)); do
   for ((i = 0; i < 4; i++)); do
     "measure_${order[(i + r - 1) % 4]}" "$r"
@@ -145,8 +145,8 @@ if loads:
     print(f"1-minute load average on the machine's 2 CPUs after each in-JVM probe: {min(loads):.1f}-{max(loads):.1f}\n")
 print("| system | from its start | from the JVM launch | JVM CPU time until the ack |")
 print("|---|---|---|---|")
-names = {"varve": "Varve, varve-junit5 extension", "varve-preload": "Varve, class preloading on", "testkit": "Kafka 4.3.1 KafkaClusterTestKit (in-JVM)", "process": "Kafka 4.3.1 as a process"}
-for s in ("varve", "varve-preload", "testkit", "process"):
+names = {"varve": "Varve, varve-junit5 extension", "varve-nopreload": "Varve, class preloading off", "testkit": "Kafka 4.3.1 KafkaClusterTestKit (in-JVM)", "process": "Kafka 4.3.1 as a process"}
+for s in ("varve", "varve-nopreload", "testkit", "process"):
     start = f"{med(s, 'start-to-ack'):,.0f} {values(s, 'start-to-ack')}" if s != "process" else "—"
     cpu = f"{med(s, 'cpu-to-ack'):,.0f} {values(s, 'cpu-to-ack')}" if s != "process" else "—"
     print(f"| {names[s]} | {start} | {med(s, 'launch-to-ack'):,.0f} {values(s, 'launch-to-ack')} | {cpu} |")
@@ -156,13 +156,13 @@ print(f"\nVarve (from the extension's start) / fastest Kafka (test kit from its 
 fastest_launch = min(med("testkit", "launch-to-ack"), med("process", "launch-to-ack"))
 print(f"Varve / fastest Kafka, all from the JVM launch: {med('varve', 'launch-to-ack') / fastest_launch:.2f}")
 print(f"Varve / Kafka test kit, JVM CPU time until the ack: {med('varve', 'cpu-to-ack') / med('testkit', 'cpu-to-ack'):.2f}")
-print(f"Varve with class preloading / fastest Kafka: {med('varve-preload', 'start-to-ack') / fastest_kafka:.2f}; "
-      f"its JVM CPU / the test kit's: {med('varve-preload', 'cpu-to-ack') / med('testkit', 'cpu-to-ack'):.2f}")
+print(f"Varve without class preloading / fastest Kafka: {med('varve-nopreload', 'start-to-ack') / fastest_kafka:.2f}; "
+      f"its JVM CPU / the test kit's: {med('varve-nopreload', 'cpu-to-ack') / med('testkit', 'cpu-to-ack'):.2f}")
 print(f"\nIn a warm JVM: {sys.argv[3]} more starts in each in-JVM probe's JVM after the first (a build's later "
       "test classes), the median of each JVM's starts, then the median over the rounds\n")
 print("| system | from its start to the ack | whole test class (start, produce, close) |")
 print("|---|---|---|")
-for s in ("varve", "varve-preload", "testkit"):
+for s in ("varve", "varve-nopreload", "testkit"):
     print(f"| {names[s]} | {med(s, 'warm-start-to-ack'):,.0f} {values(s, 'warm-start-to-ack')} | "
           f"{med(s, 'warm-class'):,.0f} {values(s, 'warm-class')} |")
 print(f"\nWarm JVM, Varve / Kafka test kit: to the ack {med('varve', 'warm-start-to-ack') / med('testkit', 'warm-start-to-ack'):.2f}, "
@@ -173,9 +173,9 @@ def per_round(a, b, metric_a, metric_b):
     return ", ".join(f"{ra[r] / rb[r]:.2f}" for r in sorted(ra, key=int) if r in rb)
 print(f"Per round, Varve / test kit from their starts: {per_round('varve', 'testkit', 'start-to-ack', 'start-to-ack')}; "
       f"CPU: {per_round('varve', 'testkit', 'cpu-to-ack', 'cpu-to-ack')}")
-print(f"Per round, Varve with preloading / test kit from their starts: "
-      f"{per_round('varve-preload', 'testkit', 'start-to-ack', 'start-to-ack')}; "
-      f"CPU: {per_round('varve-preload', 'testkit', 'cpu-to-ack', 'cpu-to-ack')}")
+print(f"Per round, Varve without preloading / test kit from their starts: "
+      f"{per_round('varve-nopreload', 'testkit', 'start-to-ack', 'start-to-ack')}; "
+      f"CPU: {per_round('varve-nopreload', 'testkit', 'cpu-to-ack', 'cpu-to-ack')}")
 print(f"\nWhere the first start goes, to the test method (the node up with its topic) and then the client's "
       f"produce: Varve {med('varve', 'start-to-ready'):,.0f} + {med('varve', 'start-to-ack') - med('varve', 'start-to-ready'):,.0f} ms, "
       f"test kit {med('testkit', 'start-to-ready'):,.0f} + {med('testkit', 'start-to-ack') - med('testkit', 'start-to-ready'):,.0f} ms")

@@ -60,8 +60,9 @@ public final class EmbeddedVarve implements AutoCloseable {
                 : ClassPreloader.none();
         try {
             return startNode(builder);
-        } finally {
+        } catch (RuntimeException | Error e) {
             preloader.stop();
+            throw e;
         }
     }
 

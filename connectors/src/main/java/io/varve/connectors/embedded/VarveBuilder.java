@@ -30,8 +30,9 @@ public final class VarveBuilder {
     private int port;
     private int nodeId = 1;
     private Duration startTimeout = Duration.ofSeconds(60);
-    /** Off unless the JVM runs with {@code -Dvarve.embedded.preload-classes=true} (see {@link #preloadClasses(boolean)}). */
-    private boolean preloadClasses = Boolean.getBoolean("varve.embedded.preload-classes");
+    /** On unless the JVM runs with {@code -Dvarve.embedded.preload-classes=false} (see {@link #preloadClasses(boolean)}). */
+    private boolean preloadClasses =
+            !"false".equalsIgnoreCase(System.getProperty("varve.embedded.preload-classes", "true"));
 
     private final Map<String, Object> overrides = new LinkedHashMap<>();
     private Config config = ConfigFactory.empty();
@@ -103,8 +104,8 @@ public final class VarveBuilder {
 
     /**
      * Whether {@link #start()} loads the classes a node's start needs on a second thread while the
-     * node starts (default off, or the system property {@code varve.embedded.preload-classes}: its
-     * gain is not established, docs/benchmarks.md; docs/embedded.md).
+     * node starts, the first time a node starts in this class loader (default on; the system property
+     * {@code varve.embedded.preload-classes=false} turns it off for every node: docs/embedded.md).
      */
     public VarveBuilder preloadClasses(boolean preload) {
         this.preloadClasses = preload;

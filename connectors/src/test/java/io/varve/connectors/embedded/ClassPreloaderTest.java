@@ -1,6 +1,7 @@
 package io.varve.connectors.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.storage.testing.Conditions;
@@ -43,7 +44,8 @@ class ClassPreloaderTest {
     }
 
     @Test
-    void initializesKafkasProtocolThenLoadsEveryListedClassSkippingCommentsAndMissingNames() throws Exception {
+    void initializesKafkasProtocolThenLoadsEveryListedClassSkippingCommentsAndMissingNamesOncePerClassLoader()
+            throws Exception {
         RecordingLoader loader = new RecordingLoader(String.join(
                 "\n",
                 "# a comment",
@@ -68,6 +70,24 @@ class ClassPreloaderTest {
                     loader.asked);
         } finally {
             preloader.stop();
+        }
+        // a later node's start with the same class loader finds its classes loaded: no second pass
+        Conditions.require(Duration.ofSeconds(30), "the first preloader ended", () -> !ClassPreloader.running());
+        loader.asked.clear();
+        ClassPreloader again = ClassPreloader.start(loader);
+        assertFalse(ClassPreloader.running(), "a second preloader for the same class loader started");
+        again.stop();
+        assertEquals(Set.of(), loader.asked);
+        // another class loader (another application in this JVM) gets its own
+        RecordingLoader other = new RecordingLoader("java.util.concurrent.LinkedTransferQueue");
+        ClassPreloader forOther = ClassPreloader.start(other);
+        try {
+            Conditions.require(
+                    Duration.ofSeconds(30),
+                    "the other loader's listed class asked of it",
+                    () -> other.asked.contains("java.util.concurrent.LinkedTransferQueue"));
+        } finally {
+            forOther.stop();
         }
     }
 
