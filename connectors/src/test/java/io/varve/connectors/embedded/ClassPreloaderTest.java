@@ -55,22 +55,14 @@ class ClassPreloaderTest {
                 "java.util.concurrent.LinkedTransferQueue"));
         // one preloader per JVM at a time: another test's node start may still be ending its own
         Conditions.require(Duration.ofSeconds(30), "no other preloader running", () -> !ClassPreloader.running());
-        ClassPreloader preloader = ClassPreloader.start(loader);
-        try {
-            Conditions.require(
-                    Duration.ofSeconds(30),
-                    "the last listed class asked of the loader",
-                    () -> loader.asked.contains("java.util.concurrent.LinkedTransferQueue"));
-            assertEquals(
-                    Set.of(
-                            "java.util.concurrent.ConcurrentSkipListMap",
-                            "io.varve.connectors.embedded.NoSuchClassAnywhere",
-                            "java.util.concurrent.LinkedTransferQueue",
-                            ClassPreloader.INITIALIZED),
-                    loader.asked);
-        } finally {
-            preloader.stop();
-        }
+        preloadUntilAsked(loader, "java.util.concurrent.LinkedTransferQueue");
+        assertEquals(
+                Set.of(
+                        "java.util.concurrent.ConcurrentSkipListMap",
+                        "io.varve.connectors.embedded.NoSuchClassAnywhere",
+                        "java.util.concurrent.LinkedTransferQueue",
+                        ClassPreloader.INITIALIZED),
+                loader.asked);
         // a later node's start with the same class loader finds its classes loaded: no second pass
         Conditions.require(Duration.ofSeconds(30), "the first preloader ended", () -> !ClassPreloader.running());
         loader.asked.clear();
@@ -79,15 +71,19 @@ class ClassPreloaderTest {
         again.stop();
         assertEquals(Set.of(), loader.asked);
         // another class loader (another application in this JVM) gets its own
-        RecordingLoader other = new RecordingLoader("java.util.concurrent.LinkedTransferQueue");
-        ClassPreloader forOther = ClassPreloader.start(other);
+        preloadUntilAsked(
+                new RecordingLoader("java.util.concurrent.LinkedTransferQueue"),
+                "java.util.concurrent.LinkedTransferQueue");
+    }
+
+    /** Starts a preloader for {@code loader}, waits until it asked the loader for {@code name}, stops it. */
+    private static void preloadUntilAsked(RecordingLoader loader, String name) throws InterruptedException {
+        ClassPreloader preloader = ClassPreloader.start(loader);
         try {
             Conditions.require(
-                    Duration.ofSeconds(30),
-                    "the other loader's listed class asked of it",
-                    () -> other.asked.contains("java.util.concurrent.LinkedTransferQueue"));
+                    Duration.ofSeconds(30), name + " asked of the loader", () -> loader.asked.contains(name));
         } finally {
-            forOther.stop();
+            preloader.stop();
         }
     }
 
