@@ -1,5 +1,6 @@
 package io.varve.actors;
 
+import io.varve.metadata.Ask;
 import io.varve.metadata.Controller;
 import io.varve.metadata.Controller.ControlledShutdownResult;
 import io.varve.metadata.MetadataCache;
@@ -16,7 +17,6 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +116,7 @@ final class ControlledShutdown {
             return;
         }
         Duration wait = Duration.ofNanos(Math.min(left, ATTEMPT_TIMEOUT.toNanos()));
-        CompletionStage<ControlledShutdownResult> asked = AskPattern.ask(
+        CompletionStage<ControlledShutdownResult> asked = Ask.ask(
                 controller,
                 replyTo -> new Controller.ControlledShutdown(nodeId, incarnation, replyTo),
                 wait,

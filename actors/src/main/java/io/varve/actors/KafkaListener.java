@@ -1,5 +1,6 @@
 package io.varve.actors;
 
+import io.varve.metadata.Ask;
 import io.varve.metadata.ControllerSettings;
 import io.varve.partition.cleaner.CleanerSettings;
 import io.varve.transport.api.ApiHandler;
@@ -51,7 +52,7 @@ final class KafkaListener {
                 context,
                 KafkaServer.props(services, HandlerRegistry.of(handlers), new TransportMetrics(), serving),
                 "kafka-server");
-        Patterns.ask(server, KafkaServer.GetBoundAddress.INSTANCE, Duration.ofSeconds(30))
+        Ask.inline(Patterns.ask(server, KafkaServer.GetBoundAddress.INSTANCE, Duration.ofSeconds(30)))
                 .whenComplete((answer, error) -> {
                     if (error != null) {
                         bound.completeExceptionally(error);

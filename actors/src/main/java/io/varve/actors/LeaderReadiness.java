@@ -1,5 +1,6 @@
 package io.varve.actors;
 
+import io.varve.metadata.Ask;
 import io.varve.metadata.BrokerRegistration;
 import io.varve.metadata.MetadataCache;
 import io.varve.metadata.MetadataImage;
@@ -21,7 +22,6 @@ import java.util.function.BiFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * Whether partitions are ready at their leaders across the cluster: once this node's metadata shows
@@ -101,7 +101,7 @@ final class LeaderReadiness {
                             () -> {}, CompletableFuture.delayedExecutor(pause.toMillis(), TimeUnit.MILLISECONDS))
                     .thenCompose(later -> remote(metadata.image(), leader, partitions, timeout.minus(pause)));
         }
-        return AskPattern.<PartitionReadiness.Command, PartitionReadiness.Hosted>ask(
+        return Ask.<PartitionReadiness.Command, PartitionReadiness.Hosted>ask(
                         endpoint,
                         replyTo -> new PartitionReadiness.AwaitHosted(
                                 List.copyOf(partitions), timeout.toMillis(), replyTo),

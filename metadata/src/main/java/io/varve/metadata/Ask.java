@@ -2,6 +2,7 @@ package io.varve.metadata;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -36,10 +37,19 @@ public final class Ask {
      */
     public static <T, R> CompletableFuture<R> ask(
             RecipientRef<T> target, Function<ActorRef<R>, T> message, Duration timeout, Scheduler scheduler) {
-        CompletableFuture<R> answer = new CompletableFuture<>();
+        return inline(AskPattern.ask(target, message::apply, timeout, scheduler));
+    }
+
+    /**
+     * {@code stage}'s outcome as a plain {@code CompletableFuture} completed on the thread that
+     * completes {@code stage}, for the stages Pekko's Java API hands out (an ask, a stream's
+     * materialized value such as {@code Sink.seq}'s): theirs run every non-async callback on the
+     * default executor (the class comment). Callbacks on the result must not block.
+     */
+    public static <T> CompletableFuture<T> inline(CompletionStage<T> stage) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
         // asScala unwraps the stage to the Scala future behind it, whose callback then runs inline
-        FutureConverters.asScala(AskPattern.ask(target, message::apply, timeout, scheduler))
-                .onComplete((Try<R> reply) -> complete(answer, reply), INLINE);
+        FutureConverters.asScala(stage).onComplete((Try<T> outcome) -> complete(answer, outcome), INLINE);
         return answer;
     }
 

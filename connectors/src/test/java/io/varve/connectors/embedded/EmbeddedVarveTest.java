@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.varve.connectors.support.Clients;
 import io.varve.connectors.support.TestNode;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -51,6 +54,37 @@ class EmbeddedVarveTest {
                 assertThat(r.key()).isEqualTo("k");
                 assertThat(r.value()).isEqualTo("v");
             });
+        } finally {
+            TestNode.close(node);
+        }
+    }
+
+    @Test
+    void listingGroupsStartsNoThreadPerRequest() throws Exception {
+        // the surefire JVM runs with a common pool of parallelism 1 (connectors/pom.xml), as on every
+        // 2-CPU machine: there CompletableFuture's default executor starts a new thread per task
+        assertThat(ForkJoinPool.getCommonPoolParallelism()).isEqualTo(1);
+        EmbeddedVarve node = TestNode.builder().topic("ledger", 1).start();
+        try (Admin admin = Clients.admin(node)) {
+            admin.alterConsumerGroupOffsets(
+                            "auditors", Map.of(new TopicPartition("ledger", 0), new OffsetAndMetadata(0)))
+                    .all()
+                    .get();
+            assertThat(admin.listGroups().all().get())
+                    .extracting(GroupListing::groupId)
+                    .containsExactly("auditors");
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long startedBefore = threads.getTotalStartedThreadCount();
+
+            for (int i = 0; i < 100; i++) {
+                assertThat(admin.listGroups().all().get())
+                        .extracting(GroupListing::groupId)
+                        .containsExactly("auditors");
+            }
+
+            long started = threads.getTotalStartedThreadCount() - startedBefore;
+            // a few threads may start anyway (a dispatcher growing); not one per request
+            assertThat(started).as("threads started by 100 ListGroups").isLessThan(20);
         } finally {
             TestNode.close(node);
         }

@@ -3,6 +3,7 @@ package io.varve.group.internal;
 import io.varve.group.GroupCoordinator;
 import io.varve.group.GroupCoordinators;
 import io.varve.group.GroupSettings;
+import io.varve.metadata.Ask;
 import io.varve.metadata.CoordinatorPlacement;
 import io.varve.metadata.CoordinatorShardAllocation;
 import io.varve.metadata.MetadataCache;
@@ -76,12 +77,13 @@ public final class ShardedGroupCoordinators implements GroupCoordinators {
     public CompletionStage<List<String>> groupIds() {
         ReadJournal journal = PersistenceQuery.get(Adapter.toClassic(system))
                 .getReadJournalFor(ReadJournal.class, readJournalPluginId);
-        return ((CurrentPersistenceIdsQuery) journal)
+        // inline: Sink.seq's stage would run the ListGroups handler's next step on a new thread
+        return Ask.inline(((CurrentPersistenceIdsQuery) journal)
                 .currentPersistenceIds()
                 .mapAsync(NAME_LOOKUPS_IN_PARALLEL, id -> groupIdOf(journal, id))
                 .filter(Optional::isPresent)
                 .map(Optional::get)
-                .runWith(Sink.seq(), system);
+                .runWith(Sink.seq(), system));
     }
 
     private CompletionStage<Optional<String>> groupIdOf(ReadJournal journal, String persistenceId) {

@@ -1,5 +1,6 @@
 package io.varve.txn.internal;
 
+import io.varve.metadata.Ask;
 import io.varve.metadata.CoordinatorPlacement;
 import io.varve.metadata.CoordinatorShardAllocation;
 import io.varve.metadata.MetadataCache;
@@ -69,10 +70,10 @@ public final class ShardedTransactionCoordinators implements TransactionCoordina
     public static CompletionStage<List<String>> transactionalIds(ActorSystem<?> system, TxnSettings settings) {
         CurrentPersistenceIdsQuery query = PersistenceQuery.get(Adapter.toClassic(system))
                 .getReadJournalFor(CurrentPersistenceIdsQuery.class, settings.readJournalPluginId());
-        return query.currentPersistenceIds()
+        return Ask.inline(query.currentPersistenceIds()
                 .filter(id -> id.startsWith(PREFIX))
                 .map(id -> id.substring(PREFIX.length()))
-                .runWith(Sink.seq(), system);
+                .runWith(Sink.seq(), system));
     }
 
     @Override
