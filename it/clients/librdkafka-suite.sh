@@ -77,7 +77,7 @@ mkdir -p "$results"
 data=$(mktemp -d)
 # no class-data archive: the snapshot is deleted afterwards, and writing one at exit takes ~30 s
 VARVE_CDS=off "$snap/bin/varve" start -Dvarve.data-dir="$data" -Dvarve.transport.port="$port" \
-  -Dpekko.remote.artery.canonical.port=$((port + 1)) \
+  -Dvarve.cluster.port=$((port + 1)) \
   -Dvarve.transport.num-partitions=6 -Dvarve.controller.default-partitions=6 \
   > "$results/varve.log" 2>&1 &
 varve=$!

@@ -2,12 +2,16 @@ package io.varve.actors;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
 import io.varve.actors.journal.InMemoryReadJournal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Pekko settings a Varve node derives from its own keys ({@code varve.cluster.*}, {@code
@@ -15,9 +19,10 @@ import java.util.Map;
  * canonical address, the failure detector and split-brain resolver, Pekko Persistence on
  * pekko-persistence-jdbc with the journal's database. Deriving them in one place keeps a node's
  * configuration to Varve's documented keys; a {@code pekko.*} value set by hand for one of these
- * paths is replaced. Seed nodes are not set here: the node joins them itself ({@code ClusterJoiner}).
+ * paths is replaced, with a warning that names the path. Seed nodes are not set here: the node joins them itself ({@code ClusterJoiner}).
  */
 final class PekkoConfig {
+    private static final Logger log = LoggerFactory.getLogger(PekkoConfig.class);
     /** Pekko's membership ticks that {@link #membershipTicks} shortens, under {@code pekko.cluster}. */
     private static final List<String> MEMBERSHIP_TICKS =
             List.of("gossip-interval", "leader-actions-interval", "unreachable-nodes-reaper-interval");
@@ -29,18 +34,49 @@ final class PekkoConfig {
 
     /** {@code config} with the derived Pekko settings on top. */
     static Config apply(Config config) {
-        ClusterSettings cluster = ClusterSettings.fromConfig(config);
-        JournalSettings journal = JournalSettings.fromConfig(config);
         NodeSettings node = NodeSettings.fromConfig(config);
         Map<String, Object> shutdown = new HashMap<>();
         // the controlled shutdown (ControlledShutdown) runs in this phase, bounded by its own timeout
         shutdown.put(
                 "pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
                 node.controlledShutdownTimeout().plusSeconds(5).toMillis() + "ms");
+        Config derived = derived(config);
+        for (String replaced : replacedByHand(config, derived)) {
+            log.warn(
+                    "{}: Varve derives this Pekko setting from its own keys (varve.cluster.*, varve.journal.*;"
+                            + " docs/configuration.md), so the value set by hand is not used",
+                    replaced);
+        }
         return ConfigFactory.parseMap(shutdown)
-                .withFallback(derived(cluster, journal, node.dataDir()))
+                .withFallback(derived)
                 .withFallback(ConfigFactory.parseMap(membershipTicks(config)))
                 .withFallback(config);
+    }
+
+    /**
+     * The {@code pekko.*} values of {@code config} that {@code derived} replaces with another value
+     * and that someone set (a system property, an application.conf, a {@code --config} file; not a
+     * library's reference.conf), each as "path = set (replaced by derived)".
+     */
+    static List<String> replacedByHand(Config config, Config derived) {
+        List<String> replaced = new ArrayList<>();
+        for (Map.Entry<String, ConfigValue> entry : derived.entrySet()) {
+            String path = entry.getKey();
+            if (!config.hasPath(path)) {
+                continue;
+            }
+            ConfigValue set = config.getValue(path);
+            String resource = set.origin().resource();
+            boolean byDefault = resource != null && resource.endsWith("reference.conf");
+            // system properties are strings: compare what the values say, not their types
+            String given = String.valueOf(set.unwrapped());
+            String used = String.valueOf(entry.getValue().unwrapped());
+            if (!byDefault && !given.equals(used)) {
+                replaced.add(path + " = " + given + " (replaced by " + used + ")");
+            }
+        }
+        replaced.sort(null);
+        return replaced;
     }
 
     /**
@@ -59,6 +95,14 @@ final class PekkoConfig {
             }
         }
         return ticks;
+    }
+
+    /** The Pekko settings {@code config}'s {@code varve.cluster.*} and {@code varve.journal.*} keys give. */
+    static Config derived(Config config) {
+        return derived(
+                ClusterSettings.fromConfig(config),
+                JournalSettings.fromConfig(config),
+                NodeSettings.fromConfig(config).dataDir());
     }
 
     static Config derived(ClusterSettings cluster, JournalSettings journal, Path dataDir) {
