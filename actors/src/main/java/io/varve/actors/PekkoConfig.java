@@ -1,6 +1,7 @@
 package io.varve.actors;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import io.varve.actors.journal.InMemoryReadJournal;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * canonical address, the failure detector and split-brain resolver, Pekko Persistence on
  * pekko-persistence-jdbc with the journal's database. Deriving them in one place keeps a node's
  * configuration to Varve's documented keys; a {@code pekko.*} value set by hand for one of these
- * paths is replaced, with a warning that names the path. Seed nodes are not set here: the node joins them itself ({@code ClusterJoiner}).
+ * paths is replaced, with a warning that names the path. Seed nodes are not set here: the node joins
+ * them itself ({@code ClusterJoiner}).
  */
 final class PekkoConfig {
     private static final Logger log = LoggerFactory.getLogger(PekkoConfig.class);
@@ -68,15 +70,26 @@ final class PekkoConfig {
             ConfigValue set = config.getValue(path);
             String resource = set.origin().resource();
             boolean byDefault = resource != null && resource.endsWith("reference.conf");
-            // system properties are strings: compare what the values say, not their types
-            String given = String.valueOf(set.unwrapped());
-            String used = String.valueOf(entry.getValue().unwrapped());
-            if (!byDefault && !given.equals(used)) {
-                replaced.add(path + " = " + given + " (replaced by " + used + ")");
+            if (!byDefault && !sameValue(config, derived, path)) {
+                replaced.add(path + " = " + set.unwrapped() + " (replaced by "
+                        + entry.getValue().unwrapped() + ")");
             }
         }
         replaced.sort(null);
         return replaced;
+    }
+
+    /** Whether {@code path} says the same in both: system properties are strings, and 5s is 5000ms. */
+    private static boolean sameValue(Config a, Config b, String path) {
+        if (String.valueOf(a.getValue(path).unwrapped())
+                .equals(String.valueOf(b.getValue(path).unwrapped()))) {
+            return true;
+        }
+        try {
+            return a.getDuration(path).equals(b.getDuration(path));
+        } catch (ConfigException notDurations) {
+            return false;
+        }
     }
 
     /**

@@ -37,11 +37,12 @@ class MainConfigTest {
                 file,
                 "pekko.remote.artery.canonical.port = 25521\n"
                         + "pekko.remote.artery.canonical.hostname = \"127.0.0.1\"\n"
+                        + "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 5s\n"
                         + "pekko.loglevel = DEBUG\n");
         Config config = Main.load(file.toFile());
 
-        // the port differs from varve.cluster.port's 25520; the host is the one derived anyway, and
-        // pekko.loglevel is not derived
+        // the port differs from varve.cluster.port's 25520; the host and the pause (5000ms) are the
+        // ones derived anyway, and pekko.loglevel is not derived
         assertThat(PekkoConfig.replacedByHand(config, PekkoConfig.derived(config)))
                 .containsExactly("pekko.remote.artery.canonical.port = 25521 (replaced by 25520)");
         assertThat(PekkoConfig.apply(config).getInt("pekko.remote.artery.canonical.port"))
